@@ -1,0 +1,57 @@
+# Compra Íntegra — the two set-up commands are `make run` and `make test` (README.md).
+# DATABASE_URL=postgres://... switches either one to PostgreSQL; SQLite under var/ otherwise.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install migrate demo messages lint format bench check clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py cargar_demo
+
+run: messages demo
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo ""
+	@echo "Compra Íntegra está en http://$(HOST):$(PORT)/  (administración: http://$(HOST):$(PORT)/admin/)"
+	@echo "Cuentas de demostración: vea README.md (sección «Cuentas de demostración»)."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""Platform API: who am I, and the units of an entity (scoped by cms.tenancy)."""
+
+from drf_spectacular.utils import extend_schema
+from oauth2_provider.contrib.rest_framework import IsAuthenticatedOrTokenHasScope
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cms.models import Entity, Membership, PurchasingUnit
+from cms.tenancy import get_scoped_or_404
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="entity.key", help_text="Clave del ente.")
+    unit = serializers.CharField(
+        source="unit.key", allow_null=True, help_text="Clave de la unidad compradora, si aplica."
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["entity", "unit", "role"]
+
+
+class WhoAmISerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="Nombre de usuario.")
+    scopes = serializers.ListField(
+        child=serializers.CharField(), help_text="Alcances del token (vacío con sesión web)."
+    )
+    memberships = MembershipSerializer(many=True, help_text="Roles de la persona en cada ente.")
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entity
+        fields = ["key", "name", "acronym", "level", "state"]
+        extra_kwargs = {f: {"help_text": Entity._meta.get_field(f).help_text} for f in fields}
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PurchasingUnit
+        fields = ["key", "name", "active"]
+        extra_kwargs = {f: {"help_text": PurchasingUnit._meta.get_field(f).help_text} for f in fields}
+
+
+class WhoAmIView(APIView):
+    permission_classes = [IsAuthenticatedOrTokenHasScope]
+    required_scopes = ["read"]
+
+    @extend_schema(
+        summary="Identidad del token",
+        description="Usuario, alcances y membresías del portador del token.",
+        responses=WhoAmISerializer,
+        tags=["plataforma"],
+    )
+    def get(self, request):
+        token = getattr(request, "auth", None)
+        memberships = Membership.objects.filter(user=request.user).select_related("entity", "unit")
+        data = {
+            "username": request.user.get_username(),
+            "scopes": sorted(token.scope.split()) if hasattr(token, "scope") else [],
+            "memberships": memberships,
+        }
+        return Response(WhoAmISerializer(data).data)
+
+
+class EntityListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Entes públicos",
+        description="Entes públicos activos de esta instalación (dato público).",
+        responses=EntitySerializer(many=True),
+        tags=["plataforma"],
+    )
+    def get(self, request):
+        entities = Entity.objects.filter(active=True).order_by("key")
+        return Response(EntitySerializer(entities, many=True).data)
+
+
+class EntityUnitsView(APIView):
+    permission_classes = [IsAuthenticatedOrTokenHasScope]
+    required_scopes = ["read"]
+
+    @extend_schema(
+        summary="Unidades compradoras de un ente",
+        description="Sólo para personas con una membresía en el ente; para los demás, 404.",
+        responses=UnitSerializer(many=True),
+        tags=["plataforma"],
+    )
+    def get(self, request, key):
+        entity = get_scoped_or_404(Entity.objects.all(), request.user, field="id", key=key)
+        units = entity.units.order_by("key")
+        return Response(UnitSerializer(units, many=True).data)

@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+def _after_migrate(sender, **kwargs):
+    from django.apps import apps
+
+    # post_migrate is sent once per app; permissions of every app exist only after the last one.
+    if sender.name != list(apps.get_app_configs())[-1].name:
+        return
+    from cms.groups import sync_role_groups
+
+    sync_role_groups()
+
+
+def _membership_changed(sender, instance, **kwargs):
+    from cms.groups import sync_user_groups
+    from cms.tenancy import forget_memberships
+
+    sync_user_groups(instance.user)
+    forget_memberships(instance.user)
+
+
+class CmsConfig(AppConfig):
+    """The platform shell: entities, purchasing units, users, roles and site content."""
+
+    name = "cms"
+    verbose_name = _("Plataforma")
+
+    def ready(self):
+        from cms.models import Membership
+
+        post_migrate.connect(_after_migrate, dispatch_uid="cms_role_groups")
+        post_save.connect(_membership_changed, sender=Membership, dispatch_uid="membership_saved")
+        post_delete.connect(
+            _membership_changed, sender=Membership, dispatch_uid="membership_deleted"
+        )

@@ -1,0 +1,43 @@
+"""Keep Django/Wagtail groups in step with the roles declared in cms.roles.
+
+Groups give permissions (what kind of thing a person may do); memberships say where. A user is in
+a role's group exactly while they hold that role in at least one entity.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from cms.models import Membership
+from cms.roles import ROLE_GROUPS
+
+
+def _permissions(names):
+    perms = []
+    for name in names:
+        app_label, codename = name.split(".")
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if perm is not None:
+            perms.append(perm)
+    return perms
+
+
+@transaction.atomic
+def sync_role_groups():
+    """Create each role's group and set its permissions exactly as declared (idempotent)."""
+    for group_name, permission_names in ROLE_GROUPS.values():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        group.permissions.set(_permissions(permission_names))
+
+
+def sync_user_groups(user):
+    """Put the user in the groups of the roles they hold, and out of the other role groups."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    role_group_names = {name for name, _perms in ROLE_GROUPS.values()}
+    wanted = {ROLE_GROUPS[role][0] for role in roles}
+    current = set(user.groups.filter(name__in=role_group_names).values_list("name", flat=True))
+    if wanted - current:
+        user.groups.add(*Group.objects.filter(name__in=wanted - current))
+    if current - wanted:
+        user.groups.remove(*Group.objects.filter(name__in=current - wanted))

@@ -1,0 +1,283 @@
+"""The platform: public entities, their purchasing units, who belongs where and with which role.
+
+Everything that belongs to an entity carries a foreign key to :class:`Entity`; ``cms.tenancy``
+is the one place that turns a user's memberships into the rows they may read or write.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AbstractApplication
+from wagtail.models import Page
+
+from cms.roles import Role
+
+RFC_PATTERN = r"^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}$"
+rfc_validator = RegexValidator(
+    RFC_PATTERN,
+    _("El RFC debe tener 12 (persona moral) o 13 (persona física) caracteres válidos."),
+)
+entity_key_validator = RegexValidator(
+    r"^[A-Za-z0-9]{2,20}$",
+    _("La clave sólo admite letras y números (2 a 20), sin espacios ni guiones."),
+)
+
+
+class Entity(models.Model):
+    """Ente público: the body that buys and publishes (dependencia, organismo, municipio…)."""
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", _("Federal")
+        STATE = "estatal", _("Estatal")
+        MUNICIPAL = "municipal", _("Municipal")
+
+    class State(models.TextChoices):
+        AGS = "AGS", "Aguascalientes"
+        BC = "BC", "Baja California"
+        BCS = "BCS", "Baja California Sur"
+        CAMP = "CAMP", "Campeche"
+        COAH = "COAH", "Coahuila de Zaragoza"
+        COL = "COL", "Colima"
+        CHIS = "CHIS", "Chiapas"
+        CHIH = "CHIH", "Chihuahua"
+        CDMX = "CDMX", "Ciudad de México"
+        DGO = "DGO", "Durango"
+        GTO = "GTO", "Guanajuato"
+        GRO = "GRO", "Guerrero"
+        HGO = "HGO", "Hidalgo"
+        JAL = "JAL", "Jalisco"
+        MEX = "MEX", "Estado de México"
+        MICH = "MICH", "Michoacán de Ocampo"
+        MOR = "MOR", "Morelos"
+        NAY = "NAY", "Nayarit"
+        NL = "NL", "Nuevo León"
+        OAX = "OAX", "Oaxaca"
+        PUE = "PUE", "Puebla"
+        QRO = "QRO", "Querétaro"
+        QROO = "QROO", "Quintana Roo"
+        SLP = "SLP", "San Luis Potosí"
+        SIN = "SIN", "Sinaloa"
+        SON = "SON", "Sonora"
+        TAB = "TAB", "Tabasco"
+        TAMS = "TAMS", "Tamaulipas"
+        TLAX = "TLAX", "Tlaxcala"
+        VER = "VER", "Veracruz de Ignacio de la Llave"
+        YUC = "YUC", "Yucatán"
+        ZAC = "ZAC", "Zacatecas"
+
+    name = models.CharField(_("nombre"), max_length=255, help_text=_("Nombre oficial completo."))
+    acronym = models.CharField(
+        _("siglas"), max_length=30, blank=True, help_text=_("Siglas de uso común, p. ej. IMSS.")
+    )
+    key = models.CharField(
+        _("clave"),
+        max_length=20,
+        unique=True,
+        validators=[entity_key_validator],
+        help_text=_(
+            "Clave única y estable del ente; forma parte del ocid de sus procesos y no se "
+            "puede cambiar una vez publicado un proceso."
+        ),
+    )
+    level = models.CharField(
+        _("orden de gobierno"),
+        max_length=10,
+        choices=Level.choices,
+        help_text=_("Federal, estatal o municipal."),
+    )
+    state = models.CharField(
+        _("entidad federativa"),
+        max_length=4,
+        choices=State.choices,
+        blank=True,
+        help_text=_("Obligatoria para entes estatales y municipales."),
+    )
+    rfc = models.CharField(
+        _("RFC"),
+        max_length=13,
+        blank=True,
+        validators=[rfc_validator],
+        help_text=_("RFC del ente (persona moral, 12 caracteres)."),
+    )
+    active = models.BooleanField(
+        _("activo"), default=True, help_text=_("Un ente inactivo no puede iniciar procesos.")
+    )
+    created_at = models.DateTimeField(_("alta"), auto_now_add=True, help_text=_("Fecha de alta."))
+
+    class Meta:
+        verbose_name = _("ente público")
+        verbose_name_plural = _("entes públicos")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self):
+        if self.level != self.Level.FEDERAL and not self.state:
+            raise ValidationError(
+                {"state": _("Indique la entidad federativa de un ente estatal o municipal.")}
+            )
+        if self.rfc:
+            self.rfc = self.rfc.upper()
+
+
+class PurchasingUnit(models.Model):
+    """Unidad compradora: the area of an entity that runs contracting processes."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("ente público"),
+        help_text=_("Ente al que pertenece la unidad."),
+    )
+    key = models.CharField(
+        _("clave"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9]{6,20}$",
+                _("La clave de unidad compradora sólo admite mayúsculas y números, p. ej. 050GYR047."),
+            )
+        ],
+        help_text=_("Clave de la unidad compradora como en CompraNet, p. ej. 050GYR047."),
+    )
+    name = models.CharField(_("nombre"), max_length=255, help_text=_("Nombre de la unidad."))
+    active = models.BooleanField(
+        _("activa"), default=True, help_text=_("Una unidad inactiva no puede iniciar procesos.")
+    )
+
+    class Meta:
+        verbose_name = _("unidad compradora")
+        verbose_name_plural = _("unidades compradoras")
+        ordering = ["entity__name", "name"]
+
+    def __str__(self):
+        return f"{self.key} · {self.name}"
+
+
+class Membership(models.Model):
+    """A user's role in one entity (and, for purchasing staff, one unit)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("usuario"),
+        help_text=_("Persona usuaria."),
+    )
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("ente público"),
+        help_text=_("Ente en el que la persona tiene este rol."),
+    )
+    unit = models.ForeignKey(
+        PurchasingUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("unidad compradora"),
+        help_text=_(
+            "Obligatoria para capturistas; opcional para aprobadores (vacía = todo el ente)."
+        ),
+    )
+    role = models.CharField(
+        _("rol"), max_length=20, choices=Role.choices, help_text=_("Qué puede hacer en el ente.")
+    )
+    created_at = models.DateTimeField(_("alta"), auto_now_add=True, help_text=_("Fecha de alta."))
+
+    class Meta:
+        verbose_name = _("membresía")
+        verbose_name_plural = _("membresías")
+        ordering = ["entity__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "entity", "unit", "role"],
+                name="membership_unique_role",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self):
+        where = self.unit.key if self.unit_id else self.entity.key
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self):
+        if self.unit_id and self.entity_id and self.unit.entity_id != self.entity_id:
+            raise ValidationError({"unit": _("La unidad compradora no pertenece a ese ente.")})
+        if self.role == Role.CAPTURISTA and not self.unit_id:
+            raise ValidationError({"unit": _("Un capturista debe pertenecer a una unidad.")})
+
+
+class OAuthClient(AbstractApplication):
+    """An OAuth 2.0 client (the PDN, a third-party app), registered by an entity or nationally."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="oauth_clients",
+        verbose_name=_("ente público"),
+        help_text=_("Ente que registró el cliente; vacío para clientes nacionales."),
+    )
+    allowed_scopes = models.CharField(
+        _("alcances permitidos"),
+        max_length=100,
+        default="read",
+        help_text=_("Alcances que el cliente puede pedir, separados por espacios: read s6 alertas."),
+    )
+    pdn_protocol = models.BooleanField(
+        _("protocolo PDN"),
+        default=False,
+        help_text=_(
+            "Permite la concesión por contraseña (password grant) que usa el cliente de la PDN. "
+            "Actívelo sólo para la PDN: las buenas prácticas (RFC 9700) la desaconsejan."
+        ),
+    )
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+        verbose_name = _("cliente OAuth")
+        verbose_name_plural = _("clientes OAuth")
+
+    def allowed_scope_set(self):
+        return set(self.allowed_scopes.split())
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed logins per username or address (brute-force protection)."""
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text=_("'usuario:<nombre>' o 'ip:<dirección>'.")
+    )
+    failures = models.PositiveIntegerField(default=0, help_text=_("Fallos seguidos."))
+    locked_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Hasta cuándo se rechazan los accesos.")
+    )
+    last_failure_at = models.DateTimeField(auto_now=True, help_text=_("Último fallo."))
+
+    class Meta:
+        verbose_name = _("bloqueo de acceso")
+        verbose_name_plural = _("bloqueos de acceso")
+
+
+class HomePage(Page):
+    """Portada del sitio público (the public-site issue fills it with search and figures)."""
+
+    intro = models.TextField(
+        _("introducción"), blank=True, help_text=_("Texto de bienvenida de la portada.")
+    )
+
+    content_panels = [*Page.content_panels, "intro"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("portada")

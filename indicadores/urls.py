@@ -1,0 +1,3 @@
+"""URLs of the indicadores app (mounted by cms/urls.py)."""
+
+urlpatterns = []

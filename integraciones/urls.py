@@ -1,0 +1,3 @@
+"""URLs of the integraciones app (mounted by cms/urls.py)."""
+
+urlpatterns = []

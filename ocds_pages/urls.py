@@ -1,0 +1,3 @@
+"""URLs of the ocds_pages app (mounted by cms/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowsConfig(AppConfig):
+    """The capture side: contracting processes, stage workflows and stage form definitions."""
+
+    name = "workflows"
+    verbose_name = _("Flujos de contratación")

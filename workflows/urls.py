@@ -1,0 +1,3 @@
+"""URLs of the workflows app (mounted by cms/urls.py)."""
+
+urlpatterns = []
