@@ -41,7 +41,9 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = PurchasingUnit
         fields = ["key", "name", "active"]
-        extra_kwargs = {f: {"help_text": PurchasingUnit._meta.get_field(f).help_text} for f in fields}
+        extra_kwargs = {
+            f: {"help_text": PurchasingUnit._meta.get_field(f).help_text} for f in fields
+        }
 
 
 class WhoAmIView(APIView):

@@ -22,7 +22,10 @@ MESSAGES = {
         "metodo_no_permitido",
         lambda: _("Método HTTP no permitido en este recurso."),
     ),
-    status.HTTP_406_NOT_ACCEPTABLE: ("no_aceptable", lambda: _("Formato de respuesta no admitido.")),
+    status.HTTP_406_NOT_ACCEPTABLE: (
+        "no_aceptable",
+        lambda: _("Formato de respuesta no admitido."),
+    ),
     status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: (
         "solicitud_muy_grande",
         lambda: _("La solicitud excede el tamaño permitido."),

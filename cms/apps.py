@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 def _after_migrate(sender, **kwargs):
     from django.apps import apps
 
-    # post_migrate is sent once per app; permissions of every app exist only after the last one.
-    if sender.name != list(apps.get_app_configs())[-1].name:
+    # post_migrate is sent once per app that has models; every app's permissions exist only
+    # after the last one.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.name != with_models[-1].name:
         return
     from cms.groups import sync_role_groups
 

@@ -140,7 +140,10 @@ class PurchasingUnit(models.Model):
         validators=[
             RegexValidator(
                 r"^[A-Z0-9]{6,20}$",
-                _("La clave de unidad compradora sólo admite mayúsculas y números, p. ej. 050GYR047."),
+                _(
+                    "La clave de unidad compradora sólo admite mayúsculas y números, "
+                    "p. ej. 050GYR047."
+                ),
             )
         ],
         help_text=_("Clave de la unidad compradora como en CompraNet, p. ej. 050GYR047."),
@@ -232,7 +235,9 @@ class OAuthClient(AbstractApplication):
         _("alcances permitidos"),
         max_length=100,
         default="read",
-        help_text=_("Alcances que el cliente puede pedir, separados por espacios: read s6 alertas."),
+        help_text=_(
+            "Alcances que el cliente puede pedir, separados por espacios: read s6 alertas."
+        ),
     )
     pdn_protocol = models.BooleanField(
         _("protocolo PDN"),
@@ -267,6 +272,9 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("bloqueo de acceso")
         verbose_name_plural = _("bloqueos de acceso")
+
+    def __str__(self):
+        return self.key
 
 
 class HomePage(Page):

@@ -18,11 +18,15 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from cms.login_throttle import LOCKED_MESSAGE, client_address, is_locked
 
 TOKEN_ERROR_MESSAGES = {
-    "invalid_client": lambda: _("Las credenciales del cliente (client_id/client_secret) no son válidas."),
+    "invalid_client": lambda: _(
+        "Las credenciales del cliente (client_id/client_secret) no son válidas."
+    ),
     "invalid_grant": lambda: _("Usuario o contraseña incorrectos, o la concesión ya no es válida."),
     "unauthorized_client": lambda: _("Este cliente no tiene permitido ese tipo de concesión."),
     "unsupported_grant_type": lambda: _("Tipo de concesión (grant_type) no admitido."),
-    "invalid_scope": lambda: _("El alcance (scope) solicitado no está permitido para este cliente."),
+    "invalid_scope": lambda: _(
+        "El alcance (scope) solicitado no está permitido para este cliente."
+    ),
     "invalid_request": lambda: _("La solicitud de token está incompleta o mal formada."),
 }
 

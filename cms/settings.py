@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# var/ holds what an installation writes (SQLite file, collected static, media, bulk exports);
+# creating it here means a fresh clone runs without a preparation step.
+for _sub in ("static", "media"):
+    (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 
 def env(name, default=None):
@@ -307,7 +311,7 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # --- Security (production) ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -324,5 +328,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail 8 runs its reference-index tasks inline and logs each at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

@@ -80,7 +80,10 @@ def scope_queryset(queryset, user, *, field="entity", roles=None):
 
 
 def get_scoped_or_404(queryset, user, *, field="entity", roles=None, **lookup):
-    """One row of ``queryset`` inside the user's scope, or 404 (same answer if it exists elsewhere)."""
+    """One row of ``queryset`` inside the user's scope, or 404.
+
+    The answer is the same whether the row exists in another entity or not at all.
+    """
     try:
         return scope_queryset(queryset, user, field=field, roles=roles).get(**lookup)
     except queryset.model.DoesNotExist as exc:
@@ -95,5 +98,8 @@ class EntityScopedMixin:
 
     def get_queryset(self):
         return scope_queryset(
-            super().get_queryset(), self.request.user, field=self.scope_field, roles=self.scope_roles
+            super().get_queryset(),
+            self.request.user,
+            field=self.scope_field,
+            roles=self.scope_roles,
         )

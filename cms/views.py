@@ -19,7 +19,10 @@ def health(request):
         database = "error"
     status = 200 if database == "ok" else 503
     return JsonResponse(
-        {"estado": "ok" if status == 200 else "degradado", "base_de_datos": database,
-         "motor": connection.vendor},
+        {
+            "estado": "ok" if status == 200 else "degradado",
+            "base_de_datos": database,
+            "motor": connection.vendor,
+        },
         status=status,
     )

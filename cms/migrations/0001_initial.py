@@ -9,121 +9,507 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Nombre oficial completo.', max_length=255, verbose_name='nombre')),
-                ('acronym', models.CharField(blank=True, help_text='Siglas de uso común, p. ej. IMSS.', max_length=30, verbose_name='siglas')),
-                ('key', models.CharField(help_text='Clave única y estable del ente; forma parte del ocid de sus procesos y no se puede cambiar una vez publicado un proceso.', max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9]{2,20}$', 'La clave sólo admite letras y números (2 a 20), sin espacios ni guiones.')], verbose_name='clave')),
-                ('level', models.CharField(choices=[('federal', 'Federal'), ('estatal', 'Estatal'), ('municipal', 'Municipal')], help_text='Federal, estatal o municipal.', max_length=10, verbose_name='orden de gobierno')),
-                ('state', models.CharField(blank=True, choices=[('AGS', 'Aguascalientes'), ('BC', 'Baja California'), ('BCS', 'Baja California Sur'), ('CAMP', 'Campeche'), ('COAH', 'Coahuila de Zaragoza'), ('COL', 'Colima'), ('CHIS', 'Chiapas'), ('CHIH', 'Chihuahua'), ('CDMX', 'Ciudad de México'), ('DGO', 'Durango'), ('GTO', 'Guanajuato'), ('GRO', 'Guerrero'), ('HGO', 'Hidalgo'), ('JAL', 'Jalisco'), ('MEX', 'Estado de México'), ('MICH', 'Michoacán de Ocampo'), ('MOR', 'Morelos'), ('NAY', 'Nayarit'), ('NL', 'Nuevo León'), ('OAX', 'Oaxaca'), ('PUE', 'Puebla'), ('QRO', 'Querétaro'), ('QROO', 'Quintana Roo'), ('SLP', 'San Luis Potosí'), ('SIN', 'Sinaloa'), ('SON', 'Sonora'), ('TAB', 'Tabasco'), ('TAMS', 'Tamaulipas'), ('TLAX', 'Tlaxcala'), ('VER', 'Veracruz de Ignacio de la Llave'), ('YUC', 'Yucatán'), ('ZAC', 'Zacatecas')], help_text='Obligatoria para entes estatales y municipales.', max_length=4, verbose_name='entidad federativa')),
-                ('rfc', models.CharField(blank=True, help_text='RFC del ente (persona moral, 12 caracteres).', max_length=13, validators=[django.core.validators.RegexValidator('^[A-ZÑ&]{3,4}\\d{6}[A-Z\\d]{3}$', 'El RFC debe tener 12 (persona moral) o 13 (persona física) caracteres válidos.')], verbose_name='RFC')),
-                ('active', models.BooleanField(default=True, help_text='Un ente inactivo no puede iniciar procesos.', verbose_name='activo')),
-                ('created_at', models.DateTimeField(auto_now_add=True, help_text='Fecha de alta.', verbose_name='alta')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Nombre oficial completo.", max_length=255, verbose_name="nombre"
+                    ),
+                ),
+                (
+                    "acronym",
+                    models.CharField(
+                        blank=True,
+                        help_text="Siglas de uso común, p. ej. IMSS.",
+                        max_length=30,
+                        verbose_name="siglas",
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Clave única y estable del ente; forma parte del ocid de sus procesos y no se puede cambiar una vez publicado un proceso.",
+                        max_length=20,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9]{2,20}$",
+                                "La clave sólo admite letras y números (2 a 20), sin espacios ni guiones.",
+                            )
+                        ],
+                        verbose_name="clave",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("federal", "Federal"),
+                            ("estatal", "Estatal"),
+                            ("municipal", "Municipal"),
+                        ],
+                        help_text="Federal, estatal o municipal.",
+                        max_length=10,
+                        verbose_name="orden de gobierno",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("AGS", "Aguascalientes"),
+                            ("BC", "Baja California"),
+                            ("BCS", "Baja California Sur"),
+                            ("CAMP", "Campeche"),
+                            ("COAH", "Coahuila de Zaragoza"),
+                            ("COL", "Colima"),
+                            ("CHIS", "Chiapas"),
+                            ("CHIH", "Chihuahua"),
+                            ("CDMX", "Ciudad de México"),
+                            ("DGO", "Durango"),
+                            ("GTO", "Guanajuato"),
+                            ("GRO", "Guerrero"),
+                            ("HGO", "Hidalgo"),
+                            ("JAL", "Jalisco"),
+                            ("MEX", "Estado de México"),
+                            ("MICH", "Michoacán de Ocampo"),
+                            ("MOR", "Morelos"),
+                            ("NAY", "Nayarit"),
+                            ("NL", "Nuevo León"),
+                            ("OAX", "Oaxaca"),
+                            ("PUE", "Puebla"),
+                            ("QRO", "Querétaro"),
+                            ("QROO", "Quintana Roo"),
+                            ("SLP", "San Luis Potosí"),
+                            ("SIN", "Sinaloa"),
+                            ("SON", "Sonora"),
+                            ("TAB", "Tabasco"),
+                            ("TAMS", "Tamaulipas"),
+                            ("TLAX", "Tlaxcala"),
+                            ("VER", "Veracruz de Ignacio de la Llave"),
+                            ("YUC", "Yucatán"),
+                            ("ZAC", "Zacatecas"),
+                        ],
+                        help_text="Obligatoria para entes estatales y municipales.",
+                        max_length=4,
+                        verbose_name="entidad federativa",
+                    ),
+                ),
+                (
+                    "rfc",
+                    models.CharField(
+                        blank=True,
+                        help_text="RFC del ente (persona moral, 12 caracteres).",
+                        max_length=13,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-ZÑ&]{3,4}\\d{6}[A-Z\\d]{3}$",
+                                "El RFC debe tener 12 (persona moral) o 13 (persona física) caracteres válidos.",
+                            )
+                        ],
+                        verbose_name="RFC",
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Un ente inactivo no puede iniciar procesos.",
+                        verbose_name="activo",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, help_text="Fecha de alta.", verbose_name="alta"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ente público',
-                'verbose_name_plural': 'entes públicos',
-                'ordering': ['name'],
+                "verbose_name": "ente público",
+                "verbose_name_plural": "entes públicos",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, help_text='Texto de bienvenida de la portada.', verbose_name='introducción')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True,
+                        help_text="Texto de bienvenida de la portada.",
+                        verbose_name="introducción",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'portada',
+                "verbose_name": "portada",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text="'usuario:<nombre>' o 'ip:<dirección>'.", max_length=200, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0, help_text='Fallos seguidos.')),
-                ('locked_until', models.DateTimeField(blank=True, help_text='Hasta cuándo se rechazan los accesos.', null=True)),
-                ('last_failure_at', models.DateTimeField(auto_now=True, help_text='Último fallo.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="'usuario:<nombre>' o 'ip:<dirección>'.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                ("failures", models.PositiveIntegerField(default=0, help_text="Fallos seguidos.")),
+                (
+                    "locked_until",
+                    models.DateTimeField(
+                        blank=True, help_text="Hasta cuándo se rechazan los accesos.", null=True
+                    ),
+                ),
+                ("last_failure_at", models.DateTimeField(auto_now=True, help_text="Último fallo.")),
             ],
             options={
-                'verbose_name': 'bloqueo de acceso',
-                'verbose_name_plural': 'bloqueos de acceso',
-            },
-        ),
-        migrations.CreateModel(
-            name='OAuthClient',
-            fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('client_id', models.CharField(db_index=True, default=oauth2_provider.generators.generate_client_id, max_length=255, unique=True, verbose_name='client ID')),
-                ('redirect_uris', models.TextField(blank=True, help_text='Allowed URIs list, space separated', verbose_name='redirect URIs')),
-                ('post_logout_redirect_uris', models.TextField(blank=True, default='', help_text='Allowed Post Logout URIs list, space separated', verbose_name='post logout redirect URIs')),
-                ('client_type', models.CharField(choices=[('confidential', 'Confidential'), ('public', 'Public')], max_length=32, verbose_name='client type')),
-                ('authorization_grant_type', models.CharField(choices=[('authorization-code', 'Authorization code'), ('urn:ietf:params:oauth:grant-type:device_code', 'Device Code'), ('implicit', 'Implicit'), ('password', 'Resource owner password-based'), ('client-credentials', 'Client credentials'), ('openid-hybrid', 'OpenID connect hybrid')], max_length=44, verbose_name='authorization grant type')),
-                ('client_secret', oauth2_provider.models.ClientSecretField(blank=True, db_index=True, default=oauth2_provider.generators.generate_client_secret, help_text='Client secret for authentication', max_length=255, verbose_name='client secret')),
-                ('hash_client_secret', models.BooleanField(default=True, verbose_name='hash client secret')),
-                ('name', models.CharField(blank=True, max_length=255, verbose_name='name')),
-                ('skip_authorization', models.BooleanField(default=False, verbose_name='skip authorization')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('algorithm', models.CharField(blank=True, choices=[('', 'No OIDC support'), ('RS256', 'RSA with SHA-2 256'), ('HS256', 'HMAC with SHA-2 256')], default='', max_length=5, verbose_name='algorithm')),
-                ('allowed_origins', models.TextField(blank=True, default='', help_text='Allowed origins list to enable CORS, space separated', verbose_name='allowed origins')),
-                ('registration_source', models.CharField(choices=[('manual', 'Manual'), ('dcr', 'Dynamic Client Registration'), ('cimd', 'Client ID Metadata Document')], default='manual', help_text='How this application was registered (manual, DCR per RFC 7591, or CIMD)', max_length=32, verbose_name='registration source')),
-                ('cimd_expires_at', models.DateTimeField(blank=True, default=None, help_text='When the cached Client ID Metadata Document should be re-fetched', null=True, verbose_name='CIMD expires at')),
-                ('allowed_scopes', models.CharField(default='read', help_text='Alcances que el cliente puede pedir, separados por espacios: read s6 alertas.', max_length=100, verbose_name='alcances permitidos')),
-                ('pdn_protocol', models.BooleanField(default=False, help_text='Permite la concesión por contraseña (password grant) que usa el cliente de la PDN. Actívelo sólo para la PDN: las buenas prácticas (RFC 9700) la desaconsejan.', verbose_name='protocolo PDN')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('entity', models.ForeignKey(blank=True, help_text='Ente que registró el cliente; vacío para clientes nacionales.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='oauth_clients', to='cms.entity', verbose_name='ente público')),
-            ],
-            options={
-                'verbose_name': 'cliente OAuth',
-                'verbose_name_plural': 'clientes OAuth',
-                'abstract': False,
-                'swappable': 'OAUTH2_PROVIDER_APPLICATION_MODEL',
-            },
-        ),
-        migrations.CreateModel(
-            name='PurchasingUnit',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Clave de la unidad compradora como en CompraNet, p. ej. 050GYR047.', max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{6,20}$', 'La clave de unidad compradora sólo admite mayúsculas y números, p. ej. 050GYR047.')], verbose_name='clave')),
-                ('name', models.CharField(help_text='Nombre de la unidad.', max_length=255, verbose_name='nombre')),
-                ('active', models.BooleanField(default=True, help_text='Una unidad inactiva no puede iniciar procesos.', verbose_name='activa')),
-                ('entity', models.ForeignKey(help_text='Ente al que pertenece la unidad.', on_delete=django.db.models.deletion.PROTECT, related_name='units', to='cms.entity', verbose_name='ente público')),
-            ],
-            options={
-                'verbose_name': 'unidad compradora',
-                'verbose_name_plural': 'unidades compradoras',
-                'ordering': ['entity__name', 'name'],
+                "verbose_name": "bloqueo de acceso",
+                "verbose_name_plural": "bloqueos de acceso",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="OAuthClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('capturista', 'Capturista'), ('aprobador', 'Aprobador'), ('oic', 'Órgano interno de control'), ('admin_ente', 'Administrador del ente'), ('editor', 'Editor')], help_text='Qué puede hacer en el ente.', max_length=20, verbose_name='rol')),
-                ('created_at', models.DateTimeField(auto_now_add=True, help_text='Fecha de alta.', verbose_name='alta')),
-                ('entity', models.ForeignKey(help_text='Ente en el que la persona tiene este rol.', on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cms.entity', verbose_name='ente público')),
-                ('user', models.ForeignKey(help_text='Persona usuaria.', on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
-                ('unit', models.ForeignKey(blank=True, help_text='Obligatoria para capturistas; opcional para aprobadores (vacía = todo el ente).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cms.purchasingunit', verbose_name='unidad compradora')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "client_id",
+                    models.CharField(
+                        db_index=True,
+                        default=oauth2_provider.generators.generate_client_id,
+                        max_length=255,
+                        unique=True,
+                        verbose_name="client ID",
+                    ),
+                ),
+                (
+                    "redirect_uris",
+                    models.TextField(
+                        blank=True,
+                        help_text="Allowed URIs list, space separated",
+                        verbose_name="redirect URIs",
+                    ),
+                ),
+                (
+                    "post_logout_redirect_uris",
+                    models.TextField(
+                        blank=True,
+                        default="",
+                        help_text="Allowed Post Logout URIs list, space separated",
+                        verbose_name="post logout redirect URIs",
+                    ),
+                ),
+                (
+                    "client_type",
+                    models.CharField(
+                        choices=[("confidential", "Confidential"), ("public", "Public")],
+                        max_length=32,
+                        verbose_name="client type",
+                    ),
+                ),
+                (
+                    "authorization_grant_type",
+                    models.CharField(
+                        choices=[
+                            ("authorization-code", "Authorization code"),
+                            ("urn:ietf:params:oauth:grant-type:device_code", "Device Code"),
+                            ("implicit", "Implicit"),
+                            ("password", "Resource owner password-based"),
+                            ("client-credentials", "Client credentials"),
+                            ("openid-hybrid", "OpenID connect hybrid"),
+                        ],
+                        max_length=44,
+                        verbose_name="authorization grant type",
+                    ),
+                ),
+                (
+                    "client_secret",
+                    oauth2_provider.models.ClientSecretField(
+                        blank=True,
+                        db_index=True,
+                        default=oauth2_provider.generators.generate_client_secret,
+                        help_text="Client secret for authentication",
+                        max_length=255,
+                        verbose_name="client secret",
+                    ),
+                ),
+                (
+                    "hash_client_secret",
+                    models.BooleanField(default=True, verbose_name="hash client secret"),
+                ),
+                ("name", models.CharField(blank=True, max_length=255, verbose_name="name")),
+                (
+                    "skip_authorization",
+                    models.BooleanField(default=False, verbose_name="skip authorization"),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "algorithm",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No OIDC support"),
+                            ("RS256", "RSA with SHA-2 256"),
+                            ("HS256", "HMAC with SHA-2 256"),
+                        ],
+                        default="",
+                        max_length=5,
+                        verbose_name="algorithm",
+                    ),
+                ),
+                (
+                    "allowed_origins",
+                    models.TextField(
+                        blank=True,
+                        default="",
+                        help_text="Allowed origins list to enable CORS, space separated",
+                        verbose_name="allowed origins",
+                    ),
+                ),
+                (
+                    "registration_source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Manual"),
+                            ("dcr", "Dynamic Client Registration"),
+                            ("cimd", "Client ID Metadata Document"),
+                        ],
+                        default="manual",
+                        help_text="How this application was registered (manual, DCR per RFC 7591, or CIMD)",
+                        max_length=32,
+                        verbose_name="registration source",
+                    ),
+                ),
+                (
+                    "cimd_expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        default=None,
+                        help_text="When the cached Client ID Metadata Document should be re-fetched",
+                        null=True,
+                        verbose_name="CIMD expires at",
+                    ),
+                ),
+                (
+                    "allowed_scopes",
+                    models.CharField(
+                        default="read",
+                        help_text="Alcances que el cliente puede pedir, separados por espacios: read s6 alertas.",
+                        max_length=100,
+                        verbose_name="alcances permitidos",
+                    ),
+                ),
+                (
+                    "pdn_protocol",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Permite la concesión por contraseña (password grant) que usa el cliente de la PDN. Actívelo sólo para la PDN: las buenas prácticas (RFC 9700) la desaconsejan.",
+                        verbose_name="protocolo PDN",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Ente que registró el cliente; vacío para clientes nacionales.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="oauth_clients",
+                        to="cms.entity",
+                        verbose_name="ente público",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membresía',
-                'verbose_name_plural': 'membresías',
-                'ordering': ['entity__name', 'user__username'],
-                'indexes': [models.Index(fields=['user', 'role'], name='cms_members_user_id_ceeb1d_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'entity', 'unit', 'role'), name='membership_unique_role', nulls_distinct=False)],
+                "verbose_name": "cliente OAuth",
+                "verbose_name_plural": "clientes OAuth",
+                "abstract": False,
+                "swappable": "OAUTH2_PROVIDER_APPLICATION_MODEL",
+            },
+        ),
+        migrations.CreateModel(
+            name="PurchasingUnit",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Clave de la unidad compradora como en CompraNet, p. ej. 050GYR047.",
+                        max_length=20,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{6,20}$",
+                                "La clave de unidad compradora sólo admite mayúsculas y números, p. ej. 050GYR047.",
+                            )
+                        ],
+                        verbose_name="clave",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Nombre de la unidad.", max_length=255, verbose_name="nombre"
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Una unidad inactiva no puede iniciar procesos.",
+                        verbose_name="activa",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        help_text="Ente al que pertenece la unidad.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="cms.entity",
+                        verbose_name="ente público",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "unidad compradora",
+                "verbose_name_plural": "unidades compradoras",
+                "ordering": ["entity__name", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Membership",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("capturista", "Capturista"),
+                            ("aprobador", "Aprobador"),
+                            ("oic", "Órgano interno de control"),
+                            ("admin_ente", "Administrador del ente"),
+                            ("editor", "Editor"),
+                        ],
+                        help_text="Qué puede hacer en el ente.",
+                        max_length=20,
+                        verbose_name="rol",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, help_text="Fecha de alta.", verbose_name="alta"
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        help_text="Ente en el que la persona tiene este rol.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="cms.entity",
+                        verbose_name="ente público",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        help_text="Persona usuaria.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Obligatoria para capturistas; opcional para aprobadores (vacía = todo el ente).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="cms.purchasingunit",
+                        verbose_name="unidad compradora",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "membresía",
+                "verbose_name_plural": "membresías",
+                "ordering": ["entity__name", "user__username"],
+                "indexes": [
+                    models.Index(fields=["user", "role"], name="cms_members_user_id_ceeb1d_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "entity", "unit", "role"),
+                        name="membership_unique_role",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]

@@ -30,8 +30,12 @@ def create_home_page(apps, schema_editor):
     root.save(update_fields=["numchild"])
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home,
-                  "site_name": "Compra Íntegra"},
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": "Compra Íntegra",
+        },
     )
 
 

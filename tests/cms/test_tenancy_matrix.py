@@ -1,0 +1,217 @@
+"""The permission matrix: every role × two entities × every staff URL and API endpoint.
+
+A person of entity A never reads or writes rows of entity B: instance URLs of B answer 404, list
+pages never show B's rows. Later issues add their URLs to ``STAFF_CASES`` / ``API_CASES``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
+from cms.roles import Role
+from tests.factories import make_client, make_entity, make_member, make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+
+ANON, SUPER = "anónimo", "superusuario"
+ACTORS = [ANON, SUPER, *[role.value for role in Role]]
+DENIED = 302  # Wagtail's admin redirects a permission refusal to the dashboard with a message.
+
+
+@dataclass
+class World:
+    a: Entity
+    b: Entity
+    rows: dict  # model name -> {"A": pk, "B": pk}
+
+
+def build_world():
+    a, b = make_entity("ENTEA"), make_entity("ENTEB")
+    rows = {"entity": {"A": a.pk, "B": b.pk}}
+    units = {"A": make_unit(a, "UCA000001"), "B": make_unit(b, "UCB000001")}
+    rows["purchasingunit"] = {k: u.pk for k, u in units.items()}
+    staff = {
+        k: make_member(Role.CAPTURISTA, e, units[k], f"staff{k.lower()}")
+        for k, e in (("A", a), ("B", b))
+    }
+    rows["user"] = {k: u.pk for k, u in staff.items()}
+    rows["membership"] = {k: Membership.objects.get(user=u).pk for k, u in staff.items()}
+    rows["oauthclient"] = {
+        k: make_client(f"cliente-{k}", entity=e, pdn=False).pk for k, e in (("A", a), ("B", b))
+    }
+    return World(a, b, rows)
+
+
+def actor_user(actor, world):
+    if actor == ANON:
+        return None
+    if actor == SUPER:
+        return make_user("nacional", is_superuser=True, is_staff=True)
+    unit = world.a.units.first() if actor in (Role.CAPTURISTA, Role.APROBADOR) else None
+    return make_member(actor, world.a, unit, f"actor-{actor}")
+
+
+MODELS = {
+    "entity": "/admin/cms/entity/",
+    "purchasingunit": "/admin/cms/purchasingunit/",
+    "user": "/admin/auth/user/",
+    "membership": "/admin/cms/membership/",
+    "oauthclient": "/admin/cms/oauthclient/",
+}
+# What the entity administrator of A may do with A's own rows (everything else: 404 for B).
+ADMIN_OWN = {
+    ("entity", "edit"): DENIED,
+    ("entity", "delete"): DENIED,
+    ("user", "delete"): DENIED,
+}
+
+
+def staff_cases():
+    for model, base in MODELS.items():
+        yield model, "list", None, base
+        yield model, "create", None, f"{base}create/"
+        for action in ("edit", "inspect", "delete"):
+            for owner in ("A", "B"):
+                yield model, action, owner, f"{base}{action}/{{pk}}/"
+
+
+STAFF_CASES = list(staff_cases())
+
+
+def expected_staff(actor, model, action, owner):
+    if actor == ANON:
+        return 302
+    if actor == SUPER:
+        # Entities and people are never deleted (their history stays attributable).
+        return DENIED if action == "delete" and model in ("entity", "user") else 200
+    if owner is not None:
+        if actor != Role.ADMIN_ENTE or owner == "B":
+            return 404
+        return ADMIN_OWN.get((model, action), 200)
+    if actor != Role.ADMIN_ENTE:
+        return DENIED
+    return DENIED if (model, action) == ("entity", "create") else 200
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_staff_admin_matrix(client, actor):
+    world = build_world()
+    user = actor_user(actor, world)
+    if user:
+        client.force_login(user)
+    wrong = []
+    for model, action, owner, pattern in STAFF_CASES:
+        url = pattern.format(pk=world.rows[model][owner]) if owner else pattern
+        got = client.get(url).status_code
+        want = expected_staff(actor, model, action, owner)
+        if got != want:
+            wrong.append(f"{url} ({model} {action} {owner}): {got}, se esperaba {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_entity_admin_lists_never_show_other_entity_rows(client, model):
+    world = build_world()
+    client.force_login(actor_user(Role.ADMIN_ENTE, world))
+    html = client.get(MODELS[model]).content.decode()
+    other_markers = {
+        "entity": "ENTEB",
+        "purchasingunit": "UCB000001",
+        "user": "staffb",
+        "membership": "staffb",
+        "oauthclient": "cliente-B",
+    }
+    own_markers = {
+        "entity": "ENTEA",
+        "purchasingunit": "UCA000001",
+        "user": "staffa",
+        "membership": "staffa",
+        "oauthclient": "cliente-A",
+    }
+    assert own_markers[model] in html
+    assert other_markers[model] not in html
+
+
+API_CASES = [
+    ("/api/entes/ENTEA/unidades/", "A"),
+    ("/api/entes/ENTEB/unidades/", "B"),
+    ("/api/yo/", None),
+    ("/api/entes/", "public"),
+]
+
+
+def expected_api(actor, owner):
+    if owner == "public":
+        return 200
+    if actor == ANON:
+        return 401
+    if owner == "B" and actor != SUPER:
+        return 404
+    return 200
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_api_matrix(client, actor):
+    world = build_world()
+    user = actor_user(actor, world)
+    if user:
+        client.force_login(user)
+    wrong = []
+    for url, owner in API_CASES:
+        got = client.get(url).status_code
+        if got != expected_api(actor, owner):
+            wrong.append(f"{url}: {got}, se esperaba {expected_api(actor, owner)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_entity_admin_cannot_write_other_entity_rows(client):
+    world = build_world()
+    client.force_login(actor_user(Role.ADMIN_ENTE, world))
+    unit_b = PurchasingUnit.objects.get(pk=world.rows["purchasingunit"]["B"])
+    response = client.post(
+        f"/admin/cms/purchasingunit/edit/{unit_b.pk}/",
+        {"entity": world.b.pk, "key": unit_b.key, "name": "Tomada", "active": "on"},
+    )
+    assert response.status_code == 404
+    unit_b.refresh_from_db()
+    assert unit_b.name != "Tomada"
+
+
+def test_entity_admin_cannot_create_rows_in_other_entity(client):
+    world = build_world()
+    client.force_login(actor_user(Role.ADMIN_ENTE, world))
+    response = client.post(
+        "/admin/cms/purchasingunit/create/",
+        {"entity": world.b.pk, "key": "UCB999999", "name": "Intrusa", "active": "on"},
+    )
+    assert response.status_code == 200  # the form comes back with the error
+    assert "Seleccione una opción válida" in response.content.decode()
+    assert not PurchasingUnit.objects.filter(key="UCB999999").exists()
+    staff_b = world.rows["user"]["B"]
+    client.post(
+        "/admin/cms/membership/create/", {"user": staff_b, "entity": world.a.pk, "role": Role.OIC}
+    )
+    assert not Membership.objects.filter(user_id=staff_b, entity=world.a).exists()
+
+
+def test_entity_admin_registers_oauth_client_for_own_entity_and_sees_secret_once(client):
+    world = build_world()
+    client.force_login(actor_user(Role.ADMIN_ENTE, world))
+    response = client.post(
+        "/admin/cms/oauthclient/create/",
+        {
+            "name": "Tablero del OIC",
+            "entity": world.a.pk,
+            "client_type": "confidential",
+            "authorization_grant_type": "client-credentials",
+            "redirect_uris": "",
+            "allowed_scopes": "read alertas",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    created = OAuthClient.objects.get(name="Tablero del OIC")
+    assert created.entity == world.a
+    assert created.pdn_protocol is False
+    assert "no se volverá a mostrar" in response.content.decode()
