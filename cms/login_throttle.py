@@ -84,6 +84,11 @@ class ThrottledModelBackend(ModelBackend):
 class ThrottledLoginForm(LoginForm):
     """Wagtail's login form, with a Spanish message when the account is locked."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail leaves this field unlabelled, so it showed the English field name.
+        self.fields["password"].label = _("Contraseña")
+
     def clean(self):
         try:
             return super().clean()

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
 # var/ holds what an installation writes (SQLite file, collected static, media, bulk exports);
 # creating it here means a fresh clone runs without a preparation step.
 for _sub in ("static", "media"):
@@ -22,12 +22,13 @@ for _sub in ("static", "media"):
 
 
 def env(name, default=None):
-    return os.environ.get(name, default)
+    """The variable's value; an empty value counts as unset (as in .env.example)."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name, default=False):
     value = os.environ.get(name)
-    if value is None:
+    if not value:
         return default
     return value.strip().lower() in {"1", "true", "yes", "si", "sí", "on"}
 
@@ -246,6 +247,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "docx", "xlsx", "odt", "ods", "zip", "json", "txt"]
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.login_throttle.ThrottledLoginForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: the admin must not call third parties (privacy, closed networks).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 
 # --- OAuth 2.0 (django-oauth-toolkit) -------------------------------------------------------

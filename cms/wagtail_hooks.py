@@ -44,6 +44,21 @@ class ScopedInspectView(ScopedInstanceMixin, InspectView):
     pass
 
 
+def yes_no(field, label):
+    """A list column showing Sí/No as text (modeladmin's icons need django.contrib.admin)."""
+
+    def column(obj):
+        return _("Sí") if getattr(obj, field) else _("No")
+
+    column.short_description = label
+    column.admin_order_field = field
+    return column
+
+
+active_column = yes_no("active", gettext_lazy("Activo"))
+user_active_column = yes_no("is_active", gettext_lazy("Activa"))
+
+
 def is_entity_admin(user):
     return is_national_admin(user) or bool(entity_ids_for(user, ENTITY_ADMIN_ROLES))
 
@@ -99,7 +114,7 @@ class EntityModelAdmin(ScopedModelAdmin):
     menu_icon = "site"
     scope_field = "id"
     permission_helper_class = NationalOnlyWritePermissionHelper
-    list_display = ("name", "acronym", "key", "level", "state", "active")
+    list_display = ("name", "acronym", "key", "level", "state", active_column)
     list_filter = ("level", "state", "active")
     search_fields = ("name", "acronym", "key")
     panels = [
@@ -117,7 +132,7 @@ class PurchasingUnitModelAdmin(ScopedModelAdmin):
     model = PurchasingUnit
     menu_label = gettext_lazy("Unidades compradoras")
     menu_icon = "group"
-    list_display = ("key", "name", "entity", "active")
+    list_display = ("key", "name", "entity", active_column)
     list_filter = ("active",)
     search_fields = ("key", "name")
     edit_handler = ObjectList(
@@ -173,7 +188,7 @@ class EntityUserModelAdmin(ScopedModelAdmin):
     scope_field = "memberships__entity"
     permission_helper_class = EntityUserPermissionHelper
     create_view_class = EntityUserCreateView
-    list_display = ("username", "first_name", "last_name", "email", "is_active")
+    list_display = ("username", "first_name", "last_name", "email", user_active_column)
     list_filter = ("is_active",)
     search_fields = ("username", "first_name", "last_name", "email")
     create_handler = ObjectList(
