@@ -8,7 +8,18 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from cms.models import Membership
-from cms.roles import ROLE_GROUPS
+from cms.roles import ROLE_GROUPS, Role
+
+# Editors work on the whole public site and its media: page and collection permissions at the root.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+EDITOR_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
 
 
 def _permissions(names):
@@ -29,6 +40,23 @@ def sync_role_groups():
     for group_name, permission_names in ROLE_GROUPS.values():
         group, _created = Group.objects.get_or_create(name=group_name)
         group.permissions.set(_permissions(permission_names))
+    _grant_editor_tree_permissions(Group.objects.get(name=ROLE_GROUPS[Role.EDITOR][0]))
+
+
+def _grant_editor_tree_permissions(group):
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    if root_page is not None:
+        for perm in _permissions(f"wagtailcore.{c}" for c in EDITOR_PAGE_PERMISSIONS):
+            GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=perm)
+    if root_collection is not None:
+        names = (f"{app}.{codename}" for app, codename in EDITOR_COLLECTION_PERMISSIONS)
+        for perm in _permissions(names):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=perm
+            )
 
 
 def sync_user_groups(user):

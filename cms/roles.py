@@ -39,18 +39,8 @@ ROLE_GROUPS = {
             "cms.delete_oauthclient",
         ],
     ),
-    Role.EDITOR: (
-        "Editores",
-        [
-            "wagtailadmin.access_admin",
-            "wagtailimages.add_image",
-            "wagtailimages.change_image",
-            "wagtailimages.choose_image",
-            "wagtaildocs.add_document",
-            "wagtaildocs.change_document",
-            "wagtaildocs.choose_document",
-        ],
-    ),
+    # Page and media permissions are granted on the tree roots (cms.groups).
+    Role.EDITOR: ("Editores", ["wagtailadmin.access_admin"]),
 }
 
 # Roles that may manage the entity's own users and memberships.

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "oauth2_provider",
     "corsheaders",
     # Django
@@ -304,6 +305,10 @@ SPECTACULAR_SETTINGS = {
     "de la Plataforma Digital Nacional.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (STACK.md caveat 4).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
 }

@@ -71,3 +71,21 @@ def test_removing_last_membership_removes_role_group(client):
     assert user.groups.filter(name="Órgano interno de control").exists()
     Membership.objects.filter(user=user).delete()
     assert not user.groups.filter(name="Órgano interno de control").exists()
+
+
+def test_editor_can_edit_the_public_site_pages(client):
+    from wagtail.models import Page
+
+    editor = make_member(Role.EDITOR, make_entity("EDIT"))
+    home = Page.objects.get(depth=2)
+    client.force_login(editor)
+    assert client.get(f"/admin/pages/{home.pk}/edit/").status_code == 200
+
+
+def test_capturista_cannot_edit_the_public_site_pages(client):
+    from wagtail.models import Page
+
+    capturista = make_member(Role.CAPTURISTA, make_entity("NOEDIT"))
+    home = Page.objects.get(depth=2)
+    client.force_login(capturista)
+    assert client.get(f"/admin/pages/{home.pk}/edit/").status_code in (302, 403)
