@@ -583,7 +583,9 @@ class FakeRegistryServer:
 
     def stop(self) -> None:
         """Stop answering: the port refuses connections afterwards ("server down")."""
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() would wait forever on a server never started
+            self._server.shutdown()
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> "FakeRegistryServer":
