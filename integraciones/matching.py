@@ -174,9 +174,7 @@ class Source:
 SOURCES = (
     Source(
         "s3",
-        lambda: S3Sanction.objects.select_related("provider").prefetch_related(
-            "disqualifications"
-        ),
+        lambda: S3Sanction.objects.select_related("provider").prefetch_related("disqualifications"),
         _s3_evidence,
     ),
     Source(
@@ -193,9 +191,7 @@ SOURCES = (
     ),
     Source(
         "s1",
-        lambda: S1Declaration.objects.select_related("provider").prefetch_related(
-            "participations"
-        ),
+        lambda: S1Declaration.objects.select_related("provider").prefetch_related("participations"),
         _s1_evidence,
     ),
     Source(
