@@ -817,18 +817,27 @@ class FakeRegistryServer:
         return Handler
 
 
-DEMO_PORTS = {
-    ("s1", "v2"): 8791,
-    ("s2", "v1"): 8792,
-    ("s2", "v2"): 8793,
-    ("s3", "v1"): 8794,
-    ("s3", "v2"): 8795,
-}
+DEMO_BASE_PORT = 8791
+# One fake per system and version, on DEMO_BASE_PORT + its position in this list.
+DEMO_SYSTEMS = (("s1", "v2"), ("s2", "v1"), ("s2", "v2"), ("s3", "v1"), ("s3", "v2"))
 
 
-def demo_servers(*, host: str = "127.0.0.1", size: int = 60) -> list[FakeRegistryServer]:
-    """One fake per system and version on the fixed demo ports (not started)."""
+def demo_port(*, system: str, version: str, base_port: int = DEMO_BASE_PORT) -> int:
+    """The fixed port of a demo fake; 0 when base_port is 0 (any free port)."""
+    return base_port and base_port + DEMO_SYSTEMS.index((system, version))
+
+
+def demo_servers(
+    *, host: str = "127.0.0.1", base_port: int = DEMO_BASE_PORT, size: int = 60
+) -> list[FakeRegistryServer]:
+    """One fake per system and version on the demo ports (not started)."""
     return [
-        FakeRegistryServer(system=system, version=version, port=port, host=host, size=size)
-        for (system, version), port in DEMO_PORTS.items()
+        FakeRegistryServer(
+            system=system,
+            version=version,
+            port=demo_port(system=system, version=version, base_port=base_port),
+            host=host,
+            size=size,
+        )
+        for system, version in DEMO_SYSTEMS
     ]

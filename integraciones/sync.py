@@ -24,8 +24,19 @@ PageCallback = Callable[[SyncRun, str, Page], None]
 
 
 def _resumable_run(provider: RegistryProvider) -> SyncRun | None:
-    """The provider's latest run, if it failed with a checkpoint to continue from."""
+    """The provider's latest run, if it failed or was interrupted with a checkpoint to continue.
+
+    A run still marked "running" when a new one starts was interrupted (the process was killed
+    or the machine restarted): runs of one provider never overlap, because the scheduler is set
+    up not to start one while another is going (flock or a systemd timer, docs/registros.md).
+    """
     latest = provider.runs.order_by("-started_at", "-id").first()
+    if latest and latest.status == SyncRun.Status.RUNNING:
+        latest.status, latest.finished_at = SyncRun.Status.ERROR, timezone.now()
+        latest.error_message = str(
+            _("Interrumpida: el proceso terminó sin cerrar la corrida; se reanuda después.")
+        )
+        latest.save(update_fields=["status", "finished_at", "error_message"])
     if latest and latest.status == SyncRun.Status.ERROR and latest.checkpoint:
         return latest
     return None

@@ -178,3 +178,25 @@ def test_the_command_fails_when_a_provider_fails(synced, capsys):
         call_command("sincronizar_registros", "--proveedor", provider.name, "--sin-progreso")
 
     assert "No se pudo conectar" in capsys.readouterr().out
+
+
+def test_a_killed_sync_is_resumed_by_the_next_run(make_fake, make_provider):
+    fake = make_fake("s2", "v1")
+    provider = make_provider(fake)
+
+    def die_after_two_pages(run, collection, page):
+        if run.pages == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        registry_sync(provider=provider, on_page=die_after_two_pages)
+    fake.data_requests.clear()
+
+    run = registry_sync(provider=provider)
+
+    interrupted = run.resumed_from
+    assert interrupted.status == SyncRun.Status.ERROR
+    assert "Interrumpida" in interrupted.error_message
+    assert run.status == SyncRun.Status.OK
+    assert [r["position"] for r in fake.data_requests] == [3, 4, 5]
+    assert S2PublicServant.objects.filter(provider=provider).count() == 23
