@@ -23,7 +23,7 @@ from integraciones.models import RegistryProvider, SyncRun
 PageCallback = Callable[[SyncRun, str, Page], None]
 
 
-def _resumable_run(provider: RegistryProvider) -> SyncRun | None:
+def _resumable_run(provider: RegistryProvider, *, collections: list[str]) -> SyncRun | None:
     """The provider's latest run, if it failed or was interrupted with a checkpoint to continue.
 
     A run still marked "running" when a new one starts was interrupted (the process was killed
@@ -37,7 +37,14 @@ def _resumable_run(provider: RegistryProvider) -> SyncRun | None:
             _("Interrumpida: el proceso terminó sin cerrar la corrida; se reanuda después.")
         )
         latest.save(update_fields=["status", "finished_at", "error_message"])
-    if latest and latest.status == SyncRun.Status.ERROR and latest.checkpoint:
+    if (
+        latest
+        and latest.status == SyncRun.Status.ERROR
+        and latest.checkpoint
+        # A provider reconfigured with other collections starts over: the old position and the
+        # rows already seen belong to another listing.
+        and latest.checkpoint.get("collections") == collections
+    ):
         return latest
     return None
 
@@ -64,6 +71,7 @@ def _walk(
     on_page: PageCallback | None,
 ) -> bool:
     """Read every collection to its end from the checkpoint; False if the page bound stopped it."""
+    collections = list(client.collections)
     start = run.checkpoint.get("collection_index", 0)
     position = run.checkpoint.get("position", client.first_position)
     for index in range(start, len(client.collections)):
@@ -86,9 +94,13 @@ def _walk(
             run.pages += 1
             position = page.next_position
             run.checkpoint = (
-                {"collection_index": index, "position": position}
+                {"collections": collections, "collection_index": index, "position": position}
                 if position is not None
-                else {"collection_index": index + 1, "position": client.first_position}
+                else {
+                    "collections": collections,
+                    "collection_index": index + 1,
+                    "position": client.first_position,
+                }
             )
             run.save(update_fields=["pages", "rows", "checkpoint"])
             if on_page:
@@ -106,17 +118,19 @@ def registry_sync(
     """Mirror one provider; resumes its last failed run unless ``restart``. Never raises
     RegistryError: the outcome (ok, error, partial) and its Spanish message are on the run."""
     settings = sync_settings()
-    previous = None if restart else _resumable_run(provider)
+    try:
+        client = client_for(provider=provider, settings=settings, sleep=sleep)
+    except RegistryError as exc:
+        run = SyncRun.objects.create(provider=provider)
+        return _finish(run, status=SyncRun.Status.ERROR, message=str(exc))
+    collections = list(client.collections)
+    previous = None if restart else _resumable_run(provider, collections=collections)
     run = SyncRun.objects.create(
         provider=provider,
         generation=previous.generation if previous else uuid.uuid4(),
         resumed_from=previous,
         checkpoint=dict(previous.checkpoint) if previous else {},
     )
-    try:
-        client = client_for(provider=provider, settings=settings, sleep=sleep)
-    except RegistryError as exc:
-        return _finish(run, status=SyncRun.Status.ERROR, message=str(exc))
     try:
         complete = _walk(run=run, client=client, settings=settings, on_page=on_page)
     except RegistryError as exc:
@@ -141,7 +155,8 @@ def registry_sync(
 
 
 def providers_select(*, system: str | None = None, name: str | None = None):
-    """Active providers, optionally of one system or one by its key."""
+    """Active providers, optionally of one system; a provider named by its key is selected even
+    when inactive (whoever names it means it)."""
     providers = RegistryProvider.objects.filter(active=True)
     if system:
         providers = providers.filter(system=system)

@@ -105,7 +105,7 @@ def test_a_failure_mid_sync_resumes_from_the_checkpoint(synced):
     failed = registry_sync(provider=provider)
 
     assert_failed_and_kept(failed, provider, before, message="error 500")
-    assert failed.checkpoint == {"collection_index": 0, "position": 3}
+    assert failed.checkpoint == {"collections": ["spic"], "collection_index": 0, "position": 3}
     assert failed.pages == 2
     fake.faults.fail_at_position = None
     fake.data_requests.clear()
@@ -200,3 +200,36 @@ def test_a_killed_sync_is_resumed_by_the_next_run(make_fake, make_provider):
     assert run.status == SyncRun.Status.OK
     assert [r["position"] for r in fake.data_requests] == [3, 4, 5]
     assert S2PublicServant.objects.filter(provider=provider).count() == 23
+
+
+def test_a_checkpoint_of_other_collections_is_not_resumed(make_fake, make_provider):
+    fake = make_fake("s3", "v2")
+    provider = make_provider(fake)
+    fake.faults.fail_at_position = 5
+    assert registry_sync(provider=provider).status == SyncRun.Status.ERROR
+    fake.faults.fail_at_position = None
+    provider.collections = "faltas_graves_personas_morales"
+    provider.save()
+    fake.data_requests.clear()
+
+    run = registry_sync(provider=provider)
+
+    assert run.status == SyncRun.Status.OK
+    assert run.resumed_from is None
+    assert fake.data_requests[0]["collection"] == "faltas_graves_personas_morales"
+    assert fake.data_requests[0]["position"] == 0
+    assert set(S3Sanction.objects.values_list("collection", flat=True)) == {
+        "faltas_graves_personas_morales"
+    }
+
+
+def test_a_misconfigured_provider_is_reported_as_a_failed_run(make_fake, make_provider):
+    provider = make_provider(make_fake("s2", "v2"))
+    provider.token = ""
+    provider.save()
+
+    run = registry_sync(provider=provider)
+
+    provider.refresh_from_db()
+    assert run.status == SyncRun.Status.ERROR
+    assert "token fijo" in provider.last_error_message
