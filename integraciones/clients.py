@@ -341,7 +341,7 @@ class DirectusClient(RegistryClient):
         collection: str,
         limit: int = 10,
         offset: int = 0,
-        filter: dict | None = None,  # noqa: A002 - Directus' own parameter name
+        filter: dict | None = None,  # Directus' own parameter name
         fields: str = "*.*.*",
     ) -> dict:
         """GET one page of a collection; returns {data, meta} checked for shape."""

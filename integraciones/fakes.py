@@ -32,8 +32,8 @@ from integraciones.spec_schemas import errors_for
 FAKE_USERNAME = "pdn-demo"
 FAKE_PASSWORD = "contrasena-de-demostracion"  # noqa: S105 - a demo credential of a fake server
 FAKE_CLIENT_ID = "cliente-pdn-demo"
-FAKE_CLIENT_SECRET = "secreto-pdn-demo"  # noqa: S105
-FAKE_V2_TOKEN = "token-directus-demo"  # noqa: S105
+FAKE_CLIENT_SECRET = "secreto-pdn-demo"  # noqa: S105 - demo credential
+FAKE_V2_TOKEN = "token-directus-demo"  # noqa: S105 - demo credential
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path, not a secret
 
 # Parties every fake publishes, so tests and the demo can look them up by RFC, CURP and name.
@@ -138,6 +138,11 @@ class Faults:
     endless: bool = False  # hasNextPage is always true (v2: total_count never reached)
 
 
+def seeded(seed) -> random.Random:
+    """A reproducible generator: the fakes need the same data every run, not secrecy."""
+    return random.Random(seed)  # noqa: S311 - deterministic test data, not cryptography
+
+
 @dataclass
 class Generator:
     """Deterministic records of one system and version."""
@@ -150,7 +155,7 @@ class Generator:
 
     def records(self, collection: str) -> list[dict]:
         if collection not in self._cache:
-            rng = random.Random(f"{self.seed}-{self.system}-{self.version}-{collection}")  # noqa: S311
+            rng = seeded(f"{self.seed}-{self.system}-{self.version}-{collection}")
             build = getattr(self, f"_{self.system}_{self.version}")
             known = self._known(collection)
             generated = [build(collection, rng, index) for index in range(self.size - len(known))]
@@ -210,7 +215,7 @@ class Generator:
 
     def _known_s3_company_v1(self, collection: str) -> dict:
         company = KNOWN["s3_company"]
-        rng = random.Random(1)  # noqa: S311
+        rng = seeded(1)
         record = self._s3_v1(collection, rng, "conocido")
         record["particularSancionado"].update(
             nombreRazonSocial=company["name"], rfc=company["rfc"], tipoPersona="M"
@@ -224,7 +229,7 @@ class Generator:
 
     def _known_s3_servant_v1(self, collection: str) -> dict:
         servant = KNOWN["s3_servant"]
-        rng = random.Random(2)  # noqa: S311
+        rng = seeded(2)
         record = self._s3_v1(collection, rng, "conocido")
         names, first, second = servant["names"]
         record["servidorPublicoSancionado"].update(
@@ -243,7 +248,7 @@ class Generator:
 
     def _known_s3_company_v2(self, collection: str) -> dict:
         company = KNOWN["s3v2_company"]
-        record = self._s3_v2(collection, random.Random(3), "conocido")  # noqa: S311
+        record = self._s3_v2(collection, seeded(3), "conocido")
         record["datosGenerales"].update(nombreRazonSocial=company["name"], rfc=company["rfc"])
         record["tipoSancion"] = [
             {
@@ -261,7 +266,7 @@ class Generator:
 
     def _known_s2_v1(self, collection: str) -> dict:
         servant = KNOWN["s2_servant"]
-        record = self._s2_v1(collection, random.Random(4), "conocido")  # noqa: S311
+        record = self._s2_v1(collection, seeded(4), "conocido")
         names, first, second = servant["names"]
         record.update(
             nombres=names,
@@ -274,7 +279,7 @@ class Generator:
 
     def _known_s2_v2(self, collection: str) -> dict:
         servant = KNOWN["s2v2_servant"]
-        record = self._s2_v2(collection, random.Random(5), "conocido")  # noqa: S311
+        record = self._s2_v2(collection, seeded(5), "conocido")
         names, first, second = servant["names"]
         record["datosGenerales"].update(
             nombre=names,
@@ -290,7 +295,7 @@ class Generator:
 
     def _known_s1(self, collection: str) -> dict:
         person = KNOWN["s1_declarant"]
-        record = self._s1_v2(collection, random.Random(6), "conocido")  # noqa: S311
+        record = self._s1_v2(collection, seeded(6), "conocido")
         situation = record["declaracion"]["situacionPatrimonial"]
         names, first, second = person["names"]
         situation["datosGenerales"].update(
@@ -754,7 +759,7 @@ class FakeRegistryServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format, *args):  # noqa: A002 - silence the test output
+            def log_message(self, format, *args):  # silence the test output
                 return
 
             def _answer(self, status: int, payload: Any) -> None:
@@ -779,7 +784,7 @@ class FakeRegistryServer:
                 client_id, _sep, secret = decoded.partition(":")
                 return client_id, secret
 
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 path = urlsplit(self.path).path.rstrip("/")
                 raw = self._body()
                 if path == TOKEN_PATH and fake.uses_oauth:
@@ -797,7 +802,7 @@ class FakeRegistryServer:
                     *fake.v1_search(collection=collection, body=body, authorization=auth)
                 )
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 parts = urlsplit(self.path)
                 path = parts.path.rstrip("/")
                 auth = self.headers.get("Authorization", "")
