@@ -28,6 +28,9 @@ class ApiVersion(models.TextChoices):
 class RegistryProvider(models.Model):
     """One data provider of a PDN system, configured like the PDN's own endpoints registry."""
 
+    # Synced data references nothing an editor could delete; Wagtail need not index it.
+    wagtail_reference_index_ignore = True
+
     name = models.SlugField(
         _("clave"),
         max_length=60,
@@ -164,6 +167,8 @@ class RegistryProvider(models.Model):
 class SyncRun(models.Model):
     """One attempt to mirror a provider; a failed run keeps a checkpoint so the next resumes."""
 
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         RUNNING = "running", _("en curso")
         OK = "ok", _("completa")
@@ -235,6 +240,8 @@ class SyncRun(models.Model):
 
 class MirrorRow(models.Model):
     """Columns every mirrored record has: where it came from, when, and as what JSON."""
+
+    wagtail_reference_index_ignore = True
 
     provider = models.ForeignKey(
         RegistryProvider,
@@ -341,6 +348,8 @@ class S1Declaration(MirrorRow):
 class S1Participation(models.Model):
     """A company in which the declarant (or their partner or dependant) participates."""
 
+    wagtail_reference_index_ignore = True
+
     declaration = models.ForeignKey(
         S1Declaration,
         on_delete=models.CASCADE,
@@ -438,6 +447,8 @@ class S2PublicServant(MirrorRow):
 class S2Procedure(models.Model):
     """A procedure file (numeroExpedienteFolio) in which an S2 v2 servant intervened."""
 
+    wagtail_reference_index_ignore = True
+
     servant = models.ForeignKey(
         S2PublicServant,
         on_delete=models.CASCADE,
@@ -493,6 +504,8 @@ class S2Procedure(models.Model):
 
 class S2Beneficiary(models.Model):
     """A person or company that benefited from a procedure an S2 v2 servant intervened in."""
+
+    wagtail_reference_index_ignore = True
 
     servant = models.ForeignKey(
         S2PublicServant,
@@ -577,6 +590,8 @@ class S3Sanction(MirrorRow):
 class S3Disqualification(models.Model):
     """An inhabilitación period of a sanction: contracts in it are the alert's concern."""
 
+    wagtail_reference_index_ignore = True
+
     sanction = models.ForeignKey(
         S3Sanction,
         on_delete=models.CASCADE,
@@ -607,6 +622,8 @@ class S3Disqualification(models.Model):
 
 class Sat69bTaxpayer(models.Model):
     """A taxpayer on SAT's article 69-B list, with its latest situation."""
+
+    wagtail_reference_index_ignore = True
 
     rfc = models.CharField(
         _("RFC"), max_length=13, unique=True, help_text=_("RFC del contribuyente (llave).")
@@ -649,6 +666,8 @@ class Sat69bTaxpayer(models.Model):
 
 class Sat69bEvent(models.Model):
     """One dated step of a taxpayer's 69-B history (presunto, desvirtuado, definitivo…)."""
+
+    wagtail_reference_index_ignore = True
 
     class Stage(models.TextChoices):
         PRESUMED = "presunto", _("presunto")

@@ -6,6 +6,7 @@ provider failed, so the scheduler can alert.
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from integraciones.models import RegistrySystem, SyncRun
@@ -63,11 +64,13 @@ class Command(BaseCommand):
         return run
 
     def _summary(self, run):
-        line = _("%(provider)s: %(status)s · %(pages)s páginas · %(rows)s registros%(resumed)s") % {
+        pages = ngettext("%(count)s página", "%(count)s páginas", run.pages) % {"count": run.pages}
+        rows = ngettext("%(count)s registro", "%(count)s registros", run.rows) % {"count": run.rows}
+        line = _("%(provider)s: %(status)s · %(pages)s · %(rows)s%(resumed)s") % {
             "provider": run.provider.name,
             "status": run.get_status_display(),
-            "pages": run.pages,
-            "rows": run.rows,
+            "pages": pages,
+            "rows": rows,
             "resumed": _(" (reanudada)") if run.resumed_from_id else "",
         }
         style = self.style.SUCCESS if run.status == SyncRun.Status.OK else self.style.WARNING
