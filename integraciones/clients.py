@@ -383,7 +383,11 @@ class DirectusClient(RegistryClient):
         meta = payload.get("meta") or {}
         total = meta.get("filter_count", meta.get("total_count"))
         following = position + len(records)
-        more = len(records) >= page_size and (total is None or following < total)
+        # With a total, trust it: a Directus capped below our limit (QUERY_LIMIT_MAX) returns
+        # short pages that are not the last. Without one, a short page is the end.
+        more = bool(records) and (
+            following < total if total is not None else len(records) >= page_size
+        )
         return Page(records=records, next_position=following if more else None, total=total)
 
 

@@ -555,8 +555,10 @@ class FakeRegistryServer:
         seed: int = 9,
         port: int = 0,
         host: str = "127.0.0.1",
+        max_limit: int | None = None,
     ):
         self.system, self.version = system, version
+        self.max_limit = max_limit  # v2: like Directus' QUERY_LIMIT_MAX, caps what limit asks
         self.generator = Generator(system=system, version=version, seed=seed, size=size)
         self.faults = Faults()
         self.data_requests: list[dict] = []
@@ -737,6 +739,8 @@ class FakeRegistryServer:
                 "error": {"code": 400, "message": "limit u offset inválido"},
                 "status": "error",
             }
+        if self.max_limit is not None and (limit < 0 or limit > self.max_limit):
+            limit = self.max_limit
         self.data_requests.append({"collection": collection, "position": offset, "size": limit})
         fault = self._fault_answer(offset)
         if fault:

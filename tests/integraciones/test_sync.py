@@ -119,6 +119,16 @@ def test_rows_gone_upstream_are_removed_only_by_a_complete_run(make_fake, make_p
     assert S2PublicServant.objects.filter(provider=provider).count() == 10
 
 
+def test_a_directus_that_caps_the_limit_is_still_read_to_the_end(make_fake, make_provider):
+    fake = make_fake("s3", "v2", max_limit=3)  # the sync asks for 5 per page
+
+    run = registry_sync(provider=make_provider(fake))
+
+    assert run.status == SyncRun.Status.OK
+    assert S3Sanction.objects.count() == 92
+    assert {r["size"] for r in fake.data_requests} == {3}
+
+
 def test_sync_of_one_system_or_one_provider(make_fake, make_provider):
     s2 = make_provider(make_fake("s2", "v1"))
     s3 = make_provider(make_fake("s3", "v1"))
