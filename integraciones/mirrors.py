@@ -403,6 +403,13 @@ def parser_for(provider: RegistryProvider, collection: str):
     return PARSERS.get((*key, collection)) or PARSERS[(*key, "*")]
 
 
+def _source_ids(model, *, provider: RegistryProvider, collection: str, external_ids) -> dict:
+    rows = model.objects.filter(
+        provider=provider, collection=collection, external_id__in=list(external_ids)
+    )
+    return dict(rows.values_list("external_id", "pk"))
+
+
 @transaction.atomic
 def store_records(
     *,
@@ -412,29 +419,43 @@ def store_records(
     generation,
     fetched_at: datetime.datetime,
 ) -> int:
-    """Upsert a page of records into the provider's mirror; returns how many were stored."""
+    """Upsert a page of records into the provider's mirror; returns how many were stored.
+
+    A handful of queries per page whatever its size (bulk insert, bulk update, children replaced
+    in bulk), because national registries run to hundreds of thousands of rows.
+    """
     parse, model, child_models = parser_for(provider, collection)
-    for record in records:
-        parsed = parse(record, collection)
-        row, _created = model.objects.update_or_create(
+    # A record repeated within a page (a server paging carelessly): the last copy wins.
+    parsed = {str(record["id"])[:255]: (record, parse(record, collection)) for record in records}
+    if not parsed:
+        return 0
+    known = _source_ids(model, provider=provider, collection=collection, external_ids=parsed)
+    rows = [
+        model(
+            pk=known.get(external_id),
             provider=provider,
             collection=collection,
-            external_id=str(record["id"])[:255],
-            defaults={
-                **parsed.columns,
-                "generation": generation,
-                "fetched_at": fetched_at,
-                "raw": record,
-            },
+            external_id=external_id,
+            generation=generation,
+            fetched_at=fetched_at,
+            raw=record,
+            **result.columns,
         )
-        for relation, child_model in child_models.items():
-            parent_field = CHILD_PARENT_FIELD[child_model]
-            child_model.objects.filter(**{parent_field: row}).delete()
-            child_model.objects.bulk_create(
-                child_model(**{parent_field: row}, **values)
-                for values in parsed.children.get(relation, [])
-            )
-    return len(records)
+        for external_id, (record, result) in parsed.items()
+    ]
+    model.objects.bulk_create([row for row in rows if row.pk is None])
+    updated_fields = ["generation", "fetched_at", "raw", *next(iter(parsed.values()))[1].columns]
+    model.objects.bulk_update([row for row in rows if row.pk is not None], updated_fields)
+    ids = _source_ids(model, provider=provider, collection=collection, external_ids=parsed)
+    for relation, child_model in child_models.items():
+        parent_field = CHILD_PARENT_FIELD[child_model]
+        child_model.objects.filter(**{f"{parent_field}_id__in": ids.values()}).delete()
+        child_model.objects.bulk_create(
+            child_model(**{f"{parent_field}_id": ids[external_id]}, **values)
+            for external_id, (_record, result) in parsed.items()
+            for values in result.children.get(relation, [])
+        )
+    return len(parsed)
 
 
 def mirror_models() -> tuple:
