@@ -1,4 +1,4 @@
-"""Fixtures of the registry tests: tiny timeouts and no backoff sleep, fakes on loopback."""
+"""Registry tests (issue 9): tiny timeouts, no backoff sleep, fake PDN servers on loopback."""
 
 import pytest
 
