@@ -1,0 +1,31 @@
+"""The provider form of the Wagtail admin: secrets are write-only."""
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
+
+SECRET_FIELDS = ("password", "client_secret", "token")
+
+
+class RegistryProviderForm(WagtailAdminModelForm):
+    """Secrets are never rendered back; leaving one blank keeps the stored value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRET_FIELDS:
+            if name in self.fields:
+                self.fields[name].widget = forms.PasswordInput(render_value=False)
+
+    def _keep_secret(self, name: str) -> str:
+        value = self.cleaned_data.get(name)
+        if not value and self.instance.pk:
+            return getattr(type(self.instance).objects.get(pk=self.instance.pk), name)
+        return value
+
+    def clean_password(self):
+        return self._keep_secret("password")
+
+    def clean_client_secret(self):
+        return self._keep_secret("client_secret")
+
+    def clean_token(self):
+        return self._keep_secret("token")

@@ -1,0 +1,98 @@
+"""Keys the mirrors store and the matching service compares: RFC, CURP and a normalised name.
+
+The same functions run when a row is mirrored and when a party is looked up, so both sides of a
+comparison are always normalised alike.
+"""
+
+import re
+import unicodedata
+
+# Legal-form suffixes of Mexican companies and associations, written as they look once the dots
+# are gone ("S. de R.L. de C.V." -> "S DE RL DE CV").
+# Longest first, so "SA DE CV" wins over "SA".
+LEGAL_FORMS = sorted(
+    [
+        "SA DE CV",
+        "SAB DE CV",
+        "SAPI DE CV",
+        "SAPIB DE CV",
+        "SAS DE CV",
+        "S DE RL DE CV",
+        "S DE RL DE IP",
+        "S DE RL MI",
+        "S DE RL",
+        "SC DE RL DE CV",
+        "SC DE RL",
+        "SC DE CV",
+        "SC DE RS",
+        "SPR DE RL",
+        "SPR DE RI",
+        "SPR DE RL DE CV",
+        "S EN C",
+        "S EN C POR A",
+        "S EN NC",
+        "SA",
+        "SAB",
+        "SAPI",
+        "SAS",
+        "SC",
+        "SCL",
+        "SCP",
+        "AC",
+        "IAP",
+        "IBP",
+        "ABP",
+        "SNC",
+        "SOFOM ENR",
+        "SOFOM ER",
+        "SA DE CV SOFOM ENR",
+        "SA DE CV SOFOM ER",
+    ],
+    key=len,
+    reverse=True,
+)
+_FORMS_ALTERNATION = "|".join(re.escape(form) for form in LEGAL_FORMS)
+_SUFFIX = re.compile(r"(?:\s+(?:" + _FORMS_ALTERNATION + r"))+$")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_DOT_BEFORE_WORD = re.compile(r"\.(?=[A-Z0-9]{2,})")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_name(name: str | None) -> str:
+    """Upper case, no accents or punctuation, single spaces, legal-form suffix removed.
+
+    "Constructora del Valle, S.A. de C.V." and "CONSTRUCTORA DEL VALLE SA DE CV" both give
+    "CONSTRUCTORA DEL VALLE". A name that is only a legal form keeps it (nothing else is left).
+    """
+    if not name:
+        return ""
+    text = strip_accents(name).upper().replace("&", " Y ")
+    # Dots join abbreviations ("S.A.P.I." -> "SAPI") but a dot glued to a word separates it
+    # ("S.A.DE C.V." -> "SA DE CV").
+    text = _DOT_BEFORE_WORD.sub(" ", text).replace(".", "")
+    text = " ".join(_NOT_ALNUM.sub(" ", text).split())
+    stripped = _SUFFIX.sub("", text).strip()
+    return stripped or text
+
+
+def normalise_rfc(rfc: str | None) -> str:
+    """Upper case without spaces, hyphens or dots; "" when absent."""
+    if not rfc:
+        return ""
+    # No accent stripping: "Ñ" and "&" are legitimate RFC characters.
+    return re.sub(r"[\s\-.]", "", rfc).upper()[:13]
+
+
+def normalise_curp(curp: str | None) -> str:
+    if not curp:
+        return ""
+    return re.sub(r"[\s\-.]", "", curp).upper()[:18]
+
+
+def person_name(*parts: str | None) -> str:
+    """Join name parts the way the PDN splits them (nombres, primer y segundo apellido)."""
+    return " ".join(part.strip() for part in parts if part and part.strip())
