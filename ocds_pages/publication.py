@@ -22,8 +22,9 @@ from ocds_pages.validation import OWN_PREFIX, ValidationIssue, parse_datetime, v
 class ReleaseInvalid(Exception):
     """The release was not published; ``issues`` says why, field by field, in Spanish."""
 
-    def __init__(self, issues: list[ValidationIssue]):
+    def __init__(self, issues: list[ValidationIssue], *, release_id: str | None = None):
         self.issues = issues
+        self.release_id = release_id  # which release of a batch failed, when known
         super().__init__("; ".join(str(issue) for issue in issues))
 
 
@@ -123,8 +124,10 @@ def publish_releases(
 
 
 def _single_ocid(releases: list[dict]) -> str:
-    ocids = {release.get("ocid") for release in releases if isinstance(release, dict)}
-    if len(ocids) != 1 or len(releases) == 0 or not all(isinstance(o, str) and o for o in ocids):
+    if not releases or not all(isinstance(release, dict) for release in releases):
+        raise ReleaseInvalid([ValidationIssue("", _("Se esperaba un objeto JSON (una entrega)."))])
+    ocids = {release.get("ocid") for release in releases}
+    if len(ocids) != 1 or not all(isinstance(ocid, str) and ocid for ocid in ocids):
         issue = ValidationIssue(
             "ocid", _("Las entregas de una publicación deben tener un mismo ocid, no vacío.")
         )
@@ -153,7 +156,7 @@ def _validate_batch(releases, stored, record, rules: PublicationRules) -> None:
         )
         issues += _duplicate_release_issues(release, seen)
         if issues:
-            raise ReleaseInvalid(issues)
+            raise ReleaseInvalid(issues, release_id=release.get("id"))
         seen.add(release.get("id"))
         if position < len(releases) - 1:
             previous = get_merger().create_compiled_release([r for r in (previous, release) if r])
