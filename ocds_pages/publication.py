@@ -116,7 +116,9 @@ def publish_releases(
         stored = _stored_releases(ocid)
         _validate_batch(releases, stored, record, rules)
         rows = Release.objects.bulk_create(_release_row(r, entity, unit) for r in releases)
-        record = _recompile(ocid=ocid, entity=entity, unit=unit, releases=stored + releases)
+        record = _recompile(
+            ocid=ocid, record=record, entity=entity, unit=unit, releases=stored + releases
+        )
         transaction.on_commit(
             lambda: release_published.send(Release, ocid=ocid, releases=rows, record=record)
         )
@@ -188,18 +190,17 @@ def _release_row(release: dict, entity: Entity, unit: PurchasingUnit | None) -> 
     )
 
 
-def _recompile(*, ocid, entity, unit, releases: list[dict]) -> Record:
+def _recompile(*, ocid, record: Record | None, entity, unit, releases: list[dict]) -> Record:
+    """Write the compiled and versioned release of ``releases`` to the (locked) record."""
     compilation = compile_releases(releases)
-    fields = {
-        "entity": entity,
-        "compiled_release": dumps(compilation.compiled),
-        "versioned_release": dumps(compilation.versioned),
-        "release_count": len(releases),
-        "last_release_date": parse_datetime(compilation.compiled.get("date")),
-    }
-    if unit is not None:
-        fields["unit"] = unit
-    record, _created = Record.objects.update_or_create(ocid=ocid, defaults=fields)
+    record = record or Record(ocid=ocid)
+    record.entity = entity
+    record.unit = unit or record.unit
+    record.compiled_release = dumps(compilation.compiled)
+    record.versioned_release = dumps(compilation.versioned)
+    record.release_count = len(releases)
+    record.last_release_date = parse_datetime(compilation.compiled.get("date"))
+    record.save()
     project_record(record=record, compiled=compilation.compiled)
     return record
 
@@ -210,6 +211,7 @@ def recompile_record(*, record: Record) -> Record:
         record = Record.objects.select_for_update().get(pk=record.pk)
         return _recompile(
             ocid=record.ocid,
+            record=record,
             entity=record.entity,
             unit=None,
             releases=_stored_releases(record.ocid),
