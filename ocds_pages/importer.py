@@ -77,20 +77,30 @@ def is_json_lines(path: Path) -> bool:
 
 def check_well_formed(path: Path) -> None:
     """Parse the whole file once without keeping it; raise ImportFileError where it breaks."""
-    if is_json_lines(path):
-        with open_binary(path) as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    _parse_line(line, number)
-        return
+    try:
+        if is_json_lines(path):
+            _check_lines(path)
+        else:
+            _check_document(path)
+    except EOFError as error:  # gzip stream cut short
+        raise ImportFileError(_("El archivo comprimido está truncado.")) from error
+
+
+def _check_lines(path: Path) -> None:
+    with open_binary(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                _parse_line(line, number)
+
+
+def _check_document(path: Path) -> None:
     try:
         with open_binary(path) as handle:
             for _event in ijson.parse(handle):
                 pass
     except (ijson.JSONError, ValueError) as error:
-        raise ImportFileError(
-            _("JSON mal formado o truncado: %(error)s") % {"error": error}
-        ) from error
+        message = _("JSON mal formado o truncado: %(error)s") % {"error": error}
+        raise ImportFileError(message) from error
 
 
 def _parse_line(line: bytes, number: int) -> object:
