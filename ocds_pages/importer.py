@@ -75,32 +75,18 @@ def is_json_lines(path: Path) -> bool:
         return False
 
 
-def check_well_formed(path: Path) -> None:
-    """Parse the whole file once without keeping it; raise ImportFileError where it breaks."""
+def check_well_formed(path: Path) -> int:
+    """Read the whole file once without keeping it; return how many releases it holds.
+
+    Raises ImportFileError where the file breaks, before anything is stored.
+    """
     try:
-        if is_json_lines(path):
-            _check_lines(path)
-        else:
-            _check_document(path)
-    except EOFError as error:  # gzip stream cut short
-        raise ImportFileError(_("El archivo comprimido está truncado.")) from error
-
-
-def _check_lines(path: Path) -> None:
-    with open_binary(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                _parse_line(line, number)
-
-
-def _check_document(path: Path) -> None:
-    try:
-        with open_binary(path) as handle:
-            for _event in ijson.parse(handle):
-                pass
+        return sum(1 for _item in read_items(path))
     except (ijson.JSONError, ValueError) as error:
         message = _("JSON mal formado o truncado: %(error)s") % {"error": error}
         raise ImportFileError(message) from error
+    except EOFError as error:  # gzip stream cut short
+        raise ImportFileError(_("El archivo comprimido está truncado.")) from error
 
 
 def _parse_line(line: bytes, number: int) -> object:
@@ -176,10 +162,6 @@ def read_items(path: Path) -> Iterator[Item]:
                 yield Item(f"{name}: releases/{index}", obj)
             else:
                 yield from releases_of_object(obj, f"{name}: {index}")
-
-
-def count_items(path: Path) -> int:
-    return sum(1 for _item in read_items(path))
 
 
 # --- buyers -> entities --------------------------------------------------------------------------
