@@ -255,3 +255,17 @@ def test_a_truncated_gzip_file_is_rejected(tmp_path):
         run_import(path, create=True)
 
     assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_entity_created_for_an_invalid_process_is_rolled_back_with_it(tmp_path):
+    release = load_fixture("official/tender.json")["releases"][0]
+    release["tender"]["status"] = "abierta"
+    path = tmp_path / "invalida.jsonl"
+    path.write_bytes(orjson.dumps(release) + b"\n")
+
+    out, err = run_import(path, create=True)
+
+    assert "Inválidas: 1" in out
+    assert "tender/status: El valor 'abierta' no está en la lista cerrada tenderStatus." in err
+    assert not Entity.objects.exists()
