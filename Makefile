@@ -29,12 +29,16 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py cargar_demo
+	$(PY) manage.py cargar_proveedores_demo
 
 run: messages demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo ""
 	@echo "Compra Íntegra está en http://$(HOST):$(PORT)/  (administración: http://$(HOST):$(PORT)/admin/)"
 	@echo "Cuentas de demostración: vea README.md (sección «Cuentas de demostración»)."
+	@echo "Servidores falsos de la PDN (S1, S2, S3) en 127.0.0.1:8791-8795; bitácora en var/servidores_falsos.log"
+	$(PY) manage.py servidores_falsos_pdn > var/servidores_falsos.log 2>&1 & \
+	sleep 2; $(PY) manage.py sincronizar_registros --sin-progreso || true; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: messages

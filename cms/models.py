@@ -199,12 +199,18 @@ class Membership(models.Model):
         verbose_name = _("membresía")
         verbose_name_plural = _("membresías")
         ordering = ["entity__name", "user__username"]
+        # Two partial constraints instead of nulls_distinct=False, which SQLite does not enforce.
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "entity", "unit", "role"],
-                name="membership_unique_role",
-                nulls_distinct=False,
-            )
+                condition=models.Q(unit__isnull=False),
+                name="membership_unique_unit_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "entity", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="membership_unique_entity_role",
+            ),
         ]
         indexes = [models.Index(fields=["user", "role"])]
 

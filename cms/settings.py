@@ -68,6 +68,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The OCID prefix OCP registers for this installation: "ocds-" and six lowercase alphanumerics.
 OCID_PREFIX = required_in_production("OCID_PREFIX", "ocds-cidemo")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who publishes, as OCDS packages name it (publisher.scheme/uid: an org-id.guide scheme such as
+# MX-RFC and the entity's identifier in it), the data licence and the publication policy page.
+OCDS_PUBLISHER = {
+    "name": env("OCDS_PUBLISHER_NAME", "Compra Íntegra (instalación de demostración)"),
+    "scheme": env("OCDS_PUBLISHER_SCHEME", "MX-RFC"),
+    "uid": env("OCDS_PUBLISHER_UID", ""),
+    "uri": env("OCDS_PUBLISHER_URI", SITE_URL),
+}
+OCDS_LICENSE = env("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OCDS_PUBLICATION_POLICY = env("OCDS_PUBLICATION_POLICY", f"{SITE_URL}/politica-de-publicacion/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = "Compra Íntegra"
 
