@@ -1,0 +1,320 @@
+"""Import OCDS published by other systems (or an earlier installation) through publication.
+
+Accepted inputs, optionally gzip-compressed: a release package, a record package (its embedded
+releases; a record with only a compiledRelease is imported as one release), a JSON array of
+releases, and JSON Lines whose lines are releases, compiled releases, records or packages.
+
+Guarantees: a file that is not well-formed JSON is rejected whole before anything is stored (we
+could not tell which processes it cuts in half); releases are grouped by ocid and each process is
+stored atomically through ``publish_releases``; an invalid process never stops the others; a
+release already stored (same ocid and id) is skipped and counted.
+"""
+
+import gzip
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+import ijson
+import orjson
+from django.utils.translation import gettext as _
+
+from cms.models import RFC_PATTERN, Entity
+from ocds_pages.models import Record, Release
+from ocds_pages.publication import IMPORT_RULES, ReleaseInvalid, publish_releases
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as OCDS JSON at all (truncated, not JSON, unknown shape)."""
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    without_entity: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add_error(self, location: str, message: str) -> None:
+        self.errors.append(f"{location}: {message}")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One release read from a file, with where it came from (for error messages)."""
+
+    location: str
+    release: object
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def open_binary(path: Path):
+    with path.open("rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def _first_line(path: Path) -> bytes:
+    with open_binary(path) as handle:
+        for line in handle:
+            if line.strip():
+                return line.strip()
+    raise ImportFileError(_("El archivo está vacío."))
+
+
+def is_json_lines(path: Path) -> bool:
+    """JSON Lines when the first non-empty line is, by itself, a complete JSON object."""
+    try:
+        return isinstance(orjson.loads(_first_line(path)), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def check_well_formed(path: Path) -> None:
+    """Parse the whole file once without keeping it; raise ImportFileError where it breaks."""
+    if is_json_lines(path):
+        with open_binary(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    _parse_line(line, number)
+        return
+    try:
+        with open_binary(path) as handle:
+            for _event in ijson.parse(handle):
+                pass
+    except (ijson.JSONError, ValueError) as error:
+        raise ImportFileError(
+            _("JSON mal formado o truncado: %(error)s") % {"error": error}
+        ) from error
+
+
+def _parse_line(line: bytes, number: int) -> object:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        raise ImportFileError(
+            _("Línea %(line)s: JSON mal formado o truncado (%(error)s).")
+            % {"line": number, "error": error}
+        ) from error
+
+
+def _top_level_key(path: Path) -> str:
+    """'releases', 'records' or 'item' (a top-level array), found without reading the rest."""
+    with open_binary(path) as handle:
+        for prefix, event, value in ijson.parse(handle):
+            if prefix == "" and event == "start_array":
+                return "item"
+            if prefix == "" and event == "map_key" and value in ("releases", "records"):
+                return value
+    raise ImportFileError(_("El archivo no es un paquete OCDS (no tiene releases ni records)."))
+
+
+def releases_of_record(record: dict, location: str) -> Iterator[Item]:
+    """The embedded releases of a record; its compiledRelease when it only links releases."""
+    embedded = [
+        release
+        for release in record.get("releases") or []
+        if isinstance(release, dict) and "ocid" in release and "id" in release
+    ]
+    if embedded:
+        for index, release in enumerate(embedded):
+            yield Item(f"{location}/releases/{index}", release)
+    elif isinstance(record.get("compiledRelease"), dict):
+        yield Item(f"{location}/compiledRelease", record["compiledRelease"])
+    else:
+        yield Item(location, record)  # validation will say what is missing
+
+
+def releases_of_object(obj: object, location: str) -> Iterator[Item]:
+    """A JSON Lines object may be a release, a compiled release, a record or a package."""
+    if isinstance(obj, dict) and isinstance(obj.get("records"), list):
+        for index, record in enumerate(obj["records"]):
+            yield from releases_of_record(record, f"{location}/records/{index}")
+    elif isinstance(obj, dict) and "publisher" in obj and isinstance(obj.get("releases"), list):
+        for index, release in enumerate(obj["releases"]):
+            yield Item(f"{location}/releases/{index}", release)
+    elif (
+        isinstance(obj, dict)
+        and ("compiledRelease" in obj or "tag" not in obj)
+        and "releases" in obj
+    ):
+        yield from releases_of_record(obj, location)
+    else:
+        yield Item(location, obj)
+
+
+def read_items(path: Path) -> Iterator[Item]:
+    """Every release of the file, streamed (ijson or line by line), never the whole file."""
+    name = path.name
+    if is_json_lines(path):
+        with open_binary(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield from releases_of_object(_parse_line(line, number), f"{name}:{number}")
+        return
+    key = _top_level_key(path)
+    with open_binary(path) as handle:
+        for index, obj in enumerate(ijson.items(handle, f"{key}.item", use_float=True)):
+            if key == "records":
+                yield from releases_of_record(obj, f"{name}: records/{index}")
+            elif key == "releases":
+                yield Item(f"{name}: releases/{index}", obj)
+            else:
+                yield from releases_of_object(obj, f"{name}: {index}")
+
+
+def count_items(path: Path) -> int:
+    return sum(1 for _item in read_items(path))
+
+
+# --- buyers -> entities --------------------------------------------------------------------------
+
+
+class EntityResolver:
+    """Find the cms.Entity of a process's buyer; create it only when asked to (--crear-entes)."""
+
+    def __init__(self, *, create: bool):
+        self.create = create
+        self.cache: dict[tuple, Entity | None] = {}
+
+    def resolve(self, releases: list[dict]) -> Entity | None:
+        buyer, party = buyer_and_party(releases)
+        if not buyer and not party:
+            return None
+        key = (buyer.get("id"), party.get("name"), (party.get("identifier") or {}).get("id"))
+        if key not in self.cache:
+            entity = find_entity(buyer, party)
+            if entity is None and self.create:
+                entity = create_entity(buyer, party)
+            self.cache[key] = entity
+        return self.cache[key]
+
+
+def buyer_and_party(releases: list[dict]) -> tuple[dict, dict]:
+    """The buyer reference and its party (from the latest release that names them)."""
+    buyer, parties = {}, {}
+    for release in releases:
+        if isinstance(release.get("buyer"), dict):
+            buyer = release["buyer"]
+        for party in release.get("parties") or []:
+            if isinstance(party, dict):
+                parties[party.get("id")] = party
+    return buyer, parties.get(buyer.get("id")) or {}
+
+
+def _candidates(buyer: dict, party: dict) -> tuple[set[str], set[str]]:
+    identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    ids = {str(value).strip() for value in (buyer.get("id"), identifier.get("id")) if value}
+    names = {str(v).strip() for v in (buyer.get("name"), party.get("name")) if v}
+    return ids, names
+
+
+def find_entity(buyer: dict, party: dict) -> Entity | None:
+    ids, names = _candidates(buyer, party)
+    upper_ids = {value.upper() for value in ids}
+    match = Entity.objects.filter(rfc__in=upper_ids).first() if upper_ids else None
+    match = match or (Entity.objects.filter(key__in=ids).first() if ids else None)
+    for name in names:
+        match = match or Entity.objects.filter(name__iexact=name).first()
+    return match
+
+
+def _derived_key(buyer: dict, party: dict) -> str:
+    ids, names = _candidates(buyer, party)
+    source = next(iter(sorted(ids)), "") or next(iter(names), "ENTE")
+    base = re.sub(r"[^A-Za-z0-9]", "", source)[:16] or "ENTE"
+    key, suffix = base, 1
+    while Entity.objects.filter(key=key).exists():
+        suffix += 1
+        key = f"{base}{suffix}"
+    return key
+
+
+def create_entity(buyer: dict, party: dict) -> Entity:
+    """An entity made from the buyer party: name, key derived from its id, federal level."""
+    identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    rfc = str(identifier.get("id") or "").upper()
+    name = str(party.get("name") or buyer.get("name") or buyer.get("id"))[:255]
+    return Entity.objects.create(
+        name=name,
+        key=_derived_key(buyer, party),
+        level=Entity.Level.FEDERAL,
+        rfc=rfc if re.match(RFC_PATTERN, rfc) else "",
+    )
+
+
+# --- storing -----------------------------------------------------------------------------------
+
+
+def _ocid_of(item: Item) -> object:
+    return item.release.get("ocid") if isinstance(item.release, dict) else None
+
+
+def import_items(
+    *,
+    items: Iterator[Item],
+    resolver: EntityResolver,
+    summary: ImportSummary,
+    progress: Callable[[int], None] = lambda count: None,
+) -> ImportSummary:
+    """Store the items process by process (consecutive items with the same ocid)."""
+    for ocid, group in groupby(items, key=_ocid_of):
+        group = list(group)
+        import_process(ocid=ocid, items=group, resolver=resolver, summary=summary)
+        progress(len(group))
+    return summary
+
+
+def import_process(*, ocid, items: list[Item], resolver: EntityResolver, summary: ImportSummary):
+    """Store the new releases of one process atomically, or report why not."""
+    if not isinstance(ocid, str) or not ocid:
+        for item in items:
+            summary.invalid += 1
+            summary.add_error(item.location, _("La entrega no es un objeto con ocid."))
+        return
+    existing = set(Release.objects.filter(ocid=ocid).values_list("release_id", flat=True))
+    new = [item for item in items if item.release.get("id") not in existing]
+    summary.duplicates += len(items) - len(new)
+    if not new:
+        return
+    releases = [item.release for item in new]
+    entity = _entity_for(ocid, releases, resolver)
+    if entity is None:
+        summary.without_entity += len(new)
+        summary.add_error(new[0].location, _unknown_buyer_message(ocid, releases))
+        return
+    _publish(ocid, new, entity, summary)
+
+
+def _entity_for(ocid: str, releases: list[dict], resolver: EntityResolver) -> Entity | None:
+    record = Record.objects.filter(ocid=ocid).select_related("entity").first()
+    return record.entity if record else resolver.resolve(releases)
+
+
+def _unknown_buyer_message(ocid: str, releases: list[dict]) -> str:
+    buyer, party = buyer_and_party(releases)
+    name = party.get("name") or buyer.get("name") or buyer.get("id") or "?"
+    return _(
+        "El comprador '%(buyer)s' del proceso %(ocid)s no corresponde a ningún ente público; "
+        "se omitió el proceso (use --crear-entes para darlo de alta)."
+    ) % {"buyer": name, "ocid": ocid}
+
+
+def _publish(ocid: str, items: list[Item], entity: Entity, summary: ImportSummary) -> None:
+    try:
+        publish_releases(
+            releases=[item.release for item in items], entity=entity, rules=IMPORT_RULES
+        )
+    except ReleaseInvalid as rejected:
+        summary.invalid += len(items)
+        locations = {item.release.get("id"): item.location for item in items}
+        where = locations.get(rejected.release_id, items[0].location)
+        for issue in rejected.issues:
+            summary.add_error(where, f"{issue.path}: {issue.message}")
+        return
+    summary.imported += len(items)

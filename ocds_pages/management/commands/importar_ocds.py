@@ -1,0 +1,77 @@
+"""``manage.py importar_ocds FILE...``: import OCDS packages, records or JSON Lines (also .gz)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from ocds_pages.importer import (
+    EntityResolver,
+    ImportFileError,
+    ImportSummary,
+    check_well_formed,
+    count_items,
+    import_items,
+    read_items,
+)
+
+
+class Command(BaseCommand):
+    help = _(
+        "Importa paquetes de entregas, paquetes de registros o JSON Lines de entregas o "
+        "entregas compiladas (también .gz). Cada proceso se guarda completo o no se guarda."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, help=_("Archivos a importar."))
+        parser.add_argument(
+            "--crear-entes",
+            action="store_true",
+            dest="create_entities",
+            help=_("Dar de alta como ente público al comprador que no exista (orden federal)."),
+        )
+        parser.add_argument(
+            "--sin-progreso",
+            action="store_true",
+            dest="no_progress",
+            help=_("No mostrar la barra de progreso."),
+        )
+
+    def handle(self, *args, files, create_entities, no_progress, **options):
+        summary = ImportSummary()
+        resolver = EntityResolver(create=create_entities)
+        rejected_files = 0
+        for path in files:
+            try:
+                self.import_file(path, resolver, summary, no_progress)
+            except (ImportFileError, OSError) as error:
+                rejected_files += 1
+                self.stderr.write(
+                    _("%(file)s rechazado: %(error)s") % {"file": path, "error": error}
+                )
+        self.report(summary, rejected_files)
+        if rejected_files == len(files):
+            raise CommandError(_("No se pudo leer ningún archivo."))
+
+    def import_file(self, path: Path, resolver, summary, no_progress):
+        check_well_formed(path)
+        errors_before = len(summary.errors)
+        with tqdm(
+            total=count_items(path), desc=path.name, unit=_("entregas"), disable=no_progress
+        ) as bar:
+            import_items(
+                items=read_items(path), resolver=resolver, summary=summary, progress=bar.update
+            )
+        for error in summary.errors[errors_before:]:
+            self.stderr.write(error)
+
+    def report(self, summary: ImportSummary, rejected_files: int):
+        lines = [
+            _("Importadas: %(count)s") % {"count": summary.imported},
+            _("Omitidas por repetidas: %(count)s") % {"count": summary.duplicates},
+            _("Inválidas: %(count)s") % {"count": summary.invalid},
+            _("Sin ente: %(count)s") % {"count": summary.without_entity},
+            _("Archivos rechazados: %(count)s") % {"count": rejected_files},
+        ]
+        self.stdout.write("\n".join(lines))

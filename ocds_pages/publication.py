@@ -1,0 +1,216 @@
+"""Publication: the one path by which a release enters the system (workflows and imports use it).
+
+``publish_release`` validates, stores the release, recompiles the record of its ocid and rebuilds
+the query projections, all in one transaction: either everything is stored or nothing is.
+"""
+
+from dataclasses import dataclass
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cms.models import Entity, PurchasingUnit
+from ocds_pages.compile import compile_releases, get_merger
+from ocds_pages.models import OcidCounter, Record, Release
+from ocds_pages.projections import project_record
+from ocds_pages.signals import release_published
+from ocds_pages.validation import OWN_PREFIX, ValidationIssue, parse_datetime, validate_release
+
+
+class ReleaseInvalid(Exception):
+    """The release was not published; ``issues`` says why, field by field, in Spanish."""
+
+    def __init__(self, issues: list[ValidationIssue], *, release_id: str | None = None):
+        self.issues = issues
+        self.release_id = release_id  # which release of a batch failed, when known
+        super().__init__("; ".join(str(issue) for issue in issues))
+
+
+@dataclass(frozen=True)
+class PublicationRules:
+    """What the validation demands besides the schema: our own releases vs imported ones."""
+
+    ocid_prefix: str | None = OWN_PREFIX
+    language: str | None = "es"
+
+
+OWN_RULES = PublicationRules()
+# Imports keep the ocid prefix and language of the system that published them.
+IMPORT_RULES = PublicationRules(ocid_prefix=None, language=None)
+
+
+def dumps(data: dict) -> str:
+    """The JSON text stored and served (UTF-8, compact)."""
+    return orjson.dumps(data).decode()
+
+
+# --- ocid and release ids -------------------------------------------------------------------------
+
+
+def next_ocid(*, entity: Entity) -> str:
+    """A new ocid ``<OCID_PREFIX>-<entity key>-<serial>``; serials only grow and are never reused.
+
+    The entity's counter row is locked (select_for_update) so concurrent allocations wait.
+    """
+    with transaction.atomic():
+        counter = _locked_counter(entity)
+        while True:
+            counter.last_serial += 1
+            ocid = f"{settings.OCID_PREFIX}-{entity.key}-{counter.last_serial:06d}"
+            # An import may already hold this ocid (the same prefix published elsewhere): skip it.
+            if not Record.objects.filter(ocid=ocid).exists():
+                break
+        counter.save(update_fields=["last_serial"])
+    return ocid
+
+
+def _locked_counter(entity: Entity) -> OcidCounter:
+    try:
+        with transaction.atomic():
+            OcidCounter.objects.get_or_create(entity=entity)
+    except IntegrityError:
+        pass  # another transaction created it first; the lock below waits for it
+    return OcidCounter.objects.select_for_update().get(entity=entity)
+
+
+def build_release_id(*, ocid: str, number: int) -> str:
+    """The id of the ``number``-th release of ``ocid`` (1-based): ``<ocid>-0001``."""
+    return f"{ocid}-{number:04d}"
+
+
+# --- publication ---------------------------------------------------------------------------------
+
+
+def publish_release(
+    *,
+    release: dict,
+    entity: Entity,
+    unit: PurchasingUnit | None = None,
+    rules: PublicationRules = OWN_RULES,
+) -> Release:
+    """Validate and store one release, recompile its record and projections (one transaction).
+
+    Raises ``ReleaseInvalid`` (nothing stored) when the release does not validate.
+    """
+    return publish_releases(releases=[release], entity=entity, unit=unit, rules=rules)[0]
+
+
+def publish_releases(
+    *,
+    releases: list[dict],
+    entity: Entity,
+    unit: PurchasingUnit | None = None,
+    rules: PublicationRules = OWN_RULES,
+) -> list[Release]:
+    """Store several releases of ONE ocid atomically: all of them, or none (ReleaseInvalid).
+
+    Imports use it to store a whole process at once, so an invalid item never leaves half a
+    process. The record is compiled once, after all the releases are in.
+    """
+    ocid = _single_ocid(releases)
+    with transaction.atomic():
+        record = Record.objects.select_for_update().filter(ocid=ocid).first()
+        _check_owner(record, entity, ocid)
+        stored = _stored_releases(ocid)
+        _validate_batch(releases, stored, record, rules)
+        rows = Release.objects.bulk_create(_release_row(r, entity, unit) for r in releases)
+        record = _recompile(ocid=ocid, entity=entity, unit=unit, releases=stored + releases)
+        transaction.on_commit(
+            lambda: release_published.send(Release, ocid=ocid, releases=rows, record=record)
+        )
+    return rows
+
+
+def _single_ocid(releases: list[dict]) -> str:
+    if not releases or not all(isinstance(release, dict) for release in releases):
+        raise ReleaseInvalid([ValidationIssue("", _("Se esperaba un objeto JSON (una entrega)."))])
+    ocids = {release.get("ocid") for release in releases}
+    if len(ocids) != 1 or not all(isinstance(ocid, str) and ocid for ocid in ocids):
+        issue = ValidationIssue(
+            "ocid", _("Las entregas de una publicación deben tener un mismo ocid, no vacío.")
+        )
+        raise ReleaseInvalid([issue])
+    return ocids.pop()
+
+
+def _check_owner(record: Record | None, entity: Entity, ocid: str) -> None:
+    if record is not None and record.entity_id != entity.pk:
+        message = _("El proceso %(ocid)s pertenece a otro ente público.") % {"ocid": ocid}
+        raise ReleaseInvalid([ValidationIssue("ocid", message)])
+
+
+def _stored_releases(ocid: str) -> list[dict]:
+    texts = Release.objects.filter(ocid=ocid).order_by("date", "pk").values_list("data", flat=True)
+    return [orjson.loads(text) for text in texts]
+
+
+def _validate_batch(releases, stored, record, rules: PublicationRules) -> None:
+    """Each release is validated against the state the earlier ones leave (in date order)."""
+    previous = orjson.loads(record.compiled_release) if record else None
+    seen = {release.get("id") for release in stored}
+    for position, release in enumerate(_date_ordered(releases)):
+        issues = validate_release(
+            release, previous=previous, ocid_prefix=rules.ocid_prefix, language=rules.language
+        )
+        issues += _duplicate_release_issues(release, seen)
+        if issues:
+            raise ReleaseInvalid(issues, release_id=release.get("id"))
+        seen.add(release.get("id"))
+        if position < len(releases) - 1:
+            previous = get_merger().create_compiled_release([r for r in (previous, release) if r])
+
+
+def _date_ordered(releases: list[dict]) -> list[dict]:
+    return sorted(releases, key=lambda release: str(release.get("date") or ""))
+
+
+def _duplicate_release_issues(release: dict, seen: set) -> list[ValidationIssue]:
+    if release.get("id") not in seen:
+        return []
+    message = _("La entrega '%(id)s' ya está publicada en el proceso %(ocid)s.") % {
+        "id": release.get("id"),
+        "ocid": release.get("ocid"),
+    }
+    return [ValidationIssue("id", message)]
+
+
+def _release_row(release: dict, entity: Entity, unit: PurchasingUnit | None) -> Release:
+    return Release(
+        ocid=release["ocid"],
+        release_id=release["id"],
+        date=parse_datetime(release["date"]),
+        tags=release["tag"],
+        data=dumps(release),
+        entity=entity,
+        unit=unit,
+    )
+
+
+def _recompile(*, ocid, entity, unit, releases: list[dict]) -> Record:
+    compilation = compile_releases(releases)
+    fields = {
+        "entity": entity,
+        "compiled_release": dumps(compilation.compiled),
+        "versioned_release": dumps(compilation.versioned),
+        "release_count": len(releases),
+        "last_release_date": parse_datetime(compilation.compiled.get("date")),
+    }
+    if unit is not None:
+        fields["unit"] = unit
+    record, _created = Record.objects.update_or_create(ocid=ocid, defaults=fields)
+    project_record(record=record, compiled=compilation.compiled)
+    return record
+
+
+def recompile_record(*, record: Record) -> Record:
+    """Recompile one stored record from its releases (after a schema or merge-rule change)."""
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        return _recompile(
+            ocid=record.ocid,
+            entity=record.entity,
+            unit=None,
+            releases=_stored_releases(record.ocid),
+        )

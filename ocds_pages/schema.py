@@ -1,0 +1,104 @@
+"""The OCDS schema the system publishes against, read from the project, never from the network.
+
+``ocds_pages/data/`` holds OCDS 1.1.5 (core schemas and codelists), the EDCA-MX extensions the
+project uses and the project's own extension (``compra_integra``). The patched release schema is the
+core with every extension applied as a JSON Merge Patch (RFC 7396), the way OCDS defines extension
+merging. ``manage.py construir_esquema`` writes it to ``data/release-schema-patched.json`` and the
+file is committed, so at run time the system reads one JSON file.
+
+Higher layers (the stage forms) may add fields to the project extension through
+``ocds_pages.extension.register_extension_fields``; those fields are merged on top of the committed
+file in memory.
+"""
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CORE_DIR = DATA_DIR / "schema-1.1.5"
+EXTENSIONS_DIR = DATA_DIR / "extensions"
+PATCHED_SCHEMA_PATH = DATA_DIR / "release-schema-patched.json"
+CORE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
+
+# EDCA-MX extensions the project uses, in the order they are applied. The folder names are ours;
+# the published URL of each is derived from its documentationUrl (its GitHub repository).
+EDCA_MX_EXTENSIONS = (
+    "budgetLines",
+    "requestForQuotes",
+    "clarificationMeetings",
+    "guarantees",
+    "nameBreakdown",
+    "surveillanceMechanisms",
+    "taxes",
+)
+PROJECT_EXTENSION = "compra_integra"
+
+
+def read_json(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def json_merge_patch(target, patch):
+    """RFC 7396: objects merge key by key, ``null`` removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = json_merge_patch(result.get(key), value)
+    return result
+
+
+def core_schema(name: str) -> dict:
+    """One of the bundled OCDS 1.1.5 core schemas, e.g. ``release-package-schema.json``."""
+    return read_json(CORE_DIR / name)
+
+
+def extension_dir(name: str) -> Path:
+    return EXTENSIONS_DIR / name
+
+
+def build_patched_schema() -> dict:
+    """Core release schema + EDCA-MX extensions + the project extension file (as committed)."""
+    schema = core_schema("release-schema.json")
+    for name in (*EDCA_MX_EXTENSIONS, PROJECT_EXTENSION):
+        schema = json_merge_patch(schema, read_json(extension_dir(name) / "release-schema.json"))
+    return schema
+
+
+def write_patched_schema(path: Path = PATCHED_SCHEMA_PATH) -> None:
+    text = json.dumps(build_patched_schema(), ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+@cache
+def committed_patched_schema() -> dict:
+    return read_json(PATCHED_SCHEMA_PATH)
+
+
+def edca_mx_extension_url(name: str) -> str:
+    """The raw extension.json URL of an EDCA-MX extension's GitHub repository."""
+    documentation = read_json(extension_dir(name) / "extension.json")["documentationUrl"]["en"]
+    repository = documentation.removeprefix("https://github.com/").rstrip("/")
+    return f"https://raw.githubusercontent.com/{repository}/master/extension.json"
+
+
+def project_extension_url() -> str:
+    return f"{settings.SITE_URL}/ocds/extension/extension.json"
+
+
+@cache
+def _edca_mx_urls() -> tuple[str, ...]:
+    return tuple(edca_mx_extension_url(name) for name in EDCA_MX_EXTENSIONS)
+
+
+def extension_urls() -> list[str]:
+    """The ``extensions`` list of every package the system publishes."""
+    return [*_edca_mx_urls(), project_extension_url()]

@@ -1,0 +1,372 @@
+"""Validation of a release before it is published: one public function, Spanish messages.
+
+:func:`validate_release` checks the JSON Schema (draft 4) of OCDS 1.1.5 patched with the
+extensions, closed codelists (they are ``enum`` in the schema) and date-time formats (RFC 3339),
+then the OCDS rules the schema cannot express: unique ``id`` in arrays, the ocid prefix,
+tag/section coherence, dates that go forward and references between sections.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from jsonschema import Draft4Validator, FormatChecker
+from rfc3339_validator import validate_rfc3339
+
+from ocds_pages.extension import contributed_version, patched_release_schema
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    """One problem found in a release: where (a JSON path like ``tender/items/0/id``) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path or '/'}: {self.message}"
+
+
+# Sentinel: "use settings.OCID_PREFIX" (None means "do not check the prefix", for imports).
+OWN_PREFIX = "__own__"
+
+# The section each release tag announces (OCDS releaseTag codelist descriptions).
+TAG_SECTIONS = {
+    "planning": "planning",
+    "planningUpdate": "planning",
+    "tender": "tender",
+    "tenderAmendment": "tender",
+    "tenderUpdate": "tender",
+    "tenderCancellation": "tender",
+    "award": "awards",
+    "awardUpdate": "awards",
+    "awardCancellation": "awards",
+    "contract": "contracts",
+    "contractUpdate": "contracts",
+    "contractAmendment": "contracts",
+    "implementation": "contracts",
+    "implementationUpdate": "contracts",
+    "contractTermination": "contracts",
+}
+
+# Arrays whose objects' `id` is only unique together with `scheme` (Identifier, Classification),
+# so a repeated id there is not a merge conflict.
+SCHEME_SCOPED_ARRAYS = {"additionalIdentifiers", "additionalClassifications"}
+
+JSON_TYPE_NAMES = {
+    "string": "un texto",
+    "number": "un número",
+    "integer": "un número entero",
+    "boolean": "verdadero o falso",
+    "array": "una lista",
+    "object": "un objeto",
+}
+
+
+def validate_release(
+    release: dict,
+    *,
+    previous: dict | None = None,
+    ocid_prefix: str | None = OWN_PREFIX,
+    language: str | None = "es",
+) -> list[ValidationIssue]:
+    """Every problem of ``release``; an empty list means it may be published.
+
+    ``previous`` is the compiled release of the process before this release (None for the first
+    one); references such as ``contracts/0/awardID`` may point to it. ``ocid_prefix`` is the
+    prefix the ocid must carry (our own by default; None for imports, which keep foreign
+    prefixes). ``language`` is the required ``language`` of the release (None: any).
+    """
+    if not isinstance(release, dict):
+        return [ValidationIssue("", _("Se esperaba un objeto JSON (una entrega OCDS)."))]
+    issues = list(_schema_issues(release))
+    issues += _rule_issues(release, previous or {}, ocid_prefix, language)
+    return sorted(issues, key=lambda issue: issue.path)
+
+
+# --- JSON Schema ---------------------------------------------------------------------------------
+
+_validator_cache: dict[int, tuple[Draft4Validator, dict[int, str]]] = {}
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or validate_rfc3339(value))
+    return checker
+
+
+def _codelists_by_enum(node, found: dict[int, str]) -> dict[int, str]:
+    """Map id() of each closed-codelist ``enum`` list in the schema to the codelist name."""
+    if isinstance(node, dict):
+        codelist = node.get("codelist")
+        if codelist:
+            enum = node.get("enum") or node.get("items", {}).get("enum")
+            if enum is not None:
+                found[id(enum)] = codelist.removesuffix(".csv")
+        for value in node.values():
+            _codelists_by_enum(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _codelists_by_enum(value, found)
+    return found
+
+
+def _validator() -> tuple[Draft4Validator, dict[int, str]]:
+    version = contributed_version()
+    cached = _validator_cache.get(version)
+    if cached is None:
+        schema = patched_release_schema()
+        cached = (
+            Draft4Validator(schema, format_checker=_format_checker()),
+            _codelists_by_enum(schema, {}),
+        )
+        _validator_cache.clear()
+        _validator_cache[version] = cached
+    return cached
+
+
+def _join(path) -> str:
+    return "/".join(str(part) for part in path)
+
+
+def _schema_issues(release: dict) -> Iterator[ValidationIssue]:
+    validator, codelists = _validator()
+    for error in validator.iter_errors(release):
+        path = _join(error.absolute_path)
+        if error.validator == "required":
+            field = error.message.split("'")[1]
+            path = f"{path}/{field}" if path else field
+        yield ValidationIssue(path, _schema_message(error, codelists))
+
+
+def _expected_types(types) -> str:
+    names = [JSON_TYPE_NAMES.get(name, name) for name in _as_list(types) if name != "null"]
+    return _(" o ").join(names)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _schema_message(error, codelists: dict[int, str]) -> str:
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        return _("Falta el campo obligatorio '%(field)s'.") % {"field": error.message.split("'")[1]}
+    if kind == "type":
+        return _("Se esperaba %(expected)s.") % {"expected": _expected_types(expected)}
+    if kind == "enum":
+        return _enum_message(value, expected, codelists.get(id(expected)))
+    if kind == "format":
+        return _(
+            "La fecha '%(value)s' no tiene el formato RFC 3339 (p. ej. 2024-01-31T12:00:00-06:00)."
+        ) % {"value": value}
+    if kind == "minLength":
+        return _("El texto debe tener al menos %(count)s caracteres.") % {"count": expected}
+    if kind == "minItems":
+        return _("La lista debe tener al menos %(count)s elementos.") % {"count": expected}
+    if kind == "uniqueItems":
+        return _("La lista tiene elementos repetidos.")
+    if kind == "pattern":
+        return _("El valor '%(value)s' no tiene el formato esperado (%(pattern)s).") % {
+            "value": value,
+            "pattern": expected,
+        }
+    if kind in ("minimum", "maximum"):
+        template = _("El valor debe ser mayor o igual que %(limit)s.")
+        if kind == "maximum":
+            template = _("El valor debe ser menor o igual que %(limit)s.")
+        return template % {"limit": expected}
+    return _("Valor no válido (%(rule)s): %(detail)s") % {"rule": kind, "detail": error.message}
+
+
+def _enum_message(value, allowed, codelist: str | None) -> str:
+    if codelist:
+        return _("El valor '%(value)s' no está en la lista cerrada %(codelist)s.") % {
+            "value": value,
+            "codelist": codelist,
+        }
+    choices = ", ".join(str(choice) for choice in allowed if choice is not None)
+    return _("El valor '%(value)s' no es uno de los permitidos: %(choices)s.") % {
+        "value": value,
+        "choices": choices,
+    }
+
+
+# --- Rules the schema cannot express -------------------------------------------------------------
+
+
+def _rule_issues(release, previous, ocid_prefix, language) -> list[ValidationIssue]:
+    issues = list(_duplicate_ids(release, ""))
+    issues += _identity_issues(release, ocid_prefix, language)
+    issues += _tag_issues(release)
+    issues += _period_issues(release, "")
+    issues += _award_reference_issues(release, previous)
+    issues += _buyer_issues(release, previous)
+    return issues
+
+
+def _duplicate_ids(node, path: str) -> Iterator[ValidationIssue]:
+    """Objects in an array are merged by ``id``: a repeated id would silently lose data."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _duplicate_ids(value, f"{path}/{key}" if path else key)
+        return
+    if not isinstance(node, list):
+        return
+    seen = set()
+    check = path.rsplit("/", 1)[-1] not in SCHEME_SCOPED_ARRAYS
+    for index, element in enumerate(node):
+        element_id = element.get("id") if isinstance(element, dict) else None
+        if check and isinstance(element_id, str | int) and not isinstance(element_id, bool):
+            if element_id in seen:
+                yield ValidationIssue(
+                    f"{path}/{index}/id",
+                    _("El id '%(id)s' está repetido en %(array)s.")
+                    % {"id": element_id, "array": path},
+                )
+            seen.add(element_id)
+        yield from _duplicate_ids(element, f"{path}/{index}")
+
+
+def _identity_issues(release, ocid_prefix, language) -> list[ValidationIssue]:
+    issues = []
+    prefix = settings.OCID_PREFIX if ocid_prefix == OWN_PREFIX else ocid_prefix
+    ocid = release.get("ocid")
+    if prefix and isinstance(ocid, str) and not ocid.startswith(f"{prefix}-"):
+        issues.append(
+            ValidationIssue(
+                "ocid",
+                _("El ocid '%(ocid)s' no empieza con el prefijo de esta instalación %(prefix)s-.")
+                % {"ocid": ocid, "prefix": prefix},
+            )
+        )
+    release_id = release.get("id")
+    if isinstance(release_id, str) and "#" in release_id:
+        issues.append(ValidationIssue("id", _("El id de la entrega no puede contener '#'.")))
+    if language and release.get("language") != language:
+        issues.append(
+            ValidationIssue(
+                "language",
+                _("El idioma de la entrega debe ser '%(expected)s'.") % {"expected": language},
+            )
+        )
+    return issues
+
+
+def _has_section(release, section) -> bool:
+    value = release.get(section)
+    return bool(value) and isinstance(value, dict | list)
+
+
+def _tag_issues(release) -> list[ValidationIssue]:
+    tags = release.get("tag")
+    if not isinstance(tags, list):
+        return []
+    issues = []
+    for index, tag in enumerate(tags):
+        section = TAG_SECTIONS.get(tag) if isinstance(tag, str) else None
+        if section and not _has_section(release, section):
+            issues.append(
+                ValidationIssue(
+                    f"tag/{index}",
+                    _("La etiqueta '%(tag)s' requiere la sección '%(section)s' en la entrega.")
+                    % {"tag": tag, "section": section},
+                )
+            )
+    return issues
+
+
+def parse_datetime(value) -> datetime | None:
+    """An RFC 3339 date-time as an aware datetime; None when absent or malformed."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _period_issues(node, path: str) -> Iterator[ValidationIssue]:
+    """Every Period (tenderPeriod, awardPeriod, contract period…) must start before it ends."""
+    if isinstance(node, list):
+        for index, element in enumerate(node):
+            yield from _period_issues(element, f"{path}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    start, end = parse_datetime(node.get("startDate")), parse_datetime(node.get("endDate"))
+    if start and end and end < start:
+        yield ValidationIssue(
+            f"{path}/endDate" if path else "endDate",
+            _("La fecha de fin (%(end)s) es anterior a la de inicio (%(start)s).")
+            % {"end": node["endDate"], "start": node["startDate"]},
+        )
+    for key, value in node.items():
+        yield from _period_issues(value, f"{path}/{key}" if path else key)
+
+
+def _objects(release, key) -> list[dict]:
+    value = release.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _award_dates(release, previous) -> dict:
+    """Award id -> its date, from the compiled state updated by this release."""
+    awards = {award.get("id"): award.get("date") for award in _objects(previous, "awards")}
+    for award in _objects(release, "awards"):
+        awards[award.get("id")] = award.get("date", awards.get(award.get("id")))
+    return awards
+
+
+def _award_reference_issues(release, previous) -> list[ValidationIssue]:
+    awards = _award_dates(release, previous)
+    issues = []
+    for index, contract in enumerate(release.get("contracts") or []):
+        if not isinstance(contract, dict) or "awardID" not in contract:
+            continue
+        award_id = contract["awardID"]
+        if award_id not in awards:
+            issues.append(
+                ValidationIssue(
+                    f"contracts/{index}/awardID",
+                    _("El contrato hace referencia a la adjudicación '%(award)s', que no existe.")
+                    % {"award": award_id},
+                )
+            )
+            continue
+        issues += _date_signed_issues(contract, index, awards[award_id])
+    return issues
+
+
+def _date_signed_issues(contract, index, award_date) -> list[ValidationIssue]:
+    signed, awarded = parse_datetime(contract.get("dateSigned")), parse_datetime(award_date)
+    if signed and awarded and signed < awarded:
+        return [
+            ValidationIssue(
+                f"contracts/{index}/dateSigned",
+                _("El contrato se firmó (%(signed)s) antes de la adjudicación (%(awarded)s).")
+                % {"signed": contract["dateSigned"], "awarded": award_date},
+            )
+        ]
+    return []
+
+
+def _buyer_issues(release, previous) -> list[ValidationIssue]:
+    buyer = release.get("buyer")
+    if not isinstance(buyer, dict) or not buyer.get("id"):
+        return []
+    parties = {party.get("id"): party for party in _objects(previous, "parties")}
+    parties.update({party.get("id"): party for party in _objects(release, "parties")})
+    roles = (parties.get(buyer["id"]) or {}).get("roles") or []
+    if isinstance(roles, list) and "buyer" in roles:
+        return []
+    return [
+        ValidationIssue(
+            "buyer/id",
+            _("El comprador '%(id)s' no aparece en parties con el rol 'buyer'.")
+            % {"id": buyer["id"]},
+        )
+    ]
