@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet
 
 from integraciones.s6_request import S6Request, as_list
-from ocds_pages.models import ItemProjection, ProcessProjection, Release, SupplierProjection
+from ocds_pages.api_selectors import release_texts_by_ocid
+from ocds_pages.models import ItemProjection, ProcessProjection, SupplierProjection
 from ocds_pages.packages import record_json
 from ocds_pages.search import JsonArrayMatch, SpanishOrder, fold, like_contains
 from ocds_pages.validation import parse_datetime
@@ -180,17 +181,9 @@ def records_page(request: S6Request) -> Page:
             start : start + request.page_size
         ]
     )
-    releases = _release_texts_by_ocid([ocid for ocid, _compiled in rows])
+    releases = release_texts_by_ocid([ocid for ocid, _compiled in rows])
     texts = [
         record_json(ocid=ocid, releases=releases.get(ocid, []), compiled=compiled, versioned=None)
         for ocid, compiled in rows
     ]
     return Page(total=total, texts=texts)
-
-
-def _release_texts_by_ocid(ocids: list[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    rows = Release.objects.filter(ocid__in=ocids).order_by("ocid", "date", "pk")
-    for ocid, text in rows.values_list("ocid", "data"):
-        grouped.setdefault(ocid, []).append(text)
-    return grouped

@@ -16,7 +16,7 @@ from oauth2_provider.contrib.rest_framework import OAuth2Authentication, TokenHa
 from rest_framework import status
 from rest_framework.views import APIView
 
-from cms.api_errors import error_body
+from cms.api_errors import error_response
 from cms.api_throttles import API_THROTTLES
 from integraciones import s6_docs
 from integraciones.s6_request import (
@@ -27,11 +27,6 @@ from integraciones.s6_request import (
 from integraciones.s6_selectors import Page, contrataciones_page, records_page
 
 JSON = "application/json"
-
-
-def error_response(status_code: int, message: str | None = None) -> HttpResponse:
-    body = orjson.dumps(error_body(status_code, message))
-    return HttpResponse(body, status=status_code, content_type=JSON)
 
 
 def paginated_response(*, page: Page, number: int, size: int) -> HttpResponse:

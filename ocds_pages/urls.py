@@ -1,8 +1,9 @@
 """URLs of the ocds_pages app (mounted by cms/urls.py)."""
 
 from django.urls import path
+from django.views.decorators.gzip import gzip_page
 
-from ocds_pages import views
+from ocds_pages import api, bulk_views, views
 
 app_name = "ocds_pages"
 
@@ -13,5 +14,32 @@ urlpatterns = [
         "ocds/extension/release-schema.json",
         views.extension_release_schema,
         name="extension-release-schema",
+    ),
+]
+
+# The public OCDS API (issue 7); CORS for /api/ocds/ is configured in settings (OCDS Show).
+urlpatterns += [
+    path("api/ocds/releases/", gzip_page(api.ReleaseListView.as_view()), name="api-releases"),
+    path(
+        "api/ocds/releases/<str:ocid>/<str:release_id>/",
+        gzip_page(api.ReleaseDetailView.as_view()),
+        name="api-release",
+    ),
+    path(
+        "api/ocds/release-package/",
+        gzip_page(api.ReleasePackageView.as_view()),
+        name="api-release-package",
+    ),
+    path("api/ocds/records/", gzip_page(api.RecordListView.as_view()), name="api-records"),
+    path(
+        "api/ocds/records/<str:ocid>/",
+        gzip_page(api.RecordDetailView.as_view()),
+        name="api-record",
+    ),
+    path("api/ocds/bulk/", bulk_views.BulkListView.as_view(), name="api-bulk"),
+    path(
+        "api/ocds/bulk/<path:name>",
+        bulk_views.BulkFileView.as_view(),
+        name="api-bulk-file",
     ),
 ]
