@@ -129,17 +129,23 @@ class SplitGzipWriter:
         if self._handle is None:
             self._open()
         path, count, size = self.parts[-1]
-        added = len(text) + len(self.separator)
-        if count and size + added + len(self.closing) > self.limit:
+        if count and size + self._cost(text, count) + len(self.closing) > self.limit:
             self._close_part()
             self._open()
             path, count, size = self.parts[-1]
+        added = self._cost(text, count)
         if count and self.opening:
             self._handle.write(self.separator)
         self._handle.write(text)
         if not self.opening:
             self._handle.write(self.separator)
         self.parts[-1] = (path, count + 1, size + added)
+
+    def _cost(self, text: bytes, count: int) -> int:
+        """Bytes ``text`` adds: a newline after each line, or a comma before all but the first."""
+        if self.opening and not count:
+            return len(text)
+        return len(text) + len(self.separator)
 
     def _close_part(self):
         self._handle.write(self.closing)
@@ -199,6 +205,10 @@ class TableWriters:
                 (self.directory / f"{table}.csv").unlink()
         if xlsx_path is not None:
             self.workbook.save(xlsx_path)
+        else:
+            # An unsaved write-only workbook leaves its sheets' writers open; close them.
+            for sheet in self.sheets.values():
+                sheet.close()
 
 
 # --- export ---------------------------------------------------------------------------------------
