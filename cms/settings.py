@@ -313,6 +313,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (STACK.md caveat 4).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
+    # One name for the S6 sort direction shared by title and buyerName.
+    "ENUM_NAME_OVERRIDES": {"SortDirectionEnum": "integraciones.s6_docs.SORT_CHOICES"},
+    # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
+    # client credentials and third-party apps' authorization code.
+    "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],
+    "OAUTH2_AUTHORIZATION_URL": "/oauth/authorize/",
+    "OAUTH2_TOKEN_URL": "/oauth/token/",
+    "OAUTH2_REFRESH_URL": "/oauth/token/",
+    "OAUTH2_SCOPES": {
+        "read": "Leer datos publicados",
+        "s6": "Sistema 6 de la PDN: contrataciones abiertas",
+        "alertas": "Indicadores y alertas de integridad",
+    },
 }
 # --- Export API (issue 7) -------------------------------------------------------------------
 # Changes younger than this are hidden from the OCDS API's lists, so a transaction that commits
