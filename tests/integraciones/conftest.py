@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.integraciones.pdn_client import pdn  # noqa: F401 (fixture for every S6 test)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters():

@@ -1,6 +1,5 @@
 """PDN Sistema 6: ``POST /api/s6/contrataciones-abiertas``, replayed as the PDN's client does it."""
 
-import base64
 import copy
 import gzip
 from pathlib import Path
@@ -13,7 +12,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from ocds_pages.extension import patched_release_schema
-from tests.factories import PASSWORD, make_client, make_user
+from tests.integraciones.pdn_client import pdn_token
 from tests.ocds_pages.factories import make_entity
 from tests.publishing import publish_process
 
@@ -40,34 +39,6 @@ def response_validator() -> Draft7Validator:
         Resource.from_contents(patched_release_schema(), default_specification=DRAFT7),
     )
     return Draft7Validator(schema, registry=registry)
-
-
-def basic(client_id: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-
-
-def pdn_token(client, scope="s6") -> str:
-    """Exactly what the PDN's client sends (PDN.md §1.2): form body and Basic header."""
-    response = client.post(
-        "/oauth/token/",
-        {
-            "grant_type": "password",
-            "username": "pdn",
-            "password": PASSWORD,
-            "client_id": "pdn",
-            "client_secret": "secreto-de-la-pdn",
-            "scope": scope,
-        },
-        HTTP_AUTHORIZATION=basic("pdn", "secreto-de-la-pdn"),
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["access_token"]
-
-
-@pytest.fixture
-def pdn(client):
-    make_client("pdn", "secreto-de-la-pdn", user=make_user("pdn"), scopes="read s6", pdn=True)
-    return client
 
 
 @pytest.fixture
