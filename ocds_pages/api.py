@@ -24,7 +24,13 @@ from rest_framework.views import APIView
 from cms.api_errors import error_response
 from cms.api_throttles import API_THROTTLES
 from ocds_pages import api_selectors
-from ocds_pages.api_params import BadParameter, check_known, parse_filters, parse_list_request
+from ocds_pages.api_params import (
+    RELEASE_PARAMS,
+    BadParameter,
+    check_known,
+    parse_filters,
+    parse_list_request,
+)
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import iter_record_package, iter_release_package, record_json
 
@@ -223,10 +229,7 @@ class ReleasePackageView(PublicOcdsView):
     )
     def get(self, request):
         try:
-            check_known(
-                request.GET,
-                {"ocid", "entity", "procurementMethod", "dateFrom", "dateTo", "since", "tag"},
-            )
+            check_known(request.GET, RELEASE_PARAMS)
             filters = parse_filters(request.GET, with_tags=True)
         except BadParameter as error:
             return error_response(status.HTTP_400_BAD_REQUEST, error.message)

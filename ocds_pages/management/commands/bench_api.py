@@ -18,6 +18,7 @@ from pathlib import Path
 
 import orjson
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -192,8 +193,6 @@ class Command(BaseCommand):
         return statistics.mean(sizes)
 
     def pdn_client(self) -> tuple[Client, str]:
-        from django.contrib.auth import get_user_model
-
         password = "Bench-Clave-Segura-2026"  # noqa: S105 (throwaway database)
         user = get_user_model().objects.create_user(username="pdn", password=password)
         OAuthClient.objects.create(
