@@ -340,6 +340,8 @@ OCDS_BULK_DIR = Path(env("OCDS_BULK_DIR", VAR_DIR / "bulk"))
 OCDS_BULK_MAX_BYTES = int(env("OCDS_BULK_MAX_BYTES", str(1_000_000_000)))
 # The PDN sends small JSON queries; anything bigger is refused with 413 before parsing.
 S6_MAX_BODY_BYTES = int(env("S6_MAX_BODY_BYTES", str(16 * 1024)))
+# totalRows of an S6 query is cached this long (0 = always count); see integraciones/s6_counts.py.
+S6_COUNT_CACHE_SECONDS = int(env("S6_COUNT_CACHE_SECONDS", "30"))
 # ICU collation for Spanish ordering on PostgreSQL (SQLite uses a Python collation).
 SPANISH_COLLATION = env("SPANISH_COLLATION", "es-x-icu")
 

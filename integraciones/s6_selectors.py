@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet
 
+from integraciones.s6_counts import cached_total
 from integraciones.s6_request import S6Request, as_list
 from ocds_pages.api_selectors import release_texts_by_ocid
 from ocds_pages.models import ItemProjection, ProcessProjection, SupplierProjection
@@ -97,9 +98,9 @@ class Page:
 
 
 def contrataciones_page(request: S6Request) -> Page:
-    """One page of compiled releases (stored text) and the exact total: two queries."""
+    """One page of compiled releases (stored text) and the exact total (cached, s6_counts)."""
     queryset = contrataciones_queryset(request)
-    total = queryset.count()
+    total = cached_total(endpoint="contrataciones", query=request.query, count=queryset.count)
     start = (request.page - 1) * request.page_size
     if start >= total:
         return Page(total=total, texts=[])
@@ -170,9 +171,9 @@ def records_queryset(request: S6Request) -> QuerySet[ProcessProjection]:
 
 
 def records_page(request: S6Request) -> Page:
-    """One page of records (releases embedded, compiledRelease) from stored text: 3 queries."""
+    """One page of records (releases embedded, compiledRelease) from stored text."""
     queryset = records_queryset(request)
-    total = queryset.count()
+    total = cached_total(endpoint="records", query=request.query, count=queryset.count)
     start = (request.page - 1) * request.page_size
     if start >= total:
         return Page(total=total, texts=[])

@@ -261,8 +261,9 @@ def test_page_size_200_is_accepted(token, client, imss):
 
 
 def test_queries_per_page_do_not_grow_with_page_size(
-    token, client, imss, django_assert_num_queries
+    token, client, imss, settings, django_assert_num_queries
 ):
+    settings.S6_COUNT_CACHE_SECONDS = 0
     for _ in range(6):
         publish_process(imss)
     # Token lookup (1), count (1) and the page (1), whatever the number of releases in it.
@@ -270,6 +271,30 @@ def test_queries_per_page_do_not_grow_with_page_size(
         assert len(results(search(client, token, {"pageSize": 2}))) == 2
     with django_assert_num_queries(3):
         assert len(results(search(client, token, {"pageSize": 200, "sort": {"title": "asc"}}))) == 6
+
+
+def test_next_pages_of_a_query_reuse_its_total(token, client, imss, django_assert_num_queries):
+    for _ in range(3):
+        publish_process(imss)
+    query = {"query": {"buyerName": "seguro"}}
+    with django_assert_num_queries(3):
+        search(client, token, {**query, "page": 1, "pageSize": 2})
+    with django_assert_num_queries(2):  # the count is not repeated for page 2
+        body = search(client, token, {**query, "page": 2, "pageSize": 2}).json()
+    assert body["pagination"]["totalRows"] == 3
+
+
+def test_a_publication_renews_every_cached_total(
+    token, client, imss, django_capture_on_commit_callbacks
+):
+    publish_process(imss)
+    assert search(client, token, {}).json()["pagination"]["totalRows"] == 1
+
+    # release_published is sent after the commit, as in production.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_process(imss)
+
+    assert search(client, token, {}).json()["pagination"]["totalRows"] == 2
 
 
 # --- filters -------------------------------------------------------------------------------------
