@@ -29,6 +29,10 @@ from integraciones.s6_selectors import Page, contrataciones_page, records_page
 JSON = "application/json"
 
 
+def not_found(request, *args, **kwargs):
+    return error_response(status.HTTP_404_NOT_FOUND)
+
+
 def paginated_response(*, page: Page, number: int, size: int) -> HttpResponse:
     """``{"pagination": {...}, "results": [<stored texts>]}`` without parsing the texts.
 

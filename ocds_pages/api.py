@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -81,6 +82,20 @@ def list_headers(total: int, following: str | None) -> dict:
     if following:
         headers["Link"] = f'<{following}>; rel="next"'
     return headers
+
+
+def not_found(request, *args, **kwargs):
+    """JSON 404 for unknown /api/ocds/ paths; a GET missing only its final slash is redirected
+    (this catch-all would otherwise hide APPEND_SLASH)."""
+    if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "api-ocds-not-found":
+            query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+            return HttpResponsePermanentRedirect(request.path + "/" + query)
+    return error_response(status.HTTP_404_NOT_FOUND)
 
 
 # --- documentation -------------------------------------------------------------------------------

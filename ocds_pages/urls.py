@@ -1,6 +1,6 @@
 """URLs of the ocds_pages app (mounted by cms/urls.py)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.gzip import gzip_page
 
 from ocds_pages import api, bulk_views, views
@@ -42,4 +42,6 @@ urlpatterns += [
         bulk_views.BulkFileView.as_view(),
         name="api-bulk-file",
     ),
+    # Anything else under /api/ocds/ is a JSON 404 (or the slash-ended URL it meant).
+    re_path(r"^api/ocds/", api.not_found, name="api-ocds-not-found"),
 ]

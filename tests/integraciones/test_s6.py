@@ -461,3 +461,21 @@ def test_spanish_collation_is_used_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT collname FROM pg_collation WHERE collname = 'es-x-icu'")
         assert cursor.fetchone() == ("es-x-icu",)
+
+
+def test_the_url_with_a_final_slash_is_served_too(token, client, imss):
+    publish_process(imss)
+
+    response = client.post(
+        URL + "/", b"{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["pagination"]["totalRows"] == 1
+
+
+def test_unknown_s6_path_is_a_json_404(client):
+    response = client.post("/api/s6/no-existe", b"{}", content_type="application/json")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "no_encontrado"

@@ -355,3 +355,17 @@ def test_since_a_future_moment_is_empty_not_an_error(client, imss):
     package = get_json(client, "/api/ocds/records/", data={"since": tomorrow})
 
     assert package["records"] == []
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/ocds/no-existe/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "no_encontrado"
+
+
+def test_a_list_url_without_its_final_slash_is_redirected(client):
+    response = client.get("/api/ocds/releases?limit=5")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/ocds/releases/?limit=5"
