@@ -12,6 +12,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from ocds_pages.extension import patched_release_schema
+from ocds_pages.models import Record
 from tests.integraciones.pdn_client import pdn_token
 from tests.ocds_pages.factories import make_entity
 from tests.publishing import publish_process
@@ -98,8 +99,6 @@ def test_pdn_client_replay_token_then_search_validates_against_the_spec(pdn, ims
 
 
 def test_results_are_the_stored_compiled_release_bytes(token, client, imss):
-    from ocds_pages.models import Record
-
     ocid = publish_process(imss)
 
     response = search(client, token, {})

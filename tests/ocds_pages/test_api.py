@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ocds_pages.models import Release
-from tests.ocds_pages.factories import make_entity
+from ocds_pages.publication import publish_release
+from tests.ocds_pages.factories import make_award_release, make_entity
 from tests.ocds_pages.test_packages import offline_validator
 from tests.publishing import publish_process
 
@@ -249,9 +250,6 @@ def test_a_record_updated_while_paging_comes_back_at_the_end(client, imss):
         publish_process(imss)
     page = get_json(client, "/api/ocds/records/?limit=2")
     assert page["records"][0]["ocid"] == first_ocid
-
-    from ocds_pages.publication import publish_release
-    from tests.ocds_pages.factories import make_award_release
 
     publish_release(release=make_award_release(ocid=first_ocid, entity=imss), entity=imss)
     rest = follow_all(client, page["links"]["next"])

@@ -15,6 +15,7 @@ from ocdskit.util import detect_format
 from openpyxl import load_workbook
 
 from ocds_pages.models import Record
+from ocds_pages.publication import publish_release
 from tests.ocds_pages.factories import make_contract_release, make_entity
 from tests.ocds_pages.test_packages import offline_validator
 from tests.publishing import publish_process
@@ -124,8 +125,6 @@ def test_csv_tables_have_spanish_headers_and_rows(bulk_dir, imss):
             }
         ]
     }
-    from ocds_pages.publication import publish_release
-
     publish_release(release=release, entity=imss)
 
     export()
