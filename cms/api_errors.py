@@ -3,6 +3,8 @@
 Validation errors keep DRF's per-field detail under ``errors`` so clients can show them.
 """
 
+import orjson
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -44,6 +46,12 @@ MESSAGES = {
 def error_body(status_code, message=None, **extra):
     code, default = MESSAGES.get(status_code, ("error", lambda: _("Error inesperado.")))
     return {"code": code, "message": message or default(), **extra}
+
+
+def error_response(status_code, message=None, **extra) -> HttpResponse:
+    """The same ``{code, message}`` body, for views that answer with raw bytes (exports)."""
+    body = orjson.dumps(error_body(status_code, message, **extra))
+    return HttpResponse(body, status=status_code, content_type="application/json")
 
 
 def exception_handler(exc, context):

@@ -306,6 +306,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "120/min"),
         "user": env("API_THROTTLE_USER", "600/min"),
+        # Per OAuth client (the PDN, a newsroom's scraper…), cms.api_throttles.ClientRateThrottle.
+        "client": env("API_THROTTLE_CLIENT", "600/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -321,7 +323,38 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (STACK.md caveat 4).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
+    # One name for the S6 sort direction shared by title and buyerName.
+    "ENUM_NAME_OVERRIDES": {"SortDirectionEnum": "integraciones.s6_docs.SORT_CHOICES"},
+    # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
+    # client credentials and third-party apps' authorization code.
+    "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],
+    "OAUTH2_AUTHORIZATION_URL": "/oauth/authorize/",
+    "OAUTH2_TOKEN_URL": "/oauth/token/",
+    "OAUTH2_REFRESH_URL": "/oauth/token/",
+    "OAUTH2_SCOPES": {
+        "read": "Leer datos publicados",
+        "s6": "Sistema 6 de la PDN: contrataciones abiertas",
+        "alertas": "Indicadores y alertas de integridad",
+    },
 }
+# --- Export API (issue 7) -------------------------------------------------------------------
+# Changes younger than this are hidden from the OCDS API's lists, so a transaction that commits
+# a little late never lands behind a cursor someone already passed (ProZorro's lesson).
+OCDS_API_WATERMARK_SECONDS = int(env("OCDS_API_WATERMARK_SECONDS", "5"))
+OCDS_API_PAGE_SIZE = int(env("OCDS_API_PAGE_SIZE", "100"))
+OCDS_API_MAX_PAGE_SIZE = int(env("OCDS_API_MAX_PAGE_SIZE", "1000"))
+# A release package for a query is streamed whole; beyond this, the bulk files are the way.
+OCDS_API_PACKAGE_MAX_RELEASES = int(env("OCDS_API_PACKAGE_MAX_RELEASES", "50000"))
+# Bulk files (manage.py exportar_bulk) and OCP's limit of 1 GB of uncompressed JSON per file.
+OCDS_BULK_DIR = Path(env("OCDS_BULK_DIR", VAR_DIR / "bulk"))
+OCDS_BULK_MAX_BYTES = int(env("OCDS_BULK_MAX_BYTES", str(1_000_000_000)))
+# The PDN sends small JSON queries; anything bigger is refused with 413 before parsing.
+S6_MAX_BODY_BYTES = int(env("S6_MAX_BODY_BYTES", str(16 * 1024)))
+# totalRows of an S6 query is cached this long (0 = always count); see integraciones/s6_counts.py.
+S6_COUNT_CACHE_SECONDS = int(env("S6_COUNT_CACHE_SECONDS", "30"))
+# ICU collation for Spanish ordering on PostgreSQL (SQLite uses a Python collation).
+SPANISH_COLLATION = env("SPANISH_COLLATION", "es-x-icu")
+
 CORS_URLS_REGEX = r"^/api/(ocds|v2)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

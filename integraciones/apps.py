@@ -7,3 +7,7 @@ class IntegracionesConfig(AppConfig):
 
     name = "integraciones"
     verbose_name = _("Integraciones (PDN y SAT)")
+
+    def ready(self):
+        # Cached S6 totals start a new generation on every publication (release_published).
+        from integraciones import s6_counts  # noqa: F401

@@ -7,3 +7,7 @@ class OcdsPagesConfig(AppConfig):
 
     name = "ocds_pages"
     verbose_name = _("Datos publicados (OCDS)")
+
+    def ready(self):
+        # Registers ci_fold and the Spanish collation on every SQLite connection.
+        from ocds_pages import search  # noqa: F401

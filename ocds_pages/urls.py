@@ -1,8 +1,9 @@
 """URLs of the ocds_pages app (mounted by cms/urls.py)."""
 
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.gzip import gzip_page
 
-from ocds_pages import views
+from ocds_pages import api, bulk_views, views
 
 app_name = "ocds_pages"
 
@@ -14,4 +15,33 @@ urlpatterns = [
         views.extension_release_schema,
         name="extension-release-schema",
     ),
+]
+
+# The public OCDS API (issue 7); CORS for /api/ocds/ is configured in settings (OCDS Show).
+urlpatterns += [
+    path("api/ocds/releases/", gzip_page(api.ReleaseListView.as_view()), name="api-releases"),
+    path(
+        "api/ocds/releases/<str:ocid>/<str:release_id>/",
+        gzip_page(api.ReleaseDetailView.as_view()),
+        name="api-release",
+    ),
+    path(
+        "api/ocds/release-package/",
+        gzip_page(api.ReleasePackageView.as_view()),
+        name="api-release-package",
+    ),
+    path("api/ocds/records/", gzip_page(api.RecordListView.as_view()), name="api-records"),
+    path(
+        "api/ocds/records/<str:ocid>/",
+        gzip_page(api.RecordDetailView.as_view()),
+        name="api-record",
+    ),
+    path("api/ocds/bulk/", bulk_views.BulkListView.as_view(), name="api-bulk"),
+    path(
+        "api/ocds/bulk/<path:name>",
+        bulk_views.BulkFileView.as_view(),
+        name="api-bulk-file",
+    ),
+    # Anything else under /api/ocds/ is a JSON 404 (or the slash-ended URL it meant).
+    re_path(r"^api/ocds/", api.not_found, name="api-ocds-not-found"),
 ]

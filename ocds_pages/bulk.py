@@ -1,0 +1,351 @@
+"""Bulk files of the published data, one set per year (``manage.py exportar_bulk``).
+
+Per year, under OCDS_BULK_DIR/<year>/:
+* ``compilados-<year>.jsonl.gz`` — one compiled release per line (records whose latest release is
+  of that year, as OCP's Data Registry does);
+* ``paquete-entregas-<year>.json.gz`` — a release package with every release dated that year
+  (releases are immutable, so they never move between years);
+* ``tablas-<year>-csv.zip`` and ``tablas-<year>.xlsx`` — the flat tables of ocds_pages.flatten.
+JSON files are split into parts when their uncompressed size would pass OCDS_BULK_MAX_BYTES
+(OCP: 1 GB). ``metadata.json`` lists every file with size, count, sha256 and generated_at.
+
+Memory stays constant: rows are streamed (PostgreSQL: ``COPY ... (FORMAT csv, QUOTE e'\\x01',
+DELIMITER e'\\x02')``, which emits the stored JSON untouched — PERFORMANCE.md; elsewhere a
+chunked iterator), and the spreadsheet is written in openpyxl's write-only mode.
+"""
+
+import csv
+import gzip
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from ocds_pages.flatten import TABLES, headers, table_rows
+from ocds_pages.models import Record, Release
+from ocds_pages.packages import package_metadata
+
+METADATA_NAME = "metadata.json"
+XLSX_MAX_ROWS = 1_048_575  # one row of the sheet is the header
+COPY_OPTIONS = "(FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')"
+
+
+@dataclass
+class BulkFile:
+    """One file of the listing served at /api/ocds/bulk/."""
+
+    name: str
+    year: int
+    format: str
+    count: int
+    size: int = 0
+    uncompressed_size: int = 0
+    sha256: str = ""
+    generated_at: str = ""
+    part: int | None = None
+
+
+@dataclass
+class YearSummary:
+    year: int
+    records: int = 0
+    releases: int = 0
+    files: list[BulkFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def years() -> list[int]:
+    """Every year with a release or a compiled release."""
+    found = {day.year for day in Release.objects.dates("date", "year")}
+    found |= {day.year for day in Record.objects.dates("last_release_date", "year")}
+    return sorted(found)
+
+
+def compiled_queryset(year: int) -> QuerySet:
+    return Record.objects.filter(last_release_date__year=year).order_by("pk")
+
+
+def releases_queryset(year: int) -> QuerySet:
+    return Release.objects.filter(date__year=year).order_by("pk")
+
+
+def stored_texts(queryset: QuerySet, column: str) -> Iterator[bytes]:
+    """The JSON text of ``column`` for every row, as bytes, without parsing it."""
+    queryset = queryset.values_list(column, flat=True)
+    if connection.vendor == "postgresql":
+        yield from _copied_texts(queryset)
+        return
+    for text in queryset.iterator(2000):
+        yield text.encode()
+
+
+def _copied_texts(queryset: QuerySet) -> Iterator[bytes]:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        with raw.copy(f"COPY ({sql}) TO STDOUT {COPY_OPTIONS}", params) as copy:
+            for row in copy:
+                yield bytes(row).rstrip(b"\n")
+
+
+# --- writers ------------------------------------------------------------------------------------
+
+
+class SplitGzipWriter:
+    """Gzip files named ``<stem>.<suffix>``; a new part starts before OCDS_BULK_MAX_BYTES of
+    uncompressed content would be passed. Each part is complete on its own (JSON Lines, or a
+    release package with its own envelope)."""
+
+    def __init__(self, directory: Path, stem: str, suffix: str, *, opening=b"", closing=b""):
+        self.directory, self.stem, self.suffix = directory, stem, suffix
+        self.opening, self.closing = opening, closing
+        self.separator = b"," if opening else b"\n"
+        self.limit = settings.OCDS_BULK_MAX_BYTES
+        self.parts: list[tuple[Path, int, int]] = []  # path, count, uncompressed size
+        self._handle = None
+
+    def _open(self):
+        path = self.directory / f"{self.stem}.part{len(self.parts) + 1:03d}.{self.suffix}"
+        # Kept open across write() calls, closed by _close_part(): not a with-block.
+        self._handle = gzip.open(path, "wb", compresslevel=6)  # noqa: SIM115
+        self._handle.write(self.opening)
+        self.parts.append((path, 0, len(self.opening)))
+
+    def write(self, text: bytes) -> None:
+        if self._handle is None:
+            self._open()
+        path, count, size = self.parts[-1]
+        if count and size + self._cost(text, count) + len(self.closing) > self.limit:
+            self._close_part()
+            self._open()
+            path, count, size = self.parts[-1]
+        added = self._cost(text, count)
+        if count and self.opening:
+            self._handle.write(self.separator)
+        self._handle.write(text)
+        if not self.opening:
+            self._handle.write(self.separator)
+        self.parts[-1] = (path, count + 1, size + added)
+
+    def _cost(self, text: bytes, count: int) -> int:
+        """Bytes ``text`` adds: a newline after each line, or a comma before all but the first."""
+        if self.opening and not count:
+            return len(text)
+        return len(text) + len(self.separator)
+
+    def _close_part(self):
+        self._handle.write(self.closing)
+        path, count, size = self.parts[-1]
+        self.parts[-1] = (path, count, size + len(self.closing))
+        self._handle.close()
+        self._handle = None
+
+    def close(self) -> list[tuple[Path, int, int, int | None]]:
+        """Finish; a single part loses its ``.part001`` (path, count, size, part number)."""
+        if self._handle is None:
+            self._open()
+        self._close_part()
+        if len(self.parts) == 1:
+            path, count, size = self.parts[0]
+            final = self.directory / f"{self.stem}.{self.suffix}"
+            path.rename(final)
+            return [(final, count, size, None)]
+        return [
+            (path, count, size, number) for number, (path, count, size) in enumerate(self.parts, 1)
+        ]
+
+
+class TableWriters:
+    """The flat tables, as CSV files (zipped at the end) and as sheets of one XLSX workbook."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.handles, self.csv, self.rows = {}, {}, dict.fromkeys(TABLES, 0)
+        for table in TABLES:
+            handle = (directory / f"{table}.csv").open("w", encoding="utf-8-sig", newline="")
+            self.handles[table] = handle
+            self.csv[table] = csv.writer(handle)
+            self.csv[table].writerow(headers(table))
+        self.workbook = Workbook(write_only=True)
+        self.sheets = {table: self.workbook.create_sheet(table) for table in TABLES}
+        for table, sheet in self.sheets.items():
+            sheet.append(headers(table))
+        self.xlsx_refused: str | None = None
+
+    def add(self, compiled: dict) -> None:
+        for table, row in table_rows(compiled):
+            self.csv[table].writerow(row)
+            self.rows[table] += 1
+            if self.xlsx_refused is None:
+                if self.rows[table] > XLSX_MAX_ROWS:
+                    self.xlsx_refused = table
+                else:
+                    self.sheets[table].append(row)
+
+    def finish(self, zip_path: Path, xlsx_path: Path | None) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table in TABLES:
+                archive.write(self.directory / f"{table}.csv", arcname=f"{table}.csv")
+                (self.directory / f"{table}.csv").unlink()
+        if xlsx_path is not None:
+            self.workbook.save(xlsx_path)
+        else:
+            # An unsaved write-only workbook leaves its sheets' writers open; close them.
+            for sheet in self.sheets.values():
+                sheet.close()
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _describe(path: Path, root: Path, *, year, fmt, count, uncompressed=0, part=None) -> BulkFile:
+    return BulkFile(
+        name=path.relative_to(root).as_posix(),
+        year=year,
+        format=fmt,
+        count=count,
+        size=path.stat().st_size,
+        uncompressed_size=uncompressed,
+        sha256=_sha256(path),
+        generated_at=timezone.now().isoformat(timespec="seconds"),
+        part=part,
+    )
+
+
+def _release_package_envelope(year: int) -> tuple[bytes, bytes]:
+    uri = f"{settings.SITE_URL}/api/ocds/bulk/{year}/paquete-entregas-{year}.json.gz"
+    opening = orjson.dumps(package_metadata(uri=uri))[:-1] + b',"releases":['
+    return opening, b"]}"
+
+
+def export_year(
+    year: int, root: Path, staging: Path, progress: Callable[[int], None]
+) -> YearSummary:
+    """Write the files of ``year`` into ``staging/<year>`` (moved into ``root`` by the caller)."""
+    directory = staging / str(year)
+    directory.mkdir(parents=True)
+    summary = YearSummary(year=year)
+    jsonl = SplitGzipWriter(directory, f"compilados-{year}", "jsonl.gz")
+    tables = TableWriters(directory)
+    for text in stored_texts(compiled_queryset(year), "compiled_release"):
+        jsonl.write(text)
+        tables.add(orjson.loads(text))
+        summary.records += 1
+        progress(1)
+    for path, count, size, part in jsonl.close():
+        summary.files.append(
+            _describe(
+                path, staging, year=year, fmt="jsonl.gz", count=count, uncompressed=size, part=part
+            )
+        )
+    opening, closing = _release_package_envelope(year)
+    package = SplitGzipWriter(
+        directory, f"paquete-entregas-{year}", "json.gz", opening=opening, closing=closing
+    )
+    for text in stored_texts(releases_queryset(year), "data"):
+        package.write(text)
+        summary.releases += 1
+        progress(1)
+    for path, count, size, part in package.close():
+        summary.files.append(
+            _describe(
+                path,
+                staging,
+                year=year,
+                fmt="release-package.json.gz",
+                count=count,
+                uncompressed=size,
+                part=part,
+            )
+        )
+    _finish_tables(tables, directory, staging, summary)
+    return summary
+
+
+def _finish_tables(tables: TableWriters, directory: Path, staging: Path, summary: YearSummary):
+    json_size = sum(item.uncompressed_size for item in summary.files if item.format == "jsonl.gz")
+    xlsx_path = directory / f"tablas-{summary.year}.xlsx"
+    if tables.xlsx_refused:
+        summary.notes.append(
+            f"xlsx omitido: la tabla {tables.xlsx_refused} excede {XLSX_MAX_ROWS} filas"
+        )
+        xlsx_path = None
+    elif json_size > settings.OCDS_BULK_MAX_BYTES:
+        # As OCP's Data Registry: no spreadsheet for more than 1 GB of JSON.
+        summary.notes.append(_("XLSX omitido: el JSON del año excede OCDS_BULK_MAX_BYTES."))
+        xlsx_path = None
+    zip_path = directory / f"tablas-{summary.year}-csv.zip"
+    tables.finish(zip_path, xlsx_path)
+    summary.files.append(
+        _describe(zip_path, staging, year=summary.year, fmt="csv.zip", count=summary.records)
+    )
+    if xlsx_path is not None:
+        summary.files.append(
+            _describe(xlsx_path, staging, year=summary.year, fmt="xlsx", count=summary.records)
+        )
+
+
+def read_metadata(root: Path | None = None) -> dict:
+    """The listing of bulk files (``{"generated_at": ..., "files": [...]}``), empty if none."""
+    path = (root or Path(settings.OCDS_BULK_DIR)) / METADATA_NAME
+    if not path.exists():
+        return {"generated_at": None, "files": []}
+    return orjson.loads(path.read_bytes())
+
+
+def export(
+    *, only_years: list[int] | None = None, progress: Callable[[int], None] = lambda n: None
+) -> list[YearSummary]:
+    """Export every year (or ``only_years``); each year's folder is replaced only when complete."""
+    root = Path(settings.OCDS_BULK_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    chosen = only_years or years()
+    summaries = []
+    with tempfile.TemporaryDirectory(dir=root, prefix=".generando-") as staging:
+        for year in chosen:
+            summaries.append(export_year(year, root, Path(staging), progress))
+            shutil.rmtree(root / str(year), ignore_errors=True)
+            (Path(staging) / str(year)).rename(root / str(year))
+    _write_metadata(root, summaries)
+    return summaries
+
+
+def _write_metadata(root: Path, summaries: list[YearSummary]) -> None:
+    renewed = {summary.year for summary in summaries}
+    kept = [item for item in read_metadata(root)["files"] if item["year"] not in renewed]
+    files = kept + [asdict(item) for summary in summaries for item in summary.files]
+    files.sort(key=lambda item: (item["year"], item["name"]))
+    listing = {"generated_at": timezone.now().isoformat(timespec="seconds"), "files": files}
+    temporary = root / f".{METADATA_NAME}.tmp"
+    temporary.write_bytes(orjson.dumps(listing, option=orjson.OPT_INDENT_2))
+    temporary.replace(root / METADATA_NAME)
+
+
+def count_rows(only_years: list[int] | None = None) -> int:
+    """How many rows an export will stream (for the progress bar)."""
+    chosen = only_years or years()
+    return sum(compiled_queryset(year).count() + releases_queryset(year).count() for year in chosen)
