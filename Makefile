@@ -50,6 +50,12 @@ check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Benchmarks (not tests): each command builds its own throwaway database and prints its figures;
+# docs/benchmarks.md keeps the results. Use DATABASE_URL=postgres://... for the figures that count.
+bench: install
+	$(PY) manage.py bench_ocds
+	$(PY) manage.py bench_api
+
 lint: install
 	$(VENV)/bin/ruff check .
 
