@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -15,11 +16,17 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms import api, oauth, views
 
+
+def public(viewset):
+    """The content API is public; our DRF default (IsAuthenticated) is for everything else."""
+    return type(f"Public{viewset.__name__}", (viewset,), {"permission_classes": [AllowAny]})
+
+
 # Headless content for a separate front end (Wagtail API v2).
 content_api = WagtailAPIRouter("wagtailapi")
-content_api.register_endpoint("pages", PagesAPIViewSet)
-content_api.register_endpoint("images", ImagesAPIViewSet)
-content_api.register_endpoint("documents", DocumentsAPIViewSet)
+content_api.register_endpoint("pages", public(PagesAPIViewSet))
+content_api.register_endpoint("images", public(ImagesAPIViewSet))
+content_api.register_endpoint("documents", public(DocumentsAPIViewSet))
 
 urlpatterns = [
     path("salud/", views.health, name="health"),
