@@ -7,3 +7,8 @@ class WorkflowsConfig(AppConfig):
 
     name = "workflows"
     verbose_name = _("Flujos de contratación")
+
+    def ready(self):
+        from workflows import extension_fields
+
+        extension_fields.register()
