@@ -20,7 +20,7 @@ from ocds_pages.documents import file_sha256
 from ocds_pages.publication import ReleaseInvalid, next_ocid, publish_release
 from workflows import audit
 from workflows.flows import FLOWS, stage_of
-from workflows.permissions import may_capture, may_capture_in, may_review
+from workflows.permissions import may_capture, may_capture_in
 from workflows.procedures import CLOSING, Stage, can_start
 from workflows.process_models import (
     AuditAction,
@@ -230,7 +230,8 @@ def _publish(activation, user):
     documents = stage_documents(run)
     release = build_stage_release(stage_process=run, documents=documents, document_url=document_url)
     stored = publish_release(release=release, entity=process.entity, unit=process.unit)
-    run.approved, run.approved_by, run.release_id, run.return_reason = True, user, stored.release_id, ""
+    run.approved, run.approved_by, run.return_reason = True, user, ""
+    run.release_id = stored.release_id
     run.save(update_fields=["approved", "approved_by", "release_id", "return_reason"])
     ProcessDocument.objects.filter(pk__in=[d.pk for d in documents], published_in="").update(
         published_in=stored.release_id
@@ -281,7 +282,7 @@ def may_act(user, task) -> bool:
     return node.can_execute(user, task)
 
 
-# --- desierta: a new procedure replaces the unsuccessful one ---------------------------------------
+# --- desierta: a new procedure replaces the unsuccessful one -------------------------------------
 
 
 def process_replace(*, process, user) -> ContractingProcess:
