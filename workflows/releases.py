@@ -43,9 +43,12 @@ def next_release_number(ocid: str) -> int:
 
 
 def last_release_id(ocid: str) -> str | None:
-    return Release.objects.filter(ocid=ocid).order_by("-date", "-pk").values_list(
-        "release_id", flat=True
-    ).first()
+    return (
+        Release.objects.filter(ocid=ocid)
+        .order_by("-date", "-pk")
+        .values_list("release_id", flat=True)
+        .first()
+    )
 
 
 def party_id(entity) -> str:

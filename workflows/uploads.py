@@ -85,6 +85,8 @@ def _content_type(head: bytes, extension: str) -> str:
         if head.startswith(magic):
             return ZIP_TYPES.get(extension, mime) if mime == "application/zip" else mime
     raise UploadRefused(
-        _("Tipo de archivo no admitido: se aceptan PDF, PNG, JPEG, Word/Excel (docx, xlsx), "
-          "OpenDocument y ZIP.")
+        _(
+            "Tipo de archivo no admitido: se aceptan PDF, PNG, JPEG, Word/Excel (docx, xlsx), "
+            "OpenDocument y ZIP."
+        )
     )

@@ -66,8 +66,11 @@ def tender(procedure_type, *, days=21, reduction=""):
                     "title": "Investigación de mercado",
                     "invitedSuppliers": [ref(SUPPLIER)],
                     "quotes": [
-                        {"id": "1", "value": {"amount": 222000.0, "currency": "MXN"},
-                         "issuingSupplier": ref(SUPPLIER)}
+                        {
+                            "id": "1",
+                            "value": {"amount": 222000.0, "currency": "MXN"},
+                            "issuingSupplier": ref(SUPPLIER),
+                        }
                     ],
                 }
             ]
@@ -101,10 +104,19 @@ def award(procedure_type):
     if procedure_type != "adjudicacion_directa":
         drafted["tender"] = {
             "bids": [
-                {"id": "1", "status": "valid", "tenderers": [ref(SUPPLIER)],
-                 "value": {"amount": 221500.0, "currency": "MXN"}},
-                {"id": "2", "status": "disqualified", "statusDetails": "No acreditó experiencia.",
-                 "tenderers": [ref(BIDDERS[1])], "value": {"amount": 199000.0, "currency": "MXN"}},
+                {
+                    "id": "1",
+                    "status": "valid",
+                    "tenderers": [ref(SUPPLIER)],
+                    "value": {"amount": 221500.0, "currency": "MXN"},
+                },
+                {
+                    "id": "2",
+                    "status": "disqualified",
+                    "statusDetails": "No acreditó experiencia.",
+                    "tenderers": [ref(BIDDERS[1])],
+                    "value": {"amount": 199000.0, "currency": "MXN"},
+                },
             ],
             "tenderers": [ref(SUPPLIER), ref(BIDDERS[1])],
         }
@@ -134,17 +146,24 @@ def implementation(number=1):
             {
                 "implementation": {
                     "milestones": [
-                        {"id": f"entrega-{number}", "title": f"Entrega {number}",
-                         "type": "delivery", "status": "met",
-                         "dueDate": "2030-04-15T00:00:00-06:00",
-                         "dateMet": "2030-04-14T10:00:00-06:00"}
+                        {
+                            "id": f"entrega-{number}",
+                            "title": f"Entrega {number}",
+                            "type": "delivery",
+                            "status": "met",
+                            "dueDate": "2030-04-15T00:00:00-06:00",
+                            "dateMet": "2030-04-14T10:00:00-06:00",
+                        }
                     ],
                     "transactions": [
-                        {"id": f"pago-{number}", "source": "https://www.gob.mx/shcp",
-                         "date": "2030-04-20T10:00:00-06:00",
-                         "value": {"amount": 55375.0, "currency": "MXN"},
-                         "payer": {"id": "MX-RFC-IMS421231I45", "name": "IMSS"},
-                         "payee": ref(SUPPLIER)}
+                        {
+                            "id": f"pago-{number}",
+                            "source": "https://www.gob.mx/shcp",
+                            "date": "2030-04-20T10:00:00-06:00",
+                            "value": {"amount": 55375.0, "currency": "MXN"},
+                            "payer": {"id": "MX-RFC-IMS421231I45", "name": "IMSS"},
+                            "payee": ref(SUPPLIER),
+                        }
                     ],
                 }
             }
@@ -159,8 +178,10 @@ def contract_amendment():
                 "value": {"amount": 265800.0, "currency": "MXN"},
                 "period": {"endDate": "2030-07-31T23:59:59-06:00"},
                 "amendments": [
-                    {"rationale": "Convenio modificatorio: incremento del 20 % (art. 52 LAASSP).",
-                     "description": "Se amplía monto y vigencia."}
+                    {
+                        "rationale": "Incremento del 20 % (art. 52 LAASSP).",
+                        "description": "Se amplía monto y vigencia.",
+                    }
                 ],
             }
         ]
@@ -193,9 +214,9 @@ def assert_releases_valid(ocid):
 
     releases = [
         orjson.loads(text)
-        for text in Release.objects.filter(ocid=ocid).order_by("date", "pk").values_list(
-            "data", flat=True
-        )
+        for text in Release.objects.filter(ocid=ocid)
+        .order_by("date", "pk")
+        .values_list("data", flat=True)
     ]
     for index, release in enumerate(releases):
         previous = compile_releases(releases[:index]).compiled if index else None

@@ -33,9 +33,12 @@ def run_of(process, stage):
 
 def capture_and_approve(world, process, stage, draft, approver="aprobador"):
     run = run_of(process, stage)
-    assert services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], draft=draft
-    ) == []
+    assert (
+        services.capture_submit(
+            task=services.active_task(run), user=world["capturista"], draft=draft
+        )
+        == []
+    )
     return services.review_approve(task=services.active_task(run), user=world[approver])
 
 
@@ -54,8 +57,9 @@ def test_direct_award_from_planning_to_implementation():
             services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, draft)
     releases = Release.objects.filter(ocid=process.ocid).order_by("date", "pk")
-    assert [r.tags for r in releases] == [[t] for t in
-        ["planning", "tender", "award", "contract", "implementation"]]
+    assert [r.tags for r in releases] == [
+        [t] for t in ["planning", "tender", "award", "contract", "implementation"]
+    ]
     drafts.assert_releases_valid(process.ocid)
     compiled = orjson.loads(Record.objects.get(ocid=process.ocid).compiled_release)
     assert compiled["tender"]["procurementMethod"] == "direct"

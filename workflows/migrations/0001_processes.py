@@ -10,106 +10,545 @@ import workflows.process_models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cms', '0002_home_page'),
-        ('viewflow', '0015_task_scheduled'),
+        ("cms", "0002_home_page"),
+        ("viewflow", "0015_task_scheduled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContractingProcess',
+            name="ContractingProcess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ocid', models.CharField(help_text='Identificador OCDS asignado al crear el proceso; nunca cambia.', max_length=128, unique=True, verbose_name='ocid')),
-                ('title', models.CharField(help_text='Nombre corto del procedimiento.', max_length=300, verbose_name='título')),
-                ('description', models.TextField(blank=True, help_text='Qué se contrata y para qué.', verbose_name='descripción')),
-                ('main_procurement_category', models.CharField(choices=[('goods', 'Bienes (adquisiciones)'), ('services', 'Servicios'), ('works', 'Obra pública')], help_text='mainProcurementCategory de OCDS: bienes, servicios u obra.', max_length=16, verbose_name='categoría principal')),
-                ('procedure_type', models.CharField(choices=[('lp_nacional', 'Licitación pública nacional'), ('lp_internacional', 'Licitación pública internacional abierta'), ('lp_tratados', 'Licitación pública internacional bajo la cobertura de tratados'), ('invitacion3', 'Invitación a cuando menos tres personas'), ('adjudicacion_directa', 'Adjudicación directa')], help_text='Procedimiento de la LAASSP/LOPSRM; determina el procurementMethod OCDS.', max_length=32, verbose_name='tipo de procedimiento')),
-                ('fiscal_year', models.PositiveSmallIntegerField(help_text='Año del presupuesto con que se paga.', verbose_name='ejercicio fiscal')),
-                ('budget_lines', models.JSONField(blank=True, default=list, help_text='Lista de partidas: clave (id), descripción y monto en MXN; se publican en la planeación.', verbose_name='partidas presupuestales')),
-                ('created_at', models.DateTimeField(auto_now_add=True, help_text='Cuándo se creó el proceso.', verbose_name='creado')),
-                ('closed', models.BooleanField(default=False, help_text='Cancelado, desierto o terminado: ya no admite etapas nuevas.', verbose_name='concluido')),
-                ('created_by', models.ForeignKey(help_text='Capturista que inició el proceso.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='creado por')),
-                ('entity', models.ForeignKey(help_text='Ente comprador dueño del proceso.', on_delete=django.db.models.deletion.PROTECT, related_name='contracting_processes', to='cms.entity', verbose_name='ente público')),
-                ('replaces', models.ForeignKey(blank=True, help_text='Procedimiento desierto al que éste sustituye (relatedProcesses).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replacements', to='workflows.contractingprocess', verbose_name='sustituye a')),
-                ('unit', models.ForeignKey(help_text='Unidad compradora que lleva el procedimiento.', on_delete=django.db.models.deletion.PROTECT, related_name='contracting_processes', to='cms.purchasingunit', verbose_name='unidad compradora')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ocid",
+                    models.CharField(
+                        help_text="Identificador OCDS asignado al crear el proceso; nunca cambia.",
+                        max_length=128,
+                        unique=True,
+                        verbose_name="ocid",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Nombre corto del procedimiento.",
+                        max_length=300,
+                        verbose_name="título",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Qué se contrata y para qué.",
+                        verbose_name="descripción",
+                    ),
+                ),
+                (
+                    "main_procurement_category",
+                    models.CharField(
+                        choices=[
+                            ("goods", "Bienes (adquisiciones)"),
+                            ("services", "Servicios"),
+                            ("works", "Obra pública"),
+                        ],
+                        help_text="mainProcurementCategory de OCDS: bienes, servicios u obra.",
+                        max_length=16,
+                        verbose_name="categoría principal",
+                    ),
+                ),
+                (
+                    "procedure_type",
+                    models.CharField(
+                        choices=[
+                            ("lp_nacional", "Licitación pública nacional"),
+                            ("lp_internacional", "Licitación pública internacional abierta"),
+                            (
+                                "lp_tratados",
+                                "Licitación pública internacional bajo la cobertura de tratados",
+                            ),
+                            ("invitacion3", "Invitación a cuando menos tres personas"),
+                            ("adjudicacion_directa", "Adjudicación directa"),
+                        ],
+                        help_text="Procedimiento de la LAASSP/LOPSRM; determina el procurementMethod OCDS.",
+                        max_length=32,
+                        verbose_name="tipo de procedimiento",
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Año del presupuesto con que se paga.",
+                        verbose_name="ejercicio fiscal",
+                    ),
+                ),
+                (
+                    "budget_lines",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Lista de partidas: clave (id), descripción y monto en MXN; se publican en la planeación.",
+                        verbose_name="partidas presupuestales",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True,
+                        help_text="Cuándo se creó el proceso.",
+                        verbose_name="creado",
+                    ),
+                ),
+                (
+                    "closed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Cancelado, desierto o terminado: ya no admite etapas nuevas.",
+                        verbose_name="concluido",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        help_text="Capturista que inició el proceso.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="creado por",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        help_text="Ente comprador dueño del proceso.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracting_processes",
+                        to="cms.entity",
+                        verbose_name="ente público",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Procedimiento desierto al que éste sustituye (relatedProcesses).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replacements",
+                        to="workflows.contractingprocess",
+                        verbose_name="sustituye a",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        help_text="Unidad compradora que lleva el procedimiento.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracting_processes",
+                        to="cms.purchasingunit",
+                        verbose_name="unidad compradora",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proceso de contratación',
-                'verbose_name_plural': 'procesos de contratación',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "proceso de contratación",
+                "verbose_name_plural": "procesos de contratación",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StageProcess',
+            name="StageProcess",
             fields=[
-                ('process_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='viewflow.process')),
-                ('stage', models.CharField(choices=[('planning', 'Planeación'), ('tender', 'Convocatoria / procedimiento'), ('award', 'Fallo / adjudicación'), ('contract', 'Contrato'), ('implementation', 'Ejecución'), ('tenderAmendment', 'Modificación a la convocatoria'), ('tenderCancellation', 'Cancelación del procedimiento'), ('tenderUnsuccessful', 'Procedimiento desierto'), ('awardCancellation', 'Cancelación de la adjudicación'), ('contractAmendment', 'Convenio modificatorio'), ('contractTermination', 'Terminación del contrato'), ('implementationUpdate', 'Avance de ejecución (hitos y pagos)')], help_text='Etapa o evento que se captura (determina la etiqueta de la entrega).', max_length=32, verbose_name='etapa')),
-                ('draft', models.JSONField(blank=True, default=dict, help_text='Datos capturados de la etapa, con la forma de OCDS, aún sin publicar.', verbose_name='borrador')),
-                ('definition_version', models.CharField(blank=True, help_text='Versión de la definición de formulario con que se llenó el borrador.', max_length=64, verbose_name='versión del formulario')),
-                ('submitted_at', models.DateTimeField(blank=True, help_text='Último envío a revisión.', null=True, verbose_name='enviado')),
-                ('approved', models.BooleanField(default=False, help_text='La última revisión aprobó la etapa.', verbose_name='aprobada')),
-                ('return_reason', models.TextField(blank=True, help_text='Motivo de la última devolución a captura (la historia está en la bitácora).', verbose_name='motivo de devolución')),
-                ('release_id', models.CharField(blank=True, help_text='id de la entrega OCDS publicada al aprobar.', max_length=255, verbose_name='entrega publicada')),
-                ('approved_by', models.ForeignKey(blank=True, help_text='Quien aprobó y publicó la etapa.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='aprobado por')),
-                ('contracting_process', models.ForeignKey(help_text='Procedimiento al que pertenece esta etapa.', on_delete=django.db.models.deletion.PROTECT, related_name='stage_runs', to='workflows.contractingprocess', verbose_name='proceso de contratación')),
-                ('submitted_by', models.ForeignKey(blank=True, help_text='Quien envió la captura a revisión por última vez; no puede aprobarla.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='enviado por')),
+                (
+                    "process_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="viewflow.process",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planeación"),
+                            ("tender", "Convocatoria / procedimiento"),
+                            ("award", "Fallo / adjudicación"),
+                            ("contract", "Contrato"),
+                            ("implementation", "Ejecución"),
+                            ("tenderAmendment", "Modificación a la convocatoria"),
+                            ("tenderCancellation", "Cancelación del procedimiento"),
+                            ("tenderUnsuccessful", "Procedimiento desierto"),
+                            ("awardCancellation", "Cancelación de la adjudicación"),
+                            ("contractAmendment", "Convenio modificatorio"),
+                            ("contractTermination", "Terminación del contrato"),
+                            ("implementationUpdate", "Avance de ejecución (hitos y pagos)"),
+                        ],
+                        help_text="Etapa o evento que se captura (determina la etiqueta de la entrega).",
+                        max_length=32,
+                        verbose_name="etapa",
+                    ),
+                ),
+                (
+                    "draft",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Datos capturados de la etapa, con la forma de OCDS, aún sin publicar.",
+                        verbose_name="borrador",
+                    ),
+                ),
+                (
+                    "definition_version",
+                    models.CharField(
+                        blank=True,
+                        help_text="Versión de la definición de formulario con que se llenó el borrador.",
+                        max_length=64,
+                        verbose_name="versión del formulario",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Último envío a revisión.",
+                        null=True,
+                        verbose_name="enviado",
+                    ),
+                ),
+                (
+                    "approved",
+                    models.BooleanField(
+                        default=False,
+                        help_text="La última revisión aprobó la etapa.",
+                        verbose_name="aprobada",
+                    ),
+                ),
+                (
+                    "return_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Motivo de la última devolución a captura (la historia está en la bitácora).",
+                        verbose_name="motivo de devolución",
+                    ),
+                ),
+                (
+                    "release_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="id de la entrega OCDS publicada al aprobar.",
+                        max_length=255,
+                        verbose_name="entrega publicada",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Quien aprobó y publicó la etapa.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="aprobado por",
+                    ),
+                ),
+                (
+                    "contracting_process",
+                    models.ForeignKey(
+                        help_text="Procedimiento al que pertenece esta etapa.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stage_runs",
+                        to="workflows.contractingprocess",
+                        verbose_name="proceso de contratación",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Quien envió la captura a revisión por última vez; no puede aprobarla.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="enviado por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'etapa de un proceso',
-                'verbose_name_plural': 'etapas de procesos',
+                "verbose_name": "etapa de un proceso",
+                "verbose_name_plural": "etapas de procesos",
             },
-            bases=('viewflow.process',),
+            bases=("viewflow.process",),
         ),
         migrations.CreateModel(
-            name='ProcessDocument',
+            name="ProcessDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('planning', 'Planeación'), ('tender', 'Convocatoria / procedimiento'), ('award', 'Fallo / adjudicación'), ('contract', 'Contrato'), ('implementation', 'Ejecución'), ('tenderAmendment', 'Modificación a la convocatoria'), ('tenderCancellation', 'Cancelación del procedimiento'), ('tenderUnsuccessful', 'Procedimiento desierto'), ('awardCancellation', 'Cancelación de la adjudicación'), ('contractAmendment', 'Convenio modificatorio'), ('contractTermination', 'Terminación del contrato'), ('implementationUpdate', 'Avance de ejecución (hitos y pagos)')], help_text='Etapa en cuya entrega se publica el documento.', max_length=32, verbose_name='etapa')),
-                ('document_id', models.CharField(help_text='id OCDS del documento; las versiones comparten este id.', max_length=64, verbose_name='id del documento')),
-                ('version', models.PositiveIntegerField(help_text='1 para la primera carga; cada carga nueva suma uno.', verbose_name='versión')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Parte de la URL pública de descarga.', unique=True, verbose_name='id público')),
-                ('title', models.CharField(help_text='Título del documento.', max_length=300, verbose_name='título')),
-                ('document_type', models.CharField(help_text='Código de la lista documentType de OCDS.', max_length=64, verbose_name='tipo de documento')),
-                ('file', models.FileField(help_text='El archivo tal como se cargó.', upload_to=workflows.process_models.document_upload_path, verbose_name='archivo')),
-                ('original_name', models.CharField(help_text='Nombre del archivo de quien lo subió.', max_length=255, verbose_name='nombre original')),
-                ('content_type', models.CharField(help_text='Tipo MIME comprobado por su contenido.', max_length=100, verbose_name='formato')),
-                ('size', models.PositiveBigIntegerField(help_text='Bytes.', verbose_name='tamaño')),
-                ('sha256', models.CharField(help_text='Huella del archivo; se publica con él.', max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, help_text='Cuándo se subió.', verbose_name='subido')),
-                ('published_in', models.CharField(blank=True, help_text='id de la primera entrega OCDS que lo publicó; vacío si no es público.', max_length=255, verbose_name='publicado en')),
-                ('contracting_process', models.ForeignKey(help_text='Proceso al que pertenece el documento.', on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='workflows.contractingprocess', verbose_name='proceso de contratación')),
-                ('uploaded_by', models.ForeignKey(help_text='Quién lo subió.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='subido por')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planeación"),
+                            ("tender", "Convocatoria / procedimiento"),
+                            ("award", "Fallo / adjudicación"),
+                            ("contract", "Contrato"),
+                            ("implementation", "Ejecución"),
+                            ("tenderAmendment", "Modificación a la convocatoria"),
+                            ("tenderCancellation", "Cancelación del procedimiento"),
+                            ("tenderUnsuccessful", "Procedimiento desierto"),
+                            ("awardCancellation", "Cancelación de la adjudicación"),
+                            ("contractAmendment", "Convenio modificatorio"),
+                            ("contractTermination", "Terminación del contrato"),
+                            ("implementationUpdate", "Avance de ejecución (hitos y pagos)"),
+                        ],
+                        help_text="Etapa en cuya entrega se publica el documento.",
+                        max_length=32,
+                        verbose_name="etapa",
+                    ),
+                ),
+                (
+                    "document_id",
+                    models.CharField(
+                        help_text="id OCDS del documento; las versiones comparten este id.",
+                        max_length=64,
+                        verbose_name="id del documento",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        help_text="1 para la primera carga; cada carga nueva suma uno.",
+                        verbose_name="versión",
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Parte de la URL pública de descarga.",
+                        unique=True,
+                        verbose_name="id público",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Título del documento.", max_length=300, verbose_name="título"
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.CharField(
+                        help_text="Código de la lista documentType de OCDS.",
+                        max_length=64,
+                        verbose_name="tipo de documento",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        help_text="El archivo tal como se cargó.",
+                        upload_to=workflows.process_models.document_upload_path,
+                        verbose_name="archivo",
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(
+                        help_text="Nombre del archivo de quien lo subió.",
+                        max_length=255,
+                        verbose_name="nombre original",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.CharField(
+                        help_text="Tipo MIME comprobado por su contenido.",
+                        max_length=100,
+                        verbose_name="formato",
+                    ),
+                ),
+                ("size", models.PositiveBigIntegerField(help_text="Bytes.", verbose_name="tamaño")),
+                (
+                    "sha256",
+                    models.CharField(
+                        help_text="Huella del archivo; se publica con él.",
+                        max_length=64,
+                        verbose_name="SHA-256",
+                    ),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        auto_now_add=True, help_text="Cuándo se subió.", verbose_name="subido"
+                    ),
+                ),
+                (
+                    "published_in",
+                    models.CharField(
+                        blank=True,
+                        help_text="id de la primera entrega OCDS que lo publicó; vacío si no es público.",
+                        max_length=255,
+                        verbose_name="publicado en",
+                    ),
+                ),
+                (
+                    "contracting_process",
+                    models.ForeignKey(
+                        help_text="Proceso al que pertenece el documento.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="workflows.contractingprocess",
+                        verbose_name="proceso de contratación",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        help_text="Quién lo subió.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="subido por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'documento de un proceso',
-                'verbose_name_plural': 'documentos de procesos',
-                'ordering': ['stage', 'document_id', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('contracting_process', 'document_id', 'version'), name='process_document_unique_version')],
+                "verbose_name": "documento de un proceso",
+                "verbose_name_plural": "documentos de procesos",
+                "ordering": ["stage", "document_id", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("contracting_process", "document_id", "version"),
+                        name="process_document_unique_version",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('create', 'Creó el proceso'), ('start', 'Inició la etapa'), ('save_draft', 'Guardó el borrador'), ('submit', 'Envió a revisión'), ('approve', 'Aprobó y publicó'), ('return', 'Devolvió a captura'), ('rejected', 'Intentó publicar; la entrega no es válida'), ('upload', 'Subió un documento'), ('deadline', 'Aviso de plazo')], help_text='Qué se hizo.', max_length=16, verbose_name='acción')),
-                ('at', models.DateTimeField(auto_now_add=True, help_text='Fecha y hora.', verbose_name='cuándo')),
-                ('reason', models.TextField(blank=True, help_text='Motivo de una devolución, errores de validación o detalle del aviso.', verbose_name='motivo o detalle')),
-                ('diff', models.JSONField(blank=True, default=list, help_text='Lista de cambios: ruta, valor anterior y valor nuevo.', verbose_name='cambios al borrador')),
-                ('key', models.CharField(blank=True, help_text='Para avisos de plazo: evita repetir el mismo aviso.', max_length=200, verbose_name='clave de aviso')),
-                ('user', models.ForeignKey(blank=True, help_text='Quién actuó (vacío para avisos automáticos de plazos).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
-                ('contracting_process', models.ForeignKey(help_text='Proceso sobre el que se actuó.', on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='workflows.contractingprocess', verbose_name='proceso de contratación')),
-                ('stage_process', models.ForeignKey(blank=True, help_text='Etapa en la que se actuó, si aplica.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='workflows.stageprocess', verbose_name='etapa')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Creó el proceso"),
+                            ("start", "Inició la etapa"),
+                            ("save_draft", "Guardó el borrador"),
+                            ("submit", "Envió a revisión"),
+                            ("approve", "Aprobó y publicó"),
+                            ("return", "Devolvió a captura"),
+                            ("rejected", "Intentó publicar; la entrega no es válida"),
+                            ("upload", "Subió un documento"),
+                            ("deadline", "Aviso de plazo"),
+                        ],
+                        help_text="Qué se hizo.",
+                        max_length=16,
+                        verbose_name="acción",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        auto_now_add=True, help_text="Fecha y hora.", verbose_name="cuándo"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Motivo de una devolución, errores de validación o detalle del aviso.",
+                        verbose_name="motivo o detalle",
+                    ),
+                ),
+                (
+                    "diff",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Lista de cambios: ruta, valor anterior y valor nuevo.",
+                        verbose_name="cambios al borrador",
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Para avisos de plazo: evita repetir el mismo aviso.",
+                        max_length=200,
+                        verbose_name="clave de aviso",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Quién actuó (vacío para avisos automáticos de plazos).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
+                (
+                    "contracting_process",
+                    models.ForeignKey(
+                        help_text="Proceso sobre el que se actuó.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="workflows.contractingprocess",
+                        verbose_name="proceso de contratación",
+                    ),
+                ),
+                (
+                    "stage_process",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Etapa en la que se actuó, si aplica.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="workflows.stageprocess",
+                        verbose_name="etapa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrada de bitácora',
-                'verbose_name_plural': 'bitácora',
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['contracting_process', 'at'], name='workflows_a_contrac_267b9e_idx')],
+                "verbose_name": "entrada de bitácora",
+                "verbose_name_plural": "bitácora",
+                "ordering": ["at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["contracting_process", "at"], name="workflows_a_contrac_267b9e_idx"
+                    )
+                ],
             },
         ),
     ]
