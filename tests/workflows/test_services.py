@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import ReleaseInvalid
 from tests.workflows import drafts
-from workflows import services
+from workflows import process_services as services
 from workflows.procedures import Stage
 from workflows.process_models import AuditAction, AuditEntry, StageProcess
 
