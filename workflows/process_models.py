@@ -130,13 +130,22 @@ class StageProcess(Process):
         _("borrador"),
         default=dict,
         blank=True,
-        help_text=_("Datos capturados de la etapa, con la forma de OCDS, aún sin publicar."),
+        help_text=_(
+            "Fragmento OCDS de la etapa (lo que produce el formulario al enviarse), aún sin "
+            "publicar."
+        ),
     )
-    definition_version = models.CharField(
-        _("versión del formulario"),
-        max_length=64,
+    stage_draft = models.OneToOneField(
+        "workflows.StageDraft",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("Versión de la definición de formulario con que se llenó el borrador."),
+        related_name="stage_process",
+        verbose_name=_("borrador del formulario"),
+        help_text=_(
+            "Lo capturado en el formulario de la etapa, con la versión de la definición con que "
+            "se llenó."
+        ),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,6 +22,9 @@ from workflows.procedures import (
 # "artículo 41 fracción III" / "Art. 42, fr. I": both the article and the fraction are required.
 ARTICLE = re.compile(r"\bart(?:[íi]culo|\.)\s*\d+", re.IGNORECASE)
 FRACTION = re.compile(r"\bfr(?:acci[óo]n|\.)\s*[IVXLC]+\b", re.IGNORECASE)
+# LAASSP art. 42 and LOPSRM art. 43 (amounts under the thresholds of the federal budget) have no
+# fractions; every other exception to public tender is cited with its fraction.
+THRESHOLD_ARTICLE = re.compile(r"\bart(?:[íi]culo|\.)\s*4[23]\b", re.IGNORECASE)
 MINIMUM_INVITED = 3
 BID_STATUSES = ("valid", "disqualified")
 STATUS_REASON_STAGES = {
@@ -95,7 +98,9 @@ def _tender_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
 
 def _direct_award_rationale_issues(tender: dict) -> list[ValidationIssue]:
     rationale = tender.get("procurementMethodRationale") or ""
-    if ARTICLE.search(rationale) and FRACTION.search(rationale):
+    if ARTICLE.search(rationale) and (
+        FRACTION.search(rationale) or THRESHOLD_ARTICLE.search(rationale)
+    ):
         return []
     return [
         _missing(
@@ -121,7 +126,10 @@ def _tender_period_issues(tender: dict) -> list[ValidationIssue]:
 
 
 def _invited_issues(tender: dict) -> list[ValidationIssue]:
-    invited = {supplier.get("id") for supplier in _list(tender, "invitedSuppliers")}
+    # The stage form records the invitations as the tender's tenderers; invitedSuppliers is
+    # accepted too (it keeps them apart from who finally bid).
+    people = _list(tender, "invitedSuppliers") or _list(tender, "tenderers")
+    invited = {supplier.get("id") for supplier in people}
     invited.discard(None)
     if len(invited) >= MINIMUM_INVITED:
         return []
