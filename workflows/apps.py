@@ -18,6 +18,6 @@ class WorkflowsConfig(AppConfig):
         # Custom form fields live in memory in ocds_pages' extension registry: each process
         # refreshes it from the published versions (the database is not read at start-up).
         request_started.connect(
-            services.extension_fields_sync_if_stale, dispatch_uid="form_extension_sync"
+            services.extension_fields_on_request, dispatch_uid="form_extension_sync"
         )
         extension_fields.register()

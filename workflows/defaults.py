@@ -412,3 +412,32 @@ def default_specs():
             title,
             {"stage": stage, "procedure_type": procedure, "fields": fields},
         )
+
+
+def install_default_forms(definitions, versions) -> int:
+    """Create the shipped definitions that are missing, each published as version 1.
+
+    Models are passed in so the data migration can use its historical ones. Returns how many
+    definitions were created; existing ones (perhaps edited) are never touched.
+    """
+    from workflows.spec import stream_from_spec
+
+    created_count = 0
+    for stage, procedure, title, spec in default_specs():
+        definition, created = definitions.objects.get_or_create(
+            stage=stage,
+            procedure_type=procedure,
+            entity=None,
+            defaults={"title": title, "fields": stream_from_spec(spec), "live": True},
+        )
+        if created:
+            versions.objects.create(
+                definition=definition,
+                number=1,
+                stage=stage,
+                procedure_type=procedure,
+                title=title,
+                spec=spec,
+            )
+            created_count += 1
+    return created_count

@@ -286,6 +286,7 @@ class StageForm(AccessibleFormMixin, forms.Form):
             return
         if item["field_type"] == FieldType.FILE and self.stored.get(item["key"]):
             field.required = False  # a file is already stored; a new upload replaces it
+            field.stored_name = self.stored[item["key"]].get("name", "")
         if item.get("default") and item["key"] not in self.initial:
             self.initial[item["key"]] = _default_initial(item)
         self.fields[item["key"]] = field
@@ -606,7 +607,13 @@ def _merge_parties(parties: list[dict]) -> list[dict]:
 def assemble_release(
     *, fragment: dict, ocid: str, release_id: str, stage: str, buyer: dict, date: str | None = None
 ) -> dict:
-    """A complete release around a stage fragment; ``buyer`` is the buyer's Organization."""
+    """A complete release around a stage fragment; ``buyer`` is the buyer's Organization.
+
+    Custom form fields are declared in the project extension first, so the release validates.
+    """
+    from workflows.services import extension_fields_sync_if_stale
+
+    extension_fields_sync_if_stale()
     release = {
         "ocid": ocid,
         "id": release_id,

@@ -82,6 +82,12 @@ class FormDefinition(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Mo
     def latest_version(self):
         return self.versions.order_by("-number").first()
 
+    def published_version(self):
+        version = self.latest_version()
+        return version.number if version else "—"
+
+    published_version.short_description = _("Versión publicada")
+
 
 class FormVersion(models.Model):
     """A published definition, frozen: its field spec never changes and the row is never deleted."""

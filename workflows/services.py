@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -56,7 +56,9 @@ def form_version_publish(*, definition: FormDefinition, user=None) -> FormVersio
         spec=spec,
         published_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    transaction.on_commit(extension_fields_sync)
+    # Declared at once (not on commit) so that this request already validates with it; a
+    # rolled-back publication leaves at most an unused optional property until the next sync.
+    extension_fields_sync()
     return version
 
 
@@ -165,13 +167,38 @@ def extension_fields_sync() -> None:
         _last_sync["at"] = clock.monotonic()
 
 
-def extension_fields_sync_if_stale(**_kwargs) -> None:
+def extension_fields_reset() -> None:
+    """Withdraw every field this process declared and force a fresh sync on the next check."""
+    with _sync_lock:
+        for definition, names in _registered.items():
+            unregister_extension_fields(definition=definition, names=sorted(names))
+        _registered.clear()
+        _last_sync.update({"at": 0.0, "version": None})
+
+
+def extension_fields_sync_if_stale() -> None:
     """Re-sync when another process published a version (checked at most every 30 seconds)."""
-    if clock.monotonic() - _last_sync["at"] < SYNC_INTERVAL_SECONDS and _last_sync["at"]:
+    if _last_sync["at"] and clock.monotonic() - _last_sync["at"] < SYNC_INTERVAL_SECONDS:
         return
     _last_sync["at"] = clock.monotonic()
     if FormVersion.objects.aggregate(m=Max("pk"))["m"] != _last_sync["version"]:
         extension_fields_sync()
+
+
+# Requests that serve, validate or capture OCDS: the ones that need the custom fields declared.
+OCDS_PATH_PREFIXES = ("/ocds/", "/api/ocds/", "/api/s6/", "/captura/", "/admin/formularios/")
+
+
+def extension_fields_on_request(sender=None, environ=None, **kwargs) -> None:
+    """request_started receiver: refresh the declared custom fields before OCDS is served."""
+    path = (environ or {}).get("PATH_INFO", "")
+    if not path.startswith(OCDS_PATH_PREFIXES):
+        return
+    try:
+        extension_fields_sync_if_stale()
+    except DatabaseError:
+        # Before `migrate` there is no table yet; the committed extension is served as is.
+        _last_sync["at"] = 0.0
 
 
 # --- drafts ---
@@ -277,3 +304,41 @@ def stage_draft_move_to_version(
     draft.is_valid = False
     draft.save(update_fields=["version", "is_valid", "updated_at"])
     return draft
+
+
+def extension_conflicts(*, spec: dict, exclude: int | None = None) -> list:
+    """Custom fields declared by other published forms with the same name but another type."""
+    from django.utils.translation import gettext as _
+
+    from workflows.checks import DefinitionIssue
+
+    others: dict[tuple[str, str], dict] = {}
+    versions = FormVersion.objects.exclude(definition_id=exclude).order_by("definition", "number")
+    for version in versions:  # the latest of each definition wins, as in extension_fields_sync
+        for definition, fields in extension_fields_of(version.spec).items():
+            others.update({(definition, name): schema for name, schema in fields.items()})
+    issues = []
+    for index, item in enumerate(spec["fields"]):
+        if item["kind"] != "field" or not item.get("custom"):
+            continue
+        for definition, fields in extension_fields_of({"fields": [item]}).items():
+            for name, schema in fields.items():
+                other = others.get((definition, name))
+                if other is not None and _shape(other) != _shape(schema):
+                    issues.append(
+                        DefinitionIssue(
+                            index,
+                            None,
+                            "field_type",
+                            _(
+                                "Otro formulario ya declara %(definition)s.%(name)s en la "
+                                "extensión con otro tipo; use el mismo tipo u otro nombre."
+                            )
+                            % {"definition": definition, "name": name},
+                        )
+                    )
+    return issues
+
+
+def _shape(schema: dict) -> tuple:
+    return (str(schema.get("type")), schema.get("$ref"), schema.get("format"))
