@@ -4,7 +4,7 @@ They are registered through ``ocds_pages.extension`` (the hook a higher layer us
 carrying them validate and the published extension documents them.
 """
 
-from ocds_pages.extension import register_extension_fields
+from ocds_pages.extension import patched_release_schema, register_extension_fields
 
 STATUS_DETAILS = {
     "statusDetails": {
@@ -63,3 +63,14 @@ def register() -> None:
     register_extension_fields(definition="Tender", fields=TENDER_FIELDS)
     register_extension_fields(definition="Award", fields=STATUS_DETAILS)
     register_extension_fields(definition="Contract", fields=STATUS_DETAILS)
+
+
+def ensure_registered() -> None:
+    """Declare them again if something withdrew them (the forms' sync withdraws the custom
+    fields it declared, and a form may declare statusDetails too)."""
+    definitions = patched_release_schema()["definitions"]
+    wanted = {"Tender": TENDER_FIELDS, "Award": STATUS_DETAILS, "Contract": STATUS_DETAILS}
+    for name, fields in wanted.items():
+        if not set(fields) <= set(definitions[name]["properties"]):
+            register()
+            return

@@ -18,10 +18,12 @@ from viewflow.workflow.status import STATUS
 from ocds_pages.codelists import codes
 from ocds_pages.documents import file_sha256
 from ocds_pages.publication import ReleaseInvalid, next_ocid, publish_release
-from workflows import audit
+from workflows import audit, extension_fields
+from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
+from workflows.models import FormVersion
 from workflows.permissions import may_capture, may_capture_in
-from workflows.procedures import CLOSING, Stage, can_start
+from workflows.procedures import CLOSING, Stage, can_start, procurement_method
 from workflows.process_models import (
     AuditAction,
     ContractingProcess,
@@ -110,8 +112,33 @@ def stage_start(*, process, stage: str, user) -> StageProcess:
                 _("La etapa «%(stage)s» no puede iniciarse ahora.") % {"stage": Stage(stage).label}
             )
         run = FLOWS[Stage(stage)].start.run(contracting_process=process)
+        run.stage_draft = _new_stage_draft(process, stage, user)
+        run.save(update_fields=["stage_draft"])
         audit.record(process=process, action=AuditAction.START, user=user, stage_process=run)
     return run
+
+
+# The form each stage is captured with (workflows.choices.Stage of the form engine). A desierta
+# records its reason exactly like a cancellation does (tender/statusDetails), so it uses that form;
+# the release builder then sets the tender's status to "unsuccessful".
+FORM_STAGE = {Stage.TENDER_UNSUCCESSFUL: "tenderCancellation"}
+
+
+def _new_stage_draft(process, stage, user):
+    try:
+        return forms.stage_draft_create(
+            user=user,
+            entity=process.entity,
+            unit=process.unit,
+            stage=FORM_STAGE.get(Stage(stage), str(stage)),
+            procedure_type=procurement_method(process.procedure_type),
+            ocid=process.ocid,
+        )
+    except FormVersion.DoesNotExist as missing:
+        raise WorkflowError(
+            _("No hay un formulario publicado para la etapa «%(stage)s».")
+            % {"stage": Stage(stage).label}
+        ) from missing
 
 
 def active_task(stage_process):
@@ -145,34 +172,70 @@ def _store_draft(run, user, draft: dict, action=AuditAction.SAVE_DRAFT) -> list[
     return changes
 
 
-def draft_save(*, task, user, draft: dict) -> list[dict]:
-    """Keep the capturista's draft (never validated away); returns the change it made."""
+def capture_submit(*, task, user, draft: dict) -> list:
+    """Save the OCDS fragment and send it to review; returns what it still lacks (then nothing
+    is sent). The draft is kept either way, so an incomplete submit never loses work.
+
+    The staff screens submit through the stage form (``capture_submit_form``); the demo and the
+    flow tests hand the fragment over directly.
+    """
     with task.activation() as activation:
         _take(activation, user, "capture")
-        return _store_draft(activation.process, user, draft)
+        return _submit(activation, user, draft)
 
 
-def capture_submit(*, task, user, draft: dict) -> list:
-    """Save the draft and send it to review; returns what it still lacks (then nothing is sent).
+def _submit(activation, user, fragment: dict) -> list:
+    run = activation.process
+    issues = capture_issues(
+        procedure_type=run.contracting_process.procedure_type, stage=run.stage, draft=fragment
+    )
+    if issues:
+        _store_draft(run, user, fragment)
+        return issues
+    run.submitted_by = user
+    run.submitted_at = timezone.now()
+    run.save(update_fields=["submitted_by", "submitted_at"])
+    _store_draft(run, user, fragment, action=AuditAction.SUBMIT)
+    activation.start(None)
+    activation.execute()
+    return []
 
-    The draft is kept either way, so an incomplete submit never loses work.
+
+def capture_save_form(*, task, user, data, files=None):
+    """Save what the stage form received (valid or not); returns the bound form."""
+    with task.activation() as activation:
+        _take(activation, user, "capture")
+        return _save_form(activation.process, user, data, files)
+
+
+def _save_form(run, user, data, files):
+    draft = run.stage_draft
+    before = dict(draft.values or {})
+    form = forms.stage_draft_save(draft=draft, data=data, files=files, user=user)
+    audit.record(
+        process=run.contracting_process,
+        action=AuditAction.SAVE_DRAFT,
+        user=user,
+        stage_process=run,
+        diff=audit.draft_diff(before, draft.values or {}),
+    )
+    return form
+
+
+def capture_submit_form(*, task, user, data, files=None):
+    """Save the stage form and, when it is valid and meets the law's rules, send it to review.
+
+    Returns ``(form, issues)``: form errors stay on the form; ``issues`` are the rules of
+    workflows.rules still unmet. Sent only when both are empty.
     """
     with task.activation() as activation:
         _take(activation, user, "capture")
         run = activation.process
-        issues = capture_issues(
-            procedure_type=run.contracting_process.procedure_type, stage=run.stage, draft=draft
-        )
-        if issues:
-            _store_draft(run, user, draft)
-            return issues
-        run.submitted_by = user
-        run.submitted_at = timezone.now()
-        run.save(update_fields=["submitted_by", "submitted_at"])
-        _store_draft(run, user, draft, action=AuditAction.SUBMIT)
-        activation.start(None)
-        activation.execute()
-    return []
+        form = _save_form(run, user, data, files)
+        if not form.is_valid():
+            return form, []
+        fragment, form = forms.stage_draft_fragment(draft=run.stage_draft)
+        return form, _submit(activation, user, fragment)
 
 
 # --- review --------------------------------------------------------------------------------------
@@ -207,6 +270,9 @@ def review_approve(*, task, user):
 
     Returns the stored ``ocds_pages.models.Release``.
     """
+    # Custom fields editors added to the forms, and ours, must be declared before validating.
+    forms.extension_fields_sync_if_stale()
+    extension_fields.ensure_registered()
     try:
         with task.activation() as activation:
             _take_review(activation, user)

@@ -302,9 +302,15 @@ def _quotes_warnings(draft: dict) -> list[str]:
     return [_("No se registraron cotizaciones de la investigación de mercado.")]
 
 
+def organization_id(reference: dict) -> str | None:
+    """The party id of an organization reference, also when the form gave only its RFC."""
+    rfc = (reference.get("identifier") or {}).get("id")
+    return reference.get("id") or (f"MX-RFC-{rfc}" if rfc else None)
+
+
 def _awarded_bid_warnings(draft: dict) -> list[str]:
     valid = {
-        tenderer.get("id")
+        organization_id(tenderer)
         for bid in _list(_section(draft, "tender"), "bids")
         if bid.get("status") == "valid"
         for tenderer in _list(bid, "tenderers")
@@ -314,5 +320,5 @@ def _awarded_bid_warnings(draft: dict) -> list[str]:
         _("El proveedor %(name)s no tiene una proposición solvente registrada.")
         % {"name": supplier.get("name") or supplier.get("id")}
         for supplier in suppliers
-        if supplier.get("id") not in valid
+        if organization_id(supplier) not in valid
     ]
