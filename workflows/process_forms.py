@@ -114,4 +114,3 @@ class DocumentForm(forms.Form):
             "document_type": data["document_type"],
             "document_id": data["document_id"],
         }
-

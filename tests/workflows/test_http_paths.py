@@ -54,8 +54,9 @@ def test_direct_award_with_return_amendment_updates_and_termination():
     drafts.assert_releases_valid(process.ocid)
     record = compiled(process)
     assert record["tender"]["procurementMethod"] == "direct"
-    assert "fracción III" in record["tender"]["procurementMethodRationale"] or "fr. III" in (
-        record["tender"]["procurementMethodRationale"]
+    assert (
+        "fracción III" in record["tender"]["procurementMethodRationale"]
+        or "fr. III" in (record["tender"]["procurementMethodRationale"])
     )
     contract = record["contracts"][0]
     assert contract["status"] == "terminated"

@@ -3,9 +3,9 @@
 from django.test import Client
 
 from workflows.forms_engine import CaptureContext, data_from_values
+from workflows.procedures import procurement_method
 from workflows.process_models import ContractingProcess, StageProcess
 from workflows.process_services import active_task
-from workflows.procedures import procurement_method
 
 
 class Walker:
