@@ -8,7 +8,7 @@ from cms.tenancy import scope_queryset
 from ocds_pages.models import Release
 from workflows.permissions import may_capture, may_review
 from workflows.procedures import MAIN_STAGES, Stage
-from workflows.process_models import ContractingProcess, StageProcess
+from workflows.process_models import AuditAction, AuditEntry, ContractingProcess, StageProcess
 from workflows.rules import capture_issues
 
 ACTIVE = ("NEW", "ASSIGNED", "STARTED")
@@ -100,3 +100,17 @@ def releases_of(*, process) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def deadline_notices(*, user, limit: int = 50) -> list:
+    """Deadline notices of the open processes the user captures for, newest first."""
+    entries = scope_queryset(
+        AuditEntry.objects.filter(action=AuditAction.DEADLINE, contracting_process__closed=False),
+        user,
+        field="contracting_process__entity",
+    ).select_related("contracting_process")
+    notices = []
+    for entry in entries.order_by("-at", "-pk")[: limit * 4]:
+        if may_capture(user, entry.contracting_process):
+            notices.append(entry)
+    return notices[:limit]

@@ -34,7 +34,10 @@ def inbox(request):
     return render(
         request,
         "workflows/tramite/inbox.html",
-        {"tasks": selectors.inbox_tasks(user=request.user)},
+        {
+            "tasks": selectors.inbox_tasks(user=request.user),
+            "notices": selectors.deadline_notices(user=request.user),
+        },
     )
 
 
