@@ -88,7 +88,7 @@ def process_detail(request, pk):
         and process.closed
         and Stage.TENDER_UNSUCCESSFUL in services.published_stages(process)
         and not process.replacements.exists(),
-        "document_form": DocumentForm() if can_capture else None,
+        "document_form": DocumentForm(prefix="documento") if can_capture else None,
     }
     return render(request, "workflows/tramite/process_detail.html", context)
 
@@ -128,13 +128,13 @@ def process_replace(request, pk):
 @require_POST
 def document_upload(request, pk):
     process = _process_or_404(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, prefix="documento")
     if not form.is_valid():
         messages.error(request, _("Revise el documento: %(errors)s") % {"errors": form.errors})
         return redirect("workflows:process-detail", pk=process.pk)
     try:
         document = services.document_upload(
-            process=process, user=request.user, uploaded=request.FILES["file"], **form.kwargs()
+            process=process, user=request.user, uploaded=form.cleaned_data["file"], **form.kwargs()
         )
     except (UploadRefused, services.WorkflowError) as refused:
         messages.error(request, str(refused))

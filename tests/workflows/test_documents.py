@@ -30,6 +30,7 @@ def upload(walker, process, content, name="oficio.pdf", **extra):
         "file": SimpleUploadedFile(name, content),
         **extra,
     }
+    data = {f"documento-{key}": value for key, value in data.items()}
     return walker.as_("capturista").post(f"/tramite/procesos/{process.pk}/documentos/", data)
 
 
@@ -89,10 +90,10 @@ def test_approver_cannot_upload():
     walker = Walker(world)
     process = walker.create("capturista", "adjudicacion_directa")
     data = {
-        "stage": "planning",
-        "title": "Oficio",
-        "document_type": "procurementPlan",
-        "file": SimpleUploadedFile("oficio.pdf", PDF),
+        "documento-stage": "planning",
+        "documento-title": "Oficio",
+        "documento-document_type": "procurementPlan",
+        "documento-file": SimpleUploadedFile("oficio.pdf", PDF),
     }
     response = walker.as_("aprobador").post(f"/tramite/procesos/{process.pk}/documentos/", data)
     assert response.status_code == 403
