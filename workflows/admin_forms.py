@@ -13,7 +13,6 @@ from cms.models import Entity
 from cms.roles import Role
 from cms.tenancy import scope_queryset
 from workflows.checks import check_spec
-from workflows.models import FormDefinition
 from workflows.services import extension_conflicts
 from workflows.spec import spec_from_stream
 
@@ -84,5 +83,3 @@ class FormDefinitionForm(WagtailAdminModelForm):
             )
         return cleaned
 
-
-FormDefinition.base_form_class = FormDefinitionForm
