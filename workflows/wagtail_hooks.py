@@ -70,9 +70,11 @@ class ScopedObjectMixin:
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
         user = self.request.user
+        policy = FormDefinitionPermissionPolicy(FormDefinition)
+        if not policy.user_has_permission(user, self.required_action):
+            raise PermissionDenied  # not an editor at all: Wagtail's usual refusal
         if not definition_visible(user, obj):
             raise Http404
-        policy = FormDefinitionPermissionPolicy(FormDefinition)
         if not policy.user_has_permission_for_instance(user, self.required_action, obj):
             raise PermissionDenied
         return obj
