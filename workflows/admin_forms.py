@@ -82,4 +82,3 @@ class FormDefinitionForm(WagtailAdminModelForm):
                 % {"count": len(issues)}
             )
         return cleaned
-

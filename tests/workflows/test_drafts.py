@@ -146,3 +146,14 @@ def test_new_draft_from_the_list_uses_the_form_in_force(client, draft_and_user):
     assert response.status_code == 302
     assert created.version.stage == "award"
     assert created.created_by == _user
+
+
+def test_optional_amount_left_empty_is_not_an_error(client, draft_and_user):
+    draft, _user = draft_and_user
+    data = {**VALID_TENDER, "montoEstimado_0": "", "partidas-0-precioUnitario_1": "MXN"}
+
+    response = client.post(url(draft), data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_valid
