@@ -13,7 +13,6 @@ from cms.models import Entity
 from cms.roles import Role
 from cms.tenancy import scope_queryset
 from workflows.checks import check_spec
-from workflows.models import FormDefinition
 from workflows.services import extension_conflicts
 from workflows.spec import spec_from_stream
 
@@ -83,6 +82,3 @@ class FormDefinitionForm(WagtailAdminModelForm):
                 % {"count": len(issues)}
             )
         return cleaned
-
-
-FormDefinition.base_form_class = FormDefinitionForm

@@ -114,7 +114,13 @@ class _Checker:
 
     # -- one field ---------------------------------------------------------------------------
     def field(self, item: dict, index: int, child: int | None, base: str = ""):
-        path = ocds_paths.join(base, item["ocds_path"])
+        path = ocds_paths.join(base, item.get("ocds_path") or "")
+        if item.get("field_type") not in FieldType.values:
+            self.add(index, child, "field_type", _("Elija el tipo del campo."))
+            return
+        if not path:
+            self.add(index, child, "ocds_path", _("Indique la ruta OCDS del campo."))
+            return
         self._limits(item, index, child)
         if not self._choices_ok(item, index, child):
             return

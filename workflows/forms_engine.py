@@ -88,6 +88,15 @@ class MoneyField(forms.MultiValueField):
         )
         super().__init__(fields, require_all_fields=True, **kwargs)
 
+    def clean(self, value):
+        # The currency select always sends a value: an empty amount means "no amount".
+        amount = value[0] if isinstance(value, list | tuple) and value else value
+        if amount in self.empty_values:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        return super().clean(value)
+
     def compress(self, data_list):
         if not data_list or data_list[0] in (None, ""):
             return None
@@ -247,7 +256,8 @@ def make_formset(group: dict, *, data=None, initial=None, extra_rows: int = 0):
     formset_class = forms.formset_factory(
         RowForm,
         formset=BaseRowFormSet,
-        extra=extra_rows if (initial or data) else max(extra_rows, 1 if minimum else 0),
+        # min_num rows are always shown; an optional group offers one empty row to start with.
+        extra=extra_rows or (0 if (minimum or initial or data) else 1),
         min_num=minimum,
         max_num=group.get("max_rows") or 1000,
         validate_min=bool(minimum),

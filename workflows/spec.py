@@ -4,6 +4,7 @@
 {"kind": "group", "key": ..., "ocds_path": ..., "fields": [<field>, ...]}]}``
 """
 
+import uuid
 from decimal import Decimal
 
 FIELD_DEFAULTS = {
@@ -63,17 +64,25 @@ def spec_from_stream(stream_data: list[dict]) -> dict:
 
 
 def stream_from_spec(spec: dict) -> list[dict]:
-    """The StreamField JSON of a spec (to seed a definition from the shipped defaults)."""
+    """The StreamField JSON of a spec (to seed a definition from the shipped defaults).
+
+    Every block and list item carries an ``id``: Wagtail reads list items without one as the
+    pre-2.16 format, and the admin would show their sub-fields empty.
+    """
     stream = []
     for item in spec["fields"]:
         value = {k: v for k, v in item.items() if k != "kind"}
         if item["kind"] == "group":
             value["fields"] = [
-                {"type": "item", "value": {k: v for k, v in f.items() if k != "kind"}}
+                {"type": "item", "value": {k: v for k, v in f.items() if k != "kind"}, "id": _id()}
                 for f in item["fields"]
             ]
-        stream.append({"type": item["kind"], "value": value})
+        stream.append({"type": item["kind"], "value": value, "id": _id()})
     return stream
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
 
 
 def is_visible(item: dict, procedure_type: str) -> bool:

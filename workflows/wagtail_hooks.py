@@ -6,7 +6,7 @@ entity's own forms and reads the national ones (which only the national administ
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.roles import Role
 from cms.tenancy import entity_ids_for, is_national_admin
+from workflows.admin_forms import FormDefinitionForm
 from workflows.models import (
     CucopItem,
     DocumentType,
@@ -69,9 +70,11 @@ class ScopedObjectMixin:
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
         user = self.request.user
+        policy = FormDefinitionPermissionPolicy(FormDefinition)
+        if not policy.user_has_permission(user, self.required_action):
+            raise PermissionDenied  # not an editor at all: Wagtail's usual refusal
         if not definition_visible(user, obj):
             raise Http404
-        policy = FormDefinitionPermissionPolicy(FormDefinition)
         if not policy.user_has_permission_for_instance(user, self.required_action, obj):
             raise PermissionDenied
         return obj
@@ -114,18 +117,21 @@ class FormDefinitionViewSet(SnippetViewSet):
     list_display = ["title", "stage", "procedure_type", "entity", "published_version", "live"]
     list_filter = ["stage", "procedure_type"]
     search_fields = ["title"]
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("title"),
-                FieldPanel("stage"),
-                FieldPanel("procedure_type"),
-                FieldPanel("entity"),
-            ],
-            heading=_("Para qué etapa y procedimiento"),
-        ),
-        FieldPanel("fields"),
-    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("stage"),
+                    FieldPanel("procedure_type"),
+                    FieldPanel("entity"),
+                ],
+                heading=_("Para qué etapa y procedimiento"),
+            ),
+            FieldPanel("fields"),
+        ],
+        base_form_class=FormDefinitionForm,
+    )
 
 
 class FormVersionPermissionPolicy(ModelPermissionPolicy):

@@ -44,7 +44,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             _(
-                "CUCoP: %(created)s claves nuevas, %(updated)s actualizadas, %(rejected)s rechazadas."
+                "CUCoP: %(created)s claves nuevas, %(updated)s actualizadas, "
+                "%(rejected)s rechazadas."
             )
             % {"created": created, "updated": updated, "rejected": len(rejected)}
         )
