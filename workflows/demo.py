@@ -75,30 +75,13 @@ def _tender(p: Purchase, method: str, days: int) -> dict:
     return values
 
 
-def _award(p: Purchase, method: str, days: int) -> dict:
-    values = {
+def _award(p: Purchase, days: int) -> dict:
+    return {
         "titulo": f"Fallo: {p.title}",
         "fechaFallo": _at(days + 5),
         "monto": _money(p.amount),
         "proveedores": [{"nombre": p.supplier, "rfc": p.rfc}],
     }
-    if method != "direct":
-        values["proposiciones"] = [
-            {
-                "licitante": p.supplier,
-                "rfc": p.rfc,
-                "monto": _money(p.amount),
-                "resultado": "valid",
-            },
-            {
-                "licitante": BIDDERS[0][0],
-                "rfc": BIDDERS[0][1],
-                "monto": _money(round(p.amount * 0.9)),
-                "resultado": "disqualified",
-                "motivo": "No acreditó la experiencia mínima solicitada en la convocatoria.",
-            },
-        ]
-    return values
 
 
 def _contract(p: Purchase, days: int) -> dict:
@@ -200,7 +183,7 @@ class Demo:
         steps = [
             (Stage.PLANNING, _planning(p)),
             (Stage.TENDER, _tender(p, method, days)),
-            (Stage.AWARD, _award(p, method, days)),
+            (Stage.AWARD, _award(p, days)),
             (Stage.CONTRACT, _contract(p, days)),
         ]
         for stage, values in steps:
@@ -248,7 +231,7 @@ def _imss(demo: Demo) -> int:
             "nuevoFin": _at(18),
         },
     )
-    demo.stage(tender, Stage.AWARD, _award(IMSS[1], "open", 18))
+    demo.stage(tender, Stage.AWARD, _award(IMSS[1], 18))
     demo.capture(tender, Stage.CONTRACT, _contract(IMSS[1], 18), submit=False)
     invitation = demo.to_contract(IMSS[2], "invitacion3", 10, upto=Stage.PLANNING)
     demo.capture(invitation, Stage.TENDER, _tender(IMSS[2], "selective", 10))

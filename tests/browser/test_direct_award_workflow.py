@@ -123,7 +123,7 @@ def test_direct_award_from_planning_to_contract(live_server, page):
     previous = "planning"
     for stage, typed in (
         ("tender", values.tender("direct")),
-        ("award", values.award("direct")),
+        ("award", values.award()),
         ("contract", values.contract()),
     ):
         log_in(page, base, "aprobador.imss")

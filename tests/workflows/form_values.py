@@ -44,30 +44,13 @@ def tender(method, *, days=21, reduction=""):
     return values
 
 
-def award(method):
-    values = {
+def award():
+    return {
         "titulo": "Fallo",
         "fechaFallo": "2026-03-20T12:00",
         "monto": money(221500),
         "proveedores": [{"nombre": "Medicamentos Mexicanos, S.A. de C.V.", "rfc": "MME920427EM3"}],
     }
-    if method != "direct":
-        values["proposiciones"] = [
-            {
-                "licitante": "Medicamentos Mexicanos, S.A. de C.V.",
-                "rfc": "MME920427EM3",
-                "monto": money(221500),
-                "resultado": "valid",
-            },
-            {
-                "licitante": "Farmacéutica del Bajío, S.A. de C.V.",
-                "rfc": "FAR010101AB1",
-                "monto": money(199000),
-                "resultado": "disqualified",
-                "motivo": "No acreditó la experiencia requerida.",
-            },
-        ]
-    return values
 
 
 def contract():

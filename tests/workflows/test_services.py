@@ -108,3 +108,31 @@ def test_invalid_release_is_not_published_and_task_stays_open():
     assert any(i.path.startswith("planning/budget/amount") for i in raised.value.issues)
     assert not Release.objects.filter(ocid=process.ocid).exists()
     assert services.active_task(run).flow_task.name == "review"
+
+
+def test_bids_become_tenderer_parties_and_a_disqualified_bid_needs_its_reason():
+    world = drafts.people()
+    process = new_process(world, "lp_nacional")
+    for stage, draft in [
+        (Stage.PLANNING, drafts.planning()),
+        (Stage.TENDER, drafts.tender("lp_nacional")),
+    ]:
+        if stage != Stage.PLANNING:
+            services.stage_start(process=process, stage=stage, user=world["capturista"])
+        capture_and_approve(world, process, stage, draft)
+    services.stage_start(process=process, stage=Stage.AWARD, user=world["capturista"])
+    run = run_of(process, Stage.AWARD)
+    award = drafts.award("lp_nacional")
+    del award["tender"]["bids"][1]["statusDetails"]
+    issues = services.capture_submit(
+        task=services.active_task(run), user=world["capturista"], draft=award
+    )
+    assert [issue.path for issue in issues] == ["tender/bids/1/statusDetails"]
+    capture_and_approve(world, process, Stage.AWARD, drafts.award("lp_nacional"))
+    [release] = [
+        orjson.loads(r.data) for r in Release.objects.filter(ocid=process.ocid) if "award" in r.tags
+    ]
+    tenderers = {p["id"] for p in release["parties"] if "tenderer" in p.get("roles", [])}
+    assert "MX-RFC-FAR010101AB1" in tenderers
+    assert release["tender"]["bids"][1]["status"] == "disqualified"
+    drafts.assert_releases_valid(process.ocid)
