@@ -281,6 +281,7 @@ def _render_review(request, task, run, acting, *, issues=(), status=200):
             procedure_type=process.procedure_type, stage=run.stage, draft=run.draft
         ),
         "issues": issues,
+        "form": forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None,
         "draft_json": json.dumps(run.draft, ensure_ascii=False, indent=2),
         "documents": services.stage_documents(run),
     }
