@@ -14,7 +14,7 @@ from workflows.process_models import AuditAction, StageProcess
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="SQLite serialises every write anyway"
     ),
