@@ -66,6 +66,17 @@ def test_direct_award_with_return_amendment_updates_and_termination():
     assert len(contract["implementation"]["transactions"]) >= 1
     returned = AuditEntry.objects.get(contracting_process=process, action=AuditAction.RETURN)
     assert returned.reason == "Falta el programa." and returned.user == world["aprobador"]
+    first_save = AuditEntry.objects.filter(
+        contracting_process=process, action=AuditAction.SAVE_DRAFT
+    ).first()
+    assert {
+        "path": "justificacion",
+        "before": "∅",
+        "after": values.planning()["justificacion"],
+    } in (first_save.diff)
+    page = walker.as_("aprobador2").get(f"/tramite/procesos/{process.pk}/").content.decode()
+    for text in ("Devolvió a captura", "Falta el programa.", "Aprobó y publicó", "apr-IMSS"):
+        assert text in page
     process.refresh_from_db()
     assert process.closed
 
