@@ -44,11 +44,11 @@ ROLE_GROUPS = {
         "Editores",
         [
             "wagtailadmin.access_admin",
-            # Stage forms (workflows): definitions per entity, read-only versions, catalogues.
+            # Stage forms (workflows): definitions per entity (withdrawn by unpublishing, never
+            # deleted: drafts point at their versions), read-only versions, catalogues.
             "workflows.view_formdefinition",
             "workflows.add_formdefinition",
             "workflows.change_formdefinition",
-            "workflows.delete_formdefinition",
             "workflows.publish_formdefinition",
             "workflows.view_formversion",
             *(

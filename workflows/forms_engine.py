@@ -317,7 +317,8 @@ class StageForm(AccessibleFormMixin, forms.Form):
         """Cleaned values by key (groups: list of rows), after ``is_valid()``."""
         values = dict(self.cleaned_data)
         for key, stored in self.stored.items():
-            if values.get(key) in (None, "") and isinstance(stored, dict):
+            # Files are published from what was stored (url, sha256), never from the upload.
+            if isinstance(stored, dict) and not isinstance(values.get(key), dict):
                 values[key] = stored
         for key, formset in self.formsets.items():
             values[key] = [

@@ -74,6 +74,7 @@ def form_version_for(*, stage: str, procedure_type: str, entity=None) -> FormVer
                 definition__stage=stage,
                 definition__procedure_type=procedure,
                 definition__entity=owner,
+                definition__live=True,  # an unpublished form is withdrawn from new captures
             )
             .order_by("-number")
             .first()

@@ -157,3 +157,23 @@ def test_optional_amount_left_empty_is_not_an_error(client, draft_and_user):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.is_valid
+
+
+def test_fragment_right_after_an_upload_carries_the_stored_document(draft_and_user):
+    from django.http import QueryDict
+
+    from workflows.forms_engine import to_ocds
+    from workflows.services import stage_draft_context, stage_draft_save
+
+    draft, user = draft_and_user
+    data = QueryDict(mutable=True)
+    data.update(VALID_TENDER)
+    upload = SimpleUploadedFile("convocatoria.pdf", b"%PDF-1.4 prueba", "application/pdf")
+
+    form = stage_draft_save(draft=draft, data=data, files={"convocatoria": upload}, user=user)
+    assert form.is_valid()
+    fragment = to_ocds(draft.version, form.values(), context=stage_draft_context(draft=draft))
+
+    document = fragment["tender"]["documents"][0]
+    assert document["sha256"] == draft.values["convocatoria"]["sha256"]
+    assert document["url"].endswith("/convocatoria.pdf")

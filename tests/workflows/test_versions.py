@@ -128,3 +128,14 @@ def test_entity_form_wins_over_the_national_one_only_for_that_entity(world):
 
     assert own.version.definition == definition
     assert national.version.definition.entity is None
+
+
+def test_unpublished_entity_form_gives_way_to_the_national_one(world):
+    entity, editor, definition, capturista = world
+
+    definition.unpublish(user=editor)
+    draft = stage_draft_create(
+        user=capturista, entity=entity, stage="tender", procedure_type="open"
+    )
+
+    assert draft.version.definition.entity is None
