@@ -114,7 +114,7 @@ class FormDefinitionViewSet(SnippetViewSet):
     preview_on_edit_view_class = _scoped(snippet_views.PreviewOnEditView, "view")
     inspect_view_class = _scoped(snippet_views.InspectView, "view")
     inspect_view_enabled = True
-    list_display = ["title", "stage", "procedure_type", "entity", "published_version", "live"]
+    list_display = ["title", "stage", "procedure_type", "entity", "published_version"]
     list_filter = ["stage", "procedure_type"]
     search_fields = ["title"]
     edit_handler = ObjectList(
