@@ -40,7 +40,24 @@ ROLE_GROUPS = {
         ],
     ),
     # Page and media permissions are granted on the tree roots (cms.groups).
-    Role.EDITOR: ("Editores", ["wagtailadmin.access_admin"]),
+    Role.EDITOR: (
+        "Editores",
+        [
+            "wagtailadmin.access_admin",
+            # Stage forms (workflows): definitions per entity (withdrawn by unpublishing, never
+            # deleted: drafts point at their versions), read-only versions, catalogues.
+            "workflows.view_formdefinition",
+            "workflows.add_formdefinition",
+            "workflows.change_formdefinition",
+            "workflows.publish_formdefinition",
+            "workflows.view_formversion",
+            *(
+                f"workflows.{action}_{model}"
+                for model in ("cucopitem", "unitofmeasure", "legaljustification", "documenttype")
+                for action in ("view", "add", "change")
+            ),
+        ],
+    ),
 }
 
 # Roles that may manage the entity's own users and memberships.

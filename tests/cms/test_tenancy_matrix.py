@@ -215,3 +215,91 @@ def test_entity_admin_registers_oauth_client_for_own_entity_and_sees_secret_once
     assert created.entity == world.a
     assert created.pdn_protocol is False
     assert "no se volverá a mostrar" in response.content.decode()
+
+
+# --- Contracting processes (issue 6): the staff screens at /tramite/ -----------------------------
+
+
+def build_process_world():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workflows import process_services
+
+    world = build_world()
+    rows = {"process": {}, "task": {}, "document": {}}
+    for key, entity in (("A", world.a), ("B", world.b)):
+        staff = Membership.objects.get(user_id=world.rows["user"][key]).user
+        process = process_services.process_create(
+            user=staff,
+            unit=entity.units.first(),
+            title=f"Proceso del ente {key}",
+            main_procurement_category="goods",
+            procedure_type="adjudicacion_directa",
+            fiscal_year=2026,
+        )
+        document = process_services.document_upload(
+            process=process,
+            user=staff,
+            stage="planning",
+            uploaded=SimpleUploadedFile("oficio.pdf", b"%PDF-1.4 oficio", "application/pdf"),
+            title="Oficio",
+            document_type="procurementPlan",
+        )
+        run = process.stage_runs.get()
+        rows["process"][key] = process.pk
+        rows["task"][key] = process_services.active_task(run).pk
+        rows["document"][key] = document.pk
+        rows[f"ocid-{key}"] = process.ocid
+    return world, rows
+
+
+PROCESS_URLS = {
+    "process": "/tramite/procesos/{pk}/",
+    "task": "/tramite/tareas/{pk}/",
+    "document": "/tramite/documentos/{pk}/",
+}
+
+
+def expected_process_screen(actor, owner):
+    if actor == ANON:
+        return 302
+    if actor == SUPER or owner == "A":
+        return 200
+    return 404
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_process_screens_matrix(client, actor):
+    world, rows = build_process_world()
+    user = actor_user(actor, world)
+    if user:
+        client.force_login(user)
+    wrong = []
+    for kind, pattern in PROCESS_URLS.items():
+        for owner in ("A", "B"):
+            url = pattern.format(pk=rows[kind][owner])
+            got = client.get(url).status_code
+            if got != expected_process_screen(actor, owner):
+                wrong.append(f"{url}: {got}, se esperaba {expected_process_screen(actor, owner)}")
+    for url in ("/tramite/", "/tramite/procesos/"):
+        response = client.get(url)
+        if actor == ANON:
+            if response.status_code != 302:
+                wrong.append(f"{url}: {response.status_code}, se esperaba 302")
+            continue
+        html = response.content.decode()
+        if actor != SUPER and rows["ocid-B"] in html:
+            wrong.append(f"{url} muestra el proceso del ente B")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("action", ["iniciar", "sustituir", "documentos"])
+def test_other_entity_cannot_write_processes(client, action):
+    world, rows = build_process_world()
+    client.force_login(actor_user(Role.CAPTURISTA, world))
+    response = client.post(
+        f"/tramite/procesos/{rows['process']['B']}/{action}/", {"stage": "tender"}
+    )
+    assert response.status_code == 404
+    response = client.post(f"/tramite/tareas/{rows['task']['B']}/", {"accion": "enviar"})
+    assert response.status_code == 404

@@ -1,0 +1,100 @@
+"""An editor adds a field to a stage form in Wagtail, publishes it, fills it and sees the OCDS."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from cms.demo import DEMO_PASSWORD
+from tests.browser.conftest import screenshot
+from workflows.models import FormDefinition, StageDraft
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}/admin/login/")
+    page.get_by_label("Nombre de usuario").fill(username)
+    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url(f"{base}/admin/")
+
+
+def add_custom_field(page):
+    """Append a «Campo» block at the end of the StreamField and fill it in, as an editor does."""
+    page.locator("[data-streamfield-stream-container] > div > button.c-sf-add-button").last.click()
+    page.get_by_role("option", name="Campo", exact=True).first.click()
+    block = (
+        page.locator("[data-contentpath]")
+        .filter(has=page.locator("input[name$='-value-key']"))
+        .last
+    )
+    prefix = block.locator("input[name$='-value-key']").get_attribute("name").removesuffix("-key")
+    page.fill(f"input[name='{prefix}-key']", "numeroRequisicion")
+    page.fill(f"input[name='{prefix}-label']", "Número de requisición")
+    page.fill(f"textarea[name='{prefix}-help_text']", "Folio de la requisición del área usuaria.")
+    page.fill(f"input[name='{prefix}-ocds_path']", "tender/numeroRequisicion")
+    page.select_option(f"select[name='{prefix}-field_type']", "text")
+    page.check(f"input[name='{prefix}-custom']")
+    page.check(f"input[name='{prefix}-required']")
+    page.fill(f"input[name='{prefix}-pattern']", "^REQ-[0-9]{4}$")
+    return prefix
+
+
+def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
+    call_command("cargar_demo")
+    call_command("instalar_formularios")
+    national = FormDefinition.objects.get(stage="tender", procedure_type="direct", entity=None)
+    base = live_server.url
+
+    log_in(page, base, "editor.imss")
+    page.goto(f"{base}/admin/formularios/definiciones/")
+    page.get_by_text(national.title).first.wait_for()
+    screenshot(page, "formularios-lista")
+
+    page.goto(f"{base}/admin/formularios/definiciones/copy/{national.pk}/")
+    page.fill("input[name='title']", "Adjudicación directa (IMSS)")
+    prefix = add_custom_field(page)
+    page.locator(f"input[name='{prefix}-label']").scroll_into_view_if_needed()
+    screenshot(page, "formularios-campo-nuevo")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[name='action-publish']").click()
+    page.wait_for_url(f"{base}/admin/formularios/definiciones/**")
+
+    own = FormDefinition.objects.get(entity__key="IMSS", stage="tender", procedure_type="direct")
+    assert own.latest_version().number == 1
+    assert "numeroRequisicion" in json.dumps(own.latest_version().spec)
+
+    page.context.clear_cookies()
+    log_in(page, base, "capturista.imss")
+    page.goto(f"{base}/captura/borradores/")
+    page.get_by_label("Etapa").select_option("tender")
+    page.get_by_label("Tipo de procedimiento").select_option("direct")
+    page.get_by_role("button", name="Iniciar captura").click()
+    page.get_by_label("Número de requisición").wait_for()
+    draft = StageDraft.objects.latest("pk")
+    assert draft.version == own.latest_version()
+
+    page.get_by_label("Número de requisición").fill("12")
+    page.get_by_role("button", name="Guardar borrador").click()
+    page.get_by_text("Borrador guardado con errores").wait_for()
+    assert page.get_by_label("Número de requisición").input_value() == "12"
+    assert page.get_by_label("Número de requisición").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Número de requisición").scroll_into_view_if_needed()
+    screenshot(page, "captura-errores")
+
+    page.get_by_label("Número de requisición").fill("REQ-0042")
+    page.get_by_label("Título del procedimiento").fill("Mantenimiento de equipo de rayos X")
+    page.locator("#id_descripcion").fill("Servicio con el fabricante exclusivo.")
+    page.get_by_label("Categoría principal").select_option("services")
+    page.get_by_label("Fundamento legal de la excepción").select_option("LAASSP-41-I")
+    page.locator("#id_partidas-0-descripcion").fill("Mantenimiento preventivo anual")
+    page.locator("#id_partidas-0-cantidad").fill("1")
+    page.get_by_role("button", name="Guardar borrador").click()
+    fragment = page.get_by_test_id("fragmento-ocds")
+    fragment.wait_for()
+    produced = json.loads(fragment.inner_text())
+    assert produced["tender"]["numeroRequisicion"] == "REQ-0042"
+    assert produced["tender"]["procurementMethod"] == "direct"
+    fragment.scroll_into_view_if_needed()
+    screenshot(page, "captura-ocds")

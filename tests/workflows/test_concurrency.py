@@ -1,0 +1,68 @@
+"""Two approvers approve the same task at the same moment: exactly one release is published."""
+
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection, connections
+
+from ocds_pages.models import Release
+from tests.workflows import drafts
+from workflows import process_services as services
+from workflows.procedures import Stage
+from workflows.process_models import AuditAction, StageProcess
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite serialises every write anyway"
+    ),
+]
+
+
+def submitted_planning(world):
+    process = services.process_create(
+        user=world["capturista"],
+        unit=world["unit"],
+        title="Paracetamol",
+        main_procurement_category="goods",
+        procedure_type="adjudicacion_directa",
+        fiscal_year=2026,
+    )
+    run = StageProcess.objects.get(contracting_process=process, stage=Stage.PLANNING)
+    services.capture_submit(
+        task=services.active_task(run), user=world["capturista"], draft=drafts.planning()
+    )
+    return process, services.active_task(run)
+
+
+def test_two_approvers_at_once_publish_exactly_one_release():
+    world = drafts.people()
+    process, task = submitted_planning(world)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(approver):
+        try:
+            barrier.wait()
+            # Each thread has its own database connection (Django keeps one per thread).
+            release = services.review_approve(
+                task=type(task).objects.get(pk=task.pk), user=approver
+            )
+            outcomes.append(("published", release.release_id))
+        except (PermissionDenied, services.WorkflowError) as refused:
+            outcomes.append(("refused", type(refused).__name__))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=(world[who],)) for who in ("aprobador", "aprobador2")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(kind for kind, _detail in outcomes) == ["published", "refused"]
+    assert Release.objects.filter(ocid=process.ocid).count() == 1
+    assert process.audit_entries.filter(action=AuditAction.APPROVE).count() == 1

@@ -1,0 +1,94 @@
+"""Every shipped stage form, filled with sample input, produces a release that validates."""
+
+import pytest
+
+from ocds_pages.validation import validate_release
+from workflows.checks import check_spec
+from workflows.defaults import DEFAULT_DEFINITIONS
+from workflows.forms_engine import assemble_release
+from workflows.models import FormVersion
+from workflows.previews import sample_form_and_fragment
+from workflows.services import form_version_for
+
+from .factories import BUYER
+
+pytestmark = pytest.mark.django_db
+
+OCID = "ocds-ejemplo-ENTE-000001"
+CASES = [
+    (stage, procedure)
+    for stage, definition_procedure, _title, _fields in DEFAULT_DEFINITIONS
+    for procedure in (
+        ["open", "selective", "direct"] if definition_procedure == "all" else [definition_procedure]
+    )
+]
+# A contract refers to its award: the compiled release before it already holds one.
+PREVIOUS = {"awards": [{"id": f"{OCID}-award-1", "date": "2020-01-01T00:00:00-06:00"}]}
+
+
+def release_for(stage, procedure):
+    version = form_version_for(stage=stage, procedure_type=procedure)
+    form, fragment = sample_form_and_fragment(version.spec, stage, procedure)
+    assert fragment is not None, form.errors
+    return assemble_release(
+        fragment=fragment, ocid=OCID, release_id=f"{OCID}-0001", stage=stage, buyer=BUYER
+    )
+
+
+@pytest.mark.parametrize(("stage", "procedure"), CASES)
+def test_default_form_produces_valid_ocds(stage, procedure):
+    release = release_for(stage, procedure)
+
+    assert validate_release(release, previous=PREVIOUS, ocid_prefix=None) == []
+    assert release["tag"] == [stage]
+
+
+def test_every_stage_and_procedure_type_has_a_published_default():
+    stages = {stage for stage, *_rest in DEFAULT_DEFINITIONS}
+    for stage in stages:
+        for procedure in ("open", "selective", "direct"):
+            assert form_version_for(stage=stage, procedure_type=procedure) is not None
+
+
+def test_shipped_definitions_pass_their_own_safety_checks():
+    for version in FormVersion.objects.filter(definition__entity=None):
+        issues = check_spec(
+            version.spec, stage=version.stage, procedure_type=version.procedure_type
+        )
+        assert issues == [], (version.stage, version.procedure_type, issues)
+
+
+def test_direct_award_tender_cites_the_legal_ground_and_the_method():
+    release = release_for("tender", "direct")
+
+    assert release["tender"]["procurementMethod"] == "direct"
+    assert release["tender"]["procurementMethodRationale"].startswith("LAASSP art. 41 fr. I:")
+
+
+def test_market_research_quotes_show_only_in_direct_awards():
+    direct = release_for("planning", "direct")
+    open_tender = release_for("planning", "open")
+
+    assert direct["planning"]["requestsForQuotes"][0]["quotes"][0]["id"] == "1"
+    assert "requestsForQuotes" not in open_tender["planning"]
+
+
+def test_edca_mx_extensions_are_written_where_they_belong():
+    planning = release_for("planning", "open")
+    update = release_for("tenderUpdate", "open")
+    contract = release_for("contract", "open")
+
+    line = planning["planning"]["budgetBreakdown"][0]["budgetLines"][0]
+    assert line["components"][0] == {"name": "partida", "code": 10000}
+    assert update["tender"]["clarificationMeetings"][0]["id"] == "1"
+    assert contract["contracts"][0]["guarantees"][0]["value"]["currency"] == "MXN"
+
+
+def test_suppliers_become_parties_with_their_rfc():
+    release = release_for("award", "open")
+
+    supplier = release["awards"][0]["suppliers"][0]
+    party = next(p for p in release["parties"] if p["id"] == supplier["id"])
+    assert supplier["id"] == "MX-RFC-MME920427EM3"
+    assert party["roles"] == ["supplier"]
+    assert party["identifier"]["scheme"] == "MX-RFC"

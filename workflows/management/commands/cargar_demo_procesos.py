@@ -1,0 +1,31 @@
+"""``manage.py cargar_demo_procesos``: demo processes in every stage and procedure type.
+
+Run after ``cargar_demo`` (it needs its people). Development only, like the rest of the demo.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from workflows.demo import load_demo_processes
+
+
+class Command(BaseCommand):
+    help = _("Crea procesos de demostración en todas las etapas y tipos de procedimiento.")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--forzar",
+            action="store_true",
+            help=_("Permite cargarlos aunque DJANGO_ENV=production."),
+        )
+
+    def handle(self, *args, forzar=False, **options):
+        if settings.PRODUCTION and not forzar:
+            raise CommandError(_("Los procesos de demostración no se cargan en producción."))
+        created = load_demo_processes()
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Procesos de demostración creados: %(count)s") % {"count": created}
+            )
+        )

@@ -1,0 +1,415 @@
+"""Writes of the capture side: create processes, start stages, capture, approve, return, upload.
+
+Views, the demo and the tests all go through these functions, so permissions, four eyes, the audit
+log and publication are the same whoever calls. Tasks are driven with viewflow's
+``task.activation()``, which takes the flow lock (``select_for_update`` on the stage's process row)
+and opens the transaction everything below happens in.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
+
+from ocds_pages.codelists import codes
+from ocds_pages.documents import file_sha256
+from ocds_pages.publication import ReleaseInvalid, next_ocid, publish_release
+from workflows import audit, extension_fields
+from workflows import services as forms
+from workflows.flows import FLOWS, stage_of
+from workflows.models import FormVersion
+from workflows.permissions import may_capture, may_capture_in
+from workflows.procedures import CLOSING, Stage, can_start, procurement_method
+from workflows.process_models import (
+    AuditAction,
+    ContractingProcess,
+    ProcessDocument,
+    StageProcess,
+)
+from workflows.releases import build_stage_release
+from workflows.rules import capture_issues
+from workflows.uploads import check_upload
+
+ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+class WorkflowError(Exception):
+    """The action cannot be done now; the message says why, in Spanish."""
+
+
+class FourEyesViolation(PermissionDenied):
+    """The person who submitted a capture tried to approve or return it."""
+
+
+# --- processes and stages ------------------------------------------------------------------------
+
+
+def process_create(
+    *,
+    user,
+    unit,
+    title: str,
+    main_procurement_category: str,
+    procedure_type: str,
+    fiscal_year: int,
+    description: str = "",
+    budget_lines: list | None = None,
+    replaces: ContractingProcess | None = None,
+) -> ContractingProcess:
+    """A new process of ``unit`` with its ocid; its planning stage starts right away."""
+    if not may_capture_in(user, unit):
+        raise PermissionDenied(_("Sólo capturistas de la unidad pueden crear procesos."))
+    with transaction.atomic():
+        process = ContractingProcess.objects.create(
+            entity=unit.entity,
+            unit=unit,
+            ocid=next_ocid(entity=unit.entity),
+            title=title,
+            description=description,
+            main_procurement_category=main_procurement_category,
+            procedure_type=procedure_type,
+            fiscal_year=fiscal_year,
+            budget_lines=budget_lines or [],
+            replaces=replaces,
+            created_by=user,
+        )
+        audit.record(process=process, action=AuditAction.CREATE, user=user)
+        stage_start(process=process, stage=Stage.PLANNING, user=user)
+    return process
+
+
+def published_stages(process) -> set[str]:
+    runs = StageProcess.objects.filter(contracting_process=process).exclude(release_id="")
+    return set(runs.values_list("stage", flat=True))
+
+
+def running_stages(process) -> set[str]:
+    runs = StageProcess.objects.filter(contracting_process=process, finished__isnull=True)
+    return set(runs.values_list("stage", flat=True))
+
+
+def startable_stages(process) -> list[str]:
+    published, running = published_stages(process), running_stages(process)
+    return [
+        stage
+        for stage in Stage
+        if can_start(stage, published=published, running=running, closed=process.closed)
+    ]
+
+
+def stage_start(*, process, stage: str, user) -> StageProcess:
+    """Start the flow of ``stage`` (its capture task waits for a capturista)."""
+    if not may_capture(user, process):
+        raise PermissionDenied(_("Sólo capturistas de la unidad pueden iniciar etapas."))
+    with transaction.atomic():
+        process = ContractingProcess.objects.select_for_update().get(pk=process.pk)
+        if stage not in startable_stages(process):
+            raise WorkflowError(
+                _("La etapa «%(stage)s» no puede iniciarse ahora.") % {"stage": Stage(stage).label}
+            )
+        run = FLOWS[Stage(stage)].start.run(contracting_process=process)
+        run.stage_draft = _new_stage_draft(process, stage, user)
+        run.save(update_fields=["stage_draft"])
+        audit.record(process=process, action=AuditAction.START, user=user, stage_process=run)
+    return run
+
+
+# The form each stage is captured with (workflows.choices.Stage of the form engine). A desierta
+# records its reason exactly like a cancellation does (tender/statusDetails), so it uses that form;
+# the release builder then sets the tender's status to "unsuccessful".
+FORM_STAGE = {Stage.TENDER_UNSUCCESSFUL: "tenderCancellation"}
+
+
+def _new_stage_draft(process, stage, user):
+    try:
+        return forms.stage_draft_create(
+            user=user,
+            entity=process.entity,
+            unit=process.unit,
+            stage=FORM_STAGE.get(Stage(stage), str(stage)),
+            procedure_type=procurement_method(process.procedure_type),
+            ocid=process.ocid,
+        )
+    except FormVersion.DoesNotExist as missing:
+        raise WorkflowError(
+            _("No hay un formulario publicado para la etapa «%(stage)s».")
+            % {"stage": Stage(stage).label}
+        ) from missing
+
+
+def active_task(stage_process):
+    return stage_process.task_set.filter(status__in=ACTIVE).order_by("-pk").first()
+
+
+# --- capture -------------------------------------------------------------------------------------
+
+
+def _take(activation, user, node_name: str) -> None:
+    """Make ``user`` the owner of the task (if free and allowed) or refuse."""
+    task = activation.task
+    node = task.flow_task
+    if task.status not in ACTIVE or node.name != node_name:
+        raise WorkflowError(_("Esta tarea ya no está pendiente."))
+    if task.status == STATUS.NEW:
+        if not node.can_assign(user, task):
+            raise PermissionDenied(_("No puede tomar esta tarea."))
+        activation.assign(user)
+    if not node.can_execute(user, task):
+        raise PermissionDenied(_("Esta tarea no le corresponde."))
+
+
+def _store_draft(run, user, draft: dict, action=AuditAction.SAVE_DRAFT) -> list[dict]:
+    changes = audit.draft_diff(run.draft or {}, draft)
+    run.draft = draft
+    run.save(update_fields=["draft"])
+    audit.record(
+        process=run.contracting_process, action=action, user=user, stage_process=run, diff=changes
+    )
+    return changes
+
+
+def capture_submit(*, task, user, draft: dict) -> list:
+    """Save the OCDS fragment and send it to review; returns what it still lacks (then nothing
+    is sent). The draft is kept either way, so an incomplete submit never loses work.
+
+    The staff screens submit through the stage form (``capture_submit_form``); the demo and the
+    flow tests hand the fragment over directly.
+    """
+    with task.activation() as activation:
+        _take(activation, user, "capture")
+        return _submit(activation, user, draft)
+
+
+def _submit(activation, user, fragment: dict) -> list:
+    run = activation.process
+    issues = capture_issues(
+        procedure_type=run.contracting_process.procedure_type, stage=run.stage, draft=fragment
+    )
+    if issues:
+        _store_draft(run, user, fragment)
+        return issues
+    run.submitted_by = user
+    run.submitted_at = timezone.now()
+    run.save(update_fields=["submitted_by", "submitted_at"])
+    _store_draft(run, user, fragment, action=AuditAction.SUBMIT)
+    activation.start(None)
+    activation.execute()
+    return []
+
+
+def capture_save_form(*, task, user, data, files=None):
+    """Save what the stage form received (valid or not); returns the bound form."""
+    with task.activation() as activation:
+        _take(activation, user, "capture")
+        return _save_form(activation.process, user, data, files)
+
+
+def _save_form(run, user, data, files):
+    draft = run.stage_draft
+    before = dict(draft.values or {})
+    form = forms.stage_draft_save(draft=draft, data=data, files=files, user=user)
+    audit.record(
+        process=run.contracting_process,
+        action=AuditAction.SAVE_DRAFT,
+        user=user,
+        stage_process=run,
+        diff=audit.draft_diff(before, draft.values or {}),
+    )
+    return form
+
+
+def capture_submit_form(*, task, user, data, files=None):
+    """Save the stage form and, when it is valid and meets the law's rules, send it to review.
+
+    Returns ``(form, issues)``: form errors stay on the form; ``issues`` are the rules of
+    workflows.rules still unmet. Sent only when both are empty.
+    """
+    with task.activation() as activation:
+        _take(activation, user, "capture")
+        run = activation.process
+        form = _save_form(run, user, data, files)
+        if not form.is_valid():
+            return form, []
+        fragment, form = forms.stage_draft_fragment(draft=run.stage_draft)
+        return form, _submit(activation, user, fragment)
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def _take_review(activation, user) -> None:
+    _take(activation, user, "review")
+    # Four eyes, checked again inside the locked transaction: the node permission above already
+    # refuses the submitter, this guards any caller that reaches here another way.
+    if activation.process.submitted_by_id == user.pk:
+        raise FourEyesViolation(_("Quien envió la captura no puede aprobarla ni devolverla."))
+
+
+def document_url(document) -> str:
+    path = reverse("workflows:public-document", kwargs={"public_id": document.public_id})
+    return f"{settings.SITE_URL}{path}"
+
+
+def stage_documents(run) -> list[ProcessDocument]:
+    """The latest version of each document uploaded for the run's stage."""
+    latest = {}
+    documents = ProcessDocument.objects.filter(
+        contracting_process_id=run.contracting_process_id, stage=run.stage
+    ).order_by("document_id", "-version")
+    for document in documents:
+        latest.setdefault(document.document_id, document)
+    return list(latest.values())
+
+
+def review_approve(*, task, user):
+    """Publish the stage's release and finish the stage; ReleaseInvalid leaves everything as it was.
+
+    Returns the stored ``ocds_pages.models.Release``.
+    """
+    # Custom fields editors added to the forms, and ours, must be declared before validating.
+    forms.extension_fields_sync_if_stale()
+    extension_fields.ensure_registered()
+    try:
+        with task.activation() as activation:
+            _take_review(activation, user)
+            return _publish(activation, user)
+    except ReleaseInvalid as invalid:
+        run = stage_of(task)
+        audit.record(
+            process=run.contracting_process,
+            action=AuditAction.REJECTED,
+            user=user,
+            stage_process=run,
+            reason="\n".join(str(issue) for issue in invalid.issues),
+        )
+        raise
+
+
+def _publish(activation, user):
+    run = activation.process
+    process = ContractingProcess.objects.select_for_update().get(pk=run.contracting_process_id)
+    run.contracting_process = process
+    documents = stage_documents(run)
+    release = build_stage_release(stage_process=run, documents=documents, document_url=document_url)
+    stored = publish_release(release=release, entity=process.entity, unit=process.unit)
+    run.approved, run.approved_by, run.return_reason = True, user, ""
+    run.release_id = stored.release_id
+    run.save(update_fields=["approved", "approved_by", "release_id", "return_reason"])
+    ProcessDocument.objects.filter(pk__in=[d.pk for d in documents], published_in="").update(
+        published_in=stored.release_id
+    )
+    if run.stage in CLOSING:
+        process.closed = True
+        process.save(update_fields=["closed"])
+    audit.record(
+        process=process,
+        action=AuditAction.APPROVE,
+        user=user,
+        stage_process=run,
+        reason=stored.release_id,
+    )
+    activation.start(None)
+    activation.execute()
+    return stored
+
+
+def review_return(*, task, user, reason: str) -> None:
+    """Back to capture with a mandatory reason; the draft and the history stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Escriba el motivo de la devolución."))
+    with task.activation() as activation:
+        _take_review(activation, user)
+        run = activation.process
+        run.approved, run.return_reason = False, reason
+        run.save(update_fields=["approved", "return_reason"])
+        audit.record(
+            process=run.contracting_process,
+            action=AuditAction.RETURN,
+            user=user,
+            stage_process=run,
+            reason=reason,
+        )
+        activation.start(None)
+        activation.execute()
+
+
+def may_act(user, task) -> bool:
+    """Whether ``user`` may work on ``task`` now (take it or carry on with it)."""
+    node = task.flow_task
+    if task.status not in ACTIVE:
+        return False
+    if task.status == STATUS.NEW:
+        return node.can_assign(user, task)
+    return node.can_execute(user, task)
+
+
+# --- desierta: a new procedure replaces the unsuccessful one -------------------------------------
+
+
+def process_replace(*, process, user) -> ContractingProcess:
+    """A new process for what a desierta left unbought, linked by relatedProcesses."""
+    if Stage.TENDER_UNSUCCESSFUL not in published_stages(process):
+        raise WorkflowError(_("Sólo un procedimiento desierto puede sustituirse por otro."))
+    return process_create(
+        user=user,
+        unit=process.unit,
+        title=process.title,
+        description=process.description,
+        main_procurement_category=process.main_procurement_category,
+        procedure_type=process.procedure_type,
+        fiscal_year=process.fiscal_year,
+        budget_lines=process.budget_lines,
+        replaces=process,
+    )
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def document_upload(
+    *, process, user, stage: str, uploaded, title: str, document_type: str, document_id=""
+) -> ProcessDocument:
+    """Store a new version of a document (UploadRefused when the file is not acceptable)."""
+    if not may_capture(user, process):
+        raise PermissionDenied(_("Sólo capturistas de la unidad pueden subir documentos."))
+    if document_type not in codes("documentType"):
+        raise WorkflowError(_("Tipo de documento desconocido."))
+    checked = check_upload(uploaded)
+    uploaded.seek(0)
+    sha256 = file_sha256(file=uploaded)
+    uploaded.seek(0)
+    with transaction.atomic():
+        process = ContractingProcess.objects.select_for_update().get(pk=process.pk)
+        document_id = document_id or _new_document_id(process)
+        previous = process.documents.filter(document_id=document_id).aggregate(Max("version"))
+        document = ProcessDocument.objects.create(
+            contracting_process=process,
+            stage=stage,
+            document_id=document_id,
+            version=(previous["version__max"] or 0) + 1,
+            title=title,
+            document_type=document_type,
+            file=uploaded,
+            original_name=uploaded.name[:255],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=sha256,
+            uploaded_by=user,
+        )
+        audit.record(
+            process=process,
+            action=AuditAction.UPLOAD,
+            user=user,
+            reason=_("%(title)s, versión %(version)s, SHA-256 %(sha)s")
+            % {"title": title, "version": document.version, "sha": document.sha256},
+        )
+    return document
+
+
+def _new_document_id(process) -> str:
+    return f"doc-{process.documents.values('document_id').distinct().count() + 1}"

@@ -1,0 +1,288 @@
+"""Build the OCDS release an approved stage publishes, from the process and the stage's draft.
+
+The draft holds what people captured, shaped like OCDS. What the system knows for sure (ocid,
+release id, date, tag, buyer, the procurement method of the procedure, the ids of the award and
+contract, the status an event implies) is set here and wins over the draft.
+"""
+
+import copy
+
+from django.utils import timezone
+
+from ocds_pages.documents import build_document
+from ocds_pages.models import Release
+from ocds_pages.publication import build_release_id
+from workflows.procedures import RELEASE_TAG, ProcedureType, Stage, procurement_method
+from workflows.rules import organization_id
+
+CURRENCY = "MXN"
+
+# The status each event gives to the object it changes.
+EVENT_STATUS = {
+    Stage.TENDER_CANCELLATION: ("tender", "cancelled"),
+    Stage.TENDER_UNSUCCESSFUL: ("tender", "unsuccessful"),
+    Stage.AWARD_CANCELLATION: ("awards", "cancelled"),
+    Stage.CONTRACT_TERMINATION: ("contracts", "terminated"),
+}
+DOCUMENT_SECTION = {
+    Stage.PLANNING: "planning",
+    Stage.TENDER: "tender",
+    Stage.TENDER_AMENDMENT: "tender",
+    Stage.AWARD: "awards",
+    Stage.CONTRACT: "contracts",
+    Stage.CONTRACT_AMENDMENT: "contracts",
+}
+
+
+def release_date() -> str:
+    """Now, in local time with its offset (RFC 3339), as OCDS ``date`` expects."""
+    return timezone.localtime().isoformat(timespec="milliseconds")
+
+
+def next_release_number(ocid: str) -> int:
+    return Release.objects.filter(ocid=ocid).count() + 1
+
+
+def last_release_id(ocid: str) -> str | None:
+    return (
+        Release.objects.filter(ocid=ocid)
+        .order_by("-date", "-pk")
+        .values_list("release_id", flat=True)
+        .first()
+    )
+
+
+def party_id(entity) -> str:
+    return f"MX-RFC-{entity.rfc}" if entity.rfc else f"MX-ENTE-{entity.key}"
+
+
+def buyer_party(entity) -> dict:
+    party = {"id": party_id(entity), "name": entity.name, "roles": ["buyer", "procuringEntity"]}
+    if entity.rfc:
+        party["identifier"] = {"scheme": "MX-RFC", "id": entity.rfc, "legalName": entity.name}
+    return party
+
+
+def award_id(ocid: str, index: int = 0) -> str:
+    return f"{ocid}-award-{index + 1}"
+
+
+def contract_id(ocid: str, index: int = 0) -> str:
+    return f"{ocid}-contract-{index + 1}"
+
+
+def build_stage_release(*, stage_process, documents=(), document_url=None) -> dict:
+    """The release for ``stage_process`` (a StageProcess), numbered after the stored ones."""
+    process = stage_process.contracting_process
+    stage = Stage(stage_process.stage)
+    release = _envelope(process, stage)
+    draft = copy.deepcopy(stage_process.draft or {})
+    release["parties"] = _parties(process, draft.pop("parties", []))
+    for key, value in draft.items():
+        if key not in release:
+            release[key] = value
+    _SECTION_BUILDERS[stage](release, process, stage)
+    _attach_documents(release, stage, documents, document_url)
+    return release
+
+
+def _envelope(process, stage: Stage) -> dict:
+    ocid = process.ocid
+    return {
+        "ocid": ocid,
+        "id": build_release_id(ocid=ocid, number=next_release_number(ocid)),
+        "date": release_date(),
+        "tag": [RELEASE_TAG[stage]],
+        "language": "es",
+        "initiationType": "tender",
+        "buyer": {"id": party_id(process.entity), "name": process.entity.name},
+    }
+
+
+def _parties(process, captured) -> list[dict]:
+    parties = [buyer_party(process.entity)]
+    seen = {parties[0]["id"]}
+    for party in captured if isinstance(captured, list) else []:
+        if isinstance(party, dict) and party.get("id") not in seen:
+            parties.append(party)
+            seen.add(party.get("id"))
+    return parties
+
+
+def _dict(release: dict, key: str) -> dict:
+    value = release.get(key)
+    if not isinstance(value, dict):
+        value = release[key] = {}
+    return value
+
+
+def _objects(release: dict, key: str) -> list[dict]:
+    value = release.get(key)
+    if not isinstance(value, list) or not value:
+        value = release[key] = [{}]
+    return [item for item in value if isinstance(item, dict)]
+
+
+# --- per stage -----------------------------------------------------------------------------------
+
+
+def _planning(release, process, stage):
+    planning = _dict(release, "planning")
+    lines = [line for line in process.budget_lines or [] if isinstance(line, dict)]
+    total = sum(float(line.get("amount") or 0) for line in lines)
+    budget = {
+        "id": f"{process.ocid}-budget",
+        "description": _budget_description(process, lines),
+        "amount": {"amount": total, "currency": CURRENCY},
+        "project": process.title,
+    }
+    budget.update(planning.get("budget") or {})
+    planning["budget"] = budget
+    if process.replaces_id:
+        release["relatedProcesses"] = [_replaced_process(process.replaces)]
+
+
+def _budget_description(process, lines) -> str:
+    keys = ", ".join(str(line.get("id")) for line in lines if line.get("id"))
+    text = f"Ejercicio fiscal {process.fiscal_year}"
+    return f"{text}. Partidas: {keys}" if keys else text
+
+
+def _replaced_process(previous) -> dict:
+    return {
+        "id": "1",
+        "relationship": ["unsuccessfulProcess"],
+        "title": previous.title,
+        "scheme": "ocid",
+        "identifier": previous.ocid,
+    }
+
+
+def _tender(release, process, stage):
+    tender = _dict(release, "tender")
+    tender.setdefault("title", process.title)
+    if process.description:
+        tender.setdefault("description", process.description)
+    tender.setdefault("status", "active")
+    tender.update(_tender_identity(process))
+
+
+def _tender_identity(process) -> dict:
+    """The fields the procedure type decides; a draft cannot change them."""
+    return {
+        "id": f"{process.ocid}-tender",
+        "procurementMethod": procurement_method(process.procedure_type),
+        "procurementMethodDetails": str(ProcedureType(process.procedure_type).label),
+        "mainProcurementCategory": process.main_procurement_category,
+    }
+
+
+def _tender_event(release, process, stage):
+    tender = _dict(release, "tender")
+    tender["id"] = f"{process.ocid}-tender"
+    _amendment_ids(tender, release)
+    _event_status(release, stage)
+
+
+def _awards(release, process, stage):
+    for index, award in enumerate(_objects(release, "awards")):
+        award["id"] = award_id(process.ocid, index)
+        award.setdefault("status", "active")
+        award.setdefault("date", release["date"])
+    if "tender" in release:
+        _dict(release, "tender")["id"] = f"{process.ocid}-tender"
+        _bid_parties(release)
+    _event_status(release, stage)
+
+
+def _bid_parties(release) -> None:
+    """Bidders captured by name and RFC become parties (role tenderer), referenced by id."""
+    parties = {party.get("id"): party for party in release["parties"]}
+    for bid in release["tender"].get("bids") or []:
+        references = []
+        for tenderer in bid.get("tenderers") or [] if isinstance(bid, dict) else []:
+            party_id = organization_id(tenderer)
+            party = parties.setdefault(party_id, {"id": party_id, "name": tenderer.get("name")})
+            if tenderer.get("identifier"):
+                party.setdefault("identifier", {**tenderer["identifier"], "scheme": "MX-RFC"})
+            party["roles"] = sorted({*party.get("roles", []), "tenderer"})
+            references.append({"id": party_id, "name": party.get("name")})
+        if isinstance(bid, dict):
+            bid["tenderers"] = references
+    release["parties"] = list(parties.values())
+
+
+def _contracts(release, process, stage):
+    for index, contract in enumerate(_objects(release, "contracts")):
+        contract["id"] = contract_id(process.ocid, index)
+        contract.setdefault("awardID", award_id(process.ocid, 0))
+        if stage == Stage.CONTRACT:
+            contract.setdefault("status", "active")
+        _amendment_ids(contract, release)
+    _event_status(release, stage)
+
+
+def _amendment_ids(node: dict, release: dict) -> None:
+    previous = last_release_id(release["ocid"])
+    for index, amendment in enumerate(node.get("amendments") or []):
+        if not isinstance(amendment, dict):
+            continue
+        amendment.setdefault("id", f"{release['id']}-{index + 1}")
+        amendment.setdefault("date", release["date"])
+        amendment["releaseID"] = release["id"]
+        if previous:
+            amendment["amendsReleaseID"] = previous
+
+
+def _event_status(release, stage):
+    if stage not in EVENT_STATUS:
+        return
+    key, status = EVENT_STATUS[stage]
+    if key == "tender":
+        _dict(release, "tender")["status"] = status
+    else:
+        _objects(release, key)[0]["status"] = status
+
+
+_SECTION_BUILDERS = {
+    Stage.PLANNING: _planning,
+    Stage.TENDER: _tender,
+    Stage.TENDER_AMENDMENT: _tender_event,
+    Stage.TENDER_CANCELLATION: _tender_event,
+    Stage.TENDER_UNSUCCESSFUL: _tender_event,
+    Stage.AWARD: _awards,
+    Stage.AWARD_CANCELLATION: _awards,
+    Stage.CONTRACT: _contracts,
+    Stage.CONTRACT_AMENDMENT: _contracts,
+    Stage.CONTRACT_TERMINATION: _contracts,
+    Stage.IMPLEMENTATION: _contracts,
+    Stage.IMPLEMENTATION_UPDATE: _contracts,
+}
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def _attach_documents(release, stage, documents, document_url) -> None:
+    """The latest version of each document of the stage, with its hash, in its section."""
+    section = DOCUMENT_SECTION.get(stage)
+    if section is None or not documents:
+        return
+    built = [_document(document, release, document_url) for document in documents]
+    target = _dict(release, section) if section in ("planning", "tender") else None
+    if target is None:
+        target = _objects(release, section)[0]
+    target["documents"] = (target.get("documents") or []) + built
+
+
+def _document(document, release, document_url) -> dict:
+    built = build_document(
+        document_id=document.document_id,
+        url=document_url(document),
+        title=document.title,
+        document_type=document.document_type,
+        date_published=release["date"],
+        file_format=document.content_type,
+    )
+    built["sha256"] = document.sha256
+    return built

@@ -1,0 +1,345 @@
+"""Service functions of the stage forms (writes) and selectors (reads), called by views and issue 6.
+
+Keyword-only and named ``<entity>_<action>`` (HackSoft style). Views stay thin and call these.
+"""
+
+import threading
+import time as clock
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ocds_pages.documents import file_sha256
+from ocds_pages.extension import register_extension_fields, unregister_extension_fields
+from ocds_pages.schema import committed_patched_schema
+from workflows import ocds_paths
+from workflows.choices import FieldType
+from workflows.forms_engine import (
+    CaptureContext,
+    build_form,
+    data_from_values,
+    to_ocds,
+    values_from_post,
+)
+from workflows.models import FormDefinition, FormVersion, StageDraft
+from workflows.spec import spec_from_stream
+
+# --- definitions and versions ---
+
+
+def definition_spec(*, definition: FormDefinition) -> dict:
+    """The spec the definition's current fields would freeze into a version."""
+    spec = spec_from_stream(definition.fields.get_prep_value())
+    return {"stage": definition.stage, "procedure_type": definition.procedure_type, **spec}
+
+
+@transaction.atomic
+def form_version_publish(*, definition: FormDefinition, user=None) -> FormVersion:
+    """Freeze the definition as a new version (or return the latest if nothing changed).
+
+    New captures use it from now on; existing drafts keep the version they were filled with.
+    """
+    spec = definition_spec(definition=definition)
+    latest = definition.versions.select_for_update().order_by("-number").first()
+    if latest is not None and latest.spec == spec and latest.title == definition.title:
+        return latest
+    version = FormVersion.objects.create(
+        definition=definition,
+        number=(latest.number + 1) if latest else 1,
+        stage=definition.stage,
+        procedure_type=definition.procedure_type,
+        title=definition.title,
+        spec=spec,
+        published_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    # Declared at once (not on commit) so that this request already validates with it; a
+    # rolled-back publication leaves at most an unused optional property until the next sync.
+    extension_fields_sync()
+    return version
+
+
+def form_version_for(*, stage: str, procedure_type: str, entity=None) -> FormVersion | None:
+    """The version a new capture uses: the entity's own form first, then the national one;
+    the procedure's own form before the one for all procedures."""
+    candidates = [(None, procedure_type), (None, "all")]
+    if entity is not None:
+        candidates = [(entity, procedure_type), (entity, "all"), *candidates]
+    for owner, procedure in candidates:
+        version = (
+            FormVersion.objects.filter(
+                definition__stage=stage,
+                definition__procedure_type=procedure,
+                definition__entity=owner,
+                definition__live=True,  # an unpublished form is withdrawn from new captures
+            )
+            .order_by("-number")
+            .first()
+        )
+        if version is not None:
+            return version
+    return None
+
+
+# --- custom fields in the project's extension ---
+
+JSON_TYPES = {
+    FieldType.INTEGER: ["integer", "null"],
+    FieldType.DECIMAL: ["number", "null"],
+    FieldType.BOOLEAN: ["boolean", "null"],
+}
+_registered: dict[str, set[str]] = {}
+_sync_lock = threading.Lock()
+_last_sync = {"at": 0.0, "version": None}
+SYNC_INTERVAL_SECONDS = 30
+
+
+def extension_property(item: dict) -> dict:
+    """The JSON Schema a custom field is declared with in the project extension."""
+    base = {"title": item["label"], "description": item.get("help_text") or item["label"]}
+    kind = item["field_type"]
+    if kind == FieldType.MONEY:
+        return {**base, "$ref": "#/definitions/Value"}
+    if kind == FieldType.FILE:
+        return {**base, "type": "array", "items": {"$ref": "#/definitions/Document"}}
+    schema = {**base, "type": JSON_TYPES.get(kind, ["string", "null"])}
+    if kind in (FieldType.DATE, FieldType.DATETIME):
+        schema["format"] = "date-time"
+    return schema
+
+
+def _custom_fields(spec: dict):
+    """(full path, field) of every custom field of a spec."""
+    for item in spec["fields"]:
+        if item["kind"] == "group":
+            base = f"{ocds_paths.join(item['ocds_path'])}/0"
+            yield from (
+                (ocds_paths.join(base, f["ocds_path"]), f)
+                for f in item["fields"]
+                if f.get("custom")
+            )
+        elif item.get("custom"):
+            yield ocds_paths.join(item["ocds_path"]), item
+
+
+def extension_fields_of(spec: dict) -> dict[str, dict[str, dict]]:
+    """Definition name → {property: schema} of the custom fields of one spec."""
+    schema = committed_patched_schema()
+    found: dict[str, dict[str, dict]] = {}
+    for path, item in _custom_fields(spec):
+        parent_path, _sep, name = path.rpartition("/")
+        parent = ocds_paths.resolve(parent_path, schema=schema)
+        if parent is not None and parent.definition:
+            found.setdefault(parent.definition, {})[name] = extension_property(item)
+    return found
+
+
+def _latest_specs():
+    latest_numbers = FormVersion.objects.values("definition").annotate(n=Max("number"))
+    pairs = {(row["definition"], row["n"]) for row in latest_numbers}
+    for version in FormVersion.objects.filter(definition__in={d for d, _n in pairs}):
+        if (version.definition_id, version.number) in pairs:
+            yield version.spec
+
+
+def extension_fields_sync() -> None:
+    """Declare in the project extension the custom fields of every latest published version.
+
+    Called after each publication in this process; other processes catch up through
+    :func:`extension_fields_sync_if_stale` at the start of their requests.
+    """
+    wanted: dict[str, dict[str, dict]] = {}
+    for spec in _latest_specs():
+        for definition, fields in extension_fields_of(spec).items():
+            wanted.setdefault(definition, {}).update(fields)
+    with _sync_lock:
+        for definition, names in _registered.items():
+            gone = sorted(names - set(wanted.get(definition, {})))
+            if gone:
+                unregister_extension_fields(definition=definition, names=gone)
+        for definition, fields in wanted.items():
+            register_extension_fields(definition=definition, fields=fields)
+        _registered.clear()
+        _registered.update({d: set(f) for d, f in wanted.items()})
+        _last_sync["version"] = FormVersion.objects.aggregate(m=Max("pk"))["m"]
+        _last_sync["at"] = clock.monotonic()
+
+
+def extension_fields_reset() -> None:
+    """Withdraw every field this process declared and force a fresh sync on the next check."""
+    with _sync_lock:
+        for definition, names in _registered.items():
+            unregister_extension_fields(definition=definition, names=sorted(names))
+        _registered.clear()
+        _last_sync.update({"at": 0.0, "version": None})
+
+
+def extension_fields_sync_if_stale() -> None:
+    """Re-sync when another process published a version (checked at most every 30 seconds)."""
+    if _last_sync["at"] and clock.monotonic() - _last_sync["at"] < SYNC_INTERVAL_SECONDS:
+        return
+    _last_sync["at"] = clock.monotonic()
+    if FormVersion.objects.aggregate(m=Max("pk"))["m"] != _last_sync["version"]:
+        extension_fields_sync()
+
+
+# Requests that serve, validate or capture OCDS: the ones that need the custom fields declared.
+OCDS_PATH_PREFIXES = ("/ocds/", "/api/ocds/", "/api/s6/", "/captura/", "/admin/formularios/")
+
+
+def extension_fields_on_request(sender=None, environ=None, **kwargs) -> None:
+    """request_started receiver: refresh the declared custom fields before OCDS is served."""
+    path = (environ or {}).get("PATH_INFO", "")
+    if not path.startswith(OCDS_PATH_PREFIXES):
+        return
+    try:
+        extension_fields_sync_if_stale()
+    except DatabaseError:
+        # Before `migrate` there is no table yet; the committed extension is served as is.
+        _last_sync["at"] = 0.0
+
+
+# --- drafts ---
+
+
+def stage_draft_context(*, draft: StageDraft) -> CaptureContext:
+    return CaptureContext(procedure_type=draft.procedure_type, ocid=draft.ocid)
+
+
+def stage_draft_create(
+    *, user, entity, stage: str, procedure_type: str, unit=None, ocid: str = ""
+) -> StageDraft:
+    """A new, empty draft filled with the version of the form in force now."""
+    version = form_version_for(stage=stage, procedure_type=procedure_type, entity=entity)
+    if version is None:
+        raise FormVersion.DoesNotExist(stage)
+    return StageDraft.objects.create(
+        entity=entity,
+        unit=unit,
+        version=version,
+        procedure_type=procedure_type,
+        ocid=ocid,
+        created_by=user,
+    )
+
+
+def stage_draft_form(*, draft: StageDraft, extra_rows: dict | None = None):
+    """The draft's form: bound to what was saved (errors show), or unbound if still empty."""
+    context = stage_draft_context(draft=draft)
+    stored = _stored_files(draft)
+    if not draft.values:
+        return build_form(draft.version, context=context, stored=stored, extra_rows=extra_rows)
+    data = data_from_values(draft.version, draft.values, context=context, extra_rows=extra_rows)
+    return build_form(draft.version, data, context=context, stored=stored)
+
+
+def _stored_files(draft: StageDraft) -> dict:
+    return {k: v for k, v in (draft.values or {}).items() if isinstance(v, dict) and "sha256" in v}
+
+
+def _store_upload(draft: StageDraft, upload) -> dict:
+    digest = file_sha256(file=upload)
+    upload.seek(0)
+    name = PurePosixPath(upload.name).name
+    path = default_storage.save(f"borradores/{draft.entity.key}/{digest}/{name}", upload)
+    return {
+        "name": name,
+        "sha256": digest,
+        "url": f"{settings.SITE_URL}{default_storage.url(path)}",
+        "format": getattr(upload, "content_type", "") or "application/octet-stream",
+        "datePublished": timezone.localtime().isoformat(timespec="seconds"),
+    }
+
+
+def _file_keys(draft: StageDraft) -> list[str]:
+    return [
+        i["key"]
+        for i in draft.version.spec["fields"]
+        if i["kind"] == "field" and i["field_type"] == FieldType.FILE
+    ]
+
+
+@transaction.atomic
+def stage_draft_save(*, draft: StageDraft, data, files=None, user=None):
+    """Store what was submitted — always, valid or not — and return the validated form.
+
+    Uploaded files are stored at once (with their SHA-256) so that they are not lost either.
+    """
+    context = stage_draft_context(draft=draft)
+    values = values_from_post(draft.version, data, context=context)
+    stored = _stored_files(draft)
+    for key in _file_keys(draft):
+        if files and files.get(key):
+            stored[key] = _store_upload(draft, files[key])
+    values.update(stored)
+    form = build_form(draft.version, data, files, context=context, stored=stored)
+    draft.values = values
+    draft.is_valid = form.is_valid()
+    draft.save(update_fields=["values", "is_valid", "updated_at"])
+    return form
+
+
+def stage_draft_fragment(*, draft: StageDraft) -> tuple[dict | None, object]:
+    """The OCDS fragment of a valid draft (None while it has errors) and its form."""
+    form = stage_draft_form(draft=draft)
+    if not form.is_bound or not form.is_valid():
+        return None, form
+    return to_ocds(draft.version, form.values(), context=stage_draft_context(draft=draft)), form
+
+
+@transaction.atomic
+def stage_draft_move_to_version(
+    *, draft: StageDraft, version: FormVersion | None = None, user=None
+):
+    """Move a draft to another version of its form (the latest by default), keeping its values.
+
+    Only done on purpose by staff; values whose field no longer exists stay stored but unused.
+    """
+    target = version or draft.version.definition.latest_version()
+    if target.definition_id != draft.version.definition_id:
+        raise ValueError("version of another form")
+    draft.version = target
+    draft.is_valid = False
+    draft.save(update_fields=["version", "is_valid", "updated_at"])
+    return draft
+
+
+def extension_conflicts(*, spec: dict, exclude: int | None = None) -> list:
+    """Custom fields declared by other published forms with the same name but another type."""
+    from django.utils.translation import gettext as _
+
+    from workflows.checks import DefinitionIssue
+
+    others: dict[tuple[str, str], dict] = {}
+    versions = FormVersion.objects.exclude(definition_id=exclude).order_by("definition", "number")
+    for version in versions:  # the latest of each definition wins, as in extension_fields_sync
+        for definition, fields in extension_fields_of(version.spec).items():
+            others.update({(definition, name): schema for name, schema in fields.items()})
+    issues = []
+    for index, item in enumerate(spec["fields"]):
+        if item["kind"] != "field" or not item.get("custom"):
+            continue
+        for definition, fields in extension_fields_of({"fields": [item]}).items():
+            for name, schema in fields.items():
+                other = others.get((definition, name))
+                if other is not None and _shape(other) != _shape(schema):
+                    issues.append(
+                        DefinitionIssue(
+                            index,
+                            None,
+                            "field_type",
+                            _(
+                                "Otro formulario ya declara %(definition)s.%(name)s en la "
+                                "extensión con otro tipo; use el mismo tipo u otro nombre."
+                            )
+                            % {"definition": definition, "name": name},
+                        )
+                    )
+    return issues
+
+
+def _shape(schema: dict) -> tuple:
+    return (str(schema.get("type")), schema.get("$ref"), schema.get("format"))

@@ -1,0 +1,288 @@
+"""Staff screens of the contracting processes (/tramite/): inbox, processes, process page, tasks.
+
+Thin views over ``workflows.process_services`` (writes) and ``workflows.selectors`` (reads). Every
+row is found through cms.tenancy, so anything of another entity answers 404. The tasks are the
+viewflow tasks of the stage flows; each one is shown and acted on at /tramite/tareas/<pk>/.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cms.tenancy import get_scoped_or_404
+from ocds_pages.publication import ReleaseInvalid
+from workflows import process_services as services
+from workflows import selectors
+from workflows import services as forms
+from workflows.flows import stage_of
+from workflows.permissions import may_capture, may_review
+from workflows.procedures import Stage
+from workflows.process_forms import DocumentForm, ProcessFilterForm, ProcessForm
+from workflows.process_models import ContractingProcess, ProcessDocument
+from workflows.rules import capture_issues, review_warnings
+from workflows.uploads import UploadRefused
+
+
+@login_required
+def inbox(request):
+    return render(
+        request,
+        "workflows/tramite/inbox.html",
+        {
+            "tasks": selectors.inbox_tasks(user=request.user),
+            "notices": selectors.deadline_notices(user=request.user),
+        },
+    )
+
+
+@login_required
+def process_list(request):
+    filters = ProcessFilterForm(request.GET or None)
+    processes = selectors.processes_for(user=request.user, filters=filters)
+    return render(
+        request,
+        "workflows/tramite/process_list.html",
+        {"processes": processes[:200], "filters": filters},
+    )
+
+
+@login_required
+def process_create(request):
+    form = ProcessForm(request.POST or None, user=request.user)
+    if not form.fields["unit"].queryset.exists():
+        raise PermissionDenied(_("Sólo capturistas de una unidad compradora crean procesos."))
+    if request.method == "POST" and form.is_valid():
+        process = services.process_create(user=request.user, **form.service_kwargs())
+        messages.success(
+            request, _("Proceso %(ocid)s creado; capture su planeación.") % {"ocid": process.ocid}
+        )
+        return redirect("workflows:process-detail", pk=process.pk)
+    return render(request, "workflows/tramite/process_form.html", {"form": form})
+
+
+def _process_or_404(request, pk) -> ContractingProcess:
+    return get_scoped_or_404(
+        ContractingProcess.objects.select_related("entity", "unit"), request.user, pk=pk
+    )
+
+
+@login_required
+def process_detail(request, pk):
+    process = _process_or_404(request, pk)
+    can_capture = may_capture(request.user, process)
+    context = {
+        "process": process,
+        "stages": selectors.stage_summary(process=process),
+        "timeline": selectors.timeline(process=process),
+        "releases": selectors.releases_of(process=process),
+        "documents": process.documents.select_related("uploaded_by"),
+        "startable": services.startable_stages(process) if can_capture else [],
+        "can_capture": can_capture,
+        "can_replace": can_capture
+        and process.closed
+        and Stage.TENDER_UNSUCCESSFUL in services.published_stages(process)
+        and not process.replacements.exists(),
+        "document_form": DocumentForm(prefix="documento") if can_capture else None,
+    }
+    return render(request, "workflows/tramite/process_detail.html", context)
+
+
+@login_required
+@require_POST
+def stage_start(request, pk):
+    process = _process_or_404(request, pk)
+    try:
+        run = services.stage_start(
+            process=process, stage=request.POST.get("stage"), user=request.user
+        )
+    except (services.WorkflowError, ValueError) as refused:
+        messages.error(request, str(refused) or _("Etapa desconocida."))
+        return redirect("workflows:process-detail", pk=process.pk)
+    messages.success(request, _("Etapa «%(stage)s» iniciada.") % {"stage": run.get_stage_display()})
+    return redirect("workflows:task", pk=services.active_task(run).pk)
+
+
+@login_required
+@require_POST
+def process_replace(request, pk):
+    process = _process_or_404(request, pk)
+    try:
+        new = services.process_replace(process=process, user=request.user)
+    except services.WorkflowError as refused:
+        messages.error(request, str(refused))
+        return redirect("workflows:process-detail", pk=process.pk)
+    messages.success(
+        request,
+        _("Nuevo procedimiento %(ocid)s creado en sustitución del desierto.") % {"ocid": new.ocid},
+    )
+    return redirect("workflows:process-detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    process = _process_or_404(request, pk)
+    form = DocumentForm(request.POST, request.FILES, prefix="documento")
+    if not form.is_valid():
+        messages.error(request, _("Revise el documento: %(errors)s") % {"errors": form.errors})
+        return redirect("workflows:process-detail", pk=process.pk)
+    try:
+        document = services.document_upload(
+            process=process, user=request.user, uploaded=form.cleaned_data["file"], **form.kwargs()
+        )
+    except (UploadRefused, services.WorkflowError) as refused:
+        messages.error(request, str(refused))
+        return redirect("workflows:process-detail", pk=process.pk)
+    messages.success(
+        request,
+        _("Documento «%(title)s» guardado (versión %(version)s).")
+        % {"title": document.title, "version": document.version},
+    )
+    return redirect("workflows:process-detail", pk=process.pk)
+
+
+@login_required
+def document_download(request, pk):
+    document = get_scoped_or_404(
+        ProcessDocument.objects.all(), request.user, field="contracting_process__entity", pk=pk
+    )
+    return _file_response(document)
+
+
+def public_document(request, public_id):
+    """The file of a published document (its URL is in the release); drafts stay private."""
+    document = get_object_or_404(ProcessDocument, public_id=public_id)
+    if not document.published_in:
+        raise Http404
+    return _file_response(document)
+
+
+def _file_response(document):
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+
+
+@login_required
+def task_detail(request, pk):
+    task = get_scoped_or_404(
+        selectors.stage_tasks(), request.user, field=selectors.TASK_ENTITY, pk=pk
+    )
+    run = stage_of(task)
+    if task.flow_task.name == "capture":
+        return _capture(request, task, run)
+    return _review(request, task, run)
+
+
+def _added_rows(request) -> dict:
+    key = request.POST.get("agregar_fila")
+    return {key: 1} if key else {}
+
+
+def _capture(request, task, run):
+    acting = services.may_act(request.user, task)
+    if request.method != "POST":
+        form = forms.stage_draft_form(draft=run.stage_draft)
+        return _render_capture(request, task, run, form, acting)
+    if not acting:
+        raise PermissionDenied(_("Esta tarea no le corresponde."))
+    if request.POST.get("accion") == "enviar" and not _added_rows(request):
+        return _submit(request, task, run)
+    form = services.capture_save_form(
+        task=task, user=request.user, data=request.POST, files=request.FILES
+    )
+    if _added_rows(request):
+        form = forms.stage_draft_form(draft=run.stage_draft, extra_rows=_added_rows(request))
+        return _render_capture(request, task, run, form, True)
+    messages.success(request, _("Borrador guardado."))
+    return redirect("workflows:task", pk=task.pk)
+
+
+def _submit(request, task, run):
+    form, issues = services.capture_submit_form(
+        task=task, user=request.user, data=request.POST, files=request.FILES
+    )
+    if form.is_valid() and not issues:
+        messages.success(request, _("Etapa enviada a revisión."))
+        return redirect("workflows:process-detail", pk=run.contracting_process_id)
+    messages.warning(request, _("El borrador quedó guardado, pero aún no puede enviarse."))
+    return _render_capture(request, task, run, form, True, issues=issues, status=422)
+
+
+def _render_capture(request, task, run, form, acting, *, issues=None, status=200):
+    run.refresh_from_db()
+    process = run.contracting_process
+    if issues is None and run.draft:
+        issues = capture_issues(
+            procedure_type=process.procedure_type, stage=run.stage, draft=run.draft
+        )
+    context = {
+        "task": task,
+        "run": run,
+        "process": process,
+        "form": form,
+        "can_write": acting,
+        "issues": issues or [],
+    }
+    return render(request, "workflows/tramite/task_capture.html", context, status=status)
+
+
+def _review(request, task, run):
+    acting = services.may_act(request.user, task)
+    if request.method == "POST":
+        if not acting:
+            raise PermissionDenied(_("No puede revisar esta tarea."))
+        return _decide(request, task, run)
+    return _render_review(request, task, run, acting)
+
+
+def _decide(request, task, run):
+    if request.POST.get("accion") == "devolver":
+        try:
+            services.review_return(task=task, user=request.user, reason=request.POST.get("motivo"))
+        except services.WorkflowError as refused:
+            messages.error(request, str(refused))
+            return _render_review(request, task, run, True, status=422)
+        messages.success(request, _("Etapa devuelta a captura."))
+        return redirect("workflows:inbox")
+    try:
+        release = services.review_approve(task=task, user=request.user)
+    except ReleaseInvalid as invalid:
+        messages.error(request, _("La entrega no es válida; no se publicó nada."))
+        return _render_review(request, task, run, True, issues=invalid.issues, status=422)
+    messages.success(
+        request, _("Etapa aprobada: se publicó la entrega %(id)s.") % {"id": release.release_id}
+    )
+    return redirect("workflows:process-detail", pk=run.contracting_process_id)
+
+
+def _render_review(request, task, run, acting, *, issues=(), status=200):
+    process = run.contracting_process
+    context = {
+        "task": task,
+        "run": run,
+        "process": process,
+        "can_decide": acting,
+        "is_submitter": run.submitted_by_id == request.user.pk,
+        "may_review": may_review(request.user, run),
+        "warnings": review_warnings(
+            procedure_type=process.procedure_type, stage=run.stage, draft=run.draft
+        ),
+        "issues": issues,
+        "form": forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None,
+        "draft_json": json.dumps(run.draft, ensure_ascii=False, indent=2),
+        "documents": services.stage_documents(run),
+    }
+    return render(request, "workflows/tramite/task_review.html", context, status=status)
