@@ -29,6 +29,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py cargar_demo
+	$(PY) manage.py cargar_demo_procesos
 	$(PY) manage.py cargar_proveedores_demo
 
 run: messages demo

@@ -60,12 +60,19 @@ class FormDefinition(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Mo
         verbose_name = _("formulario de etapa")
         verbose_name_plural = _("formularios de etapa")
         ordering = ["entity__name", "stage", "procedure_type"]
+        # Two partial constraints (national forms have no entity) instead of
+        # nulls_distinct=False, which SQLite does not enforce.
         constraints = [
             models.UniqueConstraint(
                 fields=["stage", "procedure_type", "entity"],
-                name="form_definition_unique_scope",
-                nulls_distinct=False,
-            )
+                condition=models.Q(entity__isnull=False),
+                name="form_definition_unique_entity_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["stage", "procedure_type"],
+                condition=models.Q(entity__isnull=True),
+                name="form_definition_unique_national_scope",
+            ),
         ]
 
     def __str__(self):
