@@ -5,7 +5,10 @@ entity's own forms and reads the national ones (which only the national administ
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -244,3 +247,31 @@ class StageFormsGroup(SnippetViewSetGroup):
 
 
 register_snippet(StageFormsGroup)
+
+
+# --- Entry points to the contracting screens (/tramite/) from the admin menu ---------------------
+
+WORK_ROLES = {Role.CAPTURISTA, Role.APROBADOR, Role.OIC}
+
+
+class WorkMenuItem(MenuItem):
+    """Shown to people who capture, approve or audit processes in some entity."""
+
+    def is_shown(self, request):
+        allowed = entity_ids_for(request.user, WORK_ROLES)
+        return allowed is None or bool(allowed)
+
+
+@hooks.register("register_admin_menu_item")
+def register_inbox_menu_item():
+    return WorkMenuItem(_("Mis tareas"), reverse("workflows:inbox"), icon_name="tasks", order=10)
+
+
+@hooks.register("register_admin_menu_item")
+def register_processes_menu_item():
+    return WorkMenuItem(
+        _("Procesos de contratación"),
+        reverse("workflows:process-list"),
+        icon_name="folder-open-inverse",
+        order=20,
+    )
