@@ -1,0 +1,59 @@
+"""The public search column (additive): normalised text of each process, and its indexes.
+
+PostgreSQL gets a Spanish full-text index (stemming: "medicamento" finds "MEDICAMENTOS") and a
+trigram index (partial words: "paracet"); other backends scan the column with LIKE.
+"""
+
+import orjson
+from django.db import migrations, models
+
+SEARCH_INDEXES = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS process_search_text_trgm
+    ON ocds_pages_processprojection USING gin (search_text gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS process_search_text_fts
+    ON ocds_pages_processprojection USING gin (to_tsvector('spanish', search_text));
+"""
+
+DROP_SEARCH_INDEXES = """
+DROP INDEX IF EXISTS process_search_text_trgm;
+DROP INDEX IF EXISTS process_search_text_fts;
+"""
+
+
+def on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, params=None)
+
+    return run
+
+
+def fill_search_text(apps, schema_editor):
+    # A pure function of the compiled release; imported so the text matches new publications.
+    from ocds_pages.projections import search_text
+
+    ProcessProjection = apps.get_model("ocds_pages", "ProcessProjection")
+    rows = ProcessProjection.objects.select_related("record").only("pk", "record__compiled_release")
+    for process in rows.iterator(chunk_size=500):
+        process.search_text = search_text(orjson.loads(process.record.compiled_release))
+        process.save(update_fields=["search_text"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ocds_pages", "0002_postgresql_guards_and_search")]
+
+    operations = [
+        migrations.AddField(
+            model_name="processprojection",
+            name="search_text",
+            field=models.TextField(
+                blank=True,
+                default="",
+                help_text="ocid, título, descripción, comprador, proveedores y partidas, en mayúsculas y sin acentos: lo que recorre la búsqueda pública (índices de texto en PostgreSQL).",
+                verbose_name="texto de búsqueda",
+            ),
+        ),
+        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
+        migrations.RunPython(on_postgresql(SEARCH_INDEXES), on_postgresql(DROP_SEARCH_INDEXES)),
+    ]
