@@ -7,3 +7,9 @@ class OcdsPagesConfig(AppConfig):
 
     name = "ocds_pages"
     verbose_name = _("Datos publicados (OCDS)")
+
+    def ready(self):
+        # Connects the public pages' cache invalidation to release_published in every process
+        # that can publish (web workers, management commands, job workers), not only in those
+        # that happened to load the URLconf.
+        from ocds_pages import public  # noqa: F401

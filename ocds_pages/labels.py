@@ -1,8 +1,8 @@
 """Plain-language Spanish labels for OCDS codes, as a citizen reads them on the public pages.
 
-The codes stay exactly as the standard spells them in the data and in URLs (``?procedimiento=open``);
-only what a person reads is translated. An unknown code (an extension's, or a typo in imported
-data) is shown as it is rather than hidden.
+The codes stay exactly as the standard spells them in the data and in URLs
+(``?procedimiento=open``); only what a person reads is translated. An unknown code (an
+extension's, or a typo in imported data) is shown as it is rather than hidden.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -109,7 +109,12 @@ def search_text(compiled: dict) -> str:
     """The words the public search matches, normalised like supplier names so that "medicamentos"
     finds "MEDICAMENTOS" and "Pérez" finds "Perez" on every database backend."""
     tender, buyer = _dict(compiled.get("tender")), _dict(compiled.get("buyer"))
-    parts = [compiled.get("ocid"), tender.get("title"), tender.get("description"), buyer.get("name")]
+    parts = [
+        compiled.get("ocid"),
+        tender.get("title"),
+        tender.get("description"),
+        buyer.get("name"),
+    ]
     parts += [row["name"] for row in supplier_rows(compiled)]
     for _section, items in _sections_items(compiled):
         for item in items:
