@@ -27,7 +27,7 @@ def _specs(imss, sct):
             ProcessSpec(
                 ocid=ocid(imss, 1),
                 title="Adquisición de medicamentos genéricos para el primer semestre",
-                description="Licitación pública nacional electrónica para abastecer unidades médicas.",
+                description="Licitación pública nacional electrónica para abastecer unidades.",
                 items=[
                     Item(
                         "Paracetamol tabletas de 500 mg, caja con 10",
