@@ -432,7 +432,7 @@ def entity_detail(*, key: str) -> dict:
         entity = Entity.objects.filter(key=key).first()
         if entity is None or not Record.objects.filter(entity=entity).exists():
             return {}
-        recent = ProcessProjection.objects.filter(entity=entity).select_related("unit")
+        recent = ProcessProjection.objects.filter(entity=entity).select_related("entity", "unit")
         return {
             "entity": {
                 "key": entity.key,

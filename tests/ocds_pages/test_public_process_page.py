@@ -65,12 +65,14 @@ def test_items_show_quantities_unit_prices_and_totals(client, public_dataset):
     assert "8,000.00 Caja $42.00 MXN $336,000.00 MXN" in text
 
 
-def test_bidders_and_suppliers_link_to_their_pages(client, public_dataset):
+def test_bidders_are_listed_and_suppliers_link_to_their_pages(client, public_dataset):
     html = page_text(client, public_dataset["medicamentos"])
 
     assert "2 propuestas recibidas." in html
-    assert 'href="/proveedores/FGE990909QW3/">Farmacéutica del Golfo' in html
+    # A bidder that never won has no supplier page: named, not linked.
+    assert "<li>Farmacéutica del Golfo, S.A. de C.V.</li>" in html
     assert 'href="/proveedores/MME920427EM3/">Medicamentos Mexicanos' in html
+    assert client.get("/proveedores/MME920427EM3/").status_code == 200
 
 
 def test_contract_amendment_and_implementation_progress(client, public_dataset):
