@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,6 +33,13 @@ PAGES = {
     # first supplier row, buyers aggregate, processes with entity joined
     "/proveedores/MME920427EM3/": 3,
 }
+
+
+@pytest.fixture(autouse=True)
+def _cold_content_types():
+    # Wagtail looks up the page's content type through a process-wide cache; whether an earlier
+    # test warmed it must not change the counts below.
+    ContentType.objects.clear_cache()
 
 
 def publish_more(public_dataset, count: int) -> None:
