@@ -37,7 +37,11 @@ run: messages demo
 	@echo "Cuentas de demostración: vea README.md (sección «Cuentas de demostración»)."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: messages
+# axe-core for the browser tests' accessibility check, from package-lock.json (never a CDN).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: messages node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
