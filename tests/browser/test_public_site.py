@@ -2,29 +2,46 @@
 timeline, the JSON download, keyboard-only navigation, axe-core's accessibility check and the
 screenshots of the user manual (desktop 1280 px and phone 360 px)."""
 
+import importlib
 import json
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import cache
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from tests.browser.conftest import screenshot
 from tests.ocds_pages.public_data import publish_public_dataset
 
-# serialized_rollback: the home and content pages come from data migrations, which an earlier
-# transactional test's flush would have removed.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 
 
+def ensure_site_pages():
+    """The home and content pages come from data migrations; an earlier transactional test's
+    flush removes them, so they are made again the way the migrations make them."""
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    for migration in ("0002_home_page", "0004_starter_content_pages"):
+        module = importlib.import_module(f"cms.migrations.{migration}")
+        runner = getattr(module, "create_home_page", None) or module.create_pages
+        runner(django_apps, None)
+
+
 @pytest.fixture
 def dataset():
     cache.clear()
+    ensure_site_pages()
     yield publish_public_dataset()
     cache.clear()
 

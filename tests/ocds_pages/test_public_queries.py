@@ -63,6 +63,7 @@ def publish_more(public_dataset, count: int) -> None:
 
 
 def count_queries(client, url: str) -> int:
+    ContentType.objects.clear_cache()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
@@ -98,6 +99,8 @@ def test_queries_do_not_grow_with_the_data(client, public_dataset, url):
     ],
 )
 def test_a_second_visit_is_served_from_the_cache(client, public_dataset, url, cached):
-    count_queries(client, url)
+    client.get(url)
 
-    assert count_queries(client, url) == cached
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    assert len(context) == cached
