@@ -19,6 +19,7 @@ from pathlib import Path
 
 import ijson
 import orjson
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cms.models import RFC_PATTERN, Entity
@@ -75,22 +76,18 @@ def is_json_lines(path: Path) -> bool:
         return False
 
 
-def check_well_formed(path: Path) -> None:
-    """Parse the whole file once without keeping it; raise ImportFileError where it breaks."""
-    if is_json_lines(path):
-        with open_binary(path) as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    _parse_line(line, number)
-        return
+def check_well_formed(path: Path) -> int:
+    """Read the whole file once without keeping it; return how many releases it holds.
+
+    Raises ImportFileError where the file breaks, before anything is stored.
+    """
     try:
-        with open_binary(path) as handle:
-            for _event in ijson.parse(handle):
-                pass
+        return sum(1 for _item in read_items(path))
     except (ijson.JSONError, ValueError) as error:
-        raise ImportFileError(
-            _("JSON mal formado o truncado: %(error)s") % {"error": error}
-        ) from error
+        message = _("JSON mal formado o truncado: %(error)s") % {"error": error}
+        raise ImportFileError(message) from error
+    except EOFError as error:  # gzip stream cut short
+        raise ImportFileError(_("El archivo comprimido está truncado.")) from error
 
 
 def _parse_line(line: bytes, number: int) -> object:
@@ -168,10 +165,6 @@ def read_items(path: Path) -> Iterator[Item]:
                 yield from releases_of_object(obj, f"{name}: {index}")
 
 
-def count_items(path: Path) -> int:
-    return sum(1 for _item in read_items(path))
-
-
 # --- buyers -> entities --------------------------------------------------------------------------
 
 
@@ -181,6 +174,7 @@ class EntityResolver:
     def __init__(self, *, create: bool):
         self.create = create
         self.cache: dict[tuple, Entity | None] = {}
+        self.pending: list[tuple] = []  # keys of entities created in the open transaction
 
     def resolve(self, releases: list[dict]) -> Entity | None:
         buyer, party = buyer_and_party(releases)
@@ -191,8 +185,16 @@ class EntityResolver:
             entity = find_entity(buyer, party)
             if entity is None and self.create:
                 entity = create_entity(buyer, party)
+                self.pending.append(key)
             self.cache[key] = entity
         return self.cache[key]
+
+    def settle(self, *, committed: bool) -> None:
+        """Forget entities whose creation was rolled back with their process."""
+        if not committed:
+            for key in self.pending:
+                self.cache.pop(key, None)
+        self.pending.clear()
 
 
 def buyer_and_party(releases: list[dict]) -> tuple[dict, dict]:
@@ -283,12 +285,22 @@ def import_process(*, ocid, items: list[Item], resolver: EntityResolver, summary
     if not new:
         return
     releases = [item.release for item in new]
-    entity = _entity_for(ocid, releases, resolver)
-    if entity is None:
-        summary.without_entity += len(new)
-        summary.add_error(new[0].location, _unknown_buyer_message(ocid, releases))
+    # An entity created for the buyer (--crear-entes) shares the process's fate: if the process
+    # is invalid, the entity is rolled back with it.
+    try:
+        with transaction.atomic():
+            entity = _entity_for(ocid, releases, resolver)
+            if entity is None:
+                summary.without_entity += len(new)
+                summary.add_error(new[0].location, _unknown_buyer_message(ocid, releases))
+                return
+            publish_releases(releases=releases, entity=entity, rules=IMPORT_RULES)
+    except ReleaseInvalid as rejected:
+        resolver.settle(committed=False)
+        _report_invalid(rejected, new, summary)
         return
-    _publish(ocid, new, entity, summary)
+    resolver.settle(committed=True)
+    summary.imported += len(new)
 
 
 def _entity_for(ocid: str, releases: list[dict], resolver: EntityResolver) -> Entity | None:
@@ -305,16 +317,9 @@ def _unknown_buyer_message(ocid: str, releases: list[dict]) -> str:
     ) % {"buyer": name, "ocid": ocid}
 
 
-def _publish(ocid: str, items: list[Item], entity: Entity, summary: ImportSummary) -> None:
-    try:
-        publish_releases(
-            releases=[item.release for item in items], entity=entity, rules=IMPORT_RULES
-        )
-    except ReleaseInvalid as rejected:
-        summary.invalid += len(items)
-        locations = {item.release.get("id"): item.location for item in items}
-        where = locations.get(rejected.release_id, items[0].location)
-        for issue in rejected.issues:
-            summary.add_error(where, f"{issue.path}: {issue.message}")
-        return
-    summary.imported += len(items)
+def _report_invalid(rejected: ReleaseInvalid, items: list[Item], summary: ImportSummary) -> None:
+    summary.invalid += len(items)
+    locations = {item.release.get("id"): item.location for item in items}
+    where = locations.get(rejected.release_id, items[0].location)
+    for issue in rejected.issues:
+        summary.add_error(where, f"{issue.path}: {issue.message}")

@@ -20,9 +20,14 @@ ITERATOR_CHUNK = 2000
 
 
 def publisher() -> dict:
-    """The package ``publisher``; override with the OCDS_PUBLISHER setting (name/scheme/uid/uri)."""
+    """The package ``publisher``: the OCDS_PUBLISHER setting (name, scheme, uid, uri).
+
+    ``scheme``/``uid`` identify the publishing body (in Mexico, ``MX-RFC`` and its RFC). Without
+    the setting only name and uri are given: an empty ``uid`` is worse than none for OCDS tools.
+    """
     default = {"name": settings.WAGTAIL_SITE_NAME, "uri": settings.SITE_URL}
-    return getattr(settings, "OCDS_PUBLISHER", default)
+    configured = getattr(settings, "OCDS_PUBLISHER", None) or {}
+    return {key: value for key, value in (default | configured).items() if value}
 
 
 def package_metadata(*, uri: str, published_date: str | None = None) -> dict:

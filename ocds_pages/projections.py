@@ -178,20 +178,29 @@ def item_rows(compiled: dict) -> list[dict]:
 
 
 def project_record(*, record: Record, compiled: dict) -> ProcessProjection:
-    """Create or replace the projection rows of ``record`` from its compiled release."""
+    """Create or replace the projection rows of ``record`` from its compiled release.
+
+    Written with plain UPDATE/INSERT/DELETE (no update_or_create, whose savepoints and locking
+    select double the queries): the caller already holds the record's lock.
+    """
     fields = process_fields(compiled)
     fields["last_release_date"] = fields["last_release_date"] or record.last_release_date
-    process, _created = ProcessProjection.objects.update_or_create(
-        record=record,
-        defaults={"ocid": record.ocid, "entity_id": record.entity_id, "unit_id": record.unit_id}
-        | fields,
-    )
-    process.suppliers.all().delete()
-    process.items.all().delete()
-    SupplierProjection.objects.bulk_create(
-        SupplierProjection(process=process, **row) for row in supplier_rows(compiled)
-    )
-    ItemProjection.objects.bulk_create(
-        ItemProjection(process=process, **row) for row in item_rows(compiled)
-    )
+    fields |= {"ocid": record.ocid, "entity_id": record.entity_id, "unit_id": record.unit_id}
+    process = ProcessProjection.objects.filter(record=record).only("pk").first()
+    if process is None:
+        process = ProcessProjection.objects.create(record=record, **fields)
+    else:
+        ProcessProjection.objects.filter(pk=process.pk).update(**fields)
+        SupplierProjection.objects.filter(process=process).delete()
+        ItemProjection.objects.filter(process=process).delete()
+    _insert_children(process, compiled)
     return process
+
+
+def _insert_children(process: ProcessProjection, compiled: dict) -> None:
+    suppliers = [SupplierProjection(process=process, **row) for row in supplier_rows(compiled)]
+    items = [ItemProjection(process=process, **row) for row in item_rows(compiled)]
+    if suppliers:
+        SupplierProjection.objects.bulk_create(suppliers)
+    if items:
+        ItemProjection.objects.bulk_create(items)

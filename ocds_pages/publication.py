@@ -110,16 +110,28 @@ def publish_releases(
     process. The record is compiled once, after all the releases are in.
     """
     ocid = _single_ocid(releases)
-    with transaction.atomic():
-        record = Record.objects.select_for_update().filter(ocid=ocid).first()
-        _check_owner(record, entity, ocid)
-        stored = _stored_releases(ocid)
-        _validate_batch(releases, stored, record, rules)
-        rows = Release.objects.bulk_create(_release_row(r, entity, unit) for r in releases)
-        record = _recompile(ocid=ocid, entity=entity, unit=unit, releases=stored + releases)
-        transaction.on_commit(
-            lambda: release_published.send(Release, ocid=ocid, releases=rows, record=record)
-        )
+    try:
+        with transaction.atomic():
+            return _publish_locked(ocid, releases, entity, unit, rules)
+    except IntegrityError as error:
+        # Two first publications of one ocid at once: the record row did not exist to be
+        # locked, so the unique constraints decide and the loser is rolled back whole.
+        message = _("Otra publicación del proceso %(ocid)s se guardó al mismo tiempo; repita.")
+        raise ReleaseInvalid([ValidationIssue("ocid", message % {"ocid": ocid})]) from error
+
+
+def _publish_locked(ocid, releases, entity, unit, rules) -> list[Release]:
+    record = Record.objects.select_for_update().filter(ocid=ocid).first()
+    _check_owner(record, entity, ocid)
+    stored = _stored_releases(ocid)
+    _validate_batch(releases, stored, record, rules)
+    rows = Release.objects.bulk_create(_release_row(r, entity, unit) for r in releases)
+    record = _recompile(
+        ocid=ocid, record=record, entity=entity, unit=unit, releases=stored + releases
+    )
+    transaction.on_commit(
+        lambda: release_published.send(Release, ocid=ocid, releases=rows, record=record)
+    )
     return rows
 
 
@@ -163,7 +175,13 @@ def _validate_batch(releases, stored, record, rules: PublicationRules) -> None:
 
 
 def _date_ordered(releases: list[dict]) -> list[dict]:
-    return sorted(releases, key=lambda release: str(release.get("date") or ""))
+    """By instant, not by text: dates of one process may carry different UTC offsets."""
+
+    def instant(release: dict):
+        parsed = parse_datetime(release.get("date"))
+        return (parsed is None, parsed.timestamp() if parsed else 0)
+
+    return sorted(releases, key=instant)
 
 
 def _duplicate_release_issues(release: dict, seen: set) -> list[ValidationIssue]:
@@ -188,18 +206,17 @@ def _release_row(release: dict, entity: Entity, unit: PurchasingUnit | None) -> 
     )
 
 
-def _recompile(*, ocid, entity, unit, releases: list[dict]) -> Record:
+def _recompile(*, ocid, record: Record | None, entity, unit, releases: list[dict]) -> Record:
+    """Write the compiled and versioned release of ``releases`` to the (locked) record."""
     compilation = compile_releases(releases)
-    fields = {
-        "entity": entity,
-        "compiled_release": dumps(compilation.compiled),
-        "versioned_release": dumps(compilation.versioned),
-        "release_count": len(releases),
-        "last_release_date": parse_datetime(compilation.compiled.get("date")),
-    }
-    if unit is not None:
-        fields["unit"] = unit
-    record, _created = Record.objects.update_or_create(ocid=ocid, defaults=fields)
+    record = record or Record(ocid=ocid)
+    record.entity = entity
+    record.unit = unit or record.unit
+    record.compiled_release = dumps(compilation.compiled)
+    record.versioned_release = dumps(compilation.versioned)
+    record.release_count = len(releases)
+    record.last_release_date = parse_datetime(compilation.compiled.get("date"))
+    record.save()
     project_record(record=record, compiled=compilation.compiled)
     return record
 
@@ -210,6 +227,7 @@ def recompile_record(*, record: Record) -> Record:
         record = Record.objects.select_for_update().get(pk=record.pk)
         return _recompile(
             ocid=record.ocid,
+            record=record,
             entity=record.entity,
             unit=None,
             releases=_stored_releases(record.ocid),

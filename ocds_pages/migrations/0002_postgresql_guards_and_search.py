@@ -22,18 +22,20 @@ DROP TRIGGER IF EXISTS ocds_pages_release_append_only ON ocds_pages_release;
 DROP FUNCTION IF EXISTS ocds_pages_release_append_only();
 """
 
-# Trigram GIN indexes serve ILIKE '%term%' on names and descriptions (PERFORMANCE.md: 39–59 ms
-# p50 on 300k rows); the Spanish full-text index serves ranked word search on title+description.
+# Trigram GIN indexes serve substring search on names and descriptions (PERFORMANCE.md: 39–59 ms
+# p50 on 300k rows). They are on UPPER(column) because that is the expression Django's
+# `icontains` emits on PostgreSQL (UPPER(col) LIKE UPPER('%term%')). The Spanish full-text index
+# serves word search on title + description (ocds_pages.selectors.processes_matching).
 SEARCH_INDEXES = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS process_title_trgm
-    ON ocds_pages_processprojection USING gin (title gin_trgm_ops);
+    ON ocds_pages_processprojection USING gin ((UPPER(title)) gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS process_buyer_name_trgm
-    ON ocds_pages_processprojection USING gin (buyer_name gin_trgm_ops);
+    ON ocds_pages_processprojection USING gin ((UPPER(buyer_name)) gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS supplier_name_trgm
-    ON ocds_pages_supplierprojection USING gin (name gin_trgm_ops);
+    ON ocds_pages_supplierprojection USING gin ((UPPER(name)) gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS item_description_trgm
-    ON ocds_pages_itemprojection USING gin (description gin_trgm_ops);
+    ON ocds_pages_itemprojection USING gin ((UPPER(description)) gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS process_fulltext_es
     ON ocds_pages_processprojection
     USING gin (to_tsvector('spanish', coalesce(title, '') || ' ' || coalesce(description, '')));

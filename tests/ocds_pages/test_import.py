@@ -242,3 +242,30 @@ def test_a_release_that_breaks_the_schema_reports_each_path(tmp_path):
     assert "rota.jsonl:1: tender/items/1/id: El id '1' está repetido en tender/items." in err
     assert "rota.jsonl:1: tender/value/amount: Se esperaba un número." in err
     assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_truncated_gzip_file_is_rejected(tmp_path):
+    releases = load_fixture("fictional/ocds-213czf-000-00001.json")["releases"]
+    whole = write_jsonl_gz(tmp_path / "completo.jsonl.gz", releases).read_bytes()
+    path = tmp_path / "cortado.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+
+    with pytest.raises(CommandError):
+        run_import(path, create=True)
+
+    assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_entity_created_for_an_invalid_process_is_rolled_back_with_it(tmp_path):
+    release = load_fixture("official/tender.json")["releases"][0]
+    release["tender"]["status"] = "abierta"
+    path = tmp_path / "invalida.jsonl"
+    path.write_bytes(orjson.dumps(release) + b"\n")
+
+    out, err = run_import(path, create=True)
+
+    assert "Inválidas: 1" in out
+    assert "tender/status: El valor 'abierta' no está en la lista cerrada tenderStatus." in err
+    assert not Entity.objects.exists()

@@ -120,3 +120,31 @@ def test_package_memory_does_not_grow_with_the_number_of_releases():
     # Ten times the releases (≈ 9 MB of JSON) must not take ten times the memory.
     assert large < small * 1.5
     assert large < 2 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_package_metadata_carries_the_configured_publisher_licence_and_policy(settings):
+    settings.OCDS_PUBLISHER = {
+        "name": "Secretaría Anticorrupción y Buen Gobierno",
+        "scheme": "MX-RFC",
+        "uid": "SFP940101AB1",
+    }
+    settings.OCDS_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+    settings.OCDS_PUBLICATION_POLICY = "https://compras.example.gob.mx/politica/"
+
+    body = b"".join(
+        iter_release_package(
+            releases=[], uri="https://x.example/p", published_date="2025-04-01T00:00:00-06:00"
+        )
+    )
+
+    package = orjson.loads(body)
+    assert package["publisher"] == {
+        "name": "Secretaría Anticorrupción y Buen Gobierno",
+        "scheme": "MX-RFC",
+        "uid": "SFP940101AB1",
+        "uri": settings.SITE_URL,
+    }
+    assert package["publishedDate"] == "2025-04-01T00:00:00-06:00"
+    assert package["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert package["publicationPolicy"] == "https://compras.example.gob.mx/politica/"

@@ -2,7 +2,7 @@ import orjson
 import pytest
 
 from ocds_pages.models import ProcessProjection, Record, Release
-from ocds_pages.publication import ReleaseInvalid, publish_release
+from ocds_pages.publication import ReleaseInvalid, publish_release, publish_releases
 from tests.ocds_pages.factories import (
     make_award_release,
     make_contract_release,
@@ -74,3 +74,44 @@ def test_an_invalid_release_is_rejected_and_nothing_is_stored():
     ]
     assert not Release.objects.exists()
     assert not Record.objects.exists()
+
+
+@pytest.mark.django_db
+def test_publishing_the_same_release_id_twice_is_refused():
+    entity = make_entity()
+    release = make_tender_release(ocid=own_ocid(entity), entity=entity)
+    publish_release(release=release, entity=entity)
+
+    with pytest.raises(ReleaseInvalid) as rejected:
+        publish_release(release=release, entity=entity)
+
+    assert [issue.path for issue in rejected.value.issues] == ["id"]
+    assert Release.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_another_entity_cannot_publish_into_a_process():
+    imss = make_entity()
+    other = make_entity(key="ISSSTE", name="ISSSTE", rfc="ISS600101AB1")
+    ocid = own_ocid(imss)
+    publish_release(release=make_tender_release(ocid=ocid, entity=imss), entity=imss)
+
+    with pytest.raises(ReleaseInvalid) as rejected:
+        publish_release(release=make_award_release(ocid=ocid, entity=imss), entity=other)
+
+    assert rejected.value.issues[0].message == f"El proceso {ocid} pertenece a otro ente público."
+    assert Release.objects.filter(ocid=ocid).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_batch_is_validated_in_date_order_across_utc_offsets():
+    entity = make_entity()
+    ocid = own_ocid(entity)
+    # The award (10:00 UTC) precedes the contract (18:00 UTC), but as text it sorts after it
+    # ("…T20:00+10:00" > "…T12:00-06:00"); validated in text order, awardID would not resolve.
+    award = make_award_release(ocid=ocid, entity=entity, date="2025-03-05T20:00:00+10:00")
+    contract = make_contract_release(ocid=ocid, entity=entity, date="2025-03-05T12:00:00-06:00")
+
+    rows = publish_releases(releases=[contract, award], entity=entity)
+
+    assert {row.release_id for row in rows} == {award["id"], contract["id"]}

@@ -11,7 +11,6 @@ from ocds_pages.importer import (
     ImportFileError,
     ImportSummary,
     check_well_formed,
-    count_items,
     import_items,
     read_items,
 )
@@ -55,11 +54,9 @@ class Command(BaseCommand):
             raise CommandError(_("No se pudo leer ningún archivo."))
 
     def import_file(self, path: Path, resolver, summary, no_progress):
-        check_well_formed(path)
+        total = check_well_formed(path)  # a broken file is rejected before anything is stored
         errors_before = len(summary.errors)
-        with tqdm(
-            total=count_items(path), desc=path.name, unit=_("entregas"), disable=no_progress
-        ) as bar:
+        with tqdm(total=total, desc=path.name, unit=_("entregas"), disable=no_progress) as bar:
             import_items(
                 items=read_items(path), resolver=resolver, summary=summary, progress=bar.update
             )
