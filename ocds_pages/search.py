@@ -255,12 +255,18 @@ class _Echo:
         return value
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    # A title such as "=HIPERVINCULO(...)" would run as a formula in a spreadsheet (CSV
+    # injection, OWASP); a leading apostrophe makes it plain text.
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _batches(iterator: Iterator, size: int) -> Iterator[list]:

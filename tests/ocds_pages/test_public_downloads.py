@@ -93,3 +93,14 @@ def test_unknown_release_or_record_is_404(client, public_dataset):
 
     assert client.get(f"/procesos/{ocid}/entregas/{ocid}-0099.json").status_code == 404
     assert client.get("/procesos/ocds-cidemo-X-000001/registro.json").status_code == 404
+
+
+def test_csv_text_that_looks_like_a_formula_is_neutralised():
+    from decimal import Decimal
+
+    from ocds_pages.search import _csv_value
+
+    assert _csv_value('=HYPERLINK("http://x.example")') == '\'=HYPERLINK("http://x.example")'
+    assert _csv_value("@SUMA(A1)") == "'@SUMA(A1)"
+    assert _csv_value(Decimal("-5.50")) == "-5.5"  # numbers stay numbers
+    assert _csv_value("Adquisición de medicamentos") == "Adquisición de medicamentos"
