@@ -58,7 +58,7 @@ class Command(BaseCommand):
     help = "Mide la latencia de la página de proceso y de la búsqueda pública (no es una prueba)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--procesos", type=int, default=5000, dest="processes")
+        parser.add_argument("--procesos", type=int, default=3000, dest="processes")
         parser.add_argument("--entes", type=int, default=10, dest="entities")
         parser.add_argument("--repeticiones", type=int, default=50, dest="runs")
 
@@ -110,6 +110,7 @@ class Command(BaseCommand):
     def spec(self, rng, entity, serial, suppliers) -> ProcessSpec:
         words, cucop, unit = rng.choice(WORDS)
         method, details = rng.choice(METHODS)
+        winner = rng.choice(suppliers)
         start = datetime.fromisoformat("2023-01-09T10:00:00-06:00") + timedelta(
             days=rng.randrange(0, 1000)
         )
@@ -127,8 +128,8 @@ class Command(BaseCommand):
                 )
                 for n in range(1, rng.randrange(2, 6))
             ],
-            supplier=rng.choice(suppliers),
-            bidders=rng.sample(suppliers, 2),
+            supplier=winner,
+            bidders=rng.sample([s for s in suppliers if s != winner], 2),
             method=method,
             method_details=details,
             start=start,
