@@ -7,6 +7,7 @@ public page at once without knowing which pages it touched (an entity's figures,
 the home page's totals and the process's own page all change together).
 """
 
+import time
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -34,8 +35,10 @@ CACHE_SECONDS = 60 * 60
 def _generation() -> int:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        generation = 1
-        cache.add(GENERATION_KEY, generation, timeout=None)
+        # A clock value, not 1: if the key was evicted, a restart at 1 could meet entries
+        # cached under an old generation 1 and serve them stale.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
     return generation
 
 
@@ -54,8 +57,8 @@ def invalidate_public_pages(sender, **kwargs):
     """A new release changes its process page and every figure that sums it: start afresh."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # the key expired or was never set: any new number is fresh
-        cache.set(GENERATION_KEY, _generation() + 1, timeout=None)
+    except ValueError:  # the key was evicted or never set: a new clock value is fresh
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 # --- helpers over OCDS JSON ----------------------------------------------------------------------
