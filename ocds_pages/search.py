@@ -2,8 +2,11 @@
 
 Every filter is a GET parameter with a Spanish name, so a search is a URL a person can share.
 The text search runs on ``ProcessProjection.search_text`` (normalised: upper case, no accents):
-on PostgreSQL a Spanish full-text match (stems: "medicamento" finds "medicamentos") OR every word
-as a substring (trigram index: "paracet" finds "paracetamol"); elsewhere the substring part alone.
+every word of the query must appear in it as a substring, so "perez" finds "Pérez", "paracet"
+finds "paracetamol" and "medicamento" finds "medicamentos". On PostgreSQL the trigram GIN index of
+migration 0003 serves those LIKEs. A Spanish full-text match (to_tsvector) was measured slower
+here: PostgreSQL computed it row by row instead of using its index (docs/benchmarks.md), so
+full text is used only to rank results when a person sorts by relevance.
 """
 
 import csv
@@ -13,7 +16,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,24 +46,15 @@ SORT_CHOICES = [
 ]
 
 
-class SpanishTextMatch(Func):
-    """``to_tsvector('spanish', col) @@ plainto_tsquery('spanish', q)`` — the expression of the
-    process_search_text_fts index (migration 0003), so PostgreSQL can use it."""
+class SpanishTextRank(Func):
+    """``ts_rank(to_tsvector('spanish', col), plainto_tsquery('spanish', q))``: Spanish stems
+    weigh the matches found by the substring filter (computed on matching rows only)."""
 
-    output_field = BooleanField()
+    output_field = FloatField()
 
     def __init__(self, column: str, query: str):
         super().__init__(F(column))
         self.query = query
-
-    def as_sql(self, compiler, connection, **extra):
-        column_sql, params = compiler.compile(self.source_expressions[0])
-        sql = f"to_tsvector('spanish', {column_sql}) @@ plainto_tsquery('spanish', %s)"
-        return sql, [*params, self.query]
-
-
-class SpanishTextRank(SpanishTextMatch):
-    output_field = FloatField()
 
     def as_sql(self, compiler, connection, **extra):
         column_sql, params = compiler.compile(self.source_expressions[0])
@@ -149,8 +143,6 @@ def _text_filter(query: str) -> Q | None:
     substrings = Q()
     for word in words:
         substrings &= Q(search_text__contains=word)
-    if connection.vendor == "postgresql":
-        return Q(SpanishTextMatch("search_text", " ".join(words))) | substrings
     return substrings
 
 

@@ -1,7 +1,7 @@
 """The public search column (additive): normalised text of each process, and its indexes.
 
-PostgreSQL gets a Spanish full-text index (stemming: "medicamento" finds "MEDICAMENTOS") and a
-trigram index (partial words: "paracet"); other backends scan the column with LIKE.
+PostgreSQL gets a trigram GIN index, which serves LIKE '%WORD%' on the normalised text (partial
+words: "paracet"); other backends scan the column with LIKE.
 """
 
 import orjson
@@ -11,13 +11,10 @@ SEARCH_INDEXES = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS process_search_text_trgm
     ON ocds_pages_processprojection USING gin (search_text gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS process_search_text_fts
-    ON ocds_pages_processprojection USING gin (to_tsvector('spanish', search_text));
 """
 
 DROP_SEARCH_INDEXES = """
 DROP INDEX IF EXISTS process_search_text_trgm;
-DROP INDEX IF EXISTS process_search_text_fts;
 """
 
 
