@@ -42,7 +42,11 @@ run: messages demo
 	sleep 2; $(PY) manage.py sincronizar_registros --sin-progreso || true; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: messages
+# axe-core for the browser tests' accessibility check, from package-lock.json (never a CDN).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: messages node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install

@@ -5,7 +5,11 @@ from oauth2_provider.contrib.rest_framework import IsAuthenticatedOrTokenHasScop
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms.models import Entity, Membership, PurchasingUnit
 from cms.tenancy import get_scoped_or_404
@@ -95,3 +99,27 @@ class EntityUnitsView(APIView):
         entity = get_scoped_or_404(Entity.objects.all(), request.user, field="id", key=key)
         units = entity.units.order_by("key")
         return Response(UnitSerializer(units, many=True).data)
+
+
+# --- headless content (Wagtail API v2 at /api/v2/) -----------------------------------------------
+# Published pages, images and documents are public content: a separate front end reads them
+# without a token, under the anonymous throttle. The project's default (IsAuthenticated, for the
+# OCDS and PDN APIs) would otherwise answer 401 to it.
+
+
+class _PublicContentMixin:
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+
+class PublicPagesAPIViewSet(_PublicContentMixin, PagesAPIViewSet):
+    """Live pages of the site (home, content pages) with their ``api_fields``."""
+
+
+class PublicImagesAPIViewSet(_PublicContentMixin, ImagesAPIViewSet):
+    """Images used by the pages."""
+
+
+class PublicDocumentsAPIViewSet(_PublicContentMixin, DocumentsAPIViewSet):
+    """Documents linked from the pages."""

@@ -10,8 +10,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication
+from wagtail.api import APIField
+from wagtail.fields import StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
+from cms.blocks import BodyBlock
 from cms.roles import Role
 
 RFC_PATTERN = r"^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}$"
@@ -284,14 +288,52 @@ class LoginThrottle(models.Model):
 
 
 class HomePage(Page):
-    """Portada del sitio público (the public-site issue fills it with search and figures)."""
+    """Portada del sitio público: editable welcome text and body, published figures (through the
+    ``ocds_public`` template tags of ocds_pages) and the search box."""
 
     intro = models.TextField(
         _("introducción"), blank=True, help_text=_("Texto de bienvenida de la portada.")
     )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        use_json_field=True,
+        verbose_name=_("contenido"),
+        help_text=_("Contenido libre bajo las cifras: avisos, enlaces a la ayuda, etc."),
+    )
 
-    content_panels = [*Page.content_panels, "intro"]
+    content_panels = [*Page.content_panels, "intro", "body"]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [APIField("intro"), APIField("body")]
+    subpage_types = ["cms.ContentPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("portada")
+
+
+class ContentPage(Page):
+    """A page editors write: help, publication policy, data licence, about."""
+
+    intro = models.TextField(
+        _("entradilla"),
+        blank=True,
+        help_text=_("Una o dos frases que resumen la página; se muestran destacadas."),
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        use_json_field=True,
+        verbose_name=_("contenido"),
+        help_text=_("Encabezados, párrafos y avisos de la página."),
+    )
+
+    content_panels = [*Page.content_panels, "intro", "body"]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [APIField("intro"), APIField("body")]
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    subpage_types = ["cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("página de contenido")
+        verbose_name_plural = _("páginas de contenido")

@@ -4,29 +4,26 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.permissions import AllowAny
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.contrib.sitemaps import Sitemap as PagesSitemap
+from wagtail.contrib.sitemaps.views import index as sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms import api, oauth, views
-
-
-def public(viewset):
-    """The content API is public; our DRF default (IsAuthenticated) is for everything else."""
-    return type(f"Public{viewset.__name__}", (viewset,), {"permission_classes": [AllowAny]})
-
+from ocds_pages.sitemaps import SITEMAPS as OCDS_SITEMAPS
 
 # Headless content for a separate front end (Wagtail API v2).
 content_api = WagtailAPIRouter("wagtailapi")
-content_api.register_endpoint("pages", public(PagesAPIViewSet))
-content_api.register_endpoint("images", public(ImagesAPIViewSet))
-content_api.register_endpoint("documents", public(DocumentsAPIViewSet))
+content_api.register_endpoint("pages", api.PublicPagesAPIViewSet)
+content_api.register_endpoint("images", api.PublicImagesAPIViewSet)
+content_api.register_endpoint("documents", api.PublicDocumentsAPIViewSet)
+
+# One section per kind of public page; /sitemap.xml is the index (a national installation has
+# more than the 50,000 URLs one sitemap file may hold).
+SITEMAPS = {"paginas": PagesSitemap, **OCDS_SITEMAPS}
 
 urlpatterns = [
     path("salud/", views.health, name="health"),
@@ -43,7 +40,13 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("integraciones.urls")),
     path("", include("indicadores.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
 if settings.DEBUG:

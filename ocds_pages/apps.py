@@ -9,5 +9,7 @@ class OcdsPagesConfig(AppConfig):
     verbose_name = _("Datos publicados (OCDS)")
 
     def ready(self):
-        # Registers ci_fold and the Spanish collation on every SQLite connection.
-        from ocds_pages import search  # noqa: F401
+        # search registers ci_fold and the Spanish collation on every SQLite connection; public
+        # connects the public pages' cache invalidation to release_published in every process
+        # that can publish (web workers, commands, job workers), not only those that load URLs.
+        from ocds_pages import public, search  # noqa: F401

@@ -314,6 +314,15 @@ class ProcessProjection(models.Model):
     last_release_date = models.DateTimeField(
         _("última entrega"), db_index=True, help_text=_("date de la entrega compilada.")
     )
+    search_text = models.TextField(
+        _("texto de búsqueda"),
+        blank=True,
+        default="",
+        help_text=_(
+            "ocid, título, descripción, comprador, proveedores y partidas, en mayúsculas y sin "
+            "acentos: lo que recorre la búsqueda pública (índices de texto en PostgreSQL)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("proceso (proyección)")

@@ -101,7 +101,27 @@ def process_fields(compiled: dict) -> dict:
         "contract_date_signed": _first_date(contracts, "dateSigned"),
         "number_of_tenderers": tenderers if isinstance(tenderers, int) and tenderers >= 0 else None,
         "last_release_date": parse_datetime(compiled.get("date")),
+        "search_text": search_text(compiled),
     }
+
+
+def search_text(compiled: dict) -> str:
+    """The words the public search matches, normalised like supplier names so that "medicamentos"
+    finds "MEDICAMENTOS" and "Pérez" finds "Perez" on every database backend."""
+    tender, buyer = _dict(compiled.get("tender")), _dict(compiled.get("buyer"))
+    parts = [
+        compiled.get("ocid"),
+        tender.get("title"),
+        tender.get("description"),
+        buyer.get("name"),
+    ]
+    parts += [row["name"] for row in supplier_rows(compiled)]
+    for _section, items in _sections_items(compiled):
+        for item in items:
+            classification = _dict(item.get("classification"))
+            parts += [item.get("description"), classification.get("id")]
+            parts.append(classification.get("description"))
+    return normalize_name(" ".join(str(part) for part in parts if part))
 
 
 def supplier_rows(compiled: dict) -> list[dict]:

@@ -1,4 +1,4 @@
-"""URLs of the ocds_pages app (mounted by cms/urls.py)."""
+"""URLs of the ocds_pages app (mounted by cms/urls.py, before Wagtail's page catch-all)."""
 
 from django.urls import path, re_path
 from django.views.decorators.gzip import gzip_page
@@ -7,7 +7,8 @@ from ocds_pages import api, bulk_views, views
 
 app_name = "ocds_pages"
 
-# Stable URLs: every published package lists the first one in its `extensions`.
+# Stable URLs: every published package lists the first one in its `extensions`; the public pages
+# are permalinks (a process by its ocid) that search engines and other sites link to.
 urlpatterns = [
     path("ocds/extension/extension.json", views.extension_metadata, name="extension"),
     path(
@@ -15,6 +16,20 @@ urlpatterns = [
         views.extension_release_schema,
         name="extension-release-schema",
     ),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("procesos/", views.process_search, name="process-search"),
+    path("procesos/descargar/procesos.csv", views.process_search_csv, name="process-search-csv"),
+    path("procesos/descargar/procesos.json", views.process_search_json, name="process-search-json"),
+    path("procesos/<str:ocid>/", views.process_page, name="process"),
+    path("procesos/<str:ocid>/registro.json", views.process_record_json, name="process-record"),
+    path(
+        "procesos/<str:ocid>/entregas/<str:release_id>.json",
+        views.release_json,
+        name="process-release",
+    ),
+    path("entes/", views.entity_index, name="entity-index"),
+    path("entes/<str:key>/", views.entity_page, name="entity"),
+    path("proveedores/<str:key>/", views.supplier_page, name="supplier"),
 ]
 
 # The public OCDS API (issue 7); CORS for /api/ocds/ is configured in settings (OCDS Show).
