@@ -16,6 +16,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, InspectView
 
 from cms import admin_forms
+from cms.admin_columns import yes_no
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import ENTITY_ADMIN_ROLES
 from cms.tenancy import entity_ids_for, is_national_admin, scope_queryset
@@ -42,17 +43,6 @@ class ScopedDeleteView(ScopedInstanceMixin, DeleteView):
 
 class ScopedInspectView(ScopedInstanceMixin, InspectView):
     pass
-
-
-def yes_no(field, label):
-    """A list column showing Sí/No as text (modeladmin's icons need django.contrib.admin)."""
-
-    def column(obj):
-        return _("Sí") if getattr(obj, field) else _("No")
-
-    column.short_description = label
-    column.admin_order_field = field
-    return column
 
 
 active_column = yes_no("active", gettext_lazy("Activo"))

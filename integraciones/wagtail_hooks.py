@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from cms.admin_columns import yes_no
 from integraciones.forms import RegistryProviderForm
 from integraciones.models import RegistryProvider, Sat69bTaxpayer, SyncRun
 
@@ -53,9 +54,7 @@ class RegistryProviderAdmin(ModelAdmin):
         "name",
         "system",
         "version",
-        "level",
-        "supplier_name",
-        "active",
+        yes_no("active", _("activo")),
         "last_success_at",
         "last_error_at",
         "last_error_summary",
@@ -80,11 +79,10 @@ class RegistryProviderAdmin(ModelAdmin):
         base_form_class=RegistryProviderForm,
     )
 
-    @staticmethod
-    def last_error_summary(obj):
+    def last_error_summary(self, obj):
         return Truncator(obj.last_error_message).chars(120)
 
-    last_error_summary.short_description = _("último error")
+    last_error_summary.short_description = _("mensaje del último error")
 
 
 class SyncRunAdmin(ModelAdmin):
@@ -106,8 +104,7 @@ class SyncRunAdmin(ModelAdmin):
     list_filter = ("status",)
     search_fields = ("provider__name",)
 
-    @staticmethod
-    def error_summary(obj):
+    def error_summary(self, obj):
         return Truncator(obj.error_message).chars(120)
 
     error_summary.short_description = _("mensaje")
@@ -119,7 +116,13 @@ class Sat69bAdmin(ModelAdmin):
     menu_icon = "warning"
     permission_helper_class = ReadOnlyForSuperusers
     inspect_view_enabled = True
-    list_display = ("rfc", "name", "status", "in_latest_list", "fetched_at")
+    list_display = (
+        "rfc",
+        "name",
+        "status",
+        yes_no("in_latest_list", _("en la lista vigente")),
+        "fetched_at",
+    )
     list_filter = ("status", "in_latest_list")
     search_fields = ("rfc", "name")
 

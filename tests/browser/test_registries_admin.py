@@ -3,15 +3,13 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from integraciones.demo import demo_providers_load
-from integraciones.fakes import demo_servers
+from integraciones.fakes import DEMO_SYSTEMS, FakeRegistryServer
 from integraciones.models import RegistryProvider, SyncRun
 from integraciones.sync import registries_sync
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BASE_PORT = 18791  # away from make run's demo ports (8791-8795)
 PASSWORD = "Clave-Nacional-2026"
 
 
@@ -25,11 +23,13 @@ def log_in(page, live_server):
 
 
 def test_sync_status_screens_show_successes_and_the_last_error(live_server, page):
-    servers = demo_servers(base_port=BASE_PORT, size=12)
+    # Ephemeral ports: other test runs (or make run's demo fakes) may hold the fixed demo ports.
+    servers = [FakeRegistryServer(system=s, version=v, size=12) for s, v in DEMO_SYSTEMS]
     for server in servers:
         server.start()
+        name = f"demo-{server.system}-{server.version}"
+        RegistryProvider.objects.create(**server.provider_fields(name=name))
     try:
-        demo_providers_load(base_port=BASE_PORT)
         registries_sync(sleep=lambda seconds: None)
         down = servers[-1]
         down.stop()  # the S3 v2 provider is down on the next run
@@ -40,12 +40,14 @@ def test_sync_status_screens_show_successes_and_the_last_error(live_server, page
     failed = RegistryProvider.objects.get(last_error_at__isnull=False)
     assert SyncRun.objects.filter(provider=failed, status="error").exists()
 
+    page.set_viewport_size({"width": 1440, "height": 900})
     log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/integraciones/registryprovider/")
+    page.goto(f"{live_server.url}/admin/integraciones/registryprovider/?o=-5")
     body = page.locator("body").inner_text()
     for provider in RegistryProvider.objects.all():
         assert provider.name in body
     assert failed.last_error_message[:30] in body
+    assert "mensaje del último error" in body.lower()
     screenshot(page, "registros-proveedores")
     page.goto(f"{live_server.url}/admin/integraciones/syncrun/")
     assert page.get_by_text("error").first.is_visible()
