@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install migrate demo messages lint format bench check clean
+.PHONY: run test install migrate demo messages lint format bench check clean capturas
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: messages node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Rewrites the manuals' screenshots (docs/img/) from the browser tests.
+capturas: messages node_modules/axe-core/axe.min.js
+	ACTUALIZAR_CAPTURAS=1 $(PY) -m pytest tests/browser -p no:xdist
 
 check: install
 	$(PY) manage.py check --fail-level WARNING

@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS_IMG = ROOT / "docs" / "img"
+# The manuals' screenshots are rewritten only when asked (make capturas); otherwise they go to
+# var/ so an ordinary test run leaves the working tree clean.
+SCREENSHOT_DIR = DOCS_IMG if os.environ.get("ACTUALIZAR_CAPTURAS") else ROOT / "var" / "capturas"
 # Browser tests touch the database from the live server thread, and the async-unsafe check
 # trips on Playwright's event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,6 +52,6 @@ def page(browser):
 
 
 def screenshot(page, name):
-    """Save a screenshot for the manuals (docs/img/<name>.png)."""
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMG / f"{name}.png"), full_page=False)
+    """Save a screenshot for the manuals (docs/img/<name>.png with ACTUALIZAR_CAPTURAS=1)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=False)
