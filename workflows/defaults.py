@@ -292,6 +292,43 @@ TENDER_CANCELLATION = [
     ),
     document("avisoCancelacion", "Aviso de cancelación", "tender/documents", "cancellationDetails"),
 ]
+# The bids of the opening of proposals (OCDS bid extension, in the project extension); only
+# competitive procedures have them. A disqualified bid's reason is required by the stage rules.
+BIDS = group(
+    "proposiciones",
+    "Proposiciones (presentación y apertura)",
+    "bids/details",
+    [
+        field("rfc", "RFC del licitante", "rfc", "tenderers/0/identifier/id", required=True),
+        field(
+            "nombre",
+            "Nombre o razón social del licitante",
+            "text",
+            "tenderers/0/name",
+            required=True,
+            max_length=300,
+        ),
+        field("monto", "Monto de la proposición", "money", "value", required=True, min_value=0),
+        field(
+            "estado",
+            "Resultado de la evaluación",
+            "choice",
+            "status",
+            required=True,
+            choices="codelist:bidStatus",
+            help_text="Solvente (valid) o desechada (disqualified).",
+        ),
+        field(
+            "motivo",
+            "Motivo por el que se desechó",
+            "long_text",
+            "statusDetails",
+            help_text="Obligatorio si la proposición se desechó.",
+        ),
+    ],
+    visible_for=["open", "selective"],
+    help_text="Una fila por proposición recibida: quién la presentó, su monto y el resultado.",
+)
 AWARD = [
     field("titulo", "Título del fallo", "text", "awards/0/title", max_length=300),
     field("fechaFallo", "Fecha del fallo", "datetime", "awards/0/date", required=True),
@@ -299,6 +336,7 @@ AWARD = [
     organizations("proveedores", "Proveedores adjudicados", "awards/0/suppliers", "supplier"),
     items_group("awards/0/items", min_rows=None),
     document("actaFallo", "Acta de fallo", "awards/0/documents", "awardNotice"),
+    BIDS,
 ]
 AWARD_CANCELLATION = [
     field(

@@ -13,7 +13,7 @@ from ocds_pages.documents import build_document
 from ocds_pages.models import Release
 from ocds_pages.publication import build_release_id
 from workflows.procedures import RELEASE_TAG, ProcedureType, Stage, procurement_method
-from workflows.rules import organization_id
+from workflows.rules import bid_details, organization_id
 
 CURRENCY = "MXN"
 
@@ -191,6 +191,7 @@ def _awards(release, process, stage):
         award.setdefault("date", release["date"])
     if "tender" in release:
         _dict(release, "tender")["id"] = f"{process.ocid}-tender"
+    if "bids" in release:
         _bid_parties(release)
     _event_status(release, stage)
 
@@ -198,17 +199,16 @@ def _awards(release, process, stage):
 def _bid_parties(release) -> None:
     """Bidders captured by name and RFC become parties (role tenderer), referenced by id."""
     parties = {party.get("id"): party for party in release["parties"]}
-    for bid in release["tender"].get("bids") or []:
+    for bid in bid_details(release):
         references = []
-        for tenderer in bid.get("tenderers") or [] if isinstance(bid, dict) else []:
+        for tenderer in bid.get("tenderers") or []:
             party_id = organization_id(tenderer)
             party = parties.setdefault(party_id, {"id": party_id, "name": tenderer.get("name")})
             if tenderer.get("identifier"):
                 party.setdefault("identifier", {**tenderer["identifier"], "scheme": "MX-RFC"})
             party["roles"] = sorted({*party.get("roles", []), "tenderer"})
             references.append({"id": party_id, "name": party.get("name")})
-        if isinstance(bid, dict):
-            bid["tenderers"] = references
+        bid["tenderers"] = references
     release["parties"] = list(parties.values())
 
 
