@@ -479,3 +479,41 @@ def install_default_forms(definitions, versions) -> int:
             )
             created_count += 1
     return created_count
+
+
+def _records_bids(spec: dict) -> bool:
+    return any(
+        item["kind"] == "group"
+        and (item["key"] == BIDS["key"] or item["ocds_path"].strip("/") == BIDS["ocds_path"])
+        for item in spec["fields"]
+    )
+
+
+def publish_bids_group(definitions, versions) -> int:
+    """Publish a new version of the national award forms that adds the Proposiciones group.
+
+    For installations whose award form predates it (version 1 of migration 0002, or a version an
+    editor published since): the latest version is kept as it is, with the group appended, so
+    edits are not lost; drafts keep the version they were filled with. Returns how many versions
+    were published. Models are passed in so the data migration can use its historical ones.
+    """
+    from workflows.spec import stream_from_spec
+
+    published = 0
+    for definition in definitions.objects.filter(stage="award", entity=None):
+        latest = versions.objects.filter(definition=definition).order_by("-number").first()
+        if latest is None or _records_bids(latest.spec):
+            continue
+        spec = {**latest.spec, "fields": [*latest.spec["fields"], BIDS]}
+        versions.objects.create(
+            definition=definition,
+            number=latest.number + 1,
+            stage=definition.stage,
+            procedure_type=definition.procedure_type,
+            title=definition.title,
+            spec=spec,
+        )
+        definition.fields = stream_from_spec(spec)
+        definition.save(update_fields=["fields"])
+        published += 1
+    return published
