@@ -27,6 +27,7 @@ EVENT_STATUS = {
 DOCUMENT_SECTION = {
     Stage.PLANNING: "planning",
     Stage.TENDER: "tender",
+    Stage.CLARIFICATION_MEETING: "tender",
     Stage.TENDER_AMENDMENT: "tender",
     Stage.AWARD: "awards",
     Stage.CONTRACT: "contracts",
@@ -184,6 +185,15 @@ def _tender_event(release, process, stage):
     _event_status(release, stage)
 
 
+def _clarification_meeting(release, process, stage):
+    """Each junta gets an id of its release: OCDS merges meetings by id, and the form numbers its
+    rows from 1, so a second junta would otherwise replace the first in the record."""
+    _tender_event(release, process, stage)
+    for index, meeting in enumerate(release["tender"].get("clarificationMeetings") or []):
+        if isinstance(meeting, dict):
+            meeting["id"] = f"{release['id']}-{index + 1}"
+
+
 def _awards(release, process, stage):
     for index, award in enumerate(_objects(release, "awards")):
         award["id"] = award_id(process.ocid, index)
@@ -247,6 +257,7 @@ def _event_status(release, stage):
 _SECTION_BUILDERS = {
     Stage.PLANNING: _planning,
     Stage.TENDER: _tender,
+    Stage.CLARIFICATION_MEETING: _clarification_meeting,
     Stage.TENDER_AMENDMENT: _tender_event,
     Stage.TENDER_CANCELLATION: _tender_event,
     Stage.TENDER_UNSUCCESSFUL: _tender_event,

@@ -68,6 +68,7 @@ def capture_issues(*, procedure_type: str, stage: str, draft: dict) -> list[Vali
         Stage.IMPLEMENTATION: _implementation_issues,
         Stage.IMPLEMENTATION_UPDATE: _implementation_issues,
         Stage.TENDER_AMENDMENT: _tender_amendment_issues,
+        Stage.CLARIFICATION_MEETING: _clarification_issues,
         Stage.CONTRACT_AMENDMENT: _contract_amendment_issues,
     }
     check = checks.get(Stage(stage), _status_reason_issues)
@@ -214,6 +215,18 @@ def _amendment_rationale_issues(node: dict, path: str) -> list[ValidationIssue]:
     if amendments and all(amendment.get("rationale") for amendment in amendments):
         return []
     return [_missing(f"{path}/amendments/0/rationale", _("Falta el motivo de la modificación."))]
+
+
+def _clarification_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
+    meetings = _list(_section(draft, "tender"), "clarificationMeetings")
+    if meetings and all(parse_datetime(meeting.get("date")) for meeting in meetings):
+        return []
+    return [
+        _missing(
+            "tender/clarificationMeetings/0/date",
+            _("Registre la fecha y hora de la junta de aclaraciones."),
+        )
+    ]
 
 
 def _tender_amendment_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
