@@ -22,13 +22,6 @@ def tags(process):
     return [r.tags[0] for r in Release.objects.filter(ocid=process.ocid).order_by("date", "pk")]
 
 
-def walk_to_contract(walker, process, method):
-    walker.stage(process, "planning", values.planning())
-    walker.stage(process, "tender", values.tender(method))
-    walker.stage(process, "award", values.award())
-    walker.stage(process, "contract", values.contract())
-
-
 def test_direct_award_with_return_amendment_updates_and_termination():
     world = drafts.people()
     walker = Walker(world)
