@@ -21,7 +21,8 @@ STAGE_SECTIONS = {
     Stage.TENDER_UPDATE: {"tender"},
     Stage.TENDER_AMENDMENT: {"tender"},
     Stage.TENDER_CANCELLATION: {"tender"},
-    Stage.AWARD: {"awards"},
+    # The fallo also records the bids it evaluated (presentación y apertura de proposiciones).
+    Stage.AWARD: {"awards", "bids"},
     Stage.AWARD_CANCELLATION: {"awards"},
     Stage.CONTRACT: {"contracts"},
     Stage.CONTRACT_AMENDMENT: {"contracts"},

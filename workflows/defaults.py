@@ -292,6 +292,43 @@ TENDER_CANCELLATION = [
     ),
     document("avisoCancelacion", "Aviso de cancelación", "tender/documents", "cancellationDetails"),
 ]
+# The bids of the opening of proposals (OCDS bid extension, in the project extension); only
+# competitive procedures have them. A disqualified bid's reason is required by the stage rules.
+BIDS = group(
+    "proposiciones",
+    "Proposiciones (presentación y apertura)",
+    "bids/details",
+    [
+        field("rfc", "RFC del licitante", "rfc", "tenderers/0/identifier/id", required=True),
+        field(
+            "nombre",
+            "Nombre o razón social del licitante",
+            "text",
+            "tenderers/0/name",
+            required=True,
+            max_length=300,
+        ),
+        field("monto", "Monto de la proposición", "money", "value", required=True, min_value=0),
+        field(
+            "estado",
+            "Resultado de la evaluación",
+            "choice",
+            "status",
+            required=True,
+            choices="codelist:bidStatus",
+            help_text="Solvente (valid) o desechada (disqualified).",
+        ),
+        field(
+            "motivo",
+            "Motivo por el que se desechó",
+            "long_text",
+            "statusDetails",
+            help_text="Obligatorio si la proposición se desechó.",
+        ),
+    ],
+    visible_for=["open", "selective"],
+    help_text="Una fila por proposición recibida: quién la presentó, su monto y el resultado.",
+)
 AWARD = [
     field("titulo", "Título del fallo", "text", "awards/0/title", max_length=300),
     field("fechaFallo", "Fecha del fallo", "datetime", "awards/0/date", required=True),
@@ -299,6 +336,7 @@ AWARD = [
     organizations("proveedores", "Proveedores adjudicados", "awards/0/suppliers", "supplier"),
     items_group("awards/0/items", min_rows=None),
     document("actaFallo", "Acta de fallo", "awards/0/documents", "awardNotice"),
+    BIDS,
 ]
 AWARD_CANCELLATION = [
     field(
@@ -441,3 +479,41 @@ def install_default_forms(definitions, versions) -> int:
             )
             created_count += 1
     return created_count
+
+
+def _records_bids(spec: dict) -> bool:
+    return any(
+        item["kind"] == "group"
+        and (item["key"] == BIDS["key"] or item["ocds_path"].strip("/") == BIDS["ocds_path"])
+        for item in spec["fields"]
+    )
+
+
+def publish_bids_group(definitions, versions) -> int:
+    """Publish a new version of the national award forms that adds the Proposiciones group.
+
+    For installations whose award form predates it (version 1 of migration 0002, or a version an
+    editor published since): the latest version is kept as it is, with the group appended, so
+    edits are not lost; drafts keep the version they were filled with. Returns how many versions
+    were published. Models are passed in so the data migration can use its historical ones.
+    """
+    from workflows.spec import stream_from_spec
+
+    published = 0
+    for definition in definitions.objects.filter(stage="award", entity=None):
+        latest = versions.objects.filter(definition=definition).order_by("-number").first()
+        if latest is None or _records_bids(latest.spec):
+            continue
+        spec = {**latest.spec, "fields": [*latest.spec["fields"], BIDS]}
+        versions.objects.create(
+            definition=definition,
+            number=latest.number + 1,
+            stage=definition.stage,
+            procedure_type=definition.procedure_type,
+            title=definition.title,
+            spec=spec,
+        )
+        definition.fields = stream_from_spec(spec)
+        definition.save(update_fields=["fields"])
+        published += 1
+    return published

@@ -75,12 +75,28 @@ def _tender(p: Purchase, method: str, days: int) -> dict:
     return values
 
 
+# A second bidder whose proposal is disqualified, so competitive demo awards show both outcomes.
+RIVAL = ("Comercializadora Ejemplo del Norte, S.A. de C.V.", "CEN070707GH7")
+
+
 def _award(p: Purchase, days: int) -> dict:
+    """The fallo; the bids group is only shown (and only read) in competitive procedures."""
+    rival_name, rival_rfc = RIVAL
     return {
         "titulo": f"Fallo: {p.title}",
         "fechaFallo": _at(days + 5),
         "monto": _money(p.amount),
         "proveedores": [{"nombre": p.supplier, "rfc": p.rfc}],
+        "proposiciones": [
+            {"rfc": p.rfc, "nombre": p.supplier, "monto": _money(p.amount), "estado": "valid"},
+            {
+                "rfc": rival_rfc,
+                "nombre": rival_name,
+                "monto": _money(p.amount * 9 // 10),
+                "estado": "disqualified",
+                "motivo": "No presentó la garantía de seriedad de la proposición.",
+            },
+        ],
     }
 
 
@@ -223,11 +239,12 @@ def _imss(demo: Demo) -> int:
     demo.stage(direct, Stage.CONTRACT_AMENDMENT, _amendment(IMSS[0], 0))
     demo.stage(direct, Stage.IMPLEMENTATION_UPDATE, _implementation(IMSS[0], 0, 2))
     tender = demo.to_contract(IMSS[1], "lp_nacional", 16, upto=Stage.TENDER)
+    demo.stage(tender, Stage.CLARIFICATION_MEETING, {"juntas": [{"fecha": _at(6)}]})
     demo.stage(
         tender,
         Stage.TENDER_AMENDMENT,
         {
-            "modificaciones": [{"fecha": _at(7), "motivo": "Junta de aclaraciones: precisiones."}],
+            "modificaciones": [{"fecha": _at(7), "motivo": "Precisiones de la junta."}],
             "nuevoFin": _at(18),
         },
     )

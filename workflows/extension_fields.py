@@ -1,7 +1,9 @@
 """Fields the Mexican procedures need that OCDS 1.1 core lacks, declared in the project extension.
 
 They are registered through ``ocds_pages.extension`` (the hook a higher layer uses), so releases
-carrying them validate and the published extension documents them.
+carrying them validate and the published extension documents them. The bids are not here: their
+structure (the OCDS bid extension, ``bids/details``) is in the committed project extension, so the
+form definition checks, which read the committed schema, accept a group that records them.
 """
 
 from ocds_pages.extension import patched_release_schema, register_extension_fields
@@ -29,32 +31,6 @@ TENDER_FIELDS = {
         "title": "Tender period reduction rationale",
         "description": "Why the tender period is shorter than the legal minimum, when it is.",
         "type": ["string", "null"],
-    },
-    "bids": {
-        "title": "Bids",
-        "description": "The bids received at the opening of proposals, with their status.",
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id"],
-            "properties": {
-                "id": {"title": "Bid ID", "type": ["string", "integer"]},
-                "date": {"title": "Date", "type": ["string", "null"], "format": "date-time"},
-                "status": {
-                    "title": "Status",
-                    "description": "From the bidStatus codelist of the bid extension.",
-                    "type": ["string", "null"],
-                    "enum": ["invited", "pending", "valid", "disqualified", "withdrawn", None],
-                },
-                "statusDetails": {"title": "Status details", "type": ["string", "null"]},
-                "tenderers": {
-                    "title": "Tenderers",
-                    "type": "array",
-                    "items": {"$ref": "#/definitions/OrganizationReference"},
-                },
-                "value": {"title": "Value", "$ref": "#/definitions/Value"},
-            },
-        },
     },
 }
 

@@ -115,6 +115,12 @@ class ImplementationFlow(StageFlow):
     stage = Stage.IMPLEMENTATION
 
 
+class ClarificationMeetingFlow(StageFlow):
+    """Junta de aclaraciones"""
+
+    stage = Stage.CLARIFICATION_MEETING
+
+
 class TenderAmendmentFlow(StageFlow):
     """Modificación a la convocatoria"""
 
@@ -165,6 +171,7 @@ FLOWS = {
         AwardFlow,
         ContractFlow,
         ImplementationFlow,
+        ClarificationMeetingFlow,
         TenderAmendmentFlow,
         TenderCancellationFlow,
         TenderUnsuccessfulFlow,

@@ -97,6 +97,16 @@ class MoneyField(forms.MultiValueField):
             return None
         return super().clean(value)
 
+    def has_changed(self, initial, data):
+        # An extra row nobody touched still posts the currency select's MXN; with no amount typed
+        # (and none before) nothing changed, so the formset leaves the row out instead of
+        # validating it.
+        amount = data[0] if isinstance(data, list | tuple) and data else data
+        before = initial if isinstance(initial, list | tuple) else self.widget.decompress(initial)
+        if amount in self.empty_values and before[0] in self.empty_values:
+            return False
+        return super().has_changed(initial, data)
+
     def compress(self, data_list):
         if not data_list or data_list[0] in (None, ""):
             return None
@@ -203,9 +213,11 @@ class AccessibleFormMixin:
     """Adds aria-describedby/aria-invalid once the form knows its errors."""
 
     def _describe_all(self):
+        # Only errors already found: asking for ``self.errors`` here would validate a formset row
+        # before the formset adds its DELETE field, and a row marked for deletion would fail.
+        errors = self._errors or {}
         for name, field in self.fields.items():
-            html_id = self[name].auto_id
-            _describe(field, html_id, bool(self.errors.get(name)) if self.is_bound else False)
+            _describe(field, self[name].auto_id, bool(errors.get(name)))
 
     def full_clean(self):
         super().full_clean()

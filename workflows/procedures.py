@@ -42,6 +42,7 @@ class Stage(models.TextChoices):
     AWARD = "award", _("Fallo / adjudicación")
     CONTRACT = "contract", _("Contrato")
     IMPLEMENTATION = "implementation", _("Ejecución")
+    CLARIFICATION_MEETING = "clarificationMeeting", _("Junta de aclaraciones")
     TENDER_AMENDMENT = "tenderAmendment", _("Modificación a la convocatoria")
     TENDER_CANCELLATION = "tenderCancellation", _("Cancelación del procedimiento")
     TENDER_UNSUCCESSFUL = "tenderUnsuccessful", _("Procedimiento desierto")
@@ -60,6 +61,8 @@ RELEASE_TAG = {
     Stage.AWARD: "award",
     Stage.CONTRACT: "contract",
     Stage.IMPLEMENTATION: "implementation",
+    # A junta de aclaraciones updates the tender with its meeting (EDCA-MX clarificationMeetings).
+    Stage.CLARIFICATION_MEETING: "tenderUpdate",
     Stage.TENDER_AMENDMENT: "tenderAmendment",
     Stage.TENDER_CANCELLATION: "tenderCancellation",
     # A desierta is an update of the tender's status to "unsuccessful".
@@ -77,6 +80,7 @@ REQUIRES = {
     Stage.AWARD: {Stage.TENDER},
     Stage.CONTRACT: {Stage.AWARD},
     Stage.IMPLEMENTATION: {Stage.CONTRACT},
+    Stage.CLARIFICATION_MEETING: {Stage.TENDER},
     Stage.TENDER_AMENDMENT: {Stage.TENDER},
     Stage.TENDER_CANCELLATION: {Stage.TENDER},
     Stage.TENDER_UNSUCCESSFUL: {Stage.TENDER},
@@ -86,6 +90,7 @@ REQUIRES = {
     Stage.IMPLEMENTATION_UPDATE: {Stage.IMPLEMENTATION},
 }
 BLOCKED_BY = {
+    Stage.CLARIFICATION_MEETING: {Stage.AWARD},
     Stage.TENDER_AMENDMENT: {Stage.AWARD},
     Stage.TENDER_CANCELLATION: {Stage.AWARD},
     Stage.TENDER_UNSUCCESSFUL: {Stage.AWARD},
@@ -98,6 +103,9 @@ ONCE = set(MAIN_STAGES) | {
     Stage.AWARD_CANCELLATION,
     Stage.CONTRACT_TERMINATION,
 }
+# Stages only some procedures go through (LAASSP arts. 33 and 43: juntas de aclaraciones belong to
+# the licitación and to the invitación that follows its rules; a direct award has none).
+ONLY_FOR = {Stage.CLARIFICATION_MEETING: COMPETITIVE}
 # Approving these ends the procedure: nothing else may start afterwards.
 CLOSING = {
     Stage.TENDER_CANCELLATION,
@@ -111,10 +119,15 @@ def procurement_method(procedure_type: str) -> str:
     return PROCUREMENT_METHOD[ProcedureType(procedure_type)]
 
 
-def can_start(stage: str, *, published: set[str], running: set[str], closed: bool) -> bool:
+def can_start(
+    stage: str, *, published: set[str], running: set[str], closed: bool, procedure_type=None
+) -> bool:
     """Whether ``stage`` may start now, given the stages already published and still running."""
     stage = Stage(stage)
     if closed or stage in running:
+        return False
+    allowed = ONLY_FOR.get(stage)
+    if allowed is not None and procedure_type is not None and procedure_type not in allowed:
         return False
     if stage in ONCE and stage in published:
         return False

@@ -97,7 +97,13 @@ def startable_stages(process) -> list[str]:
     return [
         stage
         for stage in Stage
-        if can_start(stage, published=published, running=running, closed=process.closed)
+        if can_start(
+            stage,
+            published=published,
+            running=running,
+            closed=process.closed,
+            procedure_type=process.procedure_type,
+        )
     ]
 
 
@@ -120,8 +126,12 @@ def stage_start(*, process, stage: str, user) -> StageProcess:
 
 # The form each stage is captured with (workflows.choices.Stage of the form engine). A desierta
 # records its reason exactly like a cancellation does (tender/statusDetails), so it uses that form;
-# the release builder then sets the tender's status to "unsuccessful".
-FORM_STAGE = {Stage.TENDER_UNSUCCESSFUL: "tenderCancellation"}
+# the release builder then sets the tender's status to "unsuccessful". A junta de aclaraciones is
+# captured with the tenderUpdate form (its clarificationMeetings).
+FORM_STAGE = {
+    Stage.TENDER_UNSUCCESSFUL: "tenderCancellation",
+    Stage.CLARIFICATION_MEETING: "tenderUpdate",
+}
 
 
 def _new_stage_draft(process, stage, user):

@@ -13,7 +13,7 @@ from ocds_pages.documents import build_document
 from ocds_pages.models import Release
 from ocds_pages.publication import build_release_id
 from workflows.procedures import RELEASE_TAG, ProcedureType, Stage, procurement_method
-from workflows.rules import organization_id
+from workflows.rules import bid_details, organization_id
 
 CURRENCY = "MXN"
 
@@ -27,6 +27,7 @@ EVENT_STATUS = {
 DOCUMENT_SECTION = {
     Stage.PLANNING: "planning",
     Stage.TENDER: "tender",
+    Stage.CLARIFICATION_MEETING: "tender",
     Stage.TENDER_AMENDMENT: "tender",
     Stage.AWARD: "awards",
     Stage.CONTRACT: "contracts",
@@ -184,6 +185,15 @@ def _tender_event(release, process, stage):
     _event_status(release, stage)
 
 
+def _clarification_meeting(release, process, stage):
+    """Each junta gets an id of its release: OCDS merges meetings by id, and the form numbers its
+    rows from 1, so a second junta would otherwise replace the first in the record."""
+    _tender_event(release, process, stage)
+    for index, meeting in enumerate(release["tender"].get("clarificationMeetings") or []):
+        if isinstance(meeting, dict):
+            meeting["id"] = f"{release['id']}-{index + 1}"
+
+
 def _awards(release, process, stage):
     for index, award in enumerate(_objects(release, "awards")):
         award["id"] = award_id(process.ocid, index)
@@ -191,6 +201,7 @@ def _awards(release, process, stage):
         award.setdefault("date", release["date"])
     if "tender" in release:
         _dict(release, "tender")["id"] = f"{process.ocid}-tender"
+    if "bids" in release:
         _bid_parties(release)
     _event_status(release, stage)
 
@@ -198,17 +209,16 @@ def _awards(release, process, stage):
 def _bid_parties(release) -> None:
     """Bidders captured by name and RFC become parties (role tenderer), referenced by id."""
     parties = {party.get("id"): party for party in release["parties"]}
-    for bid in release["tender"].get("bids") or []:
+    for bid in bid_details(release):
         references = []
-        for tenderer in bid.get("tenderers") or [] if isinstance(bid, dict) else []:
+        for tenderer in bid.get("tenderers") or []:
             party_id = organization_id(tenderer)
             party = parties.setdefault(party_id, {"id": party_id, "name": tenderer.get("name")})
             if tenderer.get("identifier"):
                 party.setdefault("identifier", {**tenderer["identifier"], "scheme": "MX-RFC"})
             party["roles"] = sorted({*party.get("roles", []), "tenderer"})
             references.append({"id": party_id, "name": party.get("name")})
-        if isinstance(bid, dict):
-            bid["tenderers"] = references
+        bid["tenderers"] = references
     release["parties"] = list(parties.values())
 
 
@@ -247,6 +257,7 @@ def _event_status(release, stage):
 _SECTION_BUILDERS = {
     Stage.PLANNING: _planning,
     Stage.TENDER: _tender,
+    Stage.CLARIFICATION_MEETING: _clarification_meeting,
     Stage.TENDER_AMENDMENT: _tender_event,
     Stage.TENDER_CANCELLATION: _tender_event,
     Stage.TENDER_UNSUCCESSFUL: _tender_event,

@@ -68,6 +68,7 @@ def capture_issues(*, procedure_type: str, stage: str, draft: dict) -> list[Vali
         Stage.IMPLEMENTATION: _implementation_issues,
         Stage.IMPLEMENTATION_UPDATE: _implementation_issues,
         Stage.TENDER_AMENDMENT: _tender_amendment_issues,
+        Stage.CLARIFICATION_MEETING: _clarification_issues,
         Stage.CONTRACT_AMENDMENT: _contract_amendment_issues,
     }
     check = checks.get(Stage(stage), _status_reason_issues)
@@ -150,16 +151,20 @@ def _award_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
     if not (award.get("value") or {}).get("amount"):
         issues.append(_missing("awards/0/value/amount", _("Falta el monto adjudicado.")))
     if procedure_type in COMPETITIVE:
-        issues += _bid_issues(_section(draft, "tender"))
+        issues += _bid_issues(draft)
     return issues
 
 
-def _bid_issues(tender: dict) -> list[ValidationIssue]:
+def bid_details(draft: dict) -> list[dict]:
+    """The bids of a draft or release (``bids/details``, the OCDS bid extension)."""
+    return _list(_section(draft, "bids"), "details")
+
+
+def _bid_issues(draft: dict) -> list[ValidationIssue]:
     """Bids, when captured, must each say who bid, how much, and whether it was valid and why."""
-    bids = _list(tender, "bids")
     issues = []
-    for index, bid in enumerate(bids):
-        issues += _one_bid_issues(bid, f"tender/bids/{index}")
+    for index, bid in enumerate(bid_details(draft)):
+        issues += _one_bid_issues(bid, f"bids/details/{index}")
     return issues
 
 
@@ -212,6 +217,18 @@ def _amendment_rationale_issues(node: dict, path: str) -> list[ValidationIssue]:
     return [_missing(f"{path}/amendments/0/rationale", _("Falta el motivo de la modificación."))]
 
 
+def _clarification_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
+    meetings = _list(_section(draft, "tender"), "clarificationMeetings")
+    if meetings and all(parse_datetime(meeting.get("date")) for meeting in meetings):
+        return []
+    return [
+        _missing(
+            "tender/clarificationMeetings/0/date",
+            _("Registre la fecha y hora de la junta de aclaraciones."),
+        )
+    ]
+
+
 def _tender_amendment_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
     return _amendment_rationale_issues(_section(draft, "tender"), "tender")
 
@@ -256,8 +273,8 @@ def review_warnings(*, procedure_type: str, stage: str, draft: dict) -> list[str
 
 
 def _missing_bids_warning() -> str:
-    # The shipped stage forms cannot record bids yet: the bid list is not in the committed schema
-    # the form engine builds groups from, so its absence is a warning, not a block.
+    # A warning, not a block: an entity may have edited its award form without the bids group,
+    # and a fallo can still be published; the approver decides.
     return _(
         "No se registraron las proposiciones del acto de presentación y apertura "
         "(licitantes, montos y resultado de la evaluación)."
@@ -312,11 +329,12 @@ def organization_id(reference: dict) -> str | None:
 
 
 def _awarded_bid_warnings(draft: dict) -> list[str]:
-    if not _list(_section(draft, "tender"), "bids"):
+    bids = bid_details(draft)
+    if not bids:
         return [_missing_bids_warning()]
     valid = {
         organization_id(tenderer)
-        for bid in _list(_section(draft, "tender"), "bids")
+        for bid in bids
         if bid.get("status") == "valid"
         for tenderer in _list(bid, "tenderers")
     }

@@ -102,8 +102,8 @@ def award(procedure_type):
         "parties": [SUPPLIER],
     }
     if procedure_type != "adjudicacion_directa":
-        drafted["tender"] = {
-            "bids": [
+        drafted["bids"] = {
+            "details": [
                 {
                     "id": "1",
                     "status": "valid",
@@ -118,6 +118,8 @@ def award(procedure_type):
                     "value": {"amount": 199000.0, "currency": "MXN"},
                 },
             ],
+        }
+        drafted["tender"] = {
             "tenderers": [ref(SUPPLIER), ref(BIDDERS[1])],
         }
         drafted["parties"] = BIDDERS[:2]

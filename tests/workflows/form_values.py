@@ -44,13 +44,47 @@ def tender(method, *, days=21, reduction=""):
     return values
 
 
-def award():
-    return {
+def award(bids=()):
+    values = {
         "titulo": "Fallo",
         "fechaFallo": "2026-03-20T12:00",
         "monto": money(221500),
         "proveedores": [{"nombre": "Medicamentos Mexicanos, S.A. de C.V.", "rfc": "MME920427EM3"}],
     }
+    if bids:
+        values["proposiciones"] = list(bids)
+    return values
+
+
+def bid(name, rfc, amount, status, reason=""):
+    return {
+        "rfc": rfc,
+        "nombre": name,
+        "monto": money(amount),
+        "estado": status,
+        "motivo": reason,
+    }
+
+
+DISQUALIFIED_REASON = "No acreditó la experiencia mínima de tres años (numeral 4.2)."
+
+
+def bids():
+    """One solvent bid (the winner) and one disqualified with its reason."""
+    return [
+        bid("Medicamentos Mexicanos, S.A. de C.V.", "MME920427EM3", 221500, "valid"),
+        bid(
+            "Farmacéutica del Bajío, S.A. de C.V.",
+            "FAR010101AB1",
+            199000,
+            "disqualified",
+            DISQUALIFIED_REASON,
+        ),
+    ]
+
+
+def clarification_meeting():
+    return {"juntas": [{"fecha": "2026-02-09T10:00"}]}
 
 
 def contract():

@@ -1,5 +1,6 @@
 """The demo processes go through the real workflow and cover every stage and procedure type."""
 
+import orjson
 import pytest
 from django.core.management import call_command
 
@@ -23,7 +24,8 @@ def test_demo_processes_cover_every_stage_and_procedure_type():
     assert {p.procedure_type for p in processes} == set(ProcedureType.values)
     published = set(StageProcess.objects.exclude(release_id="").values_list("stage", flat=True))
     assert published == {
-        "planning", "tender", "award", "contract", "implementation", "tenderAmendment",
+        "planning", "tender", "clarificationMeeting", "award", "contract", "implementation",
+        "tenderAmendment",
         "tenderCancellation", "tenderUnsuccessful", "awardCancellation", "contractAmendment",
         "contractTermination", "implementationUpdate",
     }  # fmt: skip
@@ -36,6 +38,16 @@ def test_demo_processes_cover_every_stage_and_procedure_type():
     assert ContractingProcess.objects.filter(replaces__isnull=False).exists()
     for ocid in Release.objects.values_list("ocid", flat=True).distinct():
         assert_releases_valid(ocid)
+    direct = set(
+        ContractingProcess.objects.filter(procedure_type="adjudicacion_directa").values_list(
+            "ocid", flat=True
+        )
+    )
+    awards = [r for r in Release.objects.all() if "award" in r.tags and r.ocid not in direct]
+    assert awards
+    for release in awards:
+        statuses = {bid["status"] for bid in orjson.loads(release.data)["bids"]["details"]}
+        assert statuses == {"valid", "disqualified"}
     count = Release.objects.count()
     call_command("cargar_demo_procesos")
     assert Release.objects.count() == count

@@ -22,13 +22,6 @@ def tags(process):
     return [r.tags[0] for r in Release.objects.filter(ocid=process.ocid).order_by("date", "pk")]
 
 
-def walk_to_contract(walker, process, method):
-    walker.stage(process, "planning", values.planning())
-    walker.stage(process, "tender", values.tender(method))
-    walker.stage(process, "award", values.award())
-    walker.stage(process, "contract", values.contract())
-
-
 def test_direct_award_with_return_amendment_updates_and_termination():
     world = drafts.people()
     walker = Walker(world)
@@ -105,17 +98,102 @@ def test_public_tender_with_tender_amendment_and_award_cancellation():
     assert record["awards"][0]["status"] == "cancelled"
 
 
+def approver_page(walker, process, stage) -> str:
+    task = active_task(walker.run(process, stage))
+    return walker.as_("aprobador").get(f"/tramite/tareas/{task.pk}/").content.decode()
+
+
+def assert_bids_recorded(record):
+    """The compiled record holds both bids, their tenderers as parties and the reason."""
+    details = {bid["status"]: bid for bid in record["bids"]["details"]}
+    assert set(details) == {"valid", "disqualified"}
+    assert details["valid"]["value"] == {"amount": 221500, "currency": "MXN"}
+    assert details["disqualified"]["statusDetails"] == values.DISQUALIFIED_REASON
+    assert details["disqualified"]["tenderers"] == [
+        {"id": "MX-RFC-FAR010101AB1", "name": "Farmacéutica del Bajío, S.A. de C.V."}
+    ]
+    tenderers = {p["id"] for p in record["parties"] if "tenderer" in p["roles"]}
+    assert {"MX-RFC-MME920427EM3", "MX-RFC-FAR010101AB1"} <= tenderers
+
+
+def test_national_public_tender_from_planning_to_implementation():
+    world = drafts.people()
+    walker = Walker(world)
+    process = walker.create("capturista", "lp_nacional")
+    walker.stage(process, "planning", values.planning())
+    # The convocatoria gives exactly the 15 days LAASSP art. 32 requires: no warning.
+    walker.start("capturista", process, "tender")
+    walker.capture("capturista", process, "tender", values.tender("open", days=15))
+    assert "menor al mínimo" not in approver_page(walker, process, "tender")
+    walker.decide("aprobador", process, "tender")
+    walker.stage(process, "clarificationMeeting", values.clarification_meeting())
+    # The award records the bids: one solvent, one disqualified with its reason.
+    walker.start("capturista", process, "award")
+    walker.capture("capturista", process, "award", values.award(values.bids()))
+    assert "No se registraron las proposiciones" not in approver_page(walker, process, "award")
+    walker.decide("aprobador", process, "award")
+    walker.stage(process, "contract", values.contract())
+    walker.stage(process, "implementation", values.implementation(1))
+    assert tags(process) == [
+        "planning", "tender", "tenderUpdate", "award", "contract", "implementation"
+    ]  # fmt: skip
+    drafts.assert_releases_valid(process.ocid)
+    record = compiled(process)
+    assert record["tender"]["procurementMethod"] == "open"
+    assert record["tender"]["clarificationMeetings"][0]["date"].startswith("2026-02-09T10:00")
+    assert_bids_recorded(record)
+    implementation = record["contracts"][0]["implementation"]
+    assert implementation["milestones"][0]["title"] == "Entrega 1"
+    assert implementation["transactions"][0]["value"]["amount"] == 55375
+
+
+def test_a_disqualified_bid_without_its_reason_cannot_be_sent():
+    world = drafts.people()
+    walker = Walker(world)
+    process = walker.create("capturista", "lp_nacional")
+    walker.stage(process, "planning", values.planning())
+    walker.stage(process, "tender", values.tender("open", days=15))
+    walker.start("capturista", process, "award")
+    without_reason = values.bids()
+    without_reason[1]["motivo"] = ""
+    response = walker.capture(
+        "capturista", process, "award", values.award(without_reason), expect=422
+    )
+    assert "Falta el motivo por el que se desechó." in response.content.decode()
+    assert active_task(walker.run(process, "award")).flow_task.name == "capture"
+
+
+def test_direct_awards_have_no_clarification_meeting():
+    world = drafts.people()
+    walker = Walker(world)
+    process = walker.create("capturista", "adjudicacion_directa")
+    walker.stage(process, "planning", values.planning())
+    walker.stage(process, "tender", values.tender("direct"))
+    response = walker.as_("capturista").post(
+        f"/tramite/procesos/{process.pk}/iniciar/", {"stage": "clarificationMeeting"}
+    )
+    assert response.status_code == 302
+    assert not process.stage_runs.filter(stage="clarificationMeeting").exists()
+
+
 def test_invitation_to_three_from_planning_to_implementation():
     world = drafts.people()
     walker = Walker(world)
     process = walker.create("capturista", "invitacion3")
-    walk_to_contract(walker, process, "selective")
+    walker.stage(process, "planning", values.planning())
+    walker.stage(process, "tender", values.tender("selective"))
+    walker.stage(process, "award", values.award(values.bids()))
+    walker.stage(process, "contract", values.contract())
     walker.stage(process, "implementation", values.implementation(1))
     assert tags(process) == ["planning", "tender", "award", "contract", "implementation"]
     drafts.assert_releases_valid(process.ocid)
     record = compiled(process)
     assert record["tender"]["procurementMethod"] == "selective"
-    assert len(record["tender"]["tenderers"]) == 3
+    invited = {tenderer["id"] for tenderer in record["tender"]["tenderers"]}
+    assert len(invited) >= 3
+    assert_bids_recorded(record)
+    bidders = {t["id"] for bid in record["bids"]["details"] for t in bid["tenderers"]}
+    assert bidders <= invited
 
 
 def test_invitation_with_two_invited_cannot_be_sent():

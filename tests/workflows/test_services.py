@@ -123,16 +123,16 @@ def test_bids_become_tenderer_parties_and_a_disqualified_bid_needs_its_reason():
     services.stage_start(process=process, stage=Stage.AWARD, user=world["capturista"])
     run = run_of(process, Stage.AWARD)
     award = drafts.award("lp_nacional")
-    del award["tender"]["bids"][1]["statusDetails"]
+    del award["bids"]["details"][1]["statusDetails"]
     issues = services.capture_submit(
         task=services.active_task(run), user=world["capturista"], draft=award
     )
-    assert [issue.path for issue in issues] == ["tender/bids/1/statusDetails"]
+    assert [issue.path for issue in issues] == ["bids/details/1/statusDetails"]
     capture_and_approve(world, process, Stage.AWARD, drafts.award("lp_nacional"))
     [release] = [
         orjson.loads(r.data) for r in Release.objects.filter(ocid=process.ocid) if "award" in r.tags
     ]
     tenderers = {p["id"] for p in release["parties"] if "tenderer" in p.get("roles", [])}
     assert "MX-RFC-FAR010101AB1" in tenderers
-    assert release["tender"]["bids"][1]["status"] == "disqualified"
+    assert release["bids"]["details"][1]["status"] == "disqualified"
     drafts.assert_releases_valid(process.ocid)
