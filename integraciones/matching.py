@@ -20,7 +20,7 @@ from integraciones.models import (
     S3Sanction,
     Sat69bTaxpayer,
 )
-from integraciones.normalization import normalise_curp, normalise_name, normalise_rfc
+from ocds_pages.party_keys import normalise_curp, normalise_name, normalise_rfc
 
 RFC_EXACT = "rfc_exact"
 CURP_EXACT = "curp_exact"

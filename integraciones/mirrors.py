@@ -24,7 +24,7 @@ from integraciones.models import (
     S3Disqualification,
     S3Sanction,
 )
-from integraciones.normalization import normalise_curp, normalise_name, normalise_rfc, person_name
+from ocds_pages.party_keys import normalise_curp, normalise_name, normalise_rfc, person_name
 
 
 @dataclass

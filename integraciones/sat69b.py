@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from integraciones.conf import sync_settings
 from integraciones.exceptions import ProtocolError, RecoverableError
 from integraciones.models import Sat69bEvent, Sat69bTaxpayer
-from integraciones.normalization import normalise_name, normalise_rfc, strip_accents
+from ocds_pages.party_keys import normalise_name, normalise_rfc, strip_accents
 
 Stage = Sat69bEvent.Stage
 STAGE_WORDS = (

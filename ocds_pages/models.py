@@ -364,7 +364,10 @@ class SupplierProjection(models.Model):
         _("nombre normalizado"),
         max_length=500,
         db_index=True,
-        help_text=_("Nombre en mayúsculas sin acentos ni puntuación, para buscar y agrupar."),
+        help_text=_(
+            "Nombre en mayúsculas, sin acentos, puntuación ni forma jurídica (S.A. de C.V.…): "
+            "la misma clave que los espejos de la PDN, para cruzarlos."
+        ),
     )
 
     class Meta:

@@ -9,6 +9,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
+from ocds_pages.party_keys import normalise_name
 from ocds_pages.validation import parse_datetime
 
 # DecimalField(max_digits=22, decimal_places=4): anything larger cannot be stored.
@@ -17,8 +18,9 @@ _EXCLUDED_AWARD_STATUSES = {"cancelled", "unsuccessful"}
 
 
 def normalize_name(name: str) -> str:
-    """Upper case, no accents, no punctuation, single spaces: "Constructora Pérez, S.A." ->
-    "CONSTRUCTORA PEREZ S A" (what registries are matched on, ARCHITECTURE.md decision 7)."""
+    """Search text: upper case, no accents, no punctuation, single spaces ("Constructora Pérez,
+    S.A." -> "CONSTRUCTORA PEREZ S A"). Legal forms stay, so people can search for them; matching
+    against registries uses ocds_pages.party_keys.normalise_name instead."""
     decomposed = unicodedata.normalize("NFKD", name or "")
     ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(re.sub(r"[^\w]+", " ", ascii_only.upper()).split())
@@ -142,7 +144,7 @@ def supplier_rows(compiled: dict) -> list[dict]:
                 "party_id": key,
                 "identifier": _text(identifier.get("id"), 255),
                 "name": name,
-                "normalized_name": normalize_name(name)[:500],
+                "normalized_name": normalise_name(name)[:500],
             }
     return list(rows.values())
 

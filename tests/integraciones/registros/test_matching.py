@@ -10,7 +10,7 @@ from integraciones.fakes import KNOWN, FakeRegistryServer
 from integraciones.matching import CURP_EXACT, NORMALISED_NAME, RFC_EXACT, match_party
 from integraciones.mirrors import store_records
 from integraciones.models import RegistryProvider, Sat69bEvent, Sat69bTaxpayer
-from integraciones.normalization import normalise_curp, normalise_name, normalise_rfc
+from ocds_pages.party_keys import normalise_curp, normalise_name, normalise_rfc
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from integraciones.models import (
     S3Sanction,
     SyncRun,
 )
-from integraciones.normalization import normalise_name
 from integraciones.sync import registries_sync, registry_sync
+from ocds_pages.party_keys import normalise_name
 
 pytestmark = pytest.mark.django_db
 

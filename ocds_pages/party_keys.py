@@ -1,7 +1,8 @@
-"""Keys the mirrors store and the matching service compares: RFC, CURP and a normalised name.
+"""Keys that identify a party across systems: RFC, CURP and a normalised name.
 
-The same functions run when a row is mirrored and when a party is looked up, so both sides of a
-comparison are always normalised alike.
+The published side (supplier projections) and the registry mirrors (integraciones) use these same
+functions, so a supplier of a contract and a sanctioned company are always compared alike
+(ARCHITECTURE.md, decision 7). They live here, in the lower layer, for both to import.
 """
 
 import re
