@@ -20,10 +20,19 @@ SCREENSHOT_DIR = DOCS_IMG if os.environ.get("ACTUALIZAR_CAPTURAS") else ROOT / "
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def require_tool(path, how):
+    """Missing browser tooling fails in CI (which installs it) and skips on a developer machine."""
+    if Path(path).exists():
+        return
+    message = f"Falta {path}: {how}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No está Chromium en {CHROMIUM}: instálelo con apt-get install chromium.")
+    require_tool(CHROMIUM, "instale Chromium con `apt-get install chromium`.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

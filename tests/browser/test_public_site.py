@@ -13,7 +13,7 @@ from django.core.cache import cache
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import require_tool, screenshot
 from tests.ocds_pages.public_data import publish_public_dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,8 +59,7 @@ def page_paths(dataset) -> dict[str, str]:
 
 def serious_violations(page) -> list[dict]:
     """axe-core (served from the local npm install, never a CDN) on WCAG 2.1 A/AA rules."""
-    if not AXE.exists():
-        pytest.fail(f"Falta {AXE}: ejecute `npm ci` (make test lo hace).")
+    require_tool(AXE, "instale npm; `make test` ejecuta `npm ci`.")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => await axe.run(document, {
