@@ -179,15 +179,21 @@ def item_rows(compiled: dict) -> list[dict]:
     return rows
 
 
+def process_row(*, record: Record, compiled: dict) -> dict:
+    """The ProcessProjection fields of ``record`` (also used by the bulk data generator)."""
+    fields = process_fields(compiled)
+    fields["last_release_date"] = fields["last_release_date"] or record.last_release_date
+    fields |= {"ocid": record.ocid, "entity_id": record.entity_id, "unit_id": record.unit_id}
+    return fields
+
+
 def project_record(*, record: Record, compiled: dict) -> ProcessProjection:
     """Create or replace the projection rows of ``record`` from its compiled release.
 
     Written with plain UPDATE/INSERT/DELETE (no update_or_create, whose savepoints and locking
     select double the queries): the caller already holds the record's lock.
     """
-    fields = process_fields(compiled)
-    fields["last_release_date"] = fields["last_release_date"] or record.last_release_date
-    fields |= {"ocid": record.ocid, "entity_id": record.entity_id, "unit_id": record.unit_id}
+    fields = process_row(record=record, compiled=compiled)
     process = ProcessProjection.objects.filter(record=record).only("pk").first()
     if process is None:
         process = ProcessProjection.objects.create(record=record, **fields)
