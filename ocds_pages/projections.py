@@ -5,11 +5,10 @@ market research run on btree/trigram indexes instead of parsing JSON (ARCHITECTU
 """
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
-from ocds_pages.party_keys import normalise_name
+from ocds_pages.party_keys import normalise_name, strip_accents
 from ocds_pages.validation import parse_datetime
 
 # DecimalField(max_digits=22, decimal_places=4): anything larger cannot be stored.
@@ -21,9 +20,7 @@ def normalize_name(name: str) -> str:
     """Search text: upper case, no accents, no punctuation, single spaces ("Constructora Pérez,
     S.A." -> "CONSTRUCTORA PEREZ S A"). Legal forms stay, so people can search for them; matching
     against registries uses ocds_pages.party_keys.normalise_name instead."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^\w]+", " ", ascii_only.upper()).split())
+    return " ".join(re.sub(r"[^\w]+", " ", strip_accents(name or "").upper()).split())
 
 
 def to_decimal(value) -> Decimal | None:

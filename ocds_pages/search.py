@@ -14,12 +14,13 @@
 
 import functools
 import re
-import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+
+from ocds_pages.party_keys import strip_accents
 
 # JSON keys are written into the SQL of JsonArrayMatch; only OCDS-style names are accepted, and
 # they come from code, never from a request (values always travel as parameters).
@@ -31,8 +32,7 @@ _ENYE_KEY = "n\U0010ffff"
 
 def fold(text: str | None) -> str:
     """What ``ci_fold`` computes in the database: lower case, accents removed (ñ -> n)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    return strip_accents(text or "").lower()
 
 
 @functools.lru_cache(maxsize=65536)
