@@ -25,7 +25,7 @@ DROP FUNCTION IF EXISTS ocds_pages_release_append_only();
 # Trigram GIN indexes serve substring search on names and descriptions (PERFORMANCE.md: 39–59 ms
 # p50 on 300k rows). They are on UPPER(column) because that is the expression Django's
 # `icontains` emits on PostgreSQL (UPPER(col) LIKE UPPER('%term%')). The Spanish full-text index
-# serves word search on title + description (ocds_pages.selectors.processes_matching).
+# serves Spanish word search on title + description (the public search ranks with it).
 SEARCH_INDEXES = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS process_title_trgm
