@@ -6,6 +6,7 @@ export measurements: 5–11× cheaper).
 """
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
@@ -220,42 +221,36 @@ class ProcessProjection(models.Model):
         _("procedimiento"),
         max_length=20,
         blank=True,
-        db_index=True,
         help_text=_("tender/procurementMethod (open, selective, limited, direct)."),
     )
     procurement_method_details = models.CharField(
         _("detalle del procedimiento"),
         max_length=500,
         blank=True,
-        db_index=True,
         help_text=_("tender/procurementMethodDetails, p. ej. Licitación pública."),
     )
     main_procurement_category = models.CharField(
         _("categoría"),
         max_length=20,
         blank=True,
-        db_index=True,
         help_text=_("tender/mainProcurementCategory (goods, works, services)."),
     )
     tender_status = models.CharField(
         _("estado de la licitación"),
         max_length=20,
         blank=True,
-        db_index=True,
         help_text=_("tender/status."),
     )
     award_status = models.CharField(
         _("estado de la adjudicación"),
         max_length=20,
         blank=True,
-        db_index=True,
         help_text=_("Estado de la adjudicación más reciente (awards/status)."),
     )
     contract_status = models.CharField(
         _("estado del contrato"),
         max_length=20,
         blank=True,
-        db_index=True,
         help_text=_("Estado del contrato más reciente (contracts/status)."),
     )
     tender_amount = _amount_field(_("monto de la licitación"), _("tender/value/amount."))
@@ -295,14 +290,12 @@ class ProcessProjection(models.Model):
         _("fecha de adjudicación"),
         null=True,
         blank=True,
-        db_index=True,
         help_text=_("La primera awards/date."),
     )
     contract_date_signed = models.DateTimeField(
         _("fecha de firma"),
         null=True,
         blank=True,
-        db_index=True,
         help_text=_("La primera contracts/dateSigned."),
     )
     number_of_tenderers = models.PositiveIntegerField(
@@ -323,16 +316,48 @@ class ProcessProjection(models.Model):
             "acentos: lo que recorre la búsqueda pública (índices de texto en PostgreSQL)."
         ),
     )
+    title_folded = models.TextField(
+        _("título para buscar"),
+        blank=True,
+        default="",
+        help_text=_(
+            "tender/title en minúsculas y sin acentos (lo que calcula ci_fold): "
+            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
+            "fila."
+        ),
+    )
+    buyer_name_folded = models.TextField(
+        _("comprador para buscar"),
+        blank=True,
+        default="",
+        help_text=_(
+            "buyer/name en minúsculas y sin acentos (lo que calcula ci_fold): "
+            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
+            "fila."
+        ),
+    )
 
     class Meta:
         verbose_name = _("proceso (proyección)")
         verbose_name_plural = _("procesos (proyección)")
+        # Only what a query filters or sorts on (docs/benchmarks.md, «Índices»): every index is
+        # paid on each publication. Meta indexes, not db_index, so PostgreSQL gets no
+        # varchar_pattern_ops twin that no LIKE here would use.
         indexes = [
             models.Index(fields=["entity", "-last_release_date"], name="process_entity_recent"),
             models.Index(fields=["buyer_id"], name="process_buyer_id"),
-            models.Index(fields=["tender_amount"], name="process_tender_amount"),
-            models.Index(fields=["awarded_amount"], name="process_awarded_amount"),
-            models.Index(fields=["contracted_amount"], name="process_contracted_amount"),
+            models.Index(fields=["procurement_method"], name="process_method"),
+            models.Index(fields=["tender_status"], name="process_tender_status"),
+            models.Index(fields=["award_status"], name="process_award_status"),
+            # The public search filters and sorts on these two expressions (public_search.py).
+            models.Index(
+                Coalesce("contracted_amount", "awarded_amount", "tender_amount"),
+                name="process_amount",
+            ),
+            models.Index(
+                Coalesce("tender_start", "award_date", "contract_date_signed", "last_release_date"),
+                name="process_reference_date",
+            ),
         ]
 
     def __str__(self):
@@ -349,24 +374,30 @@ class SupplierProjection(models.Model):
         verbose_name=_("proceso"),
         help_text=_("Proceso al que pertenece."),
     )
-    party_id = models.CharField(
-        _("id"), max_length=255, db_index=True, help_text=_("parties/id del proveedor.")
-    )
+    party_id = models.CharField(_("id"), max_length=255, help_text=_("parties/id del proveedor."))
     identifier = models.CharField(
         _("RFC o identificador"),
         max_length=255,
         blank=True,
-        db_index=True,
         help_text=_("parties/identifier/id (en México, normalmente el RFC)."),
     )
     name = models.CharField(_("nombre"), max_length=500, help_text=_("Nombre del proveedor."))
     normalized_name = models.CharField(
         _("nombre normalizado"),
         max_length=500,
-        db_index=True,
         help_text=_(
             "Nombre en mayúsculas, sin acentos, puntuación ni forma jurídica (S.A. de C.V.…): "
             "la misma clave que los espejos de la PDN, para cruzarlos."
+        ),
+    )
+    name_folded = models.TextField(
+        _("nombre para buscar"),
+        blank=True,
+        default="",
+        help_text=_(
+            "El nombre del proveedor en minúsculas y sin acentos (lo que calcula ci_fold): "
+            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
+            "fila."
         ),
     )
 
@@ -377,6 +408,11 @@ class SupplierProjection(models.Model):
             models.UniqueConstraint(
                 fields=["process", "party_id"], name="supplier_unique_in_process"
             )
+        ]
+        indexes = [
+            models.Index(fields=["party_id"], name="supplier_party_id"),
+            models.Index(fields=["identifier"], name="supplier_identifier"),
+            models.Index(fields=["normalized_name"], name="supplier_normalized_name"),
         ]
 
     def __str__(self):
@@ -435,6 +471,16 @@ class ItemProjection(models.Model):
         max_length=3,
         blank=True,
         help_text=_("items/unit/value/currency."),
+    )
+    description_folded = models.TextField(
+        _("descripción para buscar"),
+        blank=True,
+        default="",
+        help_text=_(
+            "items/description en minúsculas y sin acentos (lo que calcula ci_fold): "
+            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
+            "fila."
+        ),
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
 from ocds_pages.party_keys import normalise_name, strip_accents
+from ocds_pages.search import fold
 from ocds_pages.validation import parse_datetime
 
 # DecimalField(max_digits=22, decimal_places=4): anything larger cannot be stored.
@@ -78,10 +79,13 @@ def process_fields(compiled: dict) -> dict:
     awarded, award_currency = _sum_amounts(awards, _EXCLUDED_AWARD_STATUSES)
     contracted, contract_currency = _sum_amounts(contracts, {"cancelled"})
     tenderers = tender.get("numberOfTenderers")
+    title, buyer_name = _text(tender.get("title")), _text(buyer.get("name"), 500)
     return {
         "buyer_id": _text(buyer.get("id"), 255),
-        "buyer_name": _text(buyer.get("name"), 500),
-        "title": _text(tender.get("title")),
+        "buyer_name": buyer_name,
+        "buyer_name_folded": fold(buyer_name),
+        "title": title,
+        "title_folded": fold(title),
         "description": _text(tender.get("description")),
         "procurement_method": _text(tender.get("procurementMethod"), 20),
         "procurement_method_details": _text(tender.get("procurementMethodDetails"), 500),
@@ -141,6 +145,7 @@ def supplier_rows(compiled: dict) -> list[dict]:
                 "party_id": key,
                 "identifier": _text(identifier.get("id"), 255),
                 "name": name,
+                "name_folded": fold(name),
                 "normalized_name": normalise_name(name)[:500],
             }
     return list(rows.values())
@@ -160,13 +165,15 @@ def item_rows(compiled: dict) -> list[dict]:
         for item in items:
             classification, unit = _dict(item.get("classification")), _dict(item.get("unit"))
             price = _dict(unit.get("value"))
+            description = _text(item.get("description"))
             rows.append(
                 {
                     "section": section,
                     "item_id": _text(str(item.get("id", "")), 255),
                     "classification_scheme": _text(classification.get("scheme"), 50),
                     "classification_id": _text(str(classification.get("id", "")), 100),
-                    "description": _text(item.get("description")),
+                    "description": description,
+                    "description_folded": fold(description),
                     "quantity": to_decimal(item.get("quantity")),
                     "unit_name": _text(unit.get("name"), 255),
                     "unit_price": to_decimal(price.get("amount")),

@@ -1,10 +1,10 @@
-"""On PostgreSQL the S6 text filters use the trigram indexes on ci_fold(column) (migration 0003)."""
+"""On PostgreSQL the S6 filters and sorts use their indexes (ocds_pages migration 0007)."""
 
 import pytest
 from django.db import connection
 
 from integraciones.s6_request import S6Request
-from integraciones.s6_selectors import FoldedContains, contrataciones_queryset
+from integraciones.s6_selectors import FoldedContains, contrataciones_queryset, ordering
 from ocds_pages.models import ItemProjection, SupplierProjection
 from ocds_pages.search import fold
 from tests.ocds_pages.factories import make_entity
@@ -46,3 +46,30 @@ def test_ci_fold_removes_accents_and_case_like_python():
     with connection.cursor() as cursor:
         cursor.execute("SELECT ci_fold(%s)", [text])
         assert cursor.fetchone()[0] == fold(text) == "arbol nandu pinguino el"
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ({"title": "asc"}, "process_title_es"),
+        ({"title": "desc"}, "process_title_es"),
+        ({"buyerName": "asc"}, "process_buyer_name_es"),
+    ],
+)
+def test_a_sorted_first_page_reads_the_collation_index_instead_of_sorting(sort, index):
+    publish_process(make_entity())
+    request = S6Request(sort=list(sort.items()), page_size=200)
+    queryset = contrataciones_queryset(request).order_by(*ordering(request.sort))[:200]
+
+    plan = explain(queryset)
+
+    assert index in plan
+    assert "Sort Key" not in plan
+
+
+def test_the_projection_stores_the_folded_text_ci_fold_would_compute():
+    publish_process(make_entity())
+    row = ItemProjection.objects.values("description", "description_folded").first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ci_fold(%s)", [row["description"]])
+        assert cursor.fetchone()[0] == row["description_folded"]
