@@ -349,11 +349,9 @@ class ProcessProjection(models.Model):
             models.Index(fields=["procurement_method"], name="process_method"),
             models.Index(fields=["tender_status"], name="process_tender_status"),
             models.Index(fields=["award_status"], name="process_award_status"),
-            # The public search filters and sorts on these two expressions (public_search.py).
-            models.Index(
-                Coalesce("contracted_amount", "awarded_amount", "tender_amount"),
-                name="process_amount",
-            ),
+            # The public search filters on this expression (public_search.py); its amount twin,
+            # sorted largest first with unknown amounts last, is PostgreSQL-only (migration
+            # 0008: SQLite indexes cannot say NULLS LAST).
             models.Index(
                 Coalesce("tender_start", "award_date", "contract_date_signed", "last_release_date"),
                 name="process_reference_date",

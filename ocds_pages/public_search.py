@@ -13,20 +13,26 @@ import csv
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
+from html import escape
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
 from ocds_pages import labels
-from ocds_pages.models import ItemProjection, ProcessProjection, SupplierProjection
+from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
 from ocds_pages.projections import normalize_name
 
 PAGE_SIZE = 20
+COUNT_LIMIT = 10_000
 EXPORT_BATCH = 500
 
 SORTS = {
@@ -62,6 +68,58 @@ class SpanishTextRank(Func):
         return sql, [*params, self.query]
 
 
+class OptionsSelect(forms.Widget):
+    """A ``<select>`` of many options written in one pass in Python.
+
+    Django's Select renders each option through its own template (≈ 0.2 ms each) and normalises
+    its choices again on every form; the search lists every entity and purchasing unit,
+    thousands at national scale, and that alone took most of the page's time
+    (docs/benchmarks.md). Same markup; keys, labels and attributes are HTML-escaped.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.options: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if key == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.options
+        )
+        html = f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>'
+        return mark_safe(html)  # noqa: S308 -- every part is escaped above or by flatatt
+
+
+class KeyChoiceField(forms.CharField):
+    """One key among many (entities, units), offered in a select.
+
+    A ChoiceField would normalise its thousands of choices again on every form (Django 5
+    ``normalize_choices``); the keys are checked against a set instead.
+    """
+
+    widget = OptionsSelect
+    default_error_messages = {"invalid_choice": _("Elija una opción válida de la lista.")}
+
+    def __init__(self, *, empty_label, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.keys = frozenset()
+
+    def set_options(self, options) -> None:
+        self.widget.options = [("", str(self.empty_label)), *options]
+        self.keys = frozenset(key for key, _label in options)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.keys:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+
+
 def _choice(label, choices):
     return forms.ChoiceField(label=label, required=False, choices=[("", _("Todos")), *choices])
 
@@ -75,8 +133,8 @@ class ProcessSearchForm(forms.Form):
         max_length=200,
         help_text=_("Palabras del título, la descripción, las partidas, el comprador o proveedor."),
     )
-    ente = _choice(_("Ente público"), [])
-    unidad = _choice(_("Unidad compradora"), [])
+    ente = KeyChoiceField(label=_("Ente público"), empty_label=_("Todos"))
+    unidad = KeyChoiceField(label=_("Unidad compradora"), empty_label=_("Todas"))
     procedimiento = _choice(_("Tipo de procedimiento"), labels.choices("procurementMethod"))
     estado = _choice(_("Estado del procedimiento"), labels.choices("tenderStatus"))
     anio = forms.IntegerField(label=_("Año"), required=False, min_value=1990, max_value=2100)
@@ -101,8 +159,8 @@ class ProcessSearchForm(forms.Form):
 
     def __init__(self, *args, entities=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ente"].choices = [("", _("Todos")), *entities]
-        self.fields["unidad"].choices = [("", _("Todas")), *units]
+        self.fields["ente"].set_options(entities)
+        self.fields["unidad"].set_options(units)
 
     def clean(self):
         data = super().clean()
@@ -112,10 +170,35 @@ class ProcessSearchForm(forms.Form):
         return data
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_LIMIT`` results; past that the page says «más de 10 000».
+
+    An exact ``COUNT(*)`` of a common word or of no filter at all reads most of the table
+    (hundreds of ms at a million processes, docs/benchmarks.md), and nobody pages through ten
+    thousand results: they narrow the search or download it (the downloads are never capped).
+    """
+
+    @cached_property
+    def _counted(self) -> int:
+        # One more than the limit tells whether there are more: a single query for both.
+        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_LIMIT)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._counted > COUNT_LIMIT
+
+
 def filter_choices() -> tuple[list, list]:
     """(entities, units) that have published processes, as (key, label) pairs."""
-    entities = Entity.objects.filter(records__isnull=False).distinct().order_by("name")
-    units = PurchasingUnit.objects.filter(records__isnull=False).distinct()
+    # EXISTS probes the record's entity/unit index once per row of the small table; a join with
+    # DISTINCT read every record (≈ 0.1 s at 25 000 processes, growing with the table).
+    entities = Entity.objects.filter(Exists(Record.objects.filter(entity=OuterRef("pk"))))
+    entities = entities.order_by("name")
+    units = PurchasingUnit.objects.filter(Exists(Record.objects.filter(unit=OuterRef("pk"))))
     return (
         [(key, name) for key, name in entities.values_list("key", "name")],
         [

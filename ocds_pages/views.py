@@ -1,7 +1,7 @@
 """Public views of the published side."""
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -74,7 +74,8 @@ def process_search(request):
     """Búsqueda de procesos: filters, sorting, pagination and result counts, all in the URL."""
     form = _search_form(request)
     data = _cleaned(form)
-    paginator = Paginator(search.result_page_rows(search.search_processes(data=data)), PAGE_SIZE)
+    rows = search.result_page_rows(search.search_processes(data=data))
+    paginator = search.CappedPaginator(rows, PAGE_SIZE)
     try:
         page = paginator.page(_page_number(request))
     except EmptyPage:

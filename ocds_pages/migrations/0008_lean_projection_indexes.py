@@ -3,6 +3,21 @@
 import django.db.models.functions.comparison
 from django.db import migrations, models
 
+# The public search sorts by this amount, largest first with unknown amounts last, and filters
+# ranges on it (public_search.py). PostgreSQL only: SQLite indexes cannot say NULLS LAST.
+AMOUNT_INDEX = """
+CREATE INDEX process_amount ON ocds_pages_processprojection
+    ((COALESCE(contracted_amount, awarded_amount, tender_amount)) DESC NULLS LAST);
+"""
+
+
+def on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, params=None)
+
+    return run
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -141,14 +156,8 @@ class Migration(migrations.Migration):
             model_name="processprojection",
             index=models.Index(fields=["award_status"], name="process_award_status"),
         ),
-        migrations.AddIndex(
-            model_name="processprojection",
-            index=models.Index(
-                django.db.models.functions.comparison.Coalesce(
-                    "contracted_amount", "awarded_amount", "tender_amount"
-                ),
-                name="process_amount",
-            ),
+        migrations.RunPython(
+            on_postgresql(AMOUNT_INDEX), on_postgresql("DROP INDEX IF EXISTS process_amount")
         ),
         migrations.AddIndex(
             model_name="processprojection",

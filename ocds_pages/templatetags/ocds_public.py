@@ -34,6 +34,15 @@ def amount(value) -> str:
 
 
 @register.filter
+def integer(value) -> str:
+    """10000 -> "10,000" (Mexican convention)."""
+    try:
+        return f"{int(value):,}"
+    except (ValueError, TypeError):
+        return str(value)
+
+
+@register.filter
 def money(value, currency: str = "") -> str:
     """An amount with its currency: "$1,234.50 MXN"; a dash when there is none."""
     if isinstance(value, dict):

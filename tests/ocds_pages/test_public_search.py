@@ -166,3 +166,38 @@ def test_form_fields_have_labels_and_keep_the_values_of_the_url(client, public_d
     assert 'value="medicamentos"' in html
     assert '<option value="open" selected>Licitación pública</option>' in html
     assert "Instituto Mexicano del Seguro Social" in html  # entity choices come from the data
+
+
+def test_past_the_count_limit_the_page_says_more_than(client, public_dataset, monkeypatch):
+    monkeypatch.setattr("ocds_pages.public_search.COUNT_LIMIT", 3)
+    monkeypatch.setattr("ocds_pages.views.PAGE_SIZE", 2)
+
+    capped = search(client)
+    exact = search(client, ente="SICT")  # exactly 3: not «más de»
+
+    html = capped.content.decode()
+    assert capped.context["paginator"].capped
+    assert "Más de 3 procesos encontrados" in html
+    assert "Página 1 de las primeras 2" in html
+    assert not exact.context["paginator"].capped
+    assert "3 procesos encontrados" in exact.content.decode()
+
+
+def test_entity_and_unit_selects_escape_and_keep_the_choice(client, public_dataset):
+    html = search(client, ente="SICT").content.decode()
+
+    select = re.search(r'<select name="ente"[^>]*>(.*?)</select>', html, re.S)
+    assert select and 'id="id_ente"' in select.group(0)
+    assert '<option value="">Todos</option>' in select.group(1)
+    assert re.search(r'<option value="SICT" selected>[^<]+</option>', select.group(1))
+    assert select.group(1).count(" selected") == 1
+    assert '<select name="unidad" id="id_unidad"><option value="" selected>Todas</option>' in html
+
+
+def test_an_entity_that_is_not_in_the_list_is_refused_in_spanish(client, public_dataset):
+    response = search(client, ente="<script>")
+
+    html = response.content.decode()
+    assert "Elija una opción válida de la lista." in html
+    assert "<script>" not in html.split("<main", 1)[-1]
+    assert len(result_ocids(response)) == 5  # the invalid filter is ignored, not fatal
