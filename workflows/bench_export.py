@@ -7,10 +7,11 @@ settings), so the child reads exactly the database the parent measures. Modes:
 
 * ``export`` — ``ocds_pages.bulk.stored_texts`` over every record, one JSON per line: the path
   of ``exportar_bulk`` (and of the compiled-release files the API's bulk download serves);
+* ``idle`` — nothing: the memory of a child that only loaded Django (the baseline);
 * ``copy`` — a raw ``COPY (SELECT compiled_release ...) TO STDOUT`` of the same JSON with psycopg,
   its blocks written as they arrive: the physical limit the export is compared with.
 
-Running in a separate process isolates the peak RSS (``ru_maxrss``) of the export alone.
+Running in a separate process isolates the peak RSS of the export alone.
 """
 
 import hashlib
@@ -50,12 +51,35 @@ def _copied():
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY ({sql}) TO STDOUT {COPY_OPTIONS}") as copy,
     ):
-        yield from copy
+        for block in copy:
+            yield bytes(block)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (``VmHWM``).
+
+    Not ``ru_maxrss``: on Linux it keeps, across ``exec``, the peak of the parent that forked the
+    child, so every child would report at least the parent's memory.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _source(mode: str):
+    if mode == "idle":
+        return iter(())
+    return _copied() if mode.startswith("copy") else _exported()
 
 
 def run(mode: str, output: str) -> dict:
     """Stream the JSON of every compiled release to ``output``; figures of the run."""
-    source = _copied() if mode.startswith("copy") else _exported()
+    source = _source(mode)
     digest = hashlib.sha256() if mode.endswith("-hash") else None
     lines = size = 0
     start = time.perf_counter()
@@ -68,7 +92,7 @@ def run(mode: str, output: str) -> dict:
                 digest.update(chunk)
     seconds = time.perf_counter() - start
     report = {"seconds": seconds, "lines": lines, "bytes": size}
-    report["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report["max_rss_mb"] = peak_rss_mb()
     if digest is not None:
         report["sha256"] = digest.hexdigest()
     return report

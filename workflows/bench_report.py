@@ -137,7 +137,7 @@ def update_markdown(path: Path, results: list[dict]) -> None:
 def _number(value) -> str:
     if value is None:
         return "—"
-    if abs(value) >= 100:
+    if isinstance(value, int) or abs(value) >= 100:
         return f"{value:,.0f}".replace(",", " ")
     return f"{value:.1f}"
 

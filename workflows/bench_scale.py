@@ -286,10 +286,12 @@ def run_child(mode: str, output: str) -> dict:
     completed = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "workflows.bench_export", mode, output],
         capture_output=True,
-        check=True,
+        check=False,
         cwd=settings.BASE_DIR,
         env=env,
     )
+    if completed.returncode:
+        raise RuntimeError(completed.stderr.decode()[-2000:])
     return json.loads(completed.stdout.decode().strip().splitlines()[-1])
 
 
@@ -326,6 +328,7 @@ def measure_export(runs: int) -> dict[str, Figure]:
             {"metric": "median", "op": ">=", "value": 50},
             unit="%",
         )
+    figures["exportacion_rss"].extra = {"base_mb": export_runner("idle", os.devnull)["max_rss_mb"]}
     check = export_runner("export-hash", os.devnull)
     figures["exportacion"].extra = {k: check[k] for k in ("lines", "bytes", "sha256")}
     if postgres:
@@ -333,6 +336,10 @@ def measure_export(runs: int) -> dict[str, Figure]:
         figures["copy_crudo"].extra = {k: raw[k] for k in ("lines", "bytes", "sha256")}
     for _run in range(runs):
         _export_pair(figures, postgres)
+    for key in ("exportacion", "copy_crudo"):
+        if key in figures:
+            seconds = statistics.median(figures[key].samples)
+            figures[key].extra["mb_per_s"] = round(figures[key].extra["bytes"] / seconds / 1e6, 1)
     return figures
 
 
