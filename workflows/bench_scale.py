@@ -7,6 +7,7 @@ is the code that serves real requests. Each figure is a list of seconds without 
 """
 
 import json
+import math
 import os
 import random
 import statistics
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
@@ -60,9 +62,9 @@ class Figure:
 
 
 def percentile(samples: list[float], fraction: float) -> float:
-    """Nearest-rank percentile (the p95 of 20 runs is the 19th smallest)."""
+    """Nearest-rank percentile (the p95 of 20 runs is the 19th smallest, of 30 the 29th)."""
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
 def timed(call: Callable):
@@ -82,6 +84,8 @@ def sample_rows(queryset, column: str, count: int, rng: random.Random) -> list:
     """
     bounds = queryset.order_by(column).values_list(column, flat=True)
     low, high = bounds.first(), bounds.last()
+    if low is None:
+        return []  # nothing of that kind in the dataset: the figure stays without samples
     rows = []
     for _number in range(count):
         start = rng.randint(low, high)
@@ -177,7 +181,8 @@ def measure_s6(client: Client, token: str, figure: Figure, bodies: list[dict]) -
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
 
-    call(bodies[0])  # warm-up, not counted
+    for body in bodies[:1]:
+        call(body)  # warm-up, not counted
     for body in bodies[1:]:
         seconds, response = timed(lambda body=body: call(body))
         figure.samples.append(seconds)
@@ -216,7 +221,9 @@ def public_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
     processes = sample_rows(ProcessProjection.objects.all(), "pk", count, rng)
     return {
         "pagina_proceso": [f"/procesos/{p.ocid}/" for p in processes],
-        "pagina_busqueda": [f"/procesos/?q={title_word(p.title)}" for p in processes],
+        "pagina_busqueda": [
+            f"/procesos/?{urlencode({'q': title_word(p.title)})}" for p in processes
+        ],
     }
 
 
