@@ -139,7 +139,7 @@ def _number(value) -> str:
         return "—"
     if isinstance(value, int) or abs(value) >= 100:
         return f"{value:,.0f}".replace(",", " ")
-    return f"{value:.1f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
 def _target(target: dict | None, unit: str) -> str:
@@ -178,7 +178,7 @@ def table(results: list[dict]) -> list[str]:
         header += [
             _("%(size)s: mediana") % {"size": size},
             _("%(size)s: p95") % {"size": size},
-            "",
+            _("¿cumple?"),
         ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for key, entry in _labels(results).items():
@@ -212,13 +212,29 @@ def _describe(result: dict) -> str:
     }
 
 
+def _rates(result: dict) -> str:
+    """Export and raw COPY throughput, MB of JSON per second (medians)."""
+    parts = []
+    for key, name in (("exportacion", _("exportación")), ("copy_crudo", _("COPY crudo"))):
+        entry = result["figures"].get(key)
+        if entry and entry.get("mb_per_s") is not None:
+            parts.append(f"{name} {_number(entry['mb_per_s'])} MB/s")
+    if not parts:
+        return ""
+    megabytes = _number(result["figures"]["exportacion"]["bytes"] / 1e6)
+    return _(" JSON exportado: %(mb)s MB; %(rates)s.") % {
+        "mb": megabytes,
+        "rates": ", ".join(parts),
+    }
+
+
 def render(results: list[dict]) -> str:
     if not results:
         return _("_Aún no hay resultados: ejecute `make bench`._")
     lines = [
         _("<!-- Generado por manage.py bench_escala; no lo edite a mano. -->"),
         "",
-        *[_describe(result) for result in results],
+        *[_describe(result) + _rates(result) for result in results],
         "",
         *table(results),
         "",
