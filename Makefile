@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install migrate demo messages lint format bench check clean capturas
+.PHONY: run test install migrate demo messages lint format bench bench-componentes check clean capturas
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,9 +61,26 @@ check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Benchmarks (not tests): each command builds its own throwaway database and prints its figures;
-# docs/benchmarks.md keeps the results. Use DATABASE_URL=postgres://... for the figures that count.
+# Scale benchmark (issue 10; not a test): `bench_escala` on PostgreSQL, against a persistent
+# generated dataset <db>_escala_<BENCH_PROCESOS> that it creates once and reuses; it writes
+# docs/benchmarks/escala-<N>.json and the table in docs/benchmarks.md (docs/benchmarks.md explains).
+BENCH_DATABASE_URL := $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/compra_bench)
+BENCH_PROCESOS ?= 10000
+BENCH_ENTES ?= 1500
+BENCH_SEMILLA ?= 1
+BENCH_REPETICIONES ?= 30
+BENCH_REPETICIONES_EXPORTACION ?= 3
+BENCH_ARGS ?=
+
 bench: install
+	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_escala \
+		--procesos $(BENCH_PROCESOS) --entes $(BENCH_ENTES) --semilla $(BENCH_SEMILLA) \
+		--repeticiones $(BENCH_REPETICIONES) \
+		--repeticiones-exportacion $(BENCH_REPETICIONES_EXPORTACION) $(BENCH_ARGS)
+
+# The component benchmarks: each builds its own throwaway database and prints its figures;
+# docs/benchmarks.md keeps the results. Use DATABASE_URL=postgres://... for the figures that count.
+bench-componentes: install
 	$(PY) manage.py bench_ocds
 	$(PY) manage.py bench_api
 

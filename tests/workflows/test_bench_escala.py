@@ -1,0 +1,117 @@
+"""``bench_escala`` at tiny size in the test database: every figure measured, real responses.
+
+No timing assertions: the smoke test checks that each measurement did what it claims (S6 answered
+with results, the export emitted every compiled release, byte for byte, the stage was published).
+Transactional, because on PostgreSQL the export runs in a child process that must see the data;
+one run (about 10 s) checked from every side, rather than one run per check.
+"""
+
+import hashlib
+import io
+
+import orjson
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from ocds_pages.models import Record, Release
+from workflows.bench_report import END, START
+
+RUNS = 2
+TIMED = [
+    "s6_sin_filtros",
+    "s6_titulo",
+    "s6_proveedor",
+    "s6_comprador_partida_orden",
+    "s6_metodo",
+    "s6_fechas",
+    "ocds_entregas",
+    "ocds_registros",
+    "ocds_registro",
+    "pagina_proceso",
+    "pagina_busqueda",
+    "publicar_etapa",
+]
+EXPORT = ["exportacion", "exportacion_rss"]
+POSTGRES_ONLY = ["copy_crudo", "exportacion_razon"]
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def run_bench(tmp_path) -> dict:
+    # A transactional test elsewhere in this worker may have flushed the shipped forms.
+    call_command("instalar_formularios", verbosity=0)
+    call_command(
+        "bench_escala",
+        "--en-esta-base",
+        "--procesos=40",
+        "--entes=3",
+        f"--repeticiones={RUNS}",
+        f"--repeticiones-exportacion={RUNS}",
+        f"--salida={tmp_path}",
+        "--sin-progreso",
+        stdout=io.StringIO(),
+    )
+    return orjson.loads((tmp_path / "benchmarks" / "escala-40.json").read_bytes())
+
+
+def expected_figures() -> list[str]:
+    return TIMED + EXPORT + (POSTGRES_ONLY if connection.vendor == "postgresql" else [])
+
+
+def check_every_figure_is_measured_the_given_number_of_times(result):
+    figures = result["figures"]
+    assert set(figures) == set(expected_figures())
+    for key in expected_figures():
+        assert figures[key]["n"] == RUNS, key
+        assert figures[key]["median"] >= 0 and figures[key]["p95"] >= figures[key]["median"] >= 0
+    for key in TIMED:
+        assert figures[key]["status_codes"] == [200], key
+    assert result["dataset"]["processes"] == Record.objects.count() > 40
+
+
+def check_s6_queries_use_values_of_the_dataset_and_find_results(result):
+    for key in TIMED[:6]:
+        assert result["figures"][key]["min_results"] > 0, key
+
+
+def check_export_emits_every_compiled_release_unchanged(result):
+    export = result["figures"]["exportacion"]
+    assert export["lines"] == Record.objects.count()
+    if connection.vendor == "postgresql":
+        assert export["sha256"] == result["figures"]["copy_crudo"]["sha256"]
+        assert export["bytes"] == result["figures"]["copy_crudo"]["bytes"]
+    texts = Record.objects.order_by("pk").values_list("compiled_release", flat=True)
+    expected = b"".join(text.encode() + b"\n" for text in texts)
+    assert export["sha256"] == hashlib.sha256(expected).hexdigest()
+    assert result["figures"]["exportacion_rss"]["base_mb"] > 0
+
+
+def check_the_published_stage_stored_a_release(result):
+    ids = result["figures"]["publicar_etapa"]["release_ids"]
+    assert len(ids) == RUNS
+    releases = Release.objects.filter(release_id__in=ids)
+    assert releases.count() == RUNS
+    assert all("tender" in release.tags for release in releases)
+
+
+def check_results_are_written_as_json_and_markdown_table(result, tmp_path):
+    text = (tmp_path / "benchmarks.md").read_text()
+    assert START in text and END in text
+    assert "40: p95" in text and "bench_escala" in text
+    assert result["machine"]["cores"] >= 1 and result["machine"]["python"]
+    assert result["command"].startswith("make bench BENCH_PROCESOS=40")
+
+
+def test_bench_escala_at_tiny_size_measures_every_figure(tmp_path):
+    result = run_bench(tmp_path)
+    check_every_figure_is_measured_the_given_number_of_times(result)
+    check_s6_queries_use_values_of_the_dataset_and_find_results(result)
+    check_export_emits_every_compiled_release_unchanged(result)
+    check_the_published_stage_stored_a_release(result)
+    check_results_are_written_as_json_and_markdown_table(result, tmp_path)
