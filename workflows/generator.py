@@ -49,7 +49,7 @@ from workflows import catalogues, extension_fields
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
 from workflows.procedures import PROCUREMENT_METHOD, ProcedureType, Stage
-from workflows.process_models import ContractingProcess, StageProcess
+from workflows.process_models import ContractingProcess
 from workflows.process_services import FORM_STAGE
 from workflows.releases import build_stage_release
 
@@ -545,6 +545,16 @@ def form_specs() -> dict[tuple[str, str], dict]:
     return specs
 
 
+@dataclass(frozen=True)
+class StageRun:
+    """What build_stage_release reads of a StageProcess (a model instance costs 0.3 ms to make,
+    more than the rest of a release)."""
+
+    contracting_process: ContractingProcess
+    stage: str
+    draft: dict
+
+
 def contracting_process(plan: Plan) -> ContractingProcess:
     """The unsaved ContractingProcess behind ``plan`` (what process_create would store)."""
     return ContractingProcess(
@@ -570,7 +580,7 @@ def plan_releases(plan: Plan, specs: dict) -> list[dict]:
     releases, previous = [], None
     for number, capture in enumerate(stage_values(plan), start=1):
         fragment = to_ocds(specs[capture.stage, plan.method], capture.values, context=context)
-        run = StageProcess(contracting_process=process, stage=capture.stage, draft=fragment)
+        run = StageRun(contracting_process=process, stage=capture.stage, draft=fragment)
         release = build_stage_release(
             stage_process=run,
             number=number,

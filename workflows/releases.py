@@ -5,8 +5,6 @@ release id, date, tag, buyer, the procurement method of the procedure, the ids o
 contract, the status an event implies) is set here and wins over the draft.
 """
 
-import copy
-
 from django.utils import timezone
 
 from ocds_pages.documents import build_document
@@ -91,7 +89,7 @@ def build_stage_release(
     process = stage_process.contracting_process
     stage = Stage(stage_process.stage)
     release = _envelope(process, stage, number=number, date=date)
-    draft = copy.deepcopy(stage_process.draft or {})
+    draft = _json_copy(stage_process.draft or {})
     release["parties"] = _parties(process, draft.pop("parties", []))
     for key, value in draft.items():
         if key not in release:
@@ -103,6 +101,15 @@ def build_stage_release(
     _SECTION_BUILDERS[stage](release, process, stage, previous)
     _attach_documents(release, stage, documents, document_url)
     return release
+
+
+def _json_copy(value):
+    """A copy of a JSON tree (what a draft is): like copy.deepcopy, several times faster."""
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]
+    return value
 
 
 def _envelope(process, stage: Stage, *, number: int | None, date: str | None) -> dict:
