@@ -252,7 +252,9 @@ def _plan(rng, pair, serial: int, market) -> Plan:
     procedure = rng.choices(PROCEDURES, weights=[weight for _p, weight in PROCEDURES])[0][0]
     winner = rng.choices(suppliers, cum_weights=cumulative)[0]
     competitive = procedure != ProcedureType.DIRECT
-    drawn = rng.choices(suppliers, cum_weights=cumulative, k=rng.randint(2, 5)) if competitive else []
+    drawn = (
+        rng.choices(suppliers, cum_weights=cumulative, k=rng.randint(2, 5)) if competitive else []
+    )
     items = _items(rng)
     category = CATEGORY_OF[items[0].cucop]
     outcome, amended, paid = "active", False, None
@@ -369,7 +371,9 @@ def stage_values(plan: Plan) -> list[StageCapture]:
             else "Caso fortuito: desapareció la necesidad de la contratación (LAASSP art. 38)."
         )
         stage = (
-            Stage.TENDER_UNSUCCESSFUL if plan.outcome == "unsuccessful" else Stage.TENDER_CANCELLATION
+            Stage.TENDER_UNSUCCESSFUL
+            if plan.outcome == "unsuccessful"
+            else Stage.TENDER_CANCELLATION
         )
         captures.append(StageCapture(stage, {"motivo": reason}, award_day))
         return captures
