@@ -62,6 +62,14 @@ PROCEDURES = (
     (ProcedureType.LP_INTERNATIONAL, 2),
     (ProcedureType.LP_TREATIES, 1),
 )
+# Fixed Spanish text (not the translated labels), so a seed gives the same data in any language.
+PROCEDURE_NAMES = {
+    ProcedureType.DIRECT: "Adjudicación directa",
+    ProcedureType.INV3: "Invitación a cuando menos tres personas",
+    ProcedureType.LP_NATIONAL: "Licitación pública nacional",
+    ProcedureType.LP_INTERNATIONAL: "Licitación pública internacional abierta",
+    ProcedureType.LP_TREATIES: "Licitación pública internacional bajo tratados",
+}
 TENDER_DAYS = {
     ProcedureType.LP_NATIONAL: 16,
     ProcedureType.LP_INTERNATIONAL: 21,
@@ -275,7 +283,7 @@ def _plan(rng, pair, serial: int, market) -> Plan:
         procedure_type=str(procedure),
         category=category,
         title=TITLES[category].format(what),
-        description=f"{ProcedureType(procedure).label} para {what}.",
+        description=f"{PROCEDURE_NAMES[procedure]} para {what}.",
         items=items,
         supplier=winner,
         start=FIRST_DAY + timedelta(days=rng.randint(0, 700), minutes=15 * rng.randint(0, 28)),
