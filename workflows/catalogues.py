@@ -5,6 +5,8 @@ citation of a legal ground, the documentType of a document type) and :func:`comp
 sibling values an identifier carries along (``scheme`` and ``description`` of a classification).
 """
 
+from contextlib import contextmanager
+
 from django.utils.translation import gettext as _
 
 from ocds_pages.codelists import codelist
@@ -55,8 +57,43 @@ def options(source: str) -> list[tuple[str, str]]:
     return _catalogue_rows(name)
 
 
+# While ``preloaded()`` is active: what ocds_value and companions answer, read once from the
+# catalogues instead of one query per call (the data generator builds thousands of releases).
+_preloaded: dict[tuple[str, str, str], object] = {}
+
+
+@contextmanager
+def preloaded():
+    """Answer ``ocds_value`` and ``companions`` from one read of the catalogues, then forget it.
+
+    Only for bulk work that does not change the catalogues meanwhile (the data generator); the
+    screens always read the catalogues as they are now.
+    """
+    for justification in LegalJustification.objects.all():
+        _preloaded["catalogue:justifications", justification.code, "value"] = _(
+            "%(citation)s: %(summary)s"
+        ) % {"citation": justification.citation(), "summary": justification.summary}
+    for item in CucopItem.objects.all():
+        _preloaded["catalogue:cucop", item.code, "companions"] = {
+            "scheme": CATALOGUE_SCHEMES["cucop"],
+            "description": item.description,
+        }
+    for unit in UnitOfMeasure.objects.all():
+        _preloaded["catalogue:units", unit.code, "companions"] = {
+            "scheme": CATALOGUE_SCHEMES["units"],
+            "name": unit.name,
+        }
+    _preloaded["loaded", "", ""] = True
+    try:
+        yield
+    finally:
+        _preloaded.clear()
+
+
 def ocds_value(source: str, code: str):
     """What a chosen code is published as."""
+    if _preloaded:
+        return _preloaded.get((source, code, "value"), code)
     kind, name = parse_source(source)
     if kind == "catalogue" and name == "justifications":
         justification = LegalJustification.objects.filter(code=code).first()
@@ -70,6 +107,8 @@ def ocds_value(source: str, code: str):
 
 def companions(source: str, code: str) -> dict:
     """Sibling values of an identifier chosen from a catalogue (scheme, description/name)."""
+    if _preloaded and (source, code, "companions") in _preloaded:
+        return dict(_preloaded[source, code, "companions"])
     kind, name = parse_source(source)
     if kind != "catalogue" or name not in CATALOGUE_SCHEMES:
         return {}

@@ -6,8 +6,9 @@ where OCDS (or a declared extension) says a value of that type belongs.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ocds_pages.extension import patched_release_schema
+from ocds_pages.extension import contributed_version, patched_release_schema
 
 REF_PREFIX = "#/definitions/"
 
@@ -33,7 +34,13 @@ class SchemaNode:
 
 
 def split(path: str) -> list[str]:
-    return [part for part in path.strip().strip("/").split("/") if part]
+    return list(_split(path))
+
+
+@lru_cache(maxsize=4096)
+def _split(path: str) -> tuple[str, ...]:
+    # Forms write to a few hundred distinct paths, thousands of times (the data generator).
+    return tuple(part for part in path.strip().strip("/").split("/") if part)
 
 
 def _deref(node: dict, schema: dict, definition: str | None = None) -> SchemaNode:
@@ -53,11 +60,27 @@ def _step(current: SchemaNode, part: str, schema: dict) -> SchemaNode | None:
     return None if child is None else _deref(child, schema)
 
 
+# Lookups in the patched schema, per version of the contributed fields (the schema changes only
+# when that version does); bounded, like the paths forms write to.
+_resolved: dict[tuple[int, str], SchemaNode | None] = {}
+_RESOLVED_LIMIT = 20_000
+
+
 def resolve(path: str, *, schema: dict | None = None) -> SchemaNode | None:
     """The schema node at ``path`` (numeric parts index arrays); None if OCDS lacks the path."""
-    schema = schema or patched_release_schema()
+    if schema is not None:
+        return _resolve(path, schema)
+    key = (contributed_version(), path)
+    if key not in _resolved:
+        if len(_resolved) >= _RESOLVED_LIMIT:
+            _resolved.clear()
+        _resolved[key] = _resolve(path, patched_release_schema())
+    return _resolved[key]
+
+
+def _resolve(path: str, schema: dict) -> SchemaNode | None:
     current = SchemaNode(schema, None)
-    for part in split(path):
+    for part in _split(path):
         current = _step(current, part, schema)
         if current is None:
             return None
@@ -65,7 +88,7 @@ def resolve(path: str, *, schema: dict | None = None) -> SchemaNode | None:
 
 
 def join(*paths: str) -> str:
-    return "/".join(part for path in paths for part in split(path))
+    return "/".join(part for path in paths for part in _split(path))
 
 
 def item_requires_id(path: str) -> bool:

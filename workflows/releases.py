@@ -5,8 +5,6 @@ release id, date, tag, buyer, the procurement method of the procedure, the ids o
 contract, the status an event implies) is set here and wins over the draft.
 """
 
-import copy
-
 from django.utils import timezone
 
 from ocds_pages.documents import build_document
@@ -72,27 +70,54 @@ def contract_id(ocid: str, index: int = 0) -> str:
     return f"{ocid}-contract-{index + 1}"
 
 
-def build_stage_release(*, stage_process, documents=(), document_url=None) -> dict:
-    """The release for ``stage_process`` (a StageProcess), numbered after the stored ones."""
+def build_stage_release(
+    *,
+    stage_process,
+    documents=(),
+    document_url=None,
+    number: int | None = None,
+    previous_release_id: str | None = None,
+    date: str | None = None,
+) -> dict:
+    """The release for ``stage_process`` (a StageProcess), numbered after the stored ones.
+
+    ``number`` (1-based position of the release in its process), ``previous_release_id`` (the id
+    amendments amend) and ``date`` default to what the database and the clock say now; a caller
+    that already knows them (the data generator, which builds whole processes in memory from
+    unsaved ContractingProcess/StageProcess objects) passes them and no query is made.
+    """
     process = stage_process.contracting_process
     stage = Stage(stage_process.stage)
-    release = _envelope(process, stage)
-    draft = copy.deepcopy(stage_process.draft or {})
+    release = _envelope(process, stage, number=number, date=date)
+    draft = _json_copy(stage_process.draft or {})
     release["parties"] = _parties(process, draft.pop("parties", []))
     for key, value in draft.items():
         if key not in release:
             release[key] = value
-    _SECTION_BUILDERS[stage](release, process, stage)
+
+    def previous() -> str | None:
+        return previous_release_id or last_release_id(release["ocid"])
+
+    _SECTION_BUILDERS[stage](release, process, stage, previous)
     _attach_documents(release, stage, documents, document_url)
     return release
 
 
-def _envelope(process, stage: Stage) -> dict:
+def _json_copy(value):
+    """A copy of a JSON tree (what a draft is): like copy.deepcopy, several times faster."""
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]
+    return value
+
+
+def _envelope(process, stage: Stage, *, number: int | None, date: str | None) -> dict:
     ocid = process.ocid
     return {
         "ocid": ocid,
-        "id": build_release_id(ocid=ocid, number=next_release_number(ocid)),
-        "date": release_date(),
+        "id": build_release_id(ocid=ocid, number=number or next_release_number(ocid)),
+        "date": date or release_date(),
         "tag": [RELEASE_TAG[stage]],
         "language": "es",
         "initiationType": "tender",
@@ -127,7 +152,7 @@ def _objects(release: dict, key: str) -> list[dict]:
 # --- per stage -----------------------------------------------------------------------------------
 
 
-def _planning(release, process, stage):
+def _planning(release, process, stage, previous):
     planning = _dict(release, "planning")
     lines = [line for line in process.budget_lines or [] if isinstance(line, dict)]
     total = sum(float(line.get("amount") or 0) for line in lines)
@@ -159,7 +184,7 @@ def _replaced_process(previous) -> dict:
     }
 
 
-def _tender(release, process, stage):
+def _tender(release, process, stage, previous):
     tender = _dict(release, "tender")
     tender.setdefault("title", process.title)
     if process.description:
@@ -178,23 +203,23 @@ def _tender_identity(process) -> dict:
     }
 
 
-def _tender_event(release, process, stage):
+def _tender_event(release, process, stage, previous):
     tender = _dict(release, "tender")
     tender["id"] = f"{process.ocid}-tender"
-    _amendment_ids(tender, release)
+    _amendment_ids(tender, release, previous)
     _event_status(release, stage)
 
 
-def _clarification_meeting(release, process, stage):
+def _clarification_meeting(release, process, stage, previous):
     """Each junta gets an id of its release: OCDS merges meetings by id, and the form numbers its
     rows from 1, so a second junta would otherwise replace the first in the record."""
-    _tender_event(release, process, stage)
+    _tender_event(release, process, stage, previous)
     for index, meeting in enumerate(release["tender"].get("clarificationMeetings") or []):
         if isinstance(meeting, dict):
             meeting["id"] = f"{release['id']}-{index + 1}"
 
 
-def _awards(release, process, stage):
+def _awards(release, process, stage, previous):
     for index, award in enumerate(_objects(release, "awards")):
         award["id"] = award_id(process.ocid, index)
         award.setdefault("status", "active")
@@ -222,19 +247,20 @@ def _bid_parties(release) -> None:
     release["parties"] = list(parties.values())
 
 
-def _contracts(release, process, stage):
+def _contracts(release, process, stage, previous):
     for index, contract in enumerate(_objects(release, "contracts")):
         contract["id"] = contract_id(process.ocid, index)
         contract.setdefault("awardID", award_id(process.ocid, 0))
         if stage == Stage.CONTRACT:
             contract.setdefault("status", "active")
-        _amendment_ids(contract, release)
+        _amendment_ids(contract, release, previous)
     _event_status(release, stage)
 
 
-def _amendment_ids(node: dict, release: dict) -> None:
-    previous = last_release_id(release["ocid"])
-    for index, amendment in enumerate(node.get("amendments") or []):
+def _amendment_ids(node: dict, release: dict, previous_id) -> None:
+    amendments = node.get("amendments") or []
+    previous = previous_id() if any(isinstance(item, dict) for item in amendments) else None
+    for index, amendment in enumerate(amendments):
         if not isinstance(amendment, dict):
             continue
         amendment.setdefault("id", f"{release['id']}-{index + 1}")

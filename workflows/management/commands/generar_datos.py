@@ -1,4 +1,8 @@
-"""``manage.py generar_datos``: synthetic entities and processes at national scale."""
+"""``manage.py generar_datos``: synthetic entities and processes at national scale.
+
+The releases are built by the workflows' publication code (workflows.generator); only the
+insertion is bulk (workflows.generator_storage).
+"""
 
 import time
 
@@ -6,13 +10,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from ocds_pages.generator import current_serials, ensure_entities, generate, store_batch
+from workflows.generator import current_serials, ensure_entities, planned
+from workflows.generator_storage import built, default_workers, store
 
 
 class Command(BaseCommand):
     help = _(
         "Genera entes y procesos de contratación sintéticos (entregas, registros y tablas de "
-        "consulta), reproducibles para una semilla."
+        "consulta) con el mismo código que publica desde los flujos de trabajo; reproducibles "
+        "para una semilla."
     )
 
     def add_arguments(self, parser):
@@ -21,43 +27,51 @@ class Command(BaseCommand):
         parser.add_argument("--semilla", type=int, default=1, help=_("Semilla aleatoria."))
         parser.add_argument("--lote", type=int, default=500, help=_("Procesos por transacción."))
         parser.add_argument(
+            "--trabajadores",
+            type=int,
+            default=default_workers(),
+            help=_(
+                "Procesos del sistema operativo que construyen las entregas (por omisión, uno "
+                "por núcleo). El resultado no depende de este número."
+            ),
+        )
+        parser.add_argument(
             "--sin-progreso",
             action="store_true",
             dest="no_progress",
             help=_("No mostrar la barra de progreso."),
         )
 
-    def handle(self, *args, entes, procesos, semilla, lote, no_progress=False, **options):
-        if entes < 1 or procesos < 1 or lote < 1:
-            raise CommandError(_("--entes, --procesos y --lote deben ser mayores que cero."))
+    def handle(
+        self, *args, entes, procesos, semilla, lote, trabajadores, no_progress=False, **options
+    ):
+        if entes < 1 or procesos < 1 or lote < 1 or trabajadores < 1:
+            raise CommandError(
+                _("--entes, --procesos, --lote y --trabajadores deben ser mayores que cero.")
+            )
         started = time.perf_counter()
         pairs = ensure_entities(entes)
-        processes = generate(
+        plans = planned(
             pairs=pairs, processes=procesos, seed=semilla, first_serials=current_serials(pairs)
         )
-        releases, batch = 0, []
+        releases = 0
         with tqdm(
             total=procesos, desc=_("Procesos"), unit=_("procesos"), disable=no_progress
         ) as bar:
-            for process in processes:
-                batch.append(process)
-                if len(batch) == lote:
-                    releases += store_batch(batch)
-                    bar.update(len(batch))
-                    batch = []
-            if batch:
-                releases += store_batch(batch)
-                bar.update(len(batch))
+            for rows in built(plans, batch=lote, workers=trabajadores):
+                releases += store(rows)
+                bar.update(len(rows))
         seconds = time.perf_counter() - started
         self.stdout.write(
             _(
                 "Procesos: %(processes)s; entregas: %(releases)s; %(seconds).1f s; "
-                "%(rate).1f procesos/s"
+                "%(rate).1f procesos/s; %(release_rate).1f entregas/s"
             )
             % {
                 "processes": procesos,
                 "releases": releases,
                 "seconds": seconds,
                 "rate": procesos / seconds if seconds else 0,
+                "release_rate": releases / seconds if seconds else 0,
             }
         )
