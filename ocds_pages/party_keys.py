@@ -59,6 +59,10 @@ _DOT_BEFORE_WORD = re.compile(r"\.(?=[A-Z0-9]{2,})")
 
 
 def strip_accents(text: str) -> str:
+    # Most names and descriptions are plain ASCII already: no decomposition to do (this runs for
+    # every name and item of every published process, and of every registry row).
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -45,6 +45,7 @@ from django.conf import settings
 
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.models import OcidCounter
+from ocds_pages.synthetic import Supplier
 from workflows import catalogues, extension_fields
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
@@ -101,16 +102,6 @@ DESERTED, CANCELLED = 0.05, 0.03  # shares of competitive tenders that end witho
 AMENDED, PAID = 0.15, 0.6  # shares of contracts with a convenio modificatorio / with payments
 DIRECT_GROUND = "LAASSP-41-III"
 PROGRAMME = "E001 Programa presupuestario sintético"
-
-
-@dataclass(frozen=True)
-class Supplier:
-    rfc: str
-    name: str
-
-    @property
-    def party_id(self) -> str:
-        return f"MX-RFC-{self.rfc}"
 
 
 @dataclass(frozen=True)
