@@ -77,7 +77,9 @@ class Release(models.Model):
         help_text=_("Unidad compradora responsable, si se conoce."),
     )
     created_at = models.DateTimeField(
-        _("guardada"), auto_now_add=True, help_text=_("Cuándo se guardó en este sistema.")
+        _("guardada"),
+        auto_now_add=True,
+        help_text=_("Cuándo se guardó en este sistema."),
     )
 
     objects = ReleaseQuerySet.as_manager()
@@ -88,7 +90,12 @@ class Release(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ocid", "release_id"], name="release_unique_id_in_ocid")
         ]
-        indexes = [models.Index(fields=["ocid", "date"], name="release_ocid_date")]
+        # The API counts and filters releases by when they were stored (the watermark, ?since=):
+        # without it the count read the whole table (0.8 s at 470,000 releases).
+        indexes = [
+            models.Index(fields=["ocid", "date"], name="release_ocid_date"),
+            models.Index(fields=["created_at"], name="release_created_at"),
+        ]
 
     def __str__(self):
         return self.release_id

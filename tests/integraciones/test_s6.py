@@ -443,6 +443,20 @@ def test_sort_by_buyer_name(token, client, imss, sep):
     assert [r["buyer"]["name"] for r in results(descending)] == alphabetical[::-1]
 
 
+def test_a_column_filtered_and_sorted_keeps_the_spanish_order(token, client, imss):
+    # Filtering the sorted column switches the ORDER BY to an expression no index serves
+    # (s6_selectors.ordering): same order, same tie-breaking.
+    for title in ["Ñandú de peluche", "nopales de Árbol", "Árboles frutales", "Zapatos de árbol"]:
+        publish_process(imss, title=title)
+
+    query = {"title": "arbol"}
+    ascending = _titles(search(client, token, {"query": query, "sort": {"title": "asc"}}))
+    descending = _titles(search(client, token, {"query": query, "sort": {"title": "desc"}}))
+
+    assert ascending == ["Árboles frutales", "nopales de Árbol", "Zapatos de árbol"]
+    assert descending == list(reversed(ascending))
+
+
 def test_sorted_pages_are_stable_with_equal_keys(token, client, imss):
     published = {publish_process(imss, title="Mismo título") for _ in range(5)}
 
