@@ -185,17 +185,71 @@ class PlantSupplier:
 # --- entities, suppliers, plans ------------------------------------------------------------------
 
 
+# Entity names as people write them ("Secretaría de Salud de Jalisco"): distinct words give the
+# PDN's buyerName filter the selectivity it has on real data (a numbered "Ente 1" would match
+# "Ente 1", "Ente 10", "Ente 100"… as a substring).
+ENTITY_KINDS = (
+    "Secretaría de",
+    "Instituto de",
+    "Comisión de",
+    "Servicios de",
+    "Consejo de",
+    "Dirección General de",
+    "Coordinación de",
+    "Fondo de",
+)
+ENTITY_SECTORS = (
+    "Salud",
+    "Educación",
+    "Obras Públicas",
+    "Movilidad",
+    "Agua Potable",
+    "Seguridad Pública",
+    "Cultura",
+    "Vivienda",
+    "Desarrollo Rural",
+    "Turismo",
+    "Medio Ambiente",
+    "Economía",
+    "Finanzas",
+    "Deporte",
+    "Protección Civil",
+    "Energía",
+    "Pesca",
+    "Ciencia y Tecnología",
+    "Asistencia Social",
+    "Infraestructura Carretera",
+)
+
+
+def entity_identity(number: int) -> tuple[str, str, str]:
+    """(name, level, state) of synthetic entity ``number``: the federal government first, then
+    each state in turn, so the names are distinct up to 5,280 entities."""
+    places = [("", "federal"), *((state, "estatal") for state in Entity.State.values)]
+    index = number - 1
+    state, level = places[index % len(places)]
+    rest = index // len(places)
+    sector = ENTITY_SECTORS[rest % len(ENTITY_SECTORS)]
+    kind = ENTITY_KINDS[(rest // len(ENTITY_SECTORS)) % len(ENTITY_KINDS)]
+    where = f"de {Entity.State(state).label}" if state else "del Gobierno Federal"
+    copy = rest // (len(ENTITY_SECTORS) * len(ENTITY_KINDS))  # past 5,280 names repeat, numbered
+    suffix = f" {copy + 1}" if copy else ""
+    return f"{kind} {sector} {where}{suffix}", level, state
+
+
 def ensure_entities(count: int) -> list[tuple[Entity, PurchasingUnit]]:
     """Entities GEN0001… with one purchasing unit each, created when missing."""
     pairs = []
     for number in range(1, count + 1):
         key = f"GEN{number:04d}"
+        name, level, state = entity_identity(number)
         entity, _created = Entity.objects.get_or_create(
             key=key,
             defaults={
-                "name": f"Ente público sintético {number}",
+                "name": name,
                 "acronym": key,
-                "level": "federal",
+                "level": level,
+                "state": state,
                 "rfc": f"GEN240101{number % 1000:03d}",
             },
         )

@@ -235,3 +235,19 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
         assert orjson.loads(record.compiled_release) == (
             compile_releases(generated[plan.ocid]).compiled
         )
+
+
+def test_synthetic_entities_have_distinct_names_like_real_ones():
+    from workflows.generator import entity_identity
+
+    identities = [entity_identity(number) for number in range(1, 5281)]
+
+    assert len({name for name, _level, _state in identities}) == 5280
+    assert identities[0] == ("Secretaría de Salud del Gobierno Federal", "federal", "")
+    assert identities[14][0] == "Secretaría de Salud de Jalisco"
+    assert all(bool(state) == (level == "estatal") for _name, level, state in identities)
+    # A buyerName filter selects about one entity, as on real names (a numbered "Ente 1" matched
+    # "Ente 10", "Ente 100"… as a substring); only real overlaps remain ("Baja California" Sur).
+    names = [name for name, _level, _state in identities]
+    overlapping = [name for name in names[:1500] if sum(name in other for other in names) > 1]
+    assert all("Baja California" in name for name in overlapping)
