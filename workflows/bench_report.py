@@ -27,6 +27,7 @@ FIGURE_ORDER = [
     "s6_comprador_partida_orden",
     "s6_metodo",
     "s6_fechas",
+    "s6_cosecha",
     "ocds_entregas",
     "ocds_registros",
     "ocds_registro",

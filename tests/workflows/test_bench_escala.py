@@ -25,6 +25,7 @@ TIMED = [
     "s6_comprador_partida_orden",
     "s6_metodo",
     "s6_fechas",
+    "s6_cosecha",
     "ocds_entregas",
     "ocds_registros",
     "ocds_registro",
