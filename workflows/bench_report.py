@@ -66,7 +66,13 @@ def database_version() -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
+            version = cursor.fetchone()[0]
+            # The settings that move these figures most (docs/instalacion.md recommends values).
+            settings = []
+            for name in ("shared_buffers", "effective_cache_size", "work_mem", "random_page_cost"):
+                cursor.execute(f"SHOW {name}")
+                settings.append(f"{name} {cursor.fetchone()[0]}")
+            return f"PostgreSQL {version} ({', '.join(settings)})"
         cursor.execute("SELECT sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]}"
 
