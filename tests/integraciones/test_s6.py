@@ -298,9 +298,7 @@ def test_a_text_filter_counts_with_its_page_in_one_query(
     assert second["pagination"]["totalRows"] == 3 and len(second["results"]) == 1
 
 
-def test_a_text_filtered_page_past_the_end_still_reports_the_total(
-    token, client, imss, settings
-):
+def test_a_text_filtered_page_past_the_end_still_reports_the_total(token, client, imss, settings):
     settings.S6_COUNT_CACHE_SECONDS = 0
     for _ in range(3):
         publish_process(imss)
