@@ -32,32 +32,17 @@ def _generation() -> int:
     return generation
 
 
-def _seconds() -> int:
-    return getattr(settings, "S6_COUNT_CACHE_SECONDS", 0)
-
-
-def _key(endpoint: str, query: dict) -> str:
-    raw = orjson.dumps([endpoint, _generation(), query], option=orjson.OPT_SORT_KEYS)
-    return "s6:total:" + hashlib.sha256(raw).hexdigest()
-
-
-def known_total(*, endpoint: str, query: dict) -> int | None:
-    """The cached total of ``query``, or None when it must be counted."""
-    return cache.get(_key(endpoint, query)) if _seconds() > 0 else None
-
-
-def remember_total(*, endpoint: str, query: dict, total: int) -> None:
-    """Keep a total counted along with a page, for the following pages of the same query."""
-    if _seconds() > 0:
-        cache.set(_key(endpoint, query), total, timeout=_seconds())
-
-
 def cached_total(*, endpoint: str, query: dict, count: Callable[[], int]) -> int:
     """The total of ``query`` on ``endpoint`` (page, pageSize and sort do not change it)."""
-    total = known_total(endpoint=endpoint, query=query)
+    seconds = getattr(settings, "S6_COUNT_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return count()
+    raw = orjson.dumps([endpoint, _generation(), query], option=orjson.OPT_SORT_KEYS)
+    key = "s6:total:" + hashlib.sha256(raw).hexdigest()
+    total = cache.get(key)
     if total is None:
         total = count()
-        remember_total(endpoint=endpoint, query=query, total=total)
+        cache.set(key, total, timeout=seconds)
     return total
 
 

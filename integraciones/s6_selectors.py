@@ -9,21 +9,10 @@ again (PERFORMANCE.md).
 
 from dataclasses import dataclass
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    F,
-    Func,
-    OuterRef,
-    QuerySet,
-    TextField,
-    Value,
-    Window,
-)
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
-from integraciones.s6_counts import cached_total, known_total, remember_total
+from integraciones.s6_counts import cached_total
 from integraciones.s6_request import S6Request, as_list
 from ocds_pages.api_selectors import release_texts_by_ocid
 from ocds_pages.models import ItemProjection, ProcessProjection, SupplierProjection
@@ -132,42 +121,17 @@ class Page:
     texts: list[str]
 
 
-TEXT_FILTERS = ("title", "buyerName", "supplierName", "itemDescription")
-
-
 def contrataciones_page(request: S6Request) -> Page:
     """One page of compiled releases (stored text) and the exact total (cached, s6_counts)."""
     queryset = contrataciones_queryset(request)
-    rows = queryset.order_by(*ordering(request.sort, request.query))
-    start, end = (request.page - 1) * request.page_size, request.page * request.page_size
-    query = request.query
-    total = known_total(endpoint="contrataciones", query=query)
-    if total is None and any(query.get(name) for name in TEXT_FILTERS):
-        return _page_with_total(queryset, rows, query, start, end)
-    if total is None:
-        total = queryset.count()
-        remember_total(endpoint="contrataciones", query=query, total=total)
+    total = cached_total(endpoint="contrataciones", query=request.query, count=queryset.count)
+    start = (request.page - 1) * request.page_size
     if start >= total:
         return Page(total=total, texts=[])
-    return Page(
-        total=total, texts=list(rows.values_list("record__compiled_release", flat=True)[start:end])
+    rows = queryset.order_by(*ordering(request.sort, request.query)).values_list(
+        "record__compiled_release", flat=True
     )
-
-
-def _page_with_total(queryset: QuerySet, rows: QuerySet, query: dict, start: int, end: int) -> Page:
-    """The page and ``COUNT(*) OVER ()`` in one query.
-
-    A text filter makes PostgreSQL find the matching set by trigram index and recheck; counting
-    and then paging did that twice (≈ 120 + 95 ms for a large buyer and a frequent item word at
-    100,000 processes, docs/benchmarks.md). Without filters the separate count is cheaper: the
-    window would make the page read every row.
-    """
-    counted = rows.annotate(total_rows=Window(Count("pk")))
-    page = list(counted.values_list("record__compiled_release", "total_rows")[start:end])
-    # A page past the end has no row to carry the total: count it apart.
-    total = page[0][1] if page else queryset.count()
-    remember_total(endpoint="contrataciones", query=query, total=total)
-    return Page(total=total, texts=[text for text, _total in page])
+    return Page(total=total, texts=list(rows[start : start + request.page_size]))
 
 
 # --- POST /api/s6/v1/records (2025 variant) -------------------------------------------------
