@@ -194,30 +194,45 @@ def _duplicate_release_issues(release: dict, seen: set) -> list[ValidationIssue]
     return [ValidationIssue("id", message)]
 
 
+def release_fields(release: dict) -> dict:
+    """The stored columns of one release but its entity and unit (bulk generator too)."""
+    return {
+        "ocid": release["ocid"],
+        "release_id": release["id"],
+        "date": parse_datetime(release["date"]),
+        "tags": release["tag"],
+        "data": dumps(release),
+    }
+
+
+def record_fields(releases: list[dict]) -> tuple[dict, dict]:
+    """The stored columns of the record compiled from ``releases``, and its compiled release
+    (for the projections). Shared with the bulk generator, so both store the same record."""
+    compilation = compile_releases(releases)
+    compiled = compilation.compiled
+    fields = {
+        "compiled_release": dumps(compiled),
+        "versioned_release": dumps(compilation.versioned),
+        "release_count": len(releases),
+        "last_release_date": parse_datetime(compiled.get("date")),
+    }
+    return fields, compiled
+
+
 def _release_row(release: dict, entity: Entity, unit: PurchasingUnit | None) -> Release:
-    return Release(
-        ocid=release["ocid"],
-        release_id=release["id"],
-        date=parse_datetime(release["date"]),
-        tags=release["tag"],
-        data=dumps(release),
-        entity=entity,
-        unit=unit,
-    )
+    return Release(**release_fields(release), entity=entity, unit=unit)
 
 
 def _recompile(*, ocid, record: Record | None, entity, unit, releases: list[dict]) -> Record:
     """Write the compiled and versioned release of ``releases`` to the (locked) record."""
-    compilation = compile_releases(releases)
+    fields, compiled = record_fields(releases)
     record = record or Record(ocid=ocid)
     record.entity = entity
     record.unit = unit or record.unit
-    record.compiled_release = dumps(compilation.compiled)
-    record.versioned_release = dumps(compilation.versioned)
-    record.release_count = len(releases)
-    record.last_release_date = parse_datetime(compilation.compiled.get("date"))
+    for name, value in fields.items():
+        setattr(record, name, value)
     record.save()
-    project_record(record=record, compiled=compilation.compiled)
+    project_record(record=record, compiled=compiled)
     return record
 
 

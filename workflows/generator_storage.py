@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ocds_pages.compile import compile_releases
 from ocds_pages.models import (
     ItemProjection,
     OcidCounter,
@@ -27,8 +26,7 @@ from ocds_pages.models import (
     SupplierProjection,
 )
 from ocds_pages.projections import item_rows, process_row, supplier_rows
-from ocds_pages.publication import dumps
-from ocds_pages.validation import parse_datetime
+from ocds_pages.publication import dumps, record_fields, release_fields
 from workflows import catalogues
 from workflows.generator import Plan, form_specs, plan_releases
 
@@ -55,36 +53,16 @@ class ProcessRows:
 
 
 def process_rows(plan: Plan, specs: dict) -> ProcessRows:
-    """The rows publish_release would leave for ``plan`` (_release_row, _recompile, projections)."""
+    """The rows publish_release would leave for ``plan``: the same release and record fields
+    (``publication.release_fields``/``record_fields``) and projection rows."""
     releases = plan_releases(plan, specs)
     entity_id, unit_id = plan.entity.pk, plan.unit.pk
-    release_rows = [
-        {
-            "ocid": release["ocid"],
-            "release_id": release["id"],
-            "date": parse_datetime(release["date"]),
-            "tags": release["tag"],
-            "data": dumps(release),
-            "entity_id": entity_id,
-            "unit_id": unit_id,
-        }
-        for release in releases
-    ]
-    compilation = compile_releases(releases)
-    compiled = compilation.compiled
-    last = parse_datetime(compiled.get("date"))
-    record = {
-        "ocid": plan.ocid,
-        "entity_id": entity_id,
-        "unit_id": unit_id,
-        "compiled_release": dumps(compiled),
-        "versioned_release": dumps(compilation.versioned),
-        "release_count": len(releases),
-        "last_release_date": last,
-    }
-    key = RecordKey(plan.ocid, entity_id, unit_id, last)
+    place = {"entity_id": entity_id, "unit_id": unit_id}
+    fields, compiled = record_fields(releases)
+    record = {"ocid": plan.ocid, **place, **fields}
+    key = RecordKey(plan.ocid, entity_id, unit_id, fields["last_release_date"])
     return ProcessRows(
-        releases=release_rows,
+        releases=[{**release_fields(release), **place} for release in releases],
         record=record,
         process=process_row(record=key, compiled=compiled),
         suppliers=supplier_rows(compiled),
