@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import Role
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
-from workflows.demo import Demo, Purchase, _planning, _tender
+from workflows.demo import Demo, Purchase, planning_values, tender_values
 from workflows.procedures import Stage
 
 S6_URL = "/api/s6/contrataciones-abiertas"
@@ -279,8 +279,8 @@ def measure_publish(figure: Figure, runs: int) -> Figure:
     for number in range(runs + 1):
         p = purchase(number)
         process = demo.create(p, "adjudicacion_directa")
-        demo.stage(process, Stage.PLANNING, _planning(p))
-        demo.capture(process, Stage.TENDER, _tender(p, "direct", 0))
+        demo.stage(process, Stage.PLANNING, planning_values(p))
+        demo.capture(process, Stage.TENDER, tender_values(p, "direct", 0))
         seconds, release = timed(lambda process=process: demo.approve(process, Stage.TENDER))
         if number:
             figure.samples.append(seconds)

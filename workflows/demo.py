@@ -47,7 +47,7 @@ def _at(days: int, fmt="%Y-%m-%dT%H:%M") -> str:
     return (START + timedelta(days=days)).strftime(fmt)
 
 
-def _planning(p: Purchase) -> dict:
+def planning_values(p: Purchase) -> dict:
     return {
         "justificacion": f"Necesidad de {p.item.lower()} para el ejercicio 2026.",
         "montoPresupuesto": _money(round(p.amount * 1.1)),
@@ -55,7 +55,7 @@ def _planning(p: Purchase) -> dict:
     }
 
 
-def _tender(p: Purchase, method: str, days: int) -> dict:
+def tender_values(p: Purchase, method: str, days: int) -> dict:
     values = {
         "titulo": p.title,
         "descripcion": f"Contratación de {p.item.lower()}.",
@@ -197,8 +197,8 @@ class Demo:
         method = procurement_method(procedure_type)
         process = self.create(p, procedure_type)
         steps = [
-            (Stage.PLANNING, _planning(p)),
-            (Stage.TENDER, _tender(p, method, days)),
+            (Stage.PLANNING, planning_values(p)),
+            (Stage.TENDER, tender_values(p, method, days)),
             (Stage.AWARD, _award(p, days)),
             (Stage.CONTRACT, _contract(p, days)),
         ]
@@ -251,7 +251,7 @@ def _imss(demo: Demo) -> int:
     demo.stage(tender, Stage.AWARD, _award(IMSS[1], 18))
     demo.capture(tender, Stage.CONTRACT, _contract(IMSS[1], 18), submit=False)
     invitation = demo.to_contract(IMSS[2], "invitacion3", 10, upto=Stage.PLANNING)
-    demo.capture(invitation, Stage.TENDER, _tender(IMSS[2], "selective", 10))
+    demo.capture(invitation, Stage.TENDER, tender_values(IMSS[2], "selective", 10))
     return 3
 
 
@@ -263,7 +263,7 @@ def _sict(demo: Demo) -> int:
         {"motivo": "Ninguna proposición cumplió los requisitos técnicos (LAASSP art. 38)."},
     )
     replacement = demo.create(SICT[0], "lp_internacional", replaces=unsuccessful)
-    demo.capture(replacement, Stage.PLANNING, _planning(SICT[0]), submit=False)
+    demo.capture(replacement, Stage.PLANNING, planning_values(SICT[0]), submit=False)
     cancelled = demo.to_contract(SICT[1], "lp_tratados", 40, upto=Stage.TENDER)
     demo.stage(
         cancelled,
@@ -288,7 +288,7 @@ def _sepjal(demo: Demo) -> int:
         {"motivo": "Terminación anticipada por causas de interés general."},
     )
     returned = demo.create(SEPJAL[2], "adjudicacion_directa")
-    demo.capture(returned, Stage.PLANNING, _planning(SEPJAL[2]))
+    demo.capture(returned, Stage.PLANNING, planning_values(SEPJAL[2]))
     demo.give_back(returned, Stage.PLANNING, "Adjunte el oficio de suficiencia presupuestal.")
     return 3
 

@@ -34,10 +34,26 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--procesos", type=int, default=10_000, dest="processes")
-        parser.add_argument("--entes", type=int, default=1500, dest="entities")
-        parser.add_argument("--semilla", type=int, default=1, dest="seed")
-        parser.add_argument("--repeticiones", type=int, default=30, dest="runs")
+        parser.add_argument(
+            "--procesos",
+            type=int,
+            default=10_000,
+            dest="processes",
+            help=_("Procesos del conjunto generado (10 000)."),
+        )
+        parser.add_argument(
+            "--entes", type=int, default=1500, dest="entities", help=_("Entes (1 500).")
+        )
+        parser.add_argument(
+            "--semilla", type=int, default=1, dest="seed", help=_("Semilla del generador (1).")
+        )
+        parser.add_argument(
+            "--repeticiones",
+            type=int,
+            default=30,
+            dest="runs",
+            help=_("Peticiones medidas por cifra, sin contar la de calentamiento (30)."),
+        )
         parser.add_argument(
             "--repeticiones-exportacion",
             type=int,
@@ -64,7 +80,12 @@ class Command(BaseCommand):
             dest="output",
             help=_("Carpeta de benchmarks.md; los JSON van en su subcarpeta benchmarks/."),
         )
-        parser.add_argument("--sin-progreso", action="store_true", dest="no_progress")
+        parser.add_argument(
+            "--sin-progreso",
+            action="store_true",
+            dest="no_progress",
+            help=_("No mostrar la barra de progreso."),
+        )
 
     def handle(self, *args, processes, entities, seed, runs, export_runs, **options):
         if min(processes, entities, runs, export_runs) < 1:
