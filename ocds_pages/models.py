@@ -7,6 +7,7 @@ export measurements: 5–11× cheaper).
 
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
@@ -183,6 +184,22 @@ class OcidCounter(models.Model):
         return f"{self.entity_id}: {self.last_serial}"
 
 
+def _folded_field(label, source: str):
+    """The folded copy of a searchable column: written with the projection, read by S6 filters."""
+    return models.TextField(
+        label,
+        blank=True,
+        default="",
+        help_text=format_lazy(
+            _(
+                "{} en minúsculas y sin acentos (lo que calcula ci_fold): los filtros de texto "
+                "de S6 la recorren con un índice trigram, sin calcular nada por fila."
+            ),
+            source,
+        ),
+    )
+
+
 def _amount_field(label, help_text):
     return models.DecimalField(
         label, max_digits=22, decimal_places=4, null=True, blank=True, help_text=help_text
@@ -323,26 +340,8 @@ class ProcessProjection(models.Model):
             "acentos: lo que recorre la búsqueda pública (índices de texto en PostgreSQL)."
         ),
     )
-    title_folded = models.TextField(
-        _("título para buscar"),
-        blank=True,
-        default="",
-        help_text=_(
-            "tender/title en minúsculas y sin acentos (lo que calcula ci_fold): "
-            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
-            "fila."
-        ),
-    )
-    buyer_name_folded = models.TextField(
-        _("comprador para buscar"),
-        blank=True,
-        default="",
-        help_text=_(
-            "buyer/name en minúsculas y sin acentos (lo que calcula ci_fold): "
-            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
-            "fila."
-        ),
-    )
+    title_folded = _folded_field(_("título para buscar"), "tender/title")
+    buyer_name_folded = _folded_field(_("comprador para buscar"), "buyer/name")
 
     class Meta:
         verbose_name = _("proceso (proyección)")
@@ -395,16 +394,7 @@ class SupplierProjection(models.Model):
             "la misma clave que los espejos de la PDN, para cruzarlos."
         ),
     )
-    name_folded = models.TextField(
-        _("nombre para buscar"),
-        blank=True,
-        default="",
-        help_text=_(
-            "El nombre del proveedor en minúsculas y sin acentos (lo que calcula ci_fold): "
-            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
-            "fila."
-        ),
-    )
+    name_folded = _folded_field(_("nombre para buscar"), _("El nombre del proveedor"))
 
     class Meta:
         verbose_name = _("proveedor (proyección)")
@@ -477,16 +467,7 @@ class ItemProjection(models.Model):
         blank=True,
         help_text=_("items/unit/value/currency."),
     )
-    description_folded = models.TextField(
-        _("descripción para buscar"),
-        blank=True,
-        default="",
-        help_text=_(
-            "items/description en minúsculas y sin acentos (lo que calcula ci_fold): "
-            "los filtros de texto de S6 la recorren con un índice trigram, sin calcular nada por "
-            "fila."
-        ),
-    )
+    description_folded = _folded_field(_("descripción para buscar"), "items/description")
 
     class Meta:
         verbose_name = _("partida (proyección)")

@@ -1,9 +1,9 @@
 """Database primitives for searching and sorting published data the way people read Spanish.
 
-* ``Folded(expression)``: lower case without accents, so "Pérez" is found by "perez". On
-  PostgreSQL it calls ``ci_fold`` (an IMMUTABLE wrapper of ``unaccent`` created by migration 0003,
-  with trigram indexes on it); on SQLite the same function is registered in Python on every
-  connection.
+* ``fold(text)``: lower case without accents, so "Pérez" is found by "perez". Projections store
+  the folded text of searchable columns (``*_folded``); PostgreSQL's ``ci_fold`` (an IMMUTABLE
+  wrapper of ``unaccent``, migration 0003) computes the same inside JSON filters and to fill those
+  columns, and SQLite gets it registered in Python on every connection.
 * ``SpanishOrder(expression)``: ordering by Spanish collation ("ñ" after "n", accents secondary):
   ICU ``es-x-icu`` on PostgreSQL, a Python collation ``es`` on SQLite.
 * ``JsonArrayMatch``: "some element of the array ``<key>`` of a JSON text column satisfies these
@@ -54,13 +54,6 @@ def register_sqlite_functions(sender, connection, **kwargs):
         return
     connection.connection.create_function("ci_fold", 1, fold, deterministic=True)
     connection.connection.create_collation("es", _spanish_collation)
-
-
-class Folded(models.Func):
-    """``ci_fold(expression)``: the folded text of a column (see the module docstring)."""
-
-    function = "ci_fold"
-    output_field = models.TextField()
 
 
 class SpanishOrder(models.Func):
