@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from cms.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
@@ -22,8 +23,13 @@ def log_in(page, base, username):
 
 def add_custom_field(page):
     """Append a «Campo» block at the end of the StreamField and fill it in, as an editor does."""
+    keys = page.locator("input[name$='-value-key']")
+    before = keys.count()
     page.locator("[data-streamfield-stream-container] > div > button.c-sf-add-button").last.click()
     page.get_by_role("option", name="Campo", exact=True).first.click()
+    # The block is inserted by JavaScript: until it is there, «the last block» is an existing
+    # field, and filling it in broke that field (a 400 on save, seen on a loaded CI machine).
+    expect(keys).to_have_count(before + 1)
     block = (
         page.locator("[data-contentpath]")
         .filter(has=page.locator("input[name$='-value-key']"))
