@@ -64,7 +64,10 @@ def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
     page.locator(f"input[name='{prefix}-label']").scroll_into_view_if_needed()
     screenshot(page, "formularios-campo-nuevo")
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
-    page.locator("button[name='action-publish']").click()
+    # Wait for the page the publish POST leads to: the URL pattern alone matched the form page
+    # itself, so the database was read while the request was still publishing.
+    with page.expect_navigation():
+        page.locator("button[name='action-publish']").click()
     page.wait_for_url(f"{base}/admin/formularios/definiciones/**")
 
     own = FormDefinition.objects.get(entity__key="IMSS", stage="tender", procedure_type="direct")
