@@ -10,17 +10,10 @@ from ocds_pages.publication import next_ocid, publish_release
 from ocds_pages.schema import project_extension_url
 from workflows.forms_engine import CaptureContext, assemble_release, to_ocds
 from workflows.previews import sample_form_and_fragment
-from workflows.services import extension_fields_reset
 
 from .factories import BUYER, edit_spec, entity_copy, make_editor, make_entity, new_field, publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget_declared_fields():
-    yield
-    extension_fields_reset()
 
 
 def add_custom_field(spec):
