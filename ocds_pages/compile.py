@@ -1,31 +1,30 @@
 """Compile the releases of one ocid into its compiled and versioned release (OCDS merge rules).
 
-The ``ocdsmerge.Merger`` is built once per process from the bundled patched schema: building it
+The ``ocdsmerge.Merger`` is built once per state of the release schema (the bundled patched
+schema plus the declared extension fields, ``ocds_pages.extension.release_schema``): building it
 costs ~16 ms (PERFORMANCE.md), and without ``schema=`` it would download the schema (STACK.md,
 caveat 6).
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ocdsmerge
 from ocdsmerge.flatten import flatten
 from ocdsmerge.merge import CompiledRelease, VersionedRelease
 from ocdsmerge.util import sorted_releases
 
-from ocds_pages.extension import contributed_version, patched_release_schema
-
-_merger_cache: dict[int, ocdsmerge.Merger] = {}
+from ocds_pages.extension import ReleaseSchema, release_schema
 
 
-def get_merger() -> ocdsmerge.Merger:
-    """The process-wide Merger for the current patched schema."""
-    version = contributed_version()
-    merger = _merger_cache.get(version)
-    if merger is None:
-        merger = ocdsmerge.Merger(schema=patched_release_schema())
-        _merger_cache.clear()
-        _merger_cache[version] = merger
-    return merger
+@lru_cache(maxsize=4)
+def _merger(schema: ReleaseSchema) -> ocdsmerge.Merger:
+    return ocdsmerge.Merger(schema=schema.data)
+
+
+def get_merger(schema: ReleaseSchema | None = None) -> ocdsmerge.Merger:
+    """The Merger for ``schema`` (the current release schema, read from the database, if None)."""
+    return _merger(schema if schema is not None else release_schema())
 
 
 @dataclass(frozen=True)
@@ -34,16 +33,16 @@ class Compilation:
     versioned: dict
 
 
-def compile_releases(releases: list[dict]) -> Compilation:
+def compile_releases(releases: list[dict], *, schema: ReleaseSchema | None = None) -> Compilation:
     """The compiled and versioned release of the releases of one ocid.
 
     The releases are ordered by ``date`` (OCDS merging rules, ``ocdsmerge.util.sorted_releases``),
     so any order will do. What ``Merger.create_compiled_release`` and ``create_versioned_release``
     do, but each release is flattened once for both (flattening is most of the cost: 4.2 ms →
     1.6 ms for a generated process of ~5 releases); tests/ocds_pages/test_compile.py checks both
-    against ocdskit.
+    against ocdskit. ``schema`` gives the merge rules (the current release schema if None).
     """
-    merger = get_merger()
+    merger = get_merger(schema)
     rules = {"merge_rules": merger.merge_rules, "rule_overrides": merger.rule_overrides}
     compiled, versioned = CompiledRelease(**rules), VersionedRelease(**rules)
     for release in sorted_releases(releases):

@@ -481,3 +481,50 @@ class ItemProjection(models.Model):
 
     def __str__(self):
         return self.description or self.item_id
+
+
+class ExtensionField(models.Model):
+    """One property a higher layer adds to the project's OCDS extension (e.g. a form's own field).
+
+    The release schema every process validates and merges with is the bundled one plus these rows
+    (``ocds_pages.extension.release_schema``), so a field declared by one process is known to all
+    of them as soon as its transaction commits.
+    """
+
+    source = models.CharField(
+        _("origen"),
+        max_length=100,
+        help_text=_(
+            "Quién declara el campo, p. ej. «form:12» (un formulario por etapa) o «workflows» "
+            "(los campos que necesitan los procedimientos mexicanos). Cada origen reemplaza "
+            "sólo sus propias filas."
+        ),
+    )
+    definition = models.CharField(
+        _("definición"),
+        max_length=100,
+        help_text=_("Definición del esquema de entrega que recibe el campo, p. ej. Tender."),
+    )
+    name = models.CharField(
+        _("nombre"),
+        max_length=100,
+        help_text=_("Nombre de la propiedad en camelCase, p. ej. montoReservadoMipymes."),
+    )
+    schema = models.JSONField(
+        _("esquema"),
+        help_text=_(
+            "JSON Schema (draft 4, estilo OCDS: title, description, type) de la propiedad."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("campo de la extensión")
+        verbose_name_plural = _("campos de la extensión")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "definition", "name"], name="extension_field_unique_in_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.definition}.{self.name} ({self.source})"

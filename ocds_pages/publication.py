@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.compile import compile_releases, get_merger
+from ocds_pages.extension import release_schema
 from ocds_pages.models import OcidCounter, Record, Release
 from ocds_pages.projections import project_record
 from ocds_pages.signals import release_published
@@ -162,16 +163,22 @@ def _validate_batch(releases, stored, record, rules: PublicationRules) -> None:
     """Each release is validated against the state the earlier ones leave (in date order)."""
     previous = orjson.loads(record.compiled_release) if record else None
     seen = {release.get("id") for release in stored}
+    schema = release_schema()  # read once: every release of the batch is checked against it
     for position, release in enumerate(_date_ordered(releases)):
         issues = validate_release(
-            release, previous=previous, ocid_prefix=rules.ocid_prefix, language=rules.language
+            release,
+            schema=schema,
+            previous=previous,
+            ocid_prefix=rules.ocid_prefix,
+            language=rules.language,
         )
         issues += _duplicate_release_issues(release, seen)
         if issues:
             raise ReleaseInvalid(issues, release_id=release.get("id"))
         seen.add(release.get("id"))
         if position < len(releases) - 1:
-            previous = get_merger().create_compiled_release([r for r in (previous, release) if r])
+            merger = get_merger(schema)
+            previous = merger.create_compiled_release([r for r in (previous, release) if r])
 
 
 def _date_ordered(releases: list[dict]) -> list[dict]:

@@ -6,9 +6,9 @@ core with every extension applied as a JSON Merge Patch (RFC 7396), the way OCDS
 merging. ``manage.py construir_esquema`` writes it to ``data/release-schema-patched.json`` and the
 file is committed, so at run time the system reads one JSON file.
 
-Higher layers (the stage forms) may add fields to the project extension through
-``ocds_pages.extension.register_extension_fields``; those fields are merged on top of the committed
-file in memory.
+Higher layers (the stage forms) add fields to the project extension as ``ExtensionField`` rows
+(``ocds_pages.extension.extension_fields_register``); ``ocds_pages.extension.release_schema``
+merges them on top of the committed file.
 """
 
 import copy

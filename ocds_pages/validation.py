@@ -9,13 +9,14 @@ tag/section coherence, dates that go forward and references between sections.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from jsonschema import Draft4Validator, FormatChecker
 from rfc3339_validator import validate_rfc3339
 
-from ocds_pages.extension import contributed_version, patched_release_schema
+from ocds_pages.extension import ReleaseSchema, release_schema
 
 
 @dataclass(frozen=True)
@@ -68,27 +69,30 @@ JSON_TYPE_NAMES = {
 def validate_release(
     release: dict,
     *,
+    schema: ReleaseSchema | None = None,
     previous: dict | None = None,
     ocid_prefix: str | None = OWN_PREFIX,
     language: str | None = "es",
 ) -> list[ValidationIssue]:
     """Every problem of ``release``; an empty list means it may be published.
 
-    ``previous`` is the compiled release of the process before this release (None for the first
-    one); references such as ``contracts/0/awardID`` may point to it. ``ocid_prefix`` is the
-    prefix the ocid must carry (our own by default; None for imports, which keep foreign
-    prefixes). ``language`` is the required ``language`` of the release (None: any).
+    ``schema`` is the release schema to check against (``ocds_pages.extension.release_schema()``,
+    read from the database, when not given). ``previous`` is the compiled release of the process
+    before this release (None for the first one); references such as ``contracts/0/awardID`` may
+    point to it. ``ocid_prefix`` is the prefix the ocid must carry (our own by default; None for
+    imports, which keep foreign prefixes). ``language`` is the required ``language`` of the
+    release (None: any).
     """
     if not isinstance(release, dict):
         return [ValidationIssue("", _("Se esperaba un objeto JSON (una entrega OCDS)."))]
-    issues = list(_schema_issues(release))
+    if schema is None:
+        schema = release_schema()
+    issues = list(_schema_issues(release, schema))
     issues += _rule_issues(release, previous or {}, ocid_prefix, language)
     return sorted(issues, key=lambda issue: issue.path)
 
 
 # --- JSON Schema ---------------------------------------------------------------------------------
-
-_validator_cache: dict[int, tuple[Draft4Validator, dict[int, str]]] = {}
 
 
 def _format_checker() -> FormatChecker:
@@ -138,26 +142,22 @@ def inline_definitions(schema: dict) -> dict:
     return inlined
 
 
-def _validator() -> tuple[Draft4Validator, dict[int, str]]:
-    version = contributed_version()
-    cached = _validator_cache.get(version)
-    if cached is None:
-        schema = inline_definitions(patched_release_schema())
-        cached = (
-            Draft4Validator(schema, format_checker=_format_checker()),
-            _codelists_by_enum(schema, {}),
-        )
-        _validator_cache.clear()
-        _validator_cache[version] = cached
-    return cached
+# Built once per state of the schema (a ReleaseSchema is hashed by the rows it was built from).
+@lru_cache(maxsize=4)
+def _validator(schema: ReleaseSchema) -> tuple[Draft4Validator, dict[int, str]]:
+    inlined = inline_definitions(schema.data)
+    return (
+        Draft4Validator(inlined, format_checker=_format_checker()),
+        _codelists_by_enum(inlined, {}),
+    )
 
 
 def _join(path) -> str:
     return "/".join(str(part) for part in path)
 
 
-def _schema_issues(release: dict) -> Iterator[ValidationIssue]:
-    validator, codelists = _validator()
+def _schema_issues(release: dict, schema: ReleaseSchema) -> Iterator[ValidationIssue]:
+    validator, codelists = _validator(schema)
     for error in validator.iter_errors(release):
         path = _join(error.absolute_path)
         if error.validator == "required":

@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# Both exist unless the database was migrated back to before them.
+EXTENSION_TABLES = {"ocds_pages_extensionfield", "workflows_formversion"}
+
+
+def _after_migrate(sender, using="default", **kwargs):
+    """Write the extension rows the code and the published forms declare: an installation that
+    predates the rows gets them with its next ``migrate``, and a flushed test database too."""
+    from workflows.services import extension_fields_sync
+
+    if set(connections[using].introspection.table_names()) >= EXTENSION_TABLES:
+        extension_fields_sync()
 
 
 class WorkflowsConfig(AppConfig):
@@ -9,15 +23,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Flujos de contratación")
 
     def ready(self):
-        from django.core.signals import request_started
         from wagtail.signals import published
 
-        from workflows import extension_fields, receivers, services
+        from workflows import receivers
 
         published.connect(receivers.form_definition_published, dispatch_uid="form_published")
-        # Custom form fields live in memory in ocds_pages' extension registry: each process
-        # refreshes it from the published versions (the database is not read at start-up).
-        request_started.connect(
-            services.extension_fields_on_request, dispatch_uid="form_extension_sync"
-        )
-        extension_fields.register()
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="form_extension_rows")

@@ -1,12 +1,16 @@
 """Fields the Mexican procedures need that OCDS 1.1 core lacks, declared in the project extension.
 
-They are registered through ``ocds_pages.extension`` (the hook a higher layer uses), so releases
-carrying them validate and the published extension documents them. The bids are not here: their
-structure (the OCDS bid extension, ``bids/details``) is in the committed project extension, so the
-form definition checks, which read the committed schema, accept a group that records them.
+They are rows of the project extension (``ocds_pages.extension.extension_fields_register``, under
+the source ``workflows``), written after every ``migrate`` and when the forms are reinstalled
+(``services.extension_fields_sync``), so releases carrying them validate in every process and the
+published extension documents them. The bids are not here: their structure (the OCDS bid
+extension, ``bids/details``) is in the committed project extension, so the form definition
+checks, which read the committed schema, accept a group that records them.
 """
 
-from ocds_pages.extension import patched_release_schema, register_extension_fields
+from ocds_pages.extension import extension_fields_register
+
+SOURCE = "workflows"
 
 STATUS_DETAILS = {
     "statusDetails": {
@@ -35,18 +39,9 @@ TENDER_FIELDS = {
 }
 
 
+FIELDS = {"Tender": TENDER_FIELDS, "Award": STATUS_DETAILS, "Contract": STATUS_DETAILS}
+
+
 def register() -> None:
-    register_extension_fields(definition="Tender", fields=TENDER_FIELDS)
-    register_extension_fields(definition="Award", fields=STATUS_DETAILS)
-    register_extension_fields(definition="Contract", fields=STATUS_DETAILS)
-
-
-def ensure_registered() -> None:
-    """Declare them again if something withdrew them (the forms' sync withdraws the custom
-    fields it declared, and a form may declare statusDetails too)."""
-    definitions = patched_release_schema()["definitions"]
-    wanted = {"Tender": TENDER_FIELDS, "Award": STATUS_DETAILS, "Contract": STATUS_DETAILS}
-    for name, fields in wanted.items():
-        if not set(fields) <= set(definitions[name]["properties"]):
-            register()
-            return
+    """Write them as rows (idempotent: nothing changes when they are already there)."""
+    extension_fields_register(source=SOURCE, fields=FIELDS)

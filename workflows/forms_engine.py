@@ -630,13 +630,7 @@ def _merge_parties(parties: list[dict]) -> list[dict]:
 def assemble_release(
     *, fragment: dict, ocid: str, release_id: str, stage: str, buyer: dict, date: str | None = None
 ) -> dict:
-    """A complete release around a stage fragment; ``buyer`` is the buyer's Organization.
-
-    Custom form fields are declared in the project extension first, so the release validates.
-    """
-    from workflows.services import extension_fields_sync_if_stale
-
-    extension_fields_sync_if_stale()
+    """A complete release around a stage fragment; ``buyer`` is the buyer's Organization."""
     release = {
         "ocid": ocid,
         "id": release_id,

@@ -46,7 +46,7 @@ from django.conf import settings
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.models import OcidCounter
 from ocds_pages.synthetic import Supplier
-from workflows import catalogues, extension_fields
+from workflows import catalogues
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
 from workflows.procedures import PROCUREMENT_METHOD, ProcedureType, Stage
@@ -587,11 +587,8 @@ def release_date(moment: datetime) -> str:
 def form_specs() -> dict[tuple[str, str], dict]:
     """The installed national stage form of each (stage, OCDS method), as to_ocds takes it.
 
-    Read once (``services.form_version_for``), like a new capture would pick it. Custom fields the
-    forms declare are registered in the project extension, as ``review_approve`` does first.
+    Read once (``services.form_version_for``), like a new capture would pick it.
     """
-    forms.extension_fields_sync_if_stale()
-    extension_fields.ensure_registered()
     specs = {}
     for stage in Stage:
         form_stage = FORM_STAGE.get(stage, str(stage))

@@ -1,14 +1,15 @@
 """OCDS paths ("tender/items/0/unit/value") looked up in the patched release schema.
 
 A form field writes its value to a path. The path is checked against the schema the releases are
-validated with (``ocds_pages.extension.patched_release_schema``), so a definition can only write
-where OCDS (or a declared extension) says a value of that type belongs.
+validated with (``ocds_pages.extension.release_schema``), so a definition can only write where OCDS
+(or a declared extension) says a value of that type belongs.
 """
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ocds_pages.extension import contributed_version, patched_release_schema
+from ocds_pages.extension import ReleaseSchema, release_schema
+from ocds_pages.schema import committed_patched_schema
 
 REF_PREFIX = "#/definitions/"
 
@@ -60,22 +61,30 @@ def _step(current: SchemaNode, part: str, schema: dict) -> SchemaNode | None:
     return None if child is None else _deref(child, schema)
 
 
-# Lookups in the patched schema, per version of the contributed fields (the schema changes only
-# when that version does); bounded, like the paths forms write to.
-_resolved: dict[tuple[int, str], SchemaNode | None] = {}
-_RESOLVED_LIMIT = 20_000
-
-
 def resolve(path: str, *, schema: dict | None = None) -> SchemaNode | None:
-    """The schema node at ``path`` (numeric parts index arrays); None if OCDS lacks the path."""
+    """The schema node at ``path`` (numeric parts index arrays); None if OCDS lacks the path.
+
+    Without ``schema``, the release schema now. The declared extension fields only add properties
+    (ocds_pages refuses rows that redefine one), so a path the committed schema has leads to the
+    same place in it (an object's node there lacks the added properties, which no caller lists);
+    only a path through a declared field reads the rows.
+    """
     if schema is not None:
         return _resolve(path, schema)
-    key = (contributed_version(), path)
-    if key not in _resolved:
-        if len(_resolved) >= _RESOLVED_LIMIT:
-            _resolved.clear()
-        _resolved[key] = _resolve(path, patched_release_schema())
-    return _resolved[key]
+    found = _resolve_committed(path)
+    return found if found is not None else _resolve_declared(release_schema(), path)
+
+
+# Forms write to a few hundred distinct paths, thousands of times (the data generator); the
+# lookups are pure functions of their arguments, so they are cached by them.
+@lru_cache(maxsize=4096)
+def _resolve_committed(path: str) -> SchemaNode | None:
+    return _resolve(path, committed_patched_schema())
+
+
+@lru_cache(maxsize=1024)
+def _resolve_declared(schema: ReleaseSchema, path: str) -> SchemaNode | None:
+    return _resolve(path, schema.data)
 
 
 def _resolve(path: str, schema: dict) -> SchemaNode | None:

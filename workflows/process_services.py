@@ -18,7 +18,7 @@ from viewflow.workflow.status import STATUS
 from ocds_pages.codelists import codes
 from ocds_pages.documents import file_sha256
 from ocds_pages.publication import ReleaseInvalid, next_ocid, publish_release
-from workflows import audit, extension_fields
+from workflows import audit
 from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
 from workflows.models import FormVersion
@@ -280,9 +280,6 @@ def review_approve(*, task, user):
 
     Returns the stored ``ocds_pages.models.Release``.
     """
-    # Custom fields editors added to the forms, and ours, must be declared before validating.
-    forms.extension_fields_sync_if_stale()
-    extension_fields.ensure_registered()
     try:
         with task.activation() as activation:
             _take_review(activation, user)

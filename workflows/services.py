@@ -3,20 +3,18 @@
 Keyword-only and named ``<entity>_<action>`` (HackSoft style). Views stay thin and call these.
 """
 
-import threading
-import time as clock
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from ocds_pages.documents import file_sha256
-from ocds_pages.extension import register_extension_fields, unregister_extension_fields
+from ocds_pages.extension import extension_field_sources, extension_fields_register
 from ocds_pages.schema import committed_patched_schema
-from workflows import ocds_paths
+from workflows import extension_fields, ocds_paths
 from workflows.choices import FieldType
 from workflows.forms_engine import (
     CaptureContext,
@@ -45,9 +43,14 @@ def form_version_publish(*, definition: FormDefinition, user=None) -> FormVersio
     """
     spec = definition_spec(definition=definition)
     latest = definition.versions.select_for_update().order_by("-number").first()
+    # The latest version's custom fields are the rows the definition declares in the project
+    # extension, written in this transaction: once it commits, every process validates with them.
+    extension_fields_register(
+        source=extension_source(definition.pk), fields=extension_fields_of(spec)
+    )
     if latest is not None and latest.spec == spec and latest.title == definition.title:
         return latest
-    version = FormVersion.objects.create(
+    return FormVersion.objects.create(
         definition=definition,
         number=(latest.number + 1) if latest else 1,
         stage=definition.stage,
@@ -56,10 +59,6 @@ def form_version_publish(*, definition: FormDefinition, user=None) -> FormVersio
         spec=spec,
         published_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    # Declared at once (not on commit) so that this request already validates with it; a
-    # rolled-back publication leaves at most an unused optional property until the next sync.
-    extension_fields_sync()
-    return version
 
 
 def form_version_for(*, stage: str, procedure_type: str, entity=None) -> FormVersion | None:
@@ -91,10 +90,6 @@ JSON_TYPES = {
     FieldType.DECIMAL: ["number", "null"],
     FieldType.BOOLEAN: ["boolean", "null"],
 }
-_registered: dict[str, set[str]] = {}
-_sync_lock = threading.Lock()
-_last_sync = {"at": 0.0, "version": None}
-SYNC_INTERVAL_SECONDS = 30
 
 
 def extension_property(item: dict) -> dict:
@@ -132,74 +127,40 @@ def extension_fields_of(spec: dict) -> dict[str, dict[str, dict]]:
     for path, item in _custom_fields(spec):
         parent_path, _sep, name = path.rpartition("/")
         parent = ocds_paths.resolve(parent_path, schema=schema)
-        if parent is not None and parent.definition:
+        # A property OCDS already has is not the form's to declare (the checks refuse it).
+        if parent is not None and parent.definition and name not in _properties(parent):
             found.setdefault(parent.definition, {})[name] = extension_property(item)
     return found
 
 
-def _latest_specs():
-    latest_numbers = FormVersion.objects.values("definition").annotate(n=Max("number"))
-    pairs = {(row["definition"], row["n"]) for row in latest_numbers}
-    for version in FormVersion.objects.filter(definition__in={d for d, _n in pairs}):
-        if (version.definition_id, version.number) in pairs:
-            yield version.spec
+def _properties(node) -> dict:
+    return node.node.get("properties", {})
 
 
+def extension_source(definition_id: int) -> str:
+    """The source under which a form definition declares its custom fields (ExtensionField)."""
+    return f"form:{definition_id}"
+
+
+@transaction.atomic
 def extension_fields_sync() -> None:
-    """Declare in the project extension the custom fields of every latest published version.
+    """Rewrite every declared field from the data: ours, and each form's latest published version.
 
-    Called after each publication in this process; other processes catch up through
-    :func:`extension_fields_sync_if_stale` at the start of their requests.
+    Publication keeps the rows current (:func:`form_version_publish`); this rebuilds them all,
+    after ``migrate`` (existing installations get their rows) and when the forms are reinstalled.
     """
-    wanted: dict[str, dict[str, dict]] = {}
-    for spec in _latest_specs():
-        for definition, fields in extension_fields_of(spec).items():
-            wanted.setdefault(definition, {}).update(fields)
-    with _sync_lock:
-        for definition, names in _registered.items():
-            gone = sorted(names - set(wanted.get(definition, {})))
-            if gone:
-                unregister_extension_fields(definition=definition, names=gone)
-        for definition, fields in wanted.items():
-            register_extension_fields(definition=definition, fields=fields)
-        _registered.clear()
-        _registered.update({d: set(f) for d, f in wanted.items()})
-        _last_sync["version"] = FormVersion.objects.aggregate(m=Max("pk"))["m"]
-        _last_sync["at"] = clock.monotonic()
-
-
-def extension_fields_reset() -> None:
-    """Withdraw every field this process declared and force a fresh sync on the next check."""
-    with _sync_lock:
-        for definition, names in _registered.items():
-            unregister_extension_fields(definition=definition, names=sorted(names))
-        _registered.clear()
-        _last_sync.update({"at": 0.0, "version": None})
-
-
-def extension_fields_sync_if_stale() -> None:
-    """Re-sync when another process published a version (checked at most every 30 seconds)."""
-    if _last_sync["at"] and clock.monotonic() - _last_sync["at"] < SYNC_INTERVAL_SECONDS:
-        return
-    _last_sync["at"] = clock.monotonic()
-    if FormVersion.objects.aggregate(m=Max("pk"))["m"] != _last_sync["version"]:
-        extension_fields_sync()
-
-
-# Requests that serve, validate or capture OCDS: the ones that need the custom fields declared.
-OCDS_PATH_PREFIXES = ("/ocds/", "/api/ocds/", "/api/s6/", "/captura/", "/admin/formularios/")
-
-
-def extension_fields_on_request(sender=None, environ=None, **kwargs) -> None:
-    """request_started receiver: refresh the declared custom fields before OCDS is served."""
-    path = (environ or {}).get("PATH_INFO", "")
-    if not path.startswith(OCDS_PATH_PREFIXES):
-        return
-    try:
-        extension_fields_sync_if_stale()
-    except DatabaseError:
-        # Before `migrate` there is no table yet; the committed extension is served as is.
-        _last_sync["at"] = 0.0
+    extension_fields.register()
+    latest_numbers = FormVersion.objects.values("definition").annotate(n=Max("number"))
+    wanted = {row["definition"]: row["n"] for row in latest_numbers}
+    sources = set()
+    for version in FormVersion.objects.filter(definition__in=wanted):
+        if wanted[version.definition_id] == version.number:
+            source = extension_source(version.definition_id)
+            extension_fields_register(source=source, fields=extension_fields_of(version.spec))
+            sources.add(source)
+    for source in extension_field_sources() - sources:
+        if source.startswith("form:"):
+            extension_fields_register(source=source, fields={})
 
 
 # --- drafts ---

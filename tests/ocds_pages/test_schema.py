@@ -3,11 +3,7 @@ import json
 import pytest
 
 from ocds_pages import schema
-from ocds_pages.extension import (
-    patched_release_schema,
-    register_extension_fields,
-    unregister_extension_fields,
-)
+from ocds_pages.extension import extension_fields_register, patched_release_schema
 from ocds_pages.validation import validate_release
 from tests.ocds_pages.factories import make_entity, make_tender_release, own_ocid
 
@@ -66,7 +62,7 @@ def test_a_higher_layer_contributes_a_field_that_is_served_and_validated(client)
         "type": ["string", "null"],
         "pattern": "^[0-9]{11}$",
     }
-    register_extension_fields(definition="Tender", fields={"claveCartera": field})
+    extension_fields_register(source="test", fields={"Tender": {"claveCartera": field}})
     try:
         served = json.loads(client.get("/ocds/extension/release-schema.json").content)
         good = make_tender_release(ocid=own_ocid(entity), entity=entity)
@@ -79,5 +75,5 @@ def test_a_higher_layer_contributes_a_field_that_is_served_and_validated(client)
         assert validate_release(good) == []
         assert [issue.path for issue in validate_release(bad)] == ["tender/claveCartera"]
     finally:
-        unregister_extension_fields(definition="Tender", names=["claveCartera"])
+        extension_fields_register(source="test", fields={})
     assert "claveCartera" not in patched_release_schema()["definitions"]["Tender"]["properties"]

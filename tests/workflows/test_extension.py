@@ -4,23 +4,20 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core.management.sql import emit_post_migrate_signal
 
+from ocds_pages.extension import release_schema
+from ocds_pages.models import ExtensionField
 from ocds_pages.packages import iter_release_package
 from ocds_pages.publication import next_ocid, publish_release
 from ocds_pages.schema import project_extension_url
 from workflows.forms_engine import CaptureContext, assemble_release, to_ocds
 from workflows.previews import sample_form_and_fragment
-from workflows.services import extension_fields_reset
+from workflows.services import extension_source
 
 from .factories import BUYER, edit_spec, entity_copy, make_editor, make_entity, new_field, publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget_declared_fields():
-    yield
-    extension_fields_reset()
 
 
 def add_custom_field(spec):
@@ -92,3 +89,47 @@ def test_retired_custom_field_leaves_the_extension(client, entity_with_custom_fi
 
     assert "montoReservadoMipymes" not in served["definitions"]["Tender"]["properties"]
     assert "statusDetails" in served["definitions"]["Tender"]["properties"]  # shipped default
+
+
+def test_publishing_a_version_writes_its_custom_fields_as_rows(entity_with_custom_field):
+    _entity, version = entity_with_custom_field
+
+    row = ExtensionField.objects.get(
+        source=extension_source(version.definition_id), name="montoReservadoMipymes"
+    )
+
+    assert row.definition == "Tender"
+    assert row.schema["$ref"] == "#/definitions/Value"
+    assert "montoReservadoMipymes" in release_schema().data["definitions"]["Tender"]["properties"]
+
+
+def test_a_retired_custom_field_loses_its_row(entity_with_custom_field):
+    _entity, version = entity_with_custom_field
+    definition = version.definition
+    edit_spec(
+        definition,
+        lambda spec: spec["fields"].pop(
+            next(i for i, f in enumerate(spec["fields"]) if f["key"] == "montoMipymes")
+        ),
+    )
+    publish(definition)
+
+    assert not ExtensionField.objects.filter(name="montoReservadoMipymes").exists()
+    assert (
+        "montoReservadoMipymes" not in release_schema().data["definitions"]["Tender"]["properties"]
+    )
+
+
+def test_migrate_writes_the_rows_of_versions_published_before_they_existed(
+    entity_with_custom_field,
+):
+    # An installation upgraded from the in-memory registry has published versions and no rows.
+    _entity, version = entity_with_custom_field
+    ExtensionField.objects.all().delete()
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    tender = release_schema().data["definitions"]["Tender"]["properties"]
+    assert tender["montoReservadoMipymes"]["$ref"] == "#/definitions/Value"
+    assert "invitedSuppliers" in tender  # the procedures' own fields (workflows.extension_fields)
+    assert ExtensionField.objects.filter(source=extension_source(version.definition_id)).exists()

@@ -17,7 +17,7 @@ from ocds_pages.models import (
 )
 from ocds_pages.publication import publish_release
 from ocds_pages.validation import parse_datetime, validate_release
-from workflows import catalogues, extension_fields
+from workflows import catalogues
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
 from workflows.generator import (
@@ -101,8 +101,6 @@ def test_the_rows_do_not_depend_on_the_number_of_workers():
 @pytest.mark.django_db
 def test_tiny_run_stores_valid_releases_and_consistent_records():
     run(entes=2, procesos=30, semilla=3, lote=7, trabajadores=1)
-    forms.extension_fields_sync_if_stale()
-    extension_fields.ensure_registered()
     assert Entity.objects.filter(key__startswith="GEN").count() == 2
     assert Record.objects.count() == 30
     for record in Record.objects.all():
