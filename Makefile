@@ -64,6 +64,7 @@ check: install
 # Scale benchmark (issue 10; not a test): `bench_escala` on PostgreSQL, against a persistent
 # generated dataset <db>_escala_<BENCH_PROCESOS> that it creates once and reuses; it writes
 # docs/benchmarks/escala-<N>.json and the table in docs/benchmarks.md (docs/benchmarks.md explains).
+# DEBUG is off to measure what production runs; DEVTOOLS=1 still installs the benchmark (devtools/).
 BENCH_DATABASE_URL := $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/compra_bench)
 BENCH_PROCESOS ?= 10000
 BENCH_ENTES ?= 1500
@@ -73,7 +74,7 @@ BENCH_REPETICIONES_EXPORTACION ?= 3
 BENCH_ARGS ?=
 
 bench: install
-	DEBUG=false DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_escala \
+	DEBUG=false DEVTOOLS=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_escala \
 		--procesos $(BENCH_PROCESOS) --entes $(BENCH_ENTES) --semilla $(BENCH_SEMILLA) \
 		--repeticiones $(BENCH_REPETICIONES) \
 		--repeticiones-exportacion $(BENCH_REPETICIONES_EXPORTACION) $(BENCH_ARGS)

@@ -80,6 +80,10 @@ OCDS_LICENSE = env("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/
 OCDS_PUBLICATION_POLICY = env("OCDS_PUBLICATION_POLICY", f"{SITE_URL}/politica-de-publicacion/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = "Compra Íntegra"
+# The development and demonstration tools (devtools/: demo loaders, fake PDN servers, the data
+# generator, the benchmarks) are installed with DEBUG, or when DEVTOOLS says so; a production
+# installation leaves both off and never loads them (docs/instalacion.md).
+DEVTOOLS = env_bool("DEVTOOLS", default=DEBUG)
 
 INSTALLED_APPS = [
     # Our apps first, so their templates and translations win.
@@ -88,6 +92,7 @@ INSTALLED_APPS = [
     "workflows",
     "integraciones",
     "indicadores",
+    *(["devtools"] if DEVTOOLS else []),
     # Wagtail
     "wagtail_modeladmin",
     "wagtail.contrib.forms",

@@ -101,3 +101,9 @@ def normalise_curp(curp: str | None) -> str:
 def person_name(*parts: str | None) -> str:
     """Join name parts the way the PDN splits them (nombres, primer y segundo apellido)."""
     return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def rfc_party_id(rfc: str) -> str:
+    """The OCDS party id of an organization or person known by its RFC: ``MX-RFC-<RFC>``, after
+    the org-id.guide scheme. Every module that names a party by its RFC uses this one function."""
+    return f"MX-RFC-{rfc}"

@@ -5,10 +5,12 @@ the query projections, all in one transaction: either everything is stored or no
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.models import Entity, PurchasingUnit
@@ -79,6 +81,51 @@ def _locked_counter(entity: Entity) -> OcidCounter:
 def build_release_id(*, ocid: str, number: int) -> str:
     """The id of the ``number``-th release of ``ocid`` (1-based): ``<ocid>-0001``."""
     return f"{ocid}-{number:04d}"
+
+
+@dataclass(frozen=True)
+class ReleaseSlot:
+    """Where a new release goes in its process: its id, its date, and the release before it
+    (the one its amendments amend). Publication assigns it; the release builder fills it."""
+
+    id: str
+    date: str
+    previous_id: str | None = None
+
+
+def release_date(moment: datetime | None = None) -> str:
+    """``moment`` (now by default) in local time with its offset (RFC 3339), as OCDS ``date``
+    expects."""
+    return timezone.localtime(moment).isoformat(timespec="milliseconds")
+
+
+def next_release_slot(*, ocid: str) -> ReleaseSlot:
+    """The slot of the next release of ``ocid``: numbered after the stored ones, dated now.
+
+    Ask for it with the process locked (as the approval of a stage does), so that two approvals
+    never take the same number.
+    """
+    stored = list(
+        Release.objects.filter(ocid=ocid)
+        .order_by("-date", "-pk")
+        .values_list("release_id", flat=True)
+    )
+    return ReleaseSlot(
+        id=build_release_id(ocid=ocid, number=len(stored) + 1),
+        date=release_date(),
+        previous_id=stored[0] if stored else None,
+    )
+
+
+def new_process_slots(*, ocid: str, dates: list[str]) -> list[ReleaseSlot]:
+    """The slots of the releases of a process not stored yet, one per date, in order: what
+    ``next_release_slot`` would give each after the ones before were published (a bulk load
+    builds whole processes in memory)."""
+    ids = [build_release_id(ocid=ocid, number=number) for number in range(1, len(dates) + 1)]
+    return [
+        ReleaseSlot(id=release_id, date=date, previous_id=previous)
+        for release_id, date, previous in zip(ids, dates, [None, *ids[:-1]], strict=True)
+    ]
 
 
 # --- publication ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from ocds_pages.codelists import codes
 from ocds_pages.documents import file_sha256
-from ocds_pages.publication import ReleaseInvalid, next_ocid, publish_release
+from ocds_pages.publication import ReleaseInvalid, next_ocid, next_release_slot, publish_release
 from workflows import audit
 from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
@@ -301,7 +301,12 @@ def _publish(activation, user):
     process = ContractingProcess.objects.select_for_update().get(pk=run.contracting_process_id)
     run.contracting_process = process
     documents = stage_documents(run)
-    release = build_stage_release(stage_process=run, documents=documents, document_url=document_url)
+    release = build_stage_release(
+        stage_process=run,
+        slot=next_release_slot(ocid=process.ocid),
+        documents=documents,
+        document_url=document_url,
+    )
     stored = publish_release(release=release, entity=process.entity, unit=process.unit)
     run.approved, run.approved_by, run.return_reason = True, user, ""
     run.release_id = stored.release_id

@@ -5,11 +5,8 @@ release id, date, tag, buyer, the procurement method of the procedure, the ids o
 contract, the status an event implies) is set here and wins over the draft.
 """
 
-from django.utils import timezone
-
 from ocds_pages.documents import build_document
-from ocds_pages.models import Release
-from ocds_pages.publication import build_release_id
+from ocds_pages.publication import ReleaseSlot
 from workflows.procedures import RELEASE_TAG, ProcedureType, Stage, procurement_method
 from workflows.rules import bid_details, organization_id
 
@@ -33,24 +30,6 @@ DOCUMENT_SECTION = {
 }
 
 
-def release_date() -> str:
-    """Now, in local time with its offset (RFC 3339), as OCDS ``date`` expects."""
-    return timezone.localtime().isoformat(timespec="milliseconds")
-
-
-def next_release_number(ocid: str) -> int:
-    return Release.objects.filter(ocid=ocid).count() + 1
-
-
-def last_release_id(ocid: str) -> str | None:
-    return (
-        Release.objects.filter(ocid=ocid)
-        .order_by("-date", "-pk")
-        .values_list("release_id", flat=True)
-        .first()
-    )
-
-
 def party_id(entity) -> str:
     return f"MX-RFC-{entity.rfc}" if entity.rfc else f"MX-ENTE-{entity.key}"
 
@@ -71,24 +50,13 @@ def contract_id(ocid: str, index: int = 0) -> str:
 
 
 def build_stage_release(
-    *,
-    stage_process,
-    documents=(),
-    document_url=None,
-    number: int | None = None,
-    previous_release_id: str | None = None,
-    date: str | None = None,
+    *, stage_process, slot: ReleaseSlot, documents=(), document_url=None
 ) -> dict:
-    """The release for ``stage_process`` (a StageProcess), numbered after the stored ones.
-
-    ``number`` (1-based position of the release in its process), ``previous_release_id`` (the id
-    amendments amend) and ``date`` default to what the database and the clock say now; a caller
-    that already knows them (the data generator, which builds whole processes in memory from
-    unsaved ContractingProcess/StageProcess objects) passes them and no query is made.
-    """
+    """The release for ``stage_process`` (a StageProcess) in ``slot``: the id, date and previous
+    release that publication assigns (``ocds_pages.publication.next_release_slot``)."""
     process = stage_process.contracting_process
     stage = Stage(stage_process.stage)
-    release = _envelope(process, stage, number=number, date=date)
+    release = _envelope(process, stage, slot)
     draft = _json_copy(stage_process.draft or {})
     release["parties"] = _parties(process, draft.pop("parties", []))
     for key, value in draft.items():
@@ -96,7 +64,7 @@ def build_stage_release(
             release[key] = value
 
     def previous() -> str | None:
-        return previous_release_id or last_release_id(release["ocid"])
+        return slot.previous_id
 
     _SECTION_BUILDERS[stage](release, process, stage, previous)
     _attach_documents(release, stage, documents, document_url)
@@ -112,12 +80,12 @@ def _json_copy(value):
     return value
 
 
-def _envelope(process, stage: Stage, *, number: int | None, date: str | None) -> dict:
+def _envelope(process, stage: Stage, slot: ReleaseSlot) -> dict:
     ocid = process.ocid
     return {
         "ocid": ocid,
-        "id": build_release_id(ocid=ocid, number=number or next_release_number(ocid)),
-        "date": date or release_date(),
+        "id": slot.id,
+        "date": slot.date,
         "tag": [RELEASE_TAG[stage]],
         "language": "es",
         "initiationType": "tender",

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cms.demo import DEMO_PASSWORD
+from devtools.demo_entities import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ The screenshots illustrate the «Capturista» and «Aprobador» sections of docs
 import pytest
 from django.core.management import call_command
 
-from cms.demo import DEMO_PASSWORD
+from devtools.demo_entities import DEMO_PASSWORD
 from ocds_pages.models import Release
 from tests.browser.conftest import screenshot
 from tests.workflows import form_values as values

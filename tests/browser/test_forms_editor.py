@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cms.demo import DEMO_PASSWORD
+from devtools.demo_entities import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 from workflows.models import FormDefinition, StageDraft
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from integraciones.fakes import DEMO_SYSTEMS, FakeRegistryServer
+from devtools.fake_pdn import DEMO_SYSTEMS, FakeRegistryServer
 from integraciones.models import RegistryProvider, SyncRun
 from integraciones.sync import registries_sync
 from tests.browser.conftest import screenshot

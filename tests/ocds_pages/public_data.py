@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from devtools.generator import Item, ProcessSpec, Supplier, lifecycle_releases
 from ocds_pages.publication import publish_releases
-from ocds_pages.synthetic import Item, ProcessSpec, Supplier, lifecycle_releases
 from tests.ocds_pages.factories import make_entity, make_unit
 
 MEDICAMENTOS = Supplier("MME920427EM3", "Medicamentos Mexicanos, S.A. de C.V.")

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from devtools.generator import Item, ProcessSpec, lifecycle_releases
 from ocds_pages.publication import publish_releases
-from ocds_pages.synthetic import Item, ProcessSpec, lifecycle_releases
 from tests.ocds_pages.public_data import LIMPIEZA, ocid
 
 pytestmark = pytest.mark.django_db

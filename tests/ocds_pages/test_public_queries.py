@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools.generator import Item, ProcessSpec, Supplier, lifecycle_releases
 from ocds_pages.publication import publish_releases
-from ocds_pages.synthetic import Item, ProcessSpec, Supplier, lifecycle_releases
 from tests.ocds_pages.public_data import ocid
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Import SAT's article 69-B list (Listado_Completo_69-B.csv) from a file or a URL."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from integraciones.exceptions import RegistryError

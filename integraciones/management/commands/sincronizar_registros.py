@@ -5,7 +5,7 @@ provider failed, so the scheduler can alert.
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from integraciones.fakes import FakeRegistryServer
+from devtools.fake_pdn import FakeRegistryServer
 from integraciones.models import RegistryProvider
 
 

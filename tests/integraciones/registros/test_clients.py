@@ -2,6 +2,7 @@
 
 import pytest
 
+from devtools.fake_pdn import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, KNOWN
 from integraciones.clients import (
     S1V2Client,
     S2V1Client,
@@ -11,7 +12,6 @@ from integraciones.clients import (
     client_for,
 )
 from integraciones.exceptions import AuthenticationError, ConfigurationError
-from integraciones.fakes import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, KNOWN
 from integraciones.models import RegistryProvider
 from integraciones.spec_schemas import errors_for
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from integraciones.fakes import KNOWN, FakeRegistryServer
+from devtools.fake_pdn import KNOWN, FakeRegistryServer
 from integraciones.matching import CURP_EXACT, NORMALISED_NAME, RFC_EXACT, match_party
 from integraciones.mirrors import store_records
 from integraciones.models import RegistryProvider, Sat69bEvent, Sat69bTaxpayer

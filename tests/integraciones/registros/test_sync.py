@@ -2,7 +2,7 @@
 
 import pytest
 
-from integraciones.fakes import KNOWN, Generator
+from devtools.fake_pdn import KNOWN, Generator
 from integraciones.models import (
     S1Declaration,
     S2PublicServant,

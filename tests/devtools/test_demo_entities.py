@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from cms.demo import DEMO_PASSWORD, PDN_CLIENT_ID, PDN_CLIENT_SECRET
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
+from devtools.demo_entities import DEMO_PASSWORD, PDN_CLIENT_ID, PDN_CLIENT_SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """``manage.py generar_datos``: synthetic entities and processes at national scale.
 
-The releases are built by the workflows' publication code (workflows.generator); only the
-insertion is bulk (workflows.generator_storage).
+The releases are built by the workflows' publication code (devtools.generator); only the
+insertion is bulk (ocds_pages.bulk_publication, fed by devtools.generator_storage).
 """
 
 import time
@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from workflows.generator import current_serials, ensure_entities, planned
-from workflows.generator_storage import built, default_workers, store
+from devtools.generator import current_serials, ensure_entities, planned
+from devtools.generator_storage import built, default_workers
+from ocds_pages.bulk_publication import store_processes
 
 
 class Command(BaseCommand):
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             total=procesos, desc=_("Procesos"), unit=_("procesos"), disable=no_progress
         ) as bar:
             for rows in built(plans, batch=lote, workers=trabajadores):
-                releases += store(rows)
+                releases += store_processes(rows)
                 bar.update(len(rows))
         seconds = time.perf_counter() - started
         self.stdout.write(

@@ -1,5 +1,16 @@
-"""Synthetic data at national scale, built by the code that publishes from the workflows.
+"""Synthetic contracting processes: the one generator of the project (development only).
 
+Two front ends share its vocabulary (:class:`Item`, :class:`Supplier`, party ids from
+``ocds_pages.party_keys``, release ids and dates from ``ocds_pages.publication``):
+
+* :func:`generate` / :func:`plan_releases`: processes at national scale, built by the code that
+  publishes from the workflows (``manage.py generar_datos``, ``make bench``), described below;
+* :func:`lifecycle_releases`: the releases of one hand-described :class:`ProcessSpec` (planning
+  to implementation), for the public-site benchmark (``bench_sitio``) and the public pages'
+  tests, which publish them through ``publish_releases`` like any real publication.
+
+National scale
+--------------
 Deterministic for a seed. A seeded ``random.Random`` decides which processes exist and how they
 vary (procedure mix with many direct awards, bidders, a Zipf-like supplier market, CUCoP items with
 prices around a reference price, amendments, payments, desiertas and cancellations) — the
@@ -10,14 +21,15 @@ prices around a reference price, amendments, payments, desiertas and cancellatio
 2. ``workflows.forms_engine.to_ocds`` with the installed FormVersion of that stage and procedure
    turns them into the draft fragment, exactly as ``services.stage_draft_fragment`` does;
 3. ``workflows.releases.build_stage_release`` builds the release from an unsaved in-memory
-   ContractingProcess/StageProcess, told its number, previous release and date instead of asking
-   the database.
+   ContractingProcess/StageProcess, in the slot (id, date, previous release) that
+   ``ocds_pages.publication.new_process_slots`` gives a process not stored yet.
 
 The record is compiled with the project's Merger (``ocds_pages.compile``) and the projections come
 from ``ocds_pages.projections``' row functions, so what is stored is what ``publish_release`` would
 store; only the insertion is bulk: ``COPY`` on PostgreSQL, batched ``bulk_create`` elsewhere
-(``workflows.generator_storage``). Building is pure Python, so it runs in worker processes; the
-main process allocates ids and inserts. The result does not depend on the number of workers.
+(``ocds_pages.bulk_publication``, fed by ``devtools.generator_storage``). Building is pure Python,
+so it runs in worker processes; the main process allocates ids and inserts. The result does not
+depend on the number of workers.
 
 Validation is not run here (``publish_release`` would run it); the tests validate every release.
 
@@ -45,7 +57,8 @@ from django.conf import settings
 
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.models import OcidCounter
-from ocds_pages.synthetic import Supplier
+from ocds_pages.party_keys import rfc_party_id
+from ocds_pages.publication import new_process_slots, release_date
 from workflows import catalogues
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
@@ -105,13 +118,26 @@ PROGRAMME = "E001 Programa presupuestario sintético"
 
 
 @dataclass(frozen=True)
+class Supplier:
+    rfc: str
+    name: str
+
+    @property
+    def party_id(self) -> str:
+        return rfc_party_id(self.rfc)
+
+
+@dataclass(frozen=True)
 class Item:
+    """One line of a purchase: a CUCoP key, a quantity at a unit price, and the budget partida
+    that pays it (the national-scale plans fill it; a hand-described process may leave it)."""
+
     description: str
     cucop: str
     quantity: int
     unit: str
     unit_price: Decimal
-    partida: str
+    partida: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -579,11 +605,6 @@ def _implementation(plan: Plan, total: Decimal, day: datetime) -> dict:
 # --- the workflow path ---------------------------------------------------------------------------
 
 
-def release_date(moment: datetime) -> str:
-    """Like workflows.releases.release_date, for a moment of the synthetic calendar."""
-    return moment.astimezone(ZONE).isoformat(timespec="milliseconds")
-
-
 def form_specs() -> dict[tuple[str, str], dict]:
     """The installed national stage form of each (stage, OCDS method), as to_ocds takes it.
 
@@ -631,18 +652,13 @@ def plan_releases(plan: Plan, specs: dict) -> list[dict]:
     """The releases the approval of each stage of ``plan`` publishes, in order."""
     process = contracting_process(plan)
     context = CaptureContext(procedure_type=plan.method, ocid=plan.ocid)
-    releases, previous = [], None
-    for number, capture in enumerate(stage_values(plan), start=1):
+    captures = stage_values(plan)
+    dates = [release_date(capture.date) for capture in captures]
+    releases = []
+    for capture, slot in zip(captures, new_process_slots(ocid=plan.ocid, dates=dates), strict=True):
         fragment = to_ocds(specs[capture.stage, plan.method], capture.values, context=context)
         run = StageRun(contracting_process=process, stage=capture.stage, draft=fragment)
-        release = build_stage_release(
-            stage_process=run,
-            number=number,
-            previous_release_id=previous,
-            date=release_date(capture.date),
-        )
-        releases.append(release)
-        previous = release["id"]
+        releases.append(build_stage_release(stage_process=run, slot=slot))
     return releases
 
 
@@ -674,3 +690,279 @@ def current_serials(pairs) -> dict[int, int]:
     return dict(
         OcidCounter.objects.filter(entity_id__in=entities).values_list("entity_id", "last_serial")
     )
+
+
+# --- hand-described processes (ProcessSpec) -------------------------------------------------------
+# The releases a Mexican purchasing unit would publish for one process — planning, tender, award,
+# contract, a contract amendment (convenio modificatorio) and implementation with milestones and
+# payments — each valid on its own and in order, written directly as OCDS.
+
+
+LIFECYCLE_STAGES = (
+    "planning",
+    "tender",
+    "award",
+    "contract",
+    "contractAmendment",
+    "implementation",
+)
+
+
+@dataclass
+class ProcessSpec:
+    """What varies between processes; everything else follows from it."""
+
+    ocid: str
+    title: str
+    description: str
+    items: list[Item]
+    supplier: Supplier
+    method: str = "open"
+    method_details: str = "Licitación pública"
+    category: str = "goods"
+    start: datetime = datetime.fromisoformat("2025-02-03T10:00:00-06:00")
+    stages: tuple[str, ...] = LIFECYCLE_STAGES
+    bidders: list[Supplier] = field(default_factory=list)
+    paid_fraction: Decimal = Decimal("0.5")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.total for item in self.items), Decimal(0))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _amount(value: Decimal) -> dict:
+    return {"amount": float(value), "currency": "MXN"}
+
+
+def _party(supplier: Supplier, roles: list[str]) -> dict:
+    return {
+        "id": supplier.party_id,
+        "name": supplier.name,
+        "identifier": {"scheme": "MX-RFC", "id": supplier.rfc, "legalName": supplier.name},
+        "roles": roles,
+    }
+
+
+def _buyer(entity: Entity) -> dict:
+    return {
+        "id": rfc_party_id(entity.rfc),
+        "name": entity.name,
+        "identifier": {"scheme": "MX-RFC", "id": entity.rfc, "legalName": entity.name},
+        "roles": ["buyer", "procuringEntity"],
+    }
+
+
+def _lifecycle_items(spec: ProcessSpec) -> list[dict]:
+    return [
+        {
+            "id": str(number),
+            "description": item.description,
+            "classification": {"scheme": "CUCOP", "id": item.cucop},
+            "quantity": item.quantity,
+            "unit": {"name": item.unit, "value": _amount(item.unit_price)},
+        }
+        for number, item in enumerate(spec.items, start=1)
+    ]
+
+
+def _document(spec: ProcessSpec, key: str, kind: str, title: str, day: datetime) -> dict:
+    # The hash of a file that exists only in this generator: stable, so tests can look for it.
+    digest = hashlib.sha256(f"{spec.ocid}/{key}".encode()).hexdigest()
+    return {
+        "id": f"{spec.ocid}-{key}",
+        "documentType": kind,
+        "title": title,
+        "url": f"https://transparencia.example.gob.mx/{spec.ocid}/{key}.pdf",
+        "datePublished": _iso(day),
+        "format": "application/pdf",
+        "sha256": digest,
+    }
+
+
+def _lifecycle_base(spec: ProcessSpec, entity: Entity, slot, tag: str) -> dict:
+    parties = [_buyer(entity)]
+    return {
+        "ocid": spec.ocid,
+        "id": slot.id,
+        "date": slot.date,
+        "tag": [tag],
+        "language": "es",
+        "initiationType": "tender",
+        "parties": parties,
+        "buyer": {"id": parties[0]["id"], "name": entity.name},
+    }
+
+
+def _lifecycle_planning(spec: ProcessSpec, day: datetime) -> dict:
+    return {
+        "planning": {
+            "rationale": f"Necesidad del programa anual de adquisiciones: {spec.title.lower()}.",
+            "budget": {
+                "description": "Partida 25301 Medicinas y productos farmacéuticos",
+                "amount": _amount(spec.total * Decimal("1.1")),
+            },
+            "documents": [
+                _document(spec, "paaas", "procurementPlan", "Programa anual", day),
+                _document(spec, "mercado", "marketStudies", "Investigación de mercado", day),
+            ],
+        }
+    }
+
+
+def _lifecycle_tender(spec: ProcessSpec, day: datetime) -> dict:
+    bidders = [spec.supplier, *spec.bidders]
+    return {
+        "tender": {
+            "id": f"{spec.ocid}-tender",
+            "title": spec.title,
+            "description": spec.description,
+            "status": "active",
+            "procurementMethod": spec.method,
+            "procurementMethodDetails": spec.method_details,
+            "mainProcurementCategory": spec.category,
+            "value": _amount(spec.total),
+            "tenderPeriod": {"startDate": _iso(day), "endDate": _iso(day + timedelta(days=21))},
+            "items": _lifecycle_items(spec),
+            "numberOfTenderers": len(bidders),
+            "tenderers": [{"id": s.party_id, "name": s.name} for s in bidders],
+            "documents": [_document(spec, "convocatoria", "tenderNotice", "Convocatoria", day)],
+        }
+    }
+
+
+def _lifecycle_award(spec: ProcessSpec, day: datetime) -> dict:
+    return {
+        "awards": [
+            {
+                "id": f"{spec.ocid}-award-1",
+                "title": "Fallo",
+                "status": "active",
+                "date": _iso(day),
+                "value": _amount(spec.total),
+                "suppliers": [{"id": spec.supplier.party_id, "name": spec.supplier.name}],
+                "items": _lifecycle_items(spec),
+                "documents": [_document(spec, "fallo", "awardNotice", "Acta de fallo", day)],
+            }
+        ]
+    }
+
+
+def _lifecycle_contract(spec: ProcessSpec, day: datetime, **extra) -> dict:
+    contract = {
+        "id": f"{spec.ocid}-contract-1",
+        "awardID": f"{spec.ocid}-award-1",
+        "title": f"Contrato: {spec.title}",
+        "status": "active",
+        "dateSigned": _iso(day),
+        "period": {"startDate": _iso(day), "endDate": _iso(day + timedelta(days=120))},
+        "value": _amount(spec.total),
+        "items": _lifecycle_items(spec),
+        "documents": [_document(spec, "contrato", "contractSigned", "Contrato firmado", day)],
+    }
+    contract.update(extra)
+    return {"contracts": [contract]}
+
+
+def _lifecycle_amendment(spec: ProcessSpec, day: datetime, contract_day: datetime) -> dict:
+    amendment = {
+        "id": f"{spec.ocid}-amendment-1",
+        "date": _iso(day),
+        "rationale": "Ampliación del plazo de entrega por causas no imputables al proveedor.",
+        "description": "Convenio modificatorio 1: se amplía la vigencia 30 días.",
+    }
+    period = {
+        "startDate": _iso(contract_day),
+        "endDate": _iso(contract_day + timedelta(days=150)),
+    }
+    return _lifecycle_contract(spec, contract_day, period=period, amendments=[amendment])
+
+
+def _lifecycle_implementation(
+    spec: ProcessSpec, day: datetime, contract_day: datetime, buyer: dict
+) -> dict:
+    paid = (spec.total * spec.paid_fraction).quantize(Decimal("0.01"))
+    implementation = {
+        "milestones": [
+            {
+                "id": "entrega-1",
+                "title": "Primera entrega en almacén central",
+                "type": "delivery",
+                "status": "met",
+                "dueDate": _iso(day - timedelta(days=2)),
+                "dateMet": _iso(day - timedelta(days=3)),
+            },
+            {
+                "id": "entrega-2",
+                "title": "Segunda entrega en unidades médicas",
+                "type": "delivery",
+                "status": "scheduled",
+                "dueDate": _iso(day + timedelta(days=60)),
+            },
+        ],
+        "transactions": [
+            {
+                "id": f"{spec.ocid}-pago-1",
+                "source": "https://transparencia.example.gob.mx/pagos",
+                "date": _iso(day),
+                "value": _amount(paid),
+                "payer": {"id": buyer["id"], "name": buyer["name"]},
+                "payee": {"id": spec.supplier.party_id, "name": spec.supplier.name},
+            }
+        ],
+        "documents": [
+            _document(spec, "avance", "physicalProgressReport", "Informe de avance", day)
+        ],
+    }
+    period = {
+        "startDate": _iso(contract_day),
+        "endDate": _iso(contract_day + timedelta(days=150)),
+    }
+    # Amendments stay in the compiled release from their own release (merged by id).
+    extra = {"period": period, "implementation": implementation}
+    return _lifecycle_contract(spec, contract_day, **extra)
+
+
+def lifecycle_releases(*, spec: ProcessSpec, entity: Entity) -> list[dict]:
+    """The releases of ``spec.stages`` in order, dated from ``spec.start``."""
+    days = {
+        "planning": spec.start - timedelta(days=20),
+        "tender": spec.start,
+        "award": spec.start + timedelta(days=30),
+        "contract": spec.start + timedelta(days=37),
+        "contractAmendment": spec.start + timedelta(days=60),
+        "implementation": spec.start + timedelta(days=80),
+    }
+    dates = [_iso(days[stage]) for stage in spec.stages]
+    slots = new_process_slots(ocid=spec.ocid, dates=dates)
+    releases = []
+    for stage, slot in zip(spec.stages, slots, strict=True):
+        day = days[stage]
+        release = _lifecycle_base(spec, entity, slot, stage)
+        release.update(_lifecycle_sections(spec, stage, day, days["contract"], release["buyer"]))
+        if stage in {"award", "contract", "contractAmendment", "implementation"}:
+            release["parties"].append(_party(spec.supplier, ["supplier", "tenderer"]))
+        if stage == "tender":
+            release["parties"] += [_party(bidder, ["tenderer"]) for bidder in spec.bidders]
+            release["parties"].append(_party(spec.supplier, ["tenderer"]))
+        releases.append(release)
+    return releases
+
+
+def _lifecycle_sections(
+    spec: ProcessSpec, stage, day: datetime, contract_day: datetime, buyer
+) -> dict:
+    if stage == "planning":
+        return _lifecycle_planning(spec, day)
+    if stage == "tender":
+        return _lifecycle_tender(spec, day)
+    if stage == "award":
+        return _lifecycle_award(spec, day)
+    if stage == "contract":
+        return _lifecycle_contract(spec, day)
+    if stage == "contractAmendment":
+        return _lifecycle_amendment(spec, day, contract_day)
+    return _lifecycle_implementation(spec, day, contract_day, buyer)

@@ -3,7 +3,7 @@
 Every process is created, captured with the shipped stage forms, reviewed by another person and
 published exactly as staff would do it on the screens (process_services + the form engine), so
 the public site and the API have data in every stage and every procedure type. Needs the people of
-``cms.demo.load_demo`` (capturista.<ente> and aprobador.<ente>).
+``devtools.demo_entities.load_demo`` (capturista.<ente> and aprobador.<ente>).
 """
 
 from dataclasses import dataclass

@@ -25,9 +25,9 @@ from django.test.utils import override_settings
 from tqdm import tqdm
 
 from cms.models import Entity
+from devtools.generator import Item, ProcessSpec, Supplier, lifecycle_releases
 from ocds_pages.models import ProcessProjection, Release
 from ocds_pages.publication import publish_releases
-from ocds_pages.synthetic import Item, ProcessSpec, Supplier, lifecycle_releases
 
 WORDS = [
     ("Adquisición de medicamentos", "25300002", "Caja"),

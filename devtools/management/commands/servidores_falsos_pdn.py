@@ -7,9 +7,9 @@ They speak the specifications of integraciones/specs/ with generated data, so
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from integraciones.fakes import (
+from devtools.fake_pdn import (
     DEMO_BASE_PORT,
     FAKE_CLIENT_ID,
     FAKE_CLIENT_SECRET,

@@ -1,10 +1,10 @@
 """Demo providers pointing at the fake PDN servers of ``manage.py servidores_falsos_pdn``.
 
-The lead's ``cargar_demo`` can call ``demo_providers_load()``; ``manage.py
+``cargar_demo`` can call ``demo_providers_load()``; ``manage.py
 cargar_proveedores_demo`` does the same on its own.
 """
 
-from integraciones.fakes import DEMO_BASE_PORT, DEMO_SYSTEMS, FakeRegistryServer, demo_port
+from devtools.fake_pdn import DEMO_BASE_PORT, DEMO_SYSTEMS, FakeRegistryServer, demo_port
 from integraciones.models import RegistryProvider
 
 

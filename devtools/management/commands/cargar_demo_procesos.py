@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workflows.demo import load_demo_processes
+from devtools.demo_processes import load_demo_processes
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
 """Register the demo PDN providers that point at ``servidores_falsos_pdn``."""
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from integraciones.demo import demo_providers_load
-from integraciones.fakes import DEMO_BASE_PORT
+from devtools.demo_providers import demo_providers_load
+from devtools.fake_pdn import DEMO_BASE_PORT
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from devtools.bench_report import END, START
 from ocds_pages.models import Record, Release
-from workflows.bench_report import END, START
 
 RUNS = 2
 TIMED = [

@@ -20,9 +20,9 @@ from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from devtools import bench_report as report
+from devtools import bench_scale as bench
 from ocds_pages.models import Record
-from workflows import bench_report as report
-from workflows import bench_scale as bench
 
 MARKER_KEYS = ("procesos", "entes", "semilla")
 

@@ -25,10 +25,13 @@ from cms.models import Entity
 from ocds_pages.compile import compile_releases, get_merger
 from ocds_pages.extension import patched_release_schema
 from ocds_pages.importer import EntityResolver, ImportSummary, import_items, read_items
+from ocds_pages.party_keys import rfc_party_id
 from ocds_pages.publication import build_release_id, publish_release, publish_releases
 
 RFC = "BEN010101AB1"
-BUYER_ID = f"MX-RFC-{RFC}"
+BUYER_ID = rfc_party_id(RFC)
+SUPPLIER_RFC = "PRO010101AA1"
+SUPPLIER_ID = rfc_party_id(SUPPLIER_RFC)
 
 
 def base_release(ocid: str, number: int, tag: str, day: int) -> dict:
@@ -48,9 +51,9 @@ def base_release(ocid: str, number: int, tag: str, day: int) -> dict:
                 "roles": ["buyer", "procuringEntity"],
             },
             {
-                "id": "MX-RFC-PRO010101AA1",
+                "id": SUPPLIER_ID,
                 "name": "Proveedora Nacional, S.A. de C.V.",
-                "identifier": {"scheme": "MX-RFC", "id": "PRO010101AA1"},
+                "identifier": {"scheme": "MX-RFC", "id": SUPPLIER_RFC},
                 "roles": ["supplier", "tenderer"],
             },
         ],
@@ -110,7 +113,7 @@ def process_releases(ocid: str, count: int = 20) -> list[dict]:
                     "status": "active",
                     "date": "2025-02-05T10:00:00-06:00",
                     "value": {"amount": 1_400_000.0, "currency": "MXN"},
-                    "suppliers": [{"id": "MX-RFC-PRO010101AA1", "name": "Proveedora Nacional"}],
+                    "suppliers": [{"id": SUPPLIER_ID, "name": "Proveedora Nacional"}],
                     "items": items(5),
                 }
             ]

@@ -2,7 +2,7 @@
 
 Everything goes through URLs with Django's test client (S6, the OCDS API, the public pages),
 through ``workflows.process_services`` (publishing a stage, as staff do) or through the bulk
-exporter's streaming function in a child process (``workflows.bench_export``), so what is measured
+exporter's streaming function in a child process (``devtools.bench_export``), so what is measured
 is the code that serves real requests. Each figure is a list of seconds without the warm-up call.
 """
 
@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import Role
+from devtools.demo_processes import Demo, Purchase, planning_values, tender_values
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
-from workflows.demo import Demo, Purchase, planning_values, tender_values
 from workflows.procedures import Stage
 
 S6_URL = "/api/s6/contrataciones-abiertas"
@@ -298,10 +298,10 @@ def child_database() -> dict:
 
 
 def run_child(mode: str, output: str) -> dict:
-    """``python -m workflows.bench_export MODE OUTPUT`` on the same database; its JSON report."""
+    """``python -m devtools.bench_export MODE OUTPUT`` on the same database; its JSON report."""
     env = dict(os.environ, BENCH_ESCALA_DB=json.dumps(child_database()))
     completed = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "workflows.bench_export", mode, output],
+        [sys.executable, "-m", "devtools.bench_export", mode, output],
         capture_output=True,
         check=False,
         cwd=settings.BASE_DIR,
@@ -315,7 +315,7 @@ def run_child(mode: str, output: str) -> dict:
 def export_runner(mode: str, output: str) -> dict:
     """In a child process when it can see the database; in this one for in-memory SQLite."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        from workflows.bench_export import run
+        from devtools.bench_export import run
 
         return run(mode, output)
     return run_child(mode, output)

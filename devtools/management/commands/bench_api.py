@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from cms.models import Entity, OAuthClient
 from ocds_pages.bulk import read_metadata
+from ocds_pages.party_keys import rfc_party_id
 from ocds_pages.publication import build_release_id, publish_releases
 
 BUYERS = [
@@ -73,7 +74,8 @@ def process_releases(ocid: str, serial: int, buyer: tuple, year: int) -> list[di
     """Tender (3 items) and award of one generated process; fields vary with ``serial``."""
     key, name, rfc = buyer
     supplier = SUPPLIERS[serial % len(SUPPLIERS)]
-    supplier_id = f"MX-RFC-PRV{serial % len(SUPPLIERS):06d}AA{serial % 10}"
+    supplier_rfc = f"PRV{serial % len(SUPPLIERS):06d}AA{serial % 10}"
+    supplier_id = rfc_party_id(supplier_rfc)
     month = 1 + serial % 11
     items = [
         {
@@ -89,10 +91,10 @@ def process_releases(ocid: str, serial: int, buyer: tuple, year: int) -> list[di
         "ocid": ocid,
         "language": "es",
         "initiationType": "tender",
-        "buyer": {"id": f"MX-RFC-{rfc}", "name": name},
+        "buyer": {"id": rfc_party_id(rfc), "name": name},
         "parties": [
-            _party(f"MX-RFC-{rfc}", name, rfc, ["buyer", "procuringEntity"]),
-            _party(supplier_id, supplier, supplier_id[7:], ["supplier", "tenderer"]),
+            _party(rfc_party_id(rfc), name, rfc, ["buyer", "procuringEntity"]),
+            _party(supplier_id, supplier, supplier_rfc, ["supplier", "tenderer"]),
         ],
     }
     tender = {

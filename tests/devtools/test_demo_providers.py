@@ -5,10 +5,13 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from integraciones.demo import demo_providers_load
-from integraciones.fakes import demo_servers
+from devtools.demo_providers import demo_providers_load
+from devtools.fake_pdn import demo_servers
 from integraciones.models import RegistryProvider, SyncRun
 from integraciones.sync import registries_sync
+
+# The registry tests' tiny timeouts and pages, as when this file lived beside them.
+from tests.integraciones.registros.conftest import fast_sync_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

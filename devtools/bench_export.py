@@ -1,6 +1,6 @@
 """Child process of ``bench_escala``: stream every compiled release out of the database.
 
-``python -m workflows.bench_export MODE OUTPUT`` (run by ``workflows.bench_scale``) prints one
+``python -m devtools.bench_export MODE OUTPUT`` (run by ``devtools.bench_scale``) prints one
 line of JSON: seconds, lines, bytes, the process's peak RSS and, in the ``*-hash`` modes, the
 SHA-256 of the output. The database comes from ``BENCH_ESCALA_DB`` (the parent's connection
 settings), so the child reads exactly the database the parent measures. Modes:

@@ -1,5 +1,6 @@
 import io
 from collections import Counter
+from dataclasses import replace
 
 import orjson
 import pytest
@@ -7,6 +8,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cms.models import Entity
+from devtools.generator import (
+    PlantSupplier,
+    Supplier,
+    contracting_process,
+    ensure_entities,
+    form_specs,
+    generate,
+    planned,
+    stage_values,
+)
+from devtools.generator_storage import built
 from ocds_pages.compile import compile_releases
 from ocds_pages.models import (
     ItemProjection,
@@ -15,23 +27,11 @@ from ocds_pages.models import (
     Release,
     SupplierProjection,
 )
-from ocds_pages.publication import publish_release
+from ocds_pages.publication import next_release_slot, publish_release, release_date
 from ocds_pages.validation import parse_datetime, validate_release
 from workflows import catalogues
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
-from workflows.generator import (
-    PlantSupplier,
-    Supplier,
-    contracting_process,
-    ensure_entities,
-    form_specs,
-    generate,
-    planned,
-    release_date,
-    stage_values,
-)
-from workflows.generator_storage import built
 from workflows.procedures import Stage
 from workflows.process_models import StageProcess
 from workflows.process_services import FORM_STAGE
@@ -186,9 +186,9 @@ def _sample(plans):
 @pytest.mark.django_db
 def test_generated_releases_are_what_the_workflow_publishes_for_those_form_values():
     """The workflow path, replayed with the database: the real stage form cleans the values,
-    the rules accept the fragment, build_stage_release numbers the release and finds the one an
-    amendment amends by querying, and publish_release validates and stores it. The generator's
-    releases, built without a query, are equal field for field."""
+    the rules accept the fragment, publication numbers the release and finds the one an amendment
+    amends by querying (next_release_slot), and publish_release validates and stores it. The
+    generator's releases, built without a query, are equal field for field."""
     pairs = ensure_entities(3)
     plans = planned(pairs=pairs, processes=150, seed=13)
     sample = _sample(plans)
@@ -226,7 +226,8 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
                 == []
             )
             run = StageProcess(contracting_process=process, stage=capture.stage, draft=fragment)
-            release = build_stage_release(stage_process=run, date=release_date(capture.date))
+            slot = replace(next_release_slot(ocid=plan.ocid), date=release_date(capture.date))
+            release = build_stage_release(stage_process=run, slot=slot)
             assert release == expected
             publish_release(release=release, entity=plan.entity, unit=plan.unit)
         record = Record.objects.get(ocid=plan.ocid)
@@ -236,7 +237,7 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
 
 
 def test_synthetic_entities_have_distinct_names_like_real_ones():
-    from workflows.generator import entity_identity
+    from devtools.generator import entity_identity
 
     identities = [entity_identity(number) for number in range(1, 5281)]
 

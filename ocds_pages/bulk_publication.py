@@ -1,17 +1,22 @@
-"""Rows of generated processes and their bulk insertion (the only part of the generator that
-differs from publication).
+"""Publication in bulk: whole processes stored at once, with the rows ``publish_releases`` stores.
 
-``process_rows`` turns one plan into the rows ``publish_release`` would store — its releases, the
-record (compiled and versioned release) and the query projections — without touching the
-database, so worker processes can run it. ``store`` inserts a batch in one transaction: ``COPY``
-on PostgreSQL (ids of records and process projections allocated from their sequences first, so
-children can reference their parents), ``bulk_create`` elsewhere.
+For loads of many processes built elsewhere in memory (the synthetic data generator of devtools/
+stores hundreds of thousands of releases this way). ``process_rows`` turns the releases of one
+process into its rows — releases, the record (compiled and versioned release) and the query
+projections — with the same functions publication uses (``publication.release_fields`` and
+``record_fields``, ``projections.process_row``…) and without touching the database, so worker
+processes can run it. ``store_processes`` inserts a batch in one transaction: ``COPY`` on
+PostgreSQL (ids of records and process projections allocated from their sequences first, so
+children can reference their parents), ``bulk_create`` elsewhere; it advances the entities' ocid
+counters so that ``next_ocid`` continues after them.
+
+What it does not do, unlike ``publish_releases``: validate (the caller vouches for its releases;
+the generator's tests validate every one), lock or merge with releases already stored (the
+processes must be new), and send ``release_published``. tests/ocds_pages/test_bulk_publication.py
+checks that the stored rows equal those ``publish_releases`` leaves.
 """
 
-import gc
-import multiprocessing
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -27,8 +32,6 @@ from ocds_pages.models import (
 )
 from ocds_pages.projections import item_rows, process_row, supplier_rows
 from ocds_pages.publication import dumps, record_fields, release_fields
-from workflows import catalogues
-from workflows.generator import Plan, form_specs, plan_releases
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,14 @@ class ProcessRows:
     items: list[dict]
 
 
-def process_rows(plan: Plan, specs: dict) -> ProcessRows:
-    """The rows publish_release would leave for ``plan``: the same release and record fields
-    (``publication.release_fields``/``record_fields``) and projection rows."""
-    releases = plan_releases(plan, specs)
-    entity_id, unit_id = plan.entity.pk, plan.unit.pk
+def process_rows(
+    *, ocid: str, entity_id: int, unit_id: int | None, releases: list[dict]
+) -> ProcessRows:
+    """The rows publish_releases would leave for ``releases`` (all of one new ocid)."""
     place = {"entity_id": entity_id, "unit_id": unit_id}
     fields, compiled = record_fields(releases)
-    record = {"ocid": plan.ocid, **place, **fields}
-    key = RecordKey(plan.ocid, entity_id, unit_id, fields["last_release_date"])
+    record = {"ocid": ocid, **place, **fields}
+    key = RecordKey(ocid, entity_id, unit_id, fields["last_release_date"])
     return ProcessRows(
         releases=[{**release_fields(release), **place} for release in releases],
         record=record,
@@ -70,58 +72,9 @@ def process_rows(plan: Plan, specs: dict) -> ProcessRows:
     )
 
 
-# --- building, in this process or in workers -----------------------------------------------------
-
-_specs: dict = {}
-
-
-def _build_chunk(plans: list[Plan]) -> list[ProcessRows]:
-    return [process_rows(plan, _specs) for plan in plans]
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
-def built(plans: list[Plan], *, batch: int, workers: int) -> Iterator[list[ProcessRows]]:
-    """The rows of ``plans`` in batches of ``batch``, in plan order whatever ``workers`` is.
-
-    Workers are forked after the forms and catalogues were read, so they never query the
-    database.
-    """
-    _specs.clear()
-    _specs.update(form_specs())
-    chunks = [plans[start : start + batch] for start in range(0, len(plans), batch)]
-    with catalogues.preloaded():
-        if workers <= 1:
-            for chunk in chunks:
-                yield _build_chunk(chunk)
-            return
-        # The children never use the inherited database connection (and exit without closing it).
-        # Small pieces keep both workers busy; imap keeps their order.
-        pieces = [chunk[i : i + 25] for chunk in chunks for i in range(0, len(chunk), 25)]
-        # The plans stay in the parent (≈ 1.4 KB each); frozen, the children's garbage collector
-        # does not touch (and so copy) their pages.
-        gc.freeze()
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                pending: list[ProcessRows] = []
-                for rows in pool.imap(_build_chunk, pieces):
-                    pending += rows
-                    while len(pending) >= batch:
-                        yield pending[:batch]
-                        pending = pending[batch:]
-                if pending:
-                    yield pending
-        finally:
-            gc.unfreeze()
-
-
-# --- insertion -----------------------------------------------------------------------------------
-
-
-def store(rows: list[ProcessRows]) -> int:
-    """Insert one batch in one transaction; returns how many releases it stored."""
+def store_processes(rows: list[ProcessRows]) -> int:
+    """Insert one batch of new processes in one transaction; returns how many releases it
+    stored."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             _copy_batch(rows)
@@ -213,8 +166,9 @@ def _advance_counters(rows: list[ProcessRows]) -> None:
     last: dict[int, int] = {}
     for row in rows:
         entity_id = row.record["entity_id"]
-        serial = int(row.record["ocid"].rsplit("-", 1)[1])
-        last[entity_id] = max(serial, last.get(entity_id, 0))
+        serial = _serial(row.record["ocid"])
+        if serial is not None:
+            last[entity_id] = max(serial, last.get(entity_id, 0))
     counters = {c.entity_id: c for c in OcidCounter.objects.filter(entity_id__in=list(last))}
     OcidCounter.objects.bulk_create(
         OcidCounter(entity_id=entity_id, last_serial=serial)
@@ -227,3 +181,9 @@ def _advance_counters(rows: list[ProcessRows]) -> None:
             counter.last_serial = last[entity_id]
             changed.append(counter)
     OcidCounter.objects.bulk_update(changed, ["last_serial"], batch_size=500)
+
+
+def _serial(ocid: str) -> int | None:
+    """The serial of an ocid ``next_ocid`` would give (``<prefix>-<entity>-<serial>``)."""
+    tail = ocid.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cms import demo
+from devtools import demo_entities
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("La demostración usa contraseñas públicas: no se carga en producción.")
             )
-        summary = demo.load_demo()
+        summary = demo_entities.load_demo()
         self.stdout.write(self.style.SUCCESS(_("Demostración lista.")))
         self.stdout.write(
             _(
@@ -38,9 +38,9 @@ class Command(BaseCommand):
                 "Cuentas: admin, capturista.imss, aprobador.imss, oic.imss, admin_ente.imss, "
                 "editor.imss (y lo mismo con .sict y .sepjal). Contraseña: %(password)s"
             )
-            % {"password": demo.DEMO_PASSWORD}
+            % {"password": demo_entities.DEMO_PASSWORD}
         )
         self.stdout.write(
             _("Cliente OAuth de la PDN: %(client)s / %(secret)s (usuario pdn).")
-            % {"client": demo.PDN_CLIENT_ID, "secret": demo.PDN_CLIENT_SECRET}
+            % {"client": demo_entities.PDN_CLIENT_ID, "secret": demo_entities.PDN_CLIENT_SECRET}
         )
