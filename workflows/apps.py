@@ -1,12 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cms.roles import Role
+
 
 class WorkflowsConfig(AppConfig):
     """The capture side: contracting processes, stage workflows and stage form definitions."""
 
     name = "workflows"
     verbose_name = _("Flujos de contratación")
+
+    # What each role needs from this app (cms.roles.role_permissions). Editors build the stage
+    # forms of their entity (withdrawn by unpublishing, never deleted: drafts point at their
+    # versions), read the versions and keep the catalogues.
+    role_permissions = {
+        Role.EDITOR: [
+            "workflows.view_formdefinition",
+            "workflows.add_formdefinition",
+            "workflows.change_formdefinition",
+            "workflows.publish_formdefinition",
+            "workflows.view_formversion",
+            *(
+                f"workflows.{action}_{model}"
+                for model in ("cucopitem", "unitofmeasure", "legaljustification", "documenttype")
+                for action in ("view", "add", "change")
+            ),
+        ],
+    }
 
     def ready(self):
         from django.core.signals import request_started
