@@ -178,7 +178,7 @@ def read_contrataciones_request(raw: bytes) -> S6Request:
     )
 
 
-# --- 2025 variant: POST /api/s6/v1/records (PDN.md §1.3, PDNMX/s6-api) --------------------------
+# --- 2025 variant: POST /api/s6/v1/records (docs/api.md §4.4, PDNMX/s6-api) -----------------------
 
 _TEXT = {"type": "string"}
 _CODES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}

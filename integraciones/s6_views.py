@@ -1,8 +1,8 @@
-"""The PDN's Sistema 6 endpoints (PDN.md §1.3): ``POST /api/s6/contrataciones-abiertas`` and
+"""The PDN's Sistema 6 endpoints (docs/api.md §4): ``POST /api/s6/contrataciones-abiertas`` and
 the 2025 variant ``POST /api/s6/v1/records``.
 
 OAuth 2.0 Bearer token with scope ``s6`` (the PDN obtains it with the password grant and Basic
-header, PDN.md §1.2). The response bytes are assembled around the stored JSON texts: the PDN's
+header, docs/api.md §4.1). The response bytes are assembled around the stored JSON texts: the PDN's
 client gives up after 4 seconds, and re-serialising 200 releases would spend most of them.
 """
 
@@ -38,7 +38,7 @@ def paginated_response(*, page: Page, number: int, size: int) -> HttpResponse:
 
     The spec's 200 schema is ``allOf[paginatedResult, {pagination, results}]``: it requires the
     four pagination fields at the top level *and* the nested ``pagination`` object that SESNA's
-    implementations and the PDN's client use (PDN.md §1.3, "spec quirk"). Both are sent, so the
+    implementations and the PDN's client use (docs/api.md §4.1). Both are sent, so the
     response validates against the letter of the spec and works with the PDN's client.
     """
     pagination = {

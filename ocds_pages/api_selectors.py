@@ -1,6 +1,6 @@
 """Selectors of the public OCDS API: keyset pages over releases and records.
 
-Paging never uses OFFSET (PERFORMANCE.md: deep offsets cost more and, worse, skip or repeat
+Paging never uses OFFSET (docs/arquitectura.md §6: deep offsets cost more and, worse, skip or repeat
 items when rows are added while a client pages). Releases are append-only and ordered by primary
 key; records change, so they are ordered by (updated_at, pk) — a record recompiled while a client
 pages moves to the end and is served again in its new version, which is what a change feed must

@@ -1,8 +1,8 @@
 """Compile the releases of one ocid into its compiled and versioned release (OCDS merge rules).
 
 The ``ocdsmerge.Merger`` is built once per process from the bundled patched schema: building it
-costs ~16 ms (PERFORMANCE.md), and without ``schema=`` it would download the schema (STACK.md,
-caveat 6).
+costs ~16 ms (docs/arquitectura.md §6), and without ``schema=`` it would download the schema
+(docs/arquitectura.md, decision 14).
 """
 
 from dataclasses import dataclass
