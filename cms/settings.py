@@ -323,8 +323,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (docs/arquitectura.md §7).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
-    # One name for the S6 sort direction shared by title and buyerName.
-    "ENUM_NAME_OVERRIDES": {"SortDirectionEnum": "integraciones.s6_docs.SORT_CHOICES"},
     # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
     # client credentials and third-party apps' authorization code.
     "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],

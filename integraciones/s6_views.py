@@ -92,7 +92,7 @@ class ContratacionesAbiertasView(S6View):
         operation_id="s6_contrataciones_abiertas",
         summary="Sistema 6 de la PDN: contrataciones abiertas",
         description=s6_docs.CONTRATACIONES_DESCRIPTION,
-        request=s6_docs.ContratacionesRequestSerializer,
+        request=s6_docs.contrataciones_request(),
         responses={
             200: s6_docs.ContratacionesResponseSerializer,
             400: OpenApiResponse(s6_docs.ErrorSerializer, description="Página o cuerpo inválido."),
@@ -116,7 +116,7 @@ class RecordsView(S6View):
         operation_id="s6_v1_records",
         summary="Sistema 6 de la PDN (variante 2025): registros OCDS",
         description=s6_docs.RECORDS_DESCRIPTION,
-        request=s6_docs.RecordsRequestSerializer,
+        request=s6_docs.records_request(),
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT,
