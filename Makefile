@@ -60,6 +60,7 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Scale benchmark (issue 10; not a test): `bench_escala` on PostgreSQL, against a persistent
 # generated dataset <db>_escala_<BENCH_PROCESOS> that it creates once and reuses; it writes
@@ -93,4 +94,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
+from cms.roles import Role
+
 
 def _after_migrate(sender, **kwargs):
     from django.apps import apps
@@ -29,6 +31,26 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = _("Plataforma")
+
+    # The permissions each role needs from the platform (cms.roles.role_permissions): every role
+    # enters the Wagtail admin; entity administrators manage their units, people and API clients.
+    role_permissions = {
+        **{role: ["wagtailadmin.access_admin"] for role in Role if role != Role.ADMIN_ENTE},
+        Role.ADMIN_ENTE: [
+            "wagtailadmin.access_admin",
+            "cms.view_purchasingunit",
+            "cms.add_purchasingunit",
+            "cms.change_purchasingunit",
+            "cms.view_membership",
+            "cms.add_membership",
+            "cms.change_membership",
+            "cms.delete_membership",
+            "cms.view_oauthclient",
+            "cms.add_oauthclient",
+            "cms.change_oauthclient",
+            "cms.delete_oauthclient",
+        ],
+    }
 
     def ready(self):
         from cms.models import Membership

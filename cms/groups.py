@@ -1,4 +1,4 @@
-"""Keep Django/Wagtail groups in step with the roles declared in cms.roles.
+"""Keep Django/Wagtail groups in step with the roles and the permissions the apps declare for them.
 
 Groups give permissions (what kind of thing a person may do); memberships say where. A user is in
 a role's group exactly while they hold that role in at least one entity.
@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from cms.models import Membership
-from cms.roles import ROLE_GROUPS, Role
+from cms.roles import ROLE_GROUP_NAMES, Role, role_permissions
 
 # Editors work on the whole public site and its media: page and collection permissions at the root.
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -24,7 +24,7 @@ EDITOR_COLLECTION_PERMISSIONS = [
 
 def _permissions(names):
     perms = []
-    for name in names:
+    for name in sorted(names):
         app_label, codename = name.split(".")
         perm = Permission.objects.filter(
             content_type__app_label=app_label, codename=codename
@@ -37,10 +37,11 @@ def _permissions(names):
 @transaction.atomic
 def sync_role_groups():
     """Create each role's group and set its permissions exactly as declared (idempotent)."""
-    for group_name, permission_names in ROLE_GROUPS.values():
+    declared = role_permissions()
+    for role, group_name in ROLE_GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=group_name)
-        group.permissions.set(_permissions(permission_names))
-    _grant_editor_tree_permissions(Group.objects.get(name=ROLE_GROUPS[Role.EDITOR][0]))
+        group.permissions.set(_permissions(declared[role]))
+    _grant_editor_tree_permissions(Group.objects.get(name=ROLE_GROUP_NAMES[Role.EDITOR]))
 
 
 def _grant_editor_tree_permissions(group):
@@ -62,8 +63,8 @@ def _grant_editor_tree_permissions(group):
 def sync_user_groups(user):
     """Put the user in the groups of the roles they hold, and out of the other role groups."""
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    role_group_names = {name for name, _perms in ROLE_GROUPS.values()}
-    wanted = {ROLE_GROUPS[role][0] for role in roles}
+    role_group_names = set(ROLE_GROUP_NAMES.values())
+    wanted = {ROLE_GROUP_NAMES[role] for role in roles}
     current = set(user.groups.filter(name__in=role_group_names).values_list("name", flat=True))
     if wanted - current:
         user.groups.add(*Group.objects.filter(name__in=wanted - current))

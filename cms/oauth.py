@@ -2,7 +2,7 @@
 
 * Scopes are limited per client (``OAuthClient.allowed_scopes``).
 * The password grant, which RFC 9700 rules out, is allowed only for clients an administrator
-  marked as speaking the PDN protocol, since the PDN's own client uses it (PDN.md §1.2).
+  marked as speaking the PDN protocol, since the PDN's own client uses it (docs/api.md §1.1).
 * Token-endpoint errors keep RFC 6749's ``error`` / ``error_description`` and add the PDN-style
   ``code`` and a Spanish ``message``.
 """

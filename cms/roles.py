@@ -1,7 +1,8 @@
 """Roles a person can hold in an entity, and the Django/Wagtail group each one maps to.
 
 Groups carry the permissions; memberships say where (which entity, which unit) they apply.
-``sync_role_groups`` keeps the groups' permissions as declared here and runs after every migrate.
+Each app declares the permissions its roles need (``role_permissions``); ``sync_role_groups``
+keeps the groups' permissions exactly as declared and runs after every migrate.
 """
 
 from django.db import models
@@ -16,49 +17,32 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Editor")
 
 
-# Group name shown in the admin for each role, and the permissions ("app_label.codename") it has.
-# Data rows are always further limited to the member's entity by cms.tenancy.
-ROLE_GROUPS = {
-    Role.CAPTURISTA: ("Capturistas", ["wagtailadmin.access_admin"]),
-    Role.APROBADOR: ("Aprobadores", ["wagtailadmin.access_admin"]),
-    Role.OIC: ("Órgano interno de control", ["wagtailadmin.access_admin"]),
-    Role.ADMIN_ENTE: (
-        "Administradores de ente",
-        [
-            "wagtailadmin.access_admin",
-            "cms.view_purchasingunit",
-            "cms.add_purchasingunit",
-            "cms.change_purchasingunit",
-            "cms.view_membership",
-            "cms.add_membership",
-            "cms.change_membership",
-            "cms.delete_membership",
-            "cms.view_oauthclient",
-            "cms.add_oauthclient",
-            "cms.change_oauthclient",
-            "cms.delete_oauthclient",
-        ],
-    ),
-    # Page and media permissions are granted on the tree roots (cms.groups).
-    Role.EDITOR: (
-        "Editores",
-        [
-            "wagtailadmin.access_admin",
-            # Stage forms (workflows): definitions per entity (withdrawn by unpublishing, never
-            # deleted: drafts point at their versions), read-only versions, catalogues.
-            "workflows.view_formdefinition",
-            "workflows.add_formdefinition",
-            "workflows.change_formdefinition",
-            "workflows.publish_formdefinition",
-            "workflows.view_formversion",
-            *(
-                f"workflows.{action}_{model}"
-                for model in ("cucopitem", "unitofmeasure", "legaljustification", "documenttype")
-                for action in ("view", "add", "change")
-            ),
-        ],
-    ),
+# Group name shown in the admin for each role. Data rows are always further limited to the
+# member's entity by cms.tenancy.
+ROLE_GROUP_NAMES = {
+    Role.CAPTURISTA: "Capturistas",
+    Role.APROBADOR: "Aprobadores",
+    Role.OIC: "Órgano interno de control",
+    Role.ADMIN_ENTE: "Administradores de ente",
+    Role.EDITOR: "Editores",
 }
+
+
+def role_permissions():
+    """Role → the permissions ("app_label.codename") its group carries.
+
+    cms is the lowest layer and names no other app's permissions: each installed app declares
+    what its models need from each role in its AppConfig's ``role_permissions`` (a mapping
+    Role → iterable of names), and the groups get the union (docs/arquitectura.md).
+    """
+    from django.apps import apps
+
+    declared = {role: set() for role in Role}
+    for config in apps.get_app_configs():
+        for role, names in getattr(config, "role_permissions", {}).items():
+            declared[Role(role)].update(names)
+    return declared
+
 
 # Roles that may manage the entity's own users and memberships.
 ENTITY_ADMIN_ROLES = {Role.ADMIN_ENTE}

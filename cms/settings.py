@@ -231,7 +231,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # The Manifest variant fails collectstatic on viewflow's fonts CSS (STACK.md).
+    # The Manifest variant fails collectstatic on viewflow's fonts CSS (docs/arquitectura.md §7).
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedStaticFilesStorage"
@@ -285,7 +285,7 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "cms.oauth.ScopedClientValidator",
     # RFC 9700 gates on. The password grant stays possible only for clients an administrator
     # explicitly registers for the PDN protocol (cms.oauth.ScopedClientValidator), because the
-    # PDN's own client uses it (docs/PDN.md §1.2).
+    # PDN's own client uses it (docs/api.md §1.1).
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
@@ -326,10 +326,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Wagtail's admin API is not ours to document (STACK.md caveat 4).
+    # Wagtail's admin API is not ours to document (docs/arquitectura.md §7).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
-    # One name for the S6 sort direction shared by title and buyerName.
-    "ENUM_NAME_OVERRIDES": {"SortDirectionEnum": "integraciones.s6_docs.SORT_CHOICES"},
     # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
     # client credentials and third-party apps' authorization code.
     "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],

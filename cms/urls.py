@@ -1,4 +1,4 @@
-"""The roof: every app's URLs are mounted here (ARCHITECTURE.md allows this one upward import)."""
+"""The roof: every app's URLs are mounted here (docs/arquitectura.md §3 allows this one import)."""
 
 from django.conf import settings
 from django.conf.urls.static import static

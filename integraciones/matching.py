@@ -1,6 +1,6 @@
 """Find a person or company in the local mirrors: what the alert system calls.
 
-Rules (ARCHITECTURE.md, decision 7): RFC first, CURP second, normalised name last, and every match
+Rules (docs/arquitectura.md, decision 10): RFC first, CURP second, normalised name last; every match
 says which of the three it was. Only local tables are read, so a match never waits on the network
 and keeps working while the PDN is down. A row found by several keys is returned once, with the
 strongest kind.

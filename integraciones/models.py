@@ -1,6 +1,6 @@
 """Registry providers, their sync runs, and the local mirrors of PDN S1/S2/S3 and SAT 69-B.
 
-The mirrors exist so that alerts never wait on the network (ARCHITECTURE.md, decision 7). Every
+The mirrors exist so alerts never wait on the network (docs/arquitectura.md, decision 10). Every
 mirrored row keeps the provider it came from, when it was fetched, the raw JSON as received and
 the normalised keys the matching service compares (RFC, CURP, normalised name).
 """

@@ -1,8 +1,8 @@
 """Cached ``totalRows`` of S6 queries.
 
 The PDN harvests a query page after page, and the exact total the protocol demands costs more
-than the page itself on broad filters (PERFORMANCE.md: 202–318 ms for count(*) against 17–59 ms
-for the page, on 300k processes). The total of a query is therefore kept for
+than the page itself on broad filters (docs/arquitectura.md §6: 202–318 ms for count(*) against
+17–59 ms for the page, on 300k processes). The total of a query is therefore kept for
 S6_COUNT_CACHE_SECONDS, under a key that includes a *generation* renewed whenever a release is
 published (ocds_pages' ``release_published`` signal): a publication makes every cached total stale
 at once in this process. With several processes, use a shared cache (CACHE_BACKEND, e.g. Redis) so

@@ -1,14 +1,16 @@
-"""OpenAPI description of the S6 endpoints (drf-spectacular): serializers used only for the docs.
+"""OpenAPI description of the S6 endpoints (drf-spectacular), built from the validators' schemas.
 
-The bodies themselves are validated against the PDN's specification (s6_request); these
-serializers mirror it field by field so /api/docs/ shows the same contract in Spanish.
+A request body is documented with the very JSON Schema that s6_request validates it against (the
+PDN specification's ``requestOpenContracting``, tightened; ``RECORDS_SCHEMA`` for the 2025
+variant), so /api/docs/ cannot drift from what the endpoints accept. Only the responses, which the
+views assemble as bytes, are described here.
 """
+
+import copy
 
 from rest_framework import serializers
 
-SORT_CHOICES = ["asc", "desc"]
-METHODS = ["open", "selective", "limited", "direct"]
-AWARD_STATUSES = ["active", "pending", "cancelled", "unsuccessful"]
+from integraciones.s6_request import RECORDS_SCHEMA, contrataciones_validator
 
 CONTRATACIONES_DESCRIPTION = (
     "Búsqueda de procesos de contratación publicados, según la especificación del Sistema 6 de "
@@ -49,55 +51,14 @@ RECORDS_EXAMPLE = {
 }
 
 
-def _text(help_text: str):
-    return serializers.CharField(required=False, allow_blank=True, help_text=help_text)
+def contrataciones_request() -> dict:
+    """The request body of ``POST /api/s6/contrataciones-abiertas`` as the endpoint validates it."""
+    return {"application/json": copy.deepcopy(contrataciones_validator().schema)}
 
 
-class SortSerializer(serializers.Serializer):
-    title = serializers.ChoiceField(
-        SORT_CHOICES, required=False, help_text="Ordenar por título del proceso."
-    )
-    buyerName = serializers.ChoiceField(
-        SORT_CHOICES, required=False, help_text="Ordenar por nombre del comprador."
-    )
-
-
-class ContratacionesQuerySerializer(serializers.Serializer):
-    ocid = _text("ocid exacto del proceso.")
-    title = _text("Texto contenido en el título del proceso.")
-    buyerName = _text("Texto contenido en el nombre del comprador.")
-    procurementMethod = serializers.ListField(
-        child=serializers.ChoiceField(METHODS),
-        required=False,
-        help_text="Métodos de contratación (cualquiera de).",
-    )
-    awardStatus = serializers.ListField(
-        child=serializers.ChoiceField(AWARD_STATUSES),
-        required=False,
-        help_text="Estados de la adjudicación (cualquiera de).",
-    )
-    supplierName = _text("Texto contenido en el nombre de un proveedor.")
-    tenderStartDate = serializers.DateTimeField(
-        required=False, help_text="El periodo de licitación inicia en o después de esta fecha."
-    )
-    tenderEndDate = serializers.DateTimeField(
-        required=False, help_text="El periodo de licitación termina en o antes de esta fecha."
-    )
-    itemDescription = _text("Texto contenido en una partida adjudicada.")
-    numberOfTenderers = serializers.IntegerField(
-        required=False, min_value=0, help_text="Número de licitantes (exacto)."
-    )
-
-
-class ContratacionesRequestSerializer(serializers.Serializer):
-    page = serializers.IntegerField(
-        required=False, default=1, min_value=1, help_text="Página, desde 1."
-    )
-    pageSize = serializers.IntegerField(
-        required=False, default=10, min_value=1, max_value=200, help_text="Resultados por página."
-    )
-    sort = SortSerializer(required=False, help_text="Orden (español).")
-    query = ContratacionesQuerySerializer(required=False, help_text="Filtros.")
+def records_request() -> dict:
+    """The request body of ``POST /api/s6/v1/records`` as the endpoint validates it."""
+    return {"application/json": copy.deepcopy(RECORDS_SCHEMA)}
 
 
 class PaginationSerializer(serializers.Serializer):
@@ -118,64 +79,3 @@ class ContratacionesResponseSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Código del error, p. ej. solicitud_invalida.")
     message = serializers.CharField(help_text="Descripción del error en español.")
-
-
-class NameSerializer(serializers.Serializer):
-    name = _text("Texto contenido en el nombre.")
-
-
-class TitleSerializer(serializers.Serializer):
-    title = _text("Texto contenido en el título de un contrato.")
-
-
-class DescriptionSerializer(serializers.Serializer):
-    description = _text("Texto contenido en la descripción de una partida.")
-
-
-class PeriodSerializer(serializers.Serializer):
-    startDate = serializers.DateTimeField(
-        required=False, help_text="Inicia en o después de esta fecha."
-    )
-    endDate = serializers.DateTimeField(
-        required=False, help_text="Termina en o antes de esta fecha."
-    )
-
-
-class AwardsQuerySerializer(serializers.Serializer):
-    title = _text("Texto contenido en el título de una adjudicación.")
-    status = serializers.JSONField(
-        required=False, help_text="Estado o lista de estados de alguna adjudicación."
-    )
-    suppliers = NameSerializer(required=False, help_text="Proveedor adjudicado.")
-    items = DescriptionSerializer(required=False, help_text="Partida adjudicada.")
-
-
-class TenderQuerySerializer(serializers.Serializer):
-    title = _text("Texto contenido en el título del proceso.")
-    procurementMethod = serializers.JSONField(
-        required=False, help_text="Método o lista de métodos (open, selective, limited, direct)."
-    )
-    tenderPeriod = PeriodSerializer(required=False, help_text="Periodo de licitación.")
-    items = DescriptionSerializer(required=False, help_text="Partida de la licitación.")
-
-
-class PartiesQuerySerializer(serializers.Serializer):
-    name = _text("Texto contenido en el nombre de una parte.")
-    roles = serializers.JSONField(required=False, help_text="Rol o lista de roles de esa parte.")
-
-
-class RecordsQuerySerializer(serializers.Serializer):
-    ocid = _text("ocid exacto.")
-    awards = AwardsQuerySerializer(required=False, help_text="Filtros sobre adjudicaciones.")
-    buyer = NameSerializer(required=False, help_text="Comprador.")
-    contracts = TitleSerializer(required=False, help_text="Filtros sobre contratos.")
-    tender = TenderQuerySerializer(required=False, help_text="Filtros sobre la licitación.")
-    parties = PartiesQuerySerializer(required=False, help_text="Filtros sobre una misma parte.")
-
-
-class RecordsRequestSerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, default=1, min_value=1, help_text="Página.")
-    pageSize = serializers.IntegerField(
-        required=False, default=10, min_value=1, max_value=200, help_text="Resultados por página."
-    )
-    query = RecordsQuerySerializer(required=False, help_text="Filtros anidados con forma OCDS.")

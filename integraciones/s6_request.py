@@ -178,7 +178,7 @@ def read_contrataciones_request(raw: bytes) -> S6Request:
     )
 
 
-# --- 2025 variant: POST /api/s6/v1/records (PDN.md §1.3, PDNMX/s6-api) --------------------------
+# --- 2025 variant: POST /api/s6/v1/records (docs/api.md §4.4, PDNMX/s6-api) -----------------------
 
 _TEXT = {"type": "string"}
 _CODES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
@@ -188,49 +188,81 @@ def _object(**properties) -> dict:
     return {"type": "object", "additionalProperties": False, "properties": properties}
 
 
-_ITEMS = _object(description=_TEXT)
+def _about(description: str, schema: dict) -> dict:
+    """``schema`` with a Spanish ``description``: the API docs are built from this schema
+    (integraciones/s6_docs.py); validation ignores it."""
+    return {**schema, "description": description}
+
+
+def _contains(what: str) -> dict:
+    return _about(f"Texto contenido en {what}.", _TEXT)
+
+
+def _one_or_many(codes: list[str]) -> dict:
+    return {"oneOf": [{"enum": codes}, {"type": "array", "items": {"enum": codes}}]}
+
+
+_ITEMS = _object(description=_contains("la descripción de una partida"))
 RECORDS_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
         "page": {"type": "integer", "minimum": 1},
         "pageSize": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        "query": _object(
-            ocid=_TEXT,
-            awards=_object(
-                title=_TEXT,
-                status={
-                    "oneOf": [
-                        {"enum": ["pending", "active", "cancelled", "unsuccessful"]},
-                        {
-                            "type": "array",
-                            "items": {"enum": ["pending", "active", "cancelled", "unsuccessful"]},
-                        },
-                    ]
-                },
-                suppliers=_object(name=_TEXT),
-                items=_ITEMS,
-            ),
-            buyer=_object(name=_TEXT),
-            contracts=_object(title=_TEXT),
-            tender=_object(
-                title=_TEXT,
-                procurementMethod={
-                    "oneOf": [
-                        {"enum": ["open", "selective", "limited", "direct"]},
-                        {
-                            "type": "array",
-                            "items": {"enum": ["open", "selective", "limited", "direct"]},
-                        },
-                    ]
-                },
-                tenderPeriod=_object(
-                    startDate={"type": "string", "format": "date-time"},
-                    endDate={"type": "string", "format": "date-time"},
+        "query": _about(
+            "Filtros anidados con la forma de OCDS.",
+            _object(
+                ocid=_about("ocid exacto.", _TEXT),
+                awards=_about(
+                    "Filtros sobre una adjudicación.",
+                    _object(
+                        title=_contains("el título de una adjudicación"),
+                        status=_about(
+                            "Estado o lista de estados de alguna adjudicación.",
+                            _one_or_many(["pending", "active", "cancelled", "unsuccessful"]),
+                        ),
+                        suppliers=_about(
+                            "Proveedor adjudicado.", _object(name=_contains("el nombre"))
+                        ),
+                        items=_about("Partida adjudicada.", _ITEMS),
+                    ),
                 ),
-                items=_ITEMS,
+                buyer=_about("Comprador.", _object(name=_contains("el nombre"))),
+                contracts=_about(
+                    "Filtros sobre contratos.", _object(title=_contains("el título de un contrato"))
+                ),
+                tender=_about(
+                    "Filtros sobre la licitación.",
+                    _object(
+                        title=_contains("el título del proceso"),
+                        procurementMethod=_about(
+                            "Método o lista de métodos (open, selective, limited, direct).",
+                            _one_or_many(["open", "selective", "limited", "direct"]),
+                        ),
+                        tenderPeriod=_about(
+                            "Periodo de licitación.",
+                            _object(
+                                startDate=_about(
+                                    "Inicia en o después de esta fecha.",
+                                    {"type": "string", "format": "date-time"},
+                                ),
+                                endDate=_about(
+                                    "Termina en o antes de esta fecha.",
+                                    {"type": "string", "format": "date-time"},
+                                ),
+                            ),
+                        ),
+                        items=_about("Partida de la licitación.", _ITEMS),
+                    ),
+                ),
+                parties=_about(
+                    "Filtros sobre una misma parte.",
+                    _object(
+                        name=_contains("el nombre de una parte"),
+                        roles=_about("Rol o lista de roles de esa parte.", _CODES),
+                    ),
+                ),
             ),
-            parties=_object(name=_TEXT, roles=_CODES),
         ),
     },
 }

@@ -4,7 +4,7 @@ Filters run on the query projections of ocds_pages (indexed columns), text filte
 ``<column>_folded LIKE '%term%'`` — case- and accent-insensitive "contains" on the stored folded
 copy of the column, served on PostgreSQL by trigram indexes (ocds_pages migration 0007). The page
 itself is the stored JSON text of each compiled release or record; nothing is parsed or serialised
-again (PERFORMANCE.md).
+again (docs/arquitectura.md, decision 3).
 """
 
 from dataclasses import dataclass

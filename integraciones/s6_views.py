@@ -1,8 +1,8 @@
-"""The PDN's Sistema 6 endpoints (PDN.md §1.3): ``POST /api/s6/contrataciones-abiertas`` and
+"""The PDN's Sistema 6 endpoints (docs/api.md §4): ``POST /api/s6/contrataciones-abiertas`` and
 the 2025 variant ``POST /api/s6/v1/records``.
 
 OAuth 2.0 Bearer token with scope ``s6`` (the PDN obtains it with the password grant and Basic
-header, PDN.md §1.2). The response bytes are assembled around the stored JSON texts: the PDN's
+header, docs/api.md §4.1). The response bytes are assembled around the stored JSON texts: the PDN's
 client gives up after 4 seconds, and re-serialising 200 releases would spend most of them.
 """
 
@@ -38,7 +38,7 @@ def paginated_response(*, page: Page, number: int, size: int) -> HttpResponse:
 
     The spec's 200 schema is ``allOf[paginatedResult, {pagination, results}]``: it requires the
     four pagination fields at the top level *and* the nested ``pagination`` object that SESNA's
-    implementations and the PDN's client use (PDN.md §1.3, "spec quirk"). Both are sent, so the
+    implementations and the PDN's client use (docs/api.md §4.1). Both are sent, so the
     response validates against the letter of the spec and works with the PDN's client.
     """
     pagination = {
@@ -92,7 +92,7 @@ class ContratacionesAbiertasView(S6View):
         operation_id="s6_contrataciones_abiertas",
         summary="Sistema 6 de la PDN: contrataciones abiertas",
         description=s6_docs.CONTRATACIONES_DESCRIPTION,
-        request=s6_docs.ContratacionesRequestSerializer,
+        request=s6_docs.contrataciones_request(),
         responses={
             200: s6_docs.ContratacionesResponseSerializer,
             400: OpenApiResponse(s6_docs.ErrorSerializer, description="Página o cuerpo inválido."),
@@ -116,7 +116,7 @@ class RecordsView(S6View):
         operation_id="s6_v1_records",
         summary="Sistema 6 de la PDN (variante 2025): registros OCDS",
         description=s6_docs.RECORDS_DESCRIPTION,
-        request=s6_docs.RecordsRequestSerializer,
+        request=s6_docs.records_request(),
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT,

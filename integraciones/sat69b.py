@@ -1,6 +1,6 @@
 """SAT's article 69-B list (EFOS): read the official CSV and keep each RFC's dated history.
 
-The file (../shared/docs/INDICATORS.md, "SAT lista 69-B") is Windows-1252, starts with two
+The file (docs/registros.md §3) is Windows-1252, starts with two
 preamble lines, and has one row per taxpayer with its whole history spread over columns: for each
 stage (presunto, desvirtuado, definitivo, sentencia favorable) the global notice ("oficio") and
 its publication on the SAT page and in the DOF. We pivot those columns into one dated event per

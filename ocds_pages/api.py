@@ -3,18 +3,24 @@
 Every answer is an OCDS package at the top level of the JSON (release package or record
 package), assembled as bytes around the stored texts. Lists page with a keyset cursor in
 ``links.next`` (and an RFC 8288 ``Link`` header), carry the total in ``X-Total-Count`` and a weak
-``ETag`` (304 on ``If-None-Match``). Errors are ``{code, message}`` in Spanish, never a 200.
+``ETag``; Django's ``condition()`` answers 304 to a matching ``If-None-Match``. Errors are
+``{code, message}`` in Spanish, never a 200.
 """
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
+from django.db.models import Count, Max
 from django.http import HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
@@ -26,10 +32,11 @@ from cms.api_errors import error_response
 from cms.api_throttles import API_THROTTLES
 from ocds_pages import api_selectors
 from ocds_pages.api_params import (
-    RELEASE_PARAMS,
     BadParameter,
+    RecordFilters,
+    ReleaseFilters,
     check_known,
-    parse_filters,
+    filtered,
     parse_list_request,
 )
 from ocds_pages.models import Record, Release
@@ -46,14 +53,31 @@ def weak_etag(*parts) -> str:
     return f'W/"{digest}"'
 
 
-def not_modified(request, etag: str) -> HttpResponse | None:
-    """A 304 when the client already holds this version."""
-    held = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
-    if etag in held or "*" in held:
-        response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
-        response["ETag"] = etag
-        return response
-    return None
+@dataclass
+class Prepared:
+    """What a view read to compute its ETag, kept for the view itself; or the error to answer."""
+
+    etag: str | None = None
+    error: HttpResponse | None = None
+    data: object = None
+
+
+def conditional(prepare):
+    """Django's ``condition()`` with the ETag of ``prepare(request, *args, **kwargs)``.
+
+    ``prepare`` returns a ``Prepared``; the view finds it in ``request.prepared`` instead of reading
+    the database again, so a 304 costs only what the ETag needed. No ETag (an error) means no 304.
+    """
+
+    def etag(request, *args, **kwargs):
+        request.prepared = prepare(request, *args, **kwargs)
+        return request.prepared.etag
+
+    return method_decorator(condition(etag_func=etag))
+
+
+def bad_parameter(error: BadParameter) -> Prepared:
+    return Prepared(error=error_response(status.HTTP_400_BAD_REQUEST, error.message))
 
 
 def with_links(package: bytes, links: dict) -> bytes:
@@ -61,9 +85,9 @@ def with_links(package: bytes, links: dict) -> bytes:
     return package[:-1] + b',"links":' + orjson.dumps(links) + b"}"
 
 
-def json_response(body: bytes, etag: str, **headers) -> HttpResponse:
+def json_response(body: bytes, **headers) -> HttpResponse:
+    """A JSON answer; ``condition()`` adds its ETag."""
     response = HttpResponse(body, content_type=JSON)
-    response["ETag"] = etag
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -107,21 +131,6 @@ def _param(name, description, **kwargs):
     )
 
 
-FILTER_PARAMETERS = [
-    _param("ocid", "ocid exacto del proceso."),
-    _param("entity", "Clave del ente público comprador (p. ej. IMSS)."),
-    _param(
-        "procurementMethod",
-        "Método de contratación del proceso (open, selective, limited, direct); varios separados "
-        "por comas = cualquiera de.",
-    ),
-    _param("dateFrom", "Desde esta fecha (AAAA-MM-DD o fecha y hora RFC 3339), inclusive."),
-    _param("dateTo", "Hasta esta fecha (AAAA-MM-DD: todo ese día), inclusive."),
-    _param(
-        "since",
-        "Fuente de cambios: sólo lo guardado o recompilado desde este momento (RFC 3339).",
-    ),
-]
 PAGING_PARAMETERS = [
     _param("cursor", "Posición opaca; úsela sólo a través de links.next."),
     OpenApiParameter(
@@ -131,9 +140,6 @@ PAGING_PARAMETERS = [
         description="Elementos por página (1 a OCDS_API_MAX_PAGE_SIZE; 100 por omisión).",
     ),
 ]
-TAG_PARAMETER = _param(
-    "tag", "Etiqueta de la entrega (lista releaseTag); varias separadas por comas = cualquiera de."
-)
 ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message}: parámetro inválido."),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message}: no existe."),
@@ -151,10 +157,38 @@ class PublicOcdsView(APIView):
     throttle_classes = API_THROTTLES
 
 
+class FilteredOcdsView(PublicOcdsView):
+    """A list filtered by a FilterSet of api_params. The views call it themselves (they stream
+    stored texts, not serializers); ``filter_backends`` and ``queryset`` are here so that
+    drf-spectacular documents the FilterSet's parameters (``extend_schema(filters=True)``)."""
+
+    filter_backends = [DjangoFilterBackend]
+
+
 # --- releases ------------------------------------------------------------------------------------
 
 
-class ReleaseListView(PublicOcdsView):
+def _release_page(request) -> Prepared:
+    try:
+        query = parse_list_request(
+            request.GET,
+            kind="releases",
+            filters_class=ReleaseFilters,
+            queryset=api_selectors.visible_releases(),
+            cursor_types=(int,),
+        )
+    except BadParameter as error:
+        return bad_parameter(error)
+    page = api_selectors.release_page(query)
+    following = next_url(request, page.next_cursor)
+    etag = weak_etag("releases", [pk for pk, _text in page.rows], page.total, following)
+    return Prepared(etag=etag, data=(page, following))
+
+
+class ReleaseListView(FilteredOcdsView):
+    queryset = Release.objects.none()
+    filterset_class = ReleaseFilters
+
     @extend_schema(
         operation_id="ocds_releases",
         summary="Entregas (releases) publicadas",
@@ -164,7 +198,8 @@ class ReleaseListView(PublicOcdsView):
             "aparece al final, nunca se salta ni se repite. Los cambios de los últimos "
             "OCDS_API_WATERMARK_SECONDS segundos aún no se muestran. Total en `X-Total-Count`."
         ),
-        parameters=[*FILTER_PARAMETERS, TAG_PARAMETER, *PAGING_PARAMETERS],
+        filters=True,
+        parameters=PAGING_PARAMETERS,
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Paquete de entregas."),
             304: None,
@@ -172,27 +207,31 @@ class ReleaseListView(PublicOcdsView):
         },
         tags=["OCDS"],
     )
+    @conditional(_release_page)
     def get(self, request):
-        try:
-            query = parse_list_request(
-                request.GET, kind="releases", with_tags=True, cursor_types=(int,)
-            )
-        except BadParameter as error:
-            return error_response(status.HTTP_400_BAD_REQUEST, error.message)
-        page = api_selectors.release_page(query)
-        following = next_url(request, page.next_cursor)
-        etag = weak_etag("releases", [pk for pk, _text in page.rows], page.total, following)
-        if cached := not_modified(request, etag):
-            return cached
+        if request.prepared.error:
+            return request.prepared.error
+        page, following = request.prepared.data
         package = b"".join(
             iter_release_package(
                 releases=(text for _pk, text in page.rows), uri=request.build_absolute_uri()
             )
         )
         links = {"next": following} if following else {}
-        return json_response(
-            with_links(package, links), etag, **list_headers(page.total, following)
+        return json_response(with_links(package, links), **list_headers(page.total, following))
+
+
+def _one_release(request, ocid, release_id) -> Prepared:
+    row = (
+        Release.objects.filter(ocid=ocid, release_id=release_id)
+        .values_list("pk", "data", "created_at")
+        .first()
+    )
+    if row is None:
+        return Prepared(
+            error=error_response(status.HTTP_404_NOT_FOUND, _("No existe esa entrega."))
         )
+    return Prepared(etag=weak_etag("release", row[0]), data=row)
 
 
 class ReleaseDetailView(PublicOcdsView):
@@ -207,26 +246,35 @@ class ReleaseDetailView(PublicOcdsView):
         },
         tags=["OCDS"],
     )
+    @conditional(_one_release)
     def get(self, request, ocid, release_id):
-        row = (
-            Release.objects.filter(ocid=ocid, release_id=release_id)
-            .values_list("pk", "data", "created_at")
-            .first()
-        )
-        if row is None:
-            return error_response(status.HTTP_404_NOT_FOUND, _("No existe esa entrega."))
-        pk, text, created_at = row
-        etag = weak_etag("release", pk)
-        if cached := not_modified(request, etag):
-            return cached
+        if request.prepared.error:
+            return request.prepared.error
+        _pk, text, created_at = request.prepared.data
         published = created_at.isoformat(timespec="seconds")
         package = iter_release_package(
             releases=[text], uri=request.build_absolute_uri(), published_date=published
         )
-        return json_response(b"".join(package), etag)
+        return json_response(b"".join(package))
 
 
-class ReleasePackageView(PublicOcdsView):
+def _release_set(request) -> Prepared:
+    """The releases of a query; releases are only ever added, so their number and the last one
+    identify the set."""
+    try:
+        check_known(request.GET, set(ReleaseFilters.base_filters))
+        queryset = filtered(ReleaseFilters, request.GET, api_selectors.visible_releases())
+    except BadParameter as error:
+        return bad_parameter(error)
+    size = queryset.aggregate(total=Count("pk"), last=Max("pk"))
+    etag = weak_etag("release-package", size["total"], size["last"])
+    return Prepared(etag=etag, data=(queryset, size["total"]))
+
+
+class ReleasePackageView(FilteredOcdsView):
+    queryset = Release.objects.none()
+    filterset_class = ReleaseFilters
+
     @extend_schema(
         operation_id="ocds_release_package",
         summary="Paquete de entregas de una consulta",
@@ -235,21 +283,19 @@ class ReleasePackageView(PublicOcdsView):
             "(sin paginación). Si son más de OCDS_API_PACKAGE_MAX_RELEASES, responde 400: use los "
             "archivos masivos de /api/ocds/bulk/ o la lista paginada."
         ),
-        parameters=[*FILTER_PARAMETERS, TAG_PARAMETER],
+        filters=True,
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Paquete de entregas."),
+            304: None,
             **ERRORS,
         },
         tags=["OCDS"],
     )
+    @conditional(_release_set)
     def get(self, request):
-        try:
-            check_known(request.GET, RELEASE_PARAMS)
-            filters = parse_filters(request.GET, with_tags=True)
-        except BadParameter as error:
-            return error_response(status.HTTP_400_BAD_REQUEST, error.message)
-        queryset = api_selectors.releases_queryset(filters)
-        total = queryset.count()
+        if request.prepared.error:
+            return request.prepared.error
+        queryset, total = request.prepared.data
         if total > settings.OCDS_API_PACKAGE_MAX_RELEASES:
             message = _(
                 "La consulta abarca %(total)d entregas (máximo %(max)d en un paquete); "
@@ -266,7 +312,27 @@ class ReleasePackageView(PublicOcdsView):
 # --- records -------------------------------------------------------------------------------------
 
 
-class RecordListView(PublicOcdsView):
+def _record_page(request) -> Prepared:
+    try:
+        query = parse_list_request(
+            request.GET,
+            kind="records",
+            filters_class=RecordFilters,
+            queryset=api_selectors.visible_records(),
+            cursor_types=(datetime, int),
+        )
+    except BadParameter as error:
+        return bad_parameter(error)
+    page = api_selectors.record_page(query)
+    following = next_url(request, page.next_cursor)
+    etag = weak_etag("records", [(r[0], r[3]) for r in page.rows], page.total, following)
+    return Prepared(etag=etag, data=(page, following))
+
+
+class RecordListView(FilteredOcdsView):
+    queryset = Record.objects.none()
+    filterset_class = RecordFilters
+
     @extend_schema(
         operation_id="ocds_records",
         summary="Registros (records) de los procesos",
@@ -276,7 +342,8 @@ class RecordListView(PublicOcdsView):
             "aparecer al final con su nueva versión. Cada registro trae sus entregas y el "
             "compiledRelease; el versionedRelease está en /api/ocds/records/{ocid}/."
         ),
-        parameters=[*FILTER_PARAMETERS, *PAGING_PARAMETERS],
+        filters=True,
+        parameters=PAGING_PARAMETERS,
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Paquete de registros."),
             304: None,
@@ -284,18 +351,11 @@ class RecordListView(PublicOcdsView):
         },
         tags=["OCDS"],
     )
+    @conditional(_record_page)
     def get(self, request):
-        try:
-            query = parse_list_request(
-                request.GET, kind="records", with_tags=False, cursor_types=(datetime, int)
-            )
-        except BadParameter as error:
-            return error_response(status.HTTP_400_BAD_REQUEST, error.message)
-        page = api_selectors.record_page(query)
-        following = next_url(request, page.next_cursor)
-        etag = weak_etag("records", [(r[0], r[3]) for r in page.rows], page.total, following)
-        if cached := not_modified(request, etag):
-            return cached
+        if request.prepared.error:
+            return request.prepared.error
+        page, following = request.prepared.data
         releases = api_selectors.release_texts_by_ocid([row[1] for row in page.rows])
         records = (
             record_json(
@@ -305,9 +365,20 @@ class RecordListView(PublicOcdsView):
         )
         package = b"".join(iter_record_package(records=records, uri=request.build_absolute_uri()))
         links = {"next": following} if following else {}
-        return json_response(
-            with_links(package, links), etag, **list_headers(page.total, following)
+        return json_response(with_links(package, links), **list_headers(page.total, following))
+
+
+def _one_record(request, ocid) -> Prepared:
+    row = (
+        Record.objects.filter(ocid=ocid)
+        .values_list("compiled_release", "versioned_release", "updated_at")
+        .first()
+    )
+    if row is None:
+        return Prepared(
+            error=error_response(status.HTTP_404_NOT_FOUND, _("No existe ese proceso."))
         )
+    return Prepared(etag=weak_etag("record", ocid, row[2]), data=row)
 
 
 class RecordDetailView(PublicOcdsView):
@@ -325,18 +396,11 @@ class RecordDetailView(PublicOcdsView):
         },
         tags=["OCDS"],
     )
+    @conditional(_one_record)
     def get(self, request, ocid):
-        row = (
-            Record.objects.filter(ocid=ocid)
-            .values_list("compiled_release", "versioned_release", "updated_at")
-            .first()
-        )
-        if row is None:
-            return error_response(status.HTTP_404_NOT_FOUND, _("No existe ese proceso."))
-        compiled, versioned, updated_at = row
-        etag = weak_etag("record", ocid, updated_at)
-        if cached := not_modified(request, etag):
-            return cached
+        if request.prepared.error:
+            return request.prepared.error
+        compiled, versioned, updated_at = request.prepared.data
         texts = (
             Release.objects.filter(ocid=ocid).order_by("date", "pk").values_list("data", flat=True)
         )
@@ -346,4 +410,4 @@ class RecordDetailView(PublicOcdsView):
             uri=request.build_absolute_uri(),
             published_date=updated_at.isoformat(timespec="seconds"),
         )
-        return json_response(b"".join(package), etag)
+        return json_response(b"".join(package))

@@ -1,6 +1,6 @@
 """Selectors of the public OCDS API: keyset pages over releases and records.
 
-Paging never uses OFFSET (PERFORMANCE.md: deep offsets cost more and, worse, skip or repeat
+Paging never uses OFFSET (docs/arquitectura.md §6: deep offsets cost more and, worse, skip or repeat
 items when rows are added while a client pages). Releases are append-only and ordered by primary
 key; records change, so they are ordered by (updated_at, pk) — a record recompiled while a client
 pages moves to the end and is served again in its new version, which is what a change feed must
@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ocds_pages.api_params import Filters, ListRequest, encode_cursor
-from ocds_pages.models import ProcessProjection, Record, Release
+from ocds_pages.api_params import ListRequest, encode_cursor
+from ocds_pages.models import Record, Release
 
 
 def horizon() -> datetime:
@@ -25,48 +24,14 @@ def horizon() -> datetime:
     return timezone.now() - timedelta(seconds=settings.OCDS_API_WATERMARK_SECONDS)
 
 
-def _common(queryset: QuerySet, filters: Filters) -> QuerySet:
-    if filters.ocid:
-        queryset = queryset.filter(ocid=filters.ocid)
-    if filters.entity:
-        queryset = queryset.filter(entity=filters.entity)
-    if filters.procurement_methods:
-        methods = ProcessProjection.objects.filter(
-            procurement_method__in=filters.procurement_methods
-        )
-        queryset = queryset.filter(ocid__in=methods.values("ocid"))
-    return queryset
+def visible_releases() -> QuerySet[Release]:
+    """Releases old enough to serve (the filters of api_params narrow them further)."""
+    return Release.objects.filter(created_at__lte=horizon())
 
 
-def releases_queryset(filters: Filters) -> QuerySet[Release]:
-    """Visible releases matching the filters (not yet paged)."""
-    queryset = _common(Release.objects.filter(created_at__lte=horizon()), filters)
-    if filters.tags:
-        # tags is a JSON list of codelist codes; '"award"' never matches '"awardUpdate"'.
-        text = Cast("tags", TextField())
-        condition = Q()
-        for tag in filters.tags:
-            condition |= Q(tags_text__contains=f'"{tag}"')
-        queryset = queryset.alias(tags_text=text).filter(condition)
-    if filters.date_from:
-        queryset = queryset.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(date__lte=filters.date_to)
-    if filters.since:
-        queryset = queryset.filter(created_at__gte=filters.since)
-    return queryset
-
-
-def records_queryset(filters: Filters) -> QuerySet[Record]:
-    """Visible records matching the filters (not yet paged)."""
-    queryset = _common(Record.objects.filter(updated_at__lte=horizon()), filters)
-    if filters.date_from:
-        queryset = queryset.filter(last_release_date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(last_release_date__lte=filters.date_to)
-    if filters.since:
-        queryset = queryset.filter(updated_at__gte=filters.since)
-    return queryset
+def visible_records() -> QuerySet[Record]:
+    """Records whose last change is old enough to serve."""
+    return Record.objects.filter(updated_at__lte=horizon())
 
 
 @dataclass(frozen=True)
@@ -78,7 +43,7 @@ class KeysetPage:
 
 def release_page(request: ListRequest) -> KeysetPage:
     """(pk, JSON text) of one page of releases, the total and the cursor of the next page."""
-    queryset = releases_queryset(request.filters)
+    queryset = request.queryset
     total = queryset.count()
     if request.cursor:
         queryset = queryset.filter(pk__gt=request.cursor[0])
@@ -97,7 +62,7 @@ def _after(updated_at: str, pk: int) -> Q:
 
 def record_page(request: ListRequest) -> KeysetPage:
     """(pk, ocid, compiled text, updated_at) of one page of records, total and next cursor."""
-    queryset = records_queryset(request.filters)
+    queryset = request.queryset
     total = queryset.count()
     if request.cursor:
         queryset = queryset.filter(_after(*request.cursor))

@@ -10,7 +10,7 @@ JSON files are split into parts when their uncompressed size would pass OCDS_BUL
 (OCP: 1 GB). ``metadata.json`` lists every file with size, count, sha256 and generated_at.
 
 Memory stays constant: rows are streamed (PostgreSQL: ``COPY ... (FORMAT csv, QUOTE e'\\x01',
-DELIMITER e'\\x02')``, which emits the stored JSON untouched — PERFORMANCE.md; elsewhere a
+DELIMITER e'\\x02')``, which emits the stored JSON untouched — docs/arquitectura.md §6; elsewhere a
 chunked iterator), and the spreadsheet is written in openpyxl's write-only mode.
 """
 

@@ -1,16 +1,19 @@
 """``/api/ocds/bulk/``: the listing of bulk files and the files themselves.
 
-Files are served from OCDS_BULK_DIR with ``Last-Modified`` (Kingfisher and the Data Registry use
-it to skip what they already have); only names present in the listing are served, so no path can
-escape the folder. In production the web server may serve the folder directly.
+Files are served from OCDS_BULK_DIR with ``Last-Modified`` and a 304 to ``If-Modified-Since``
+(Django's ``condition()``; Kingfisher and the Data Registry use it to skip what they already
+have); only names present in the listing are served, so no path can escape the folder. In
+production the web server may serve the folder directly.
 """
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse
-from django.utils.http import http_date
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -67,22 +70,37 @@ class BulkListView(PublicOcdsView):
         return Response(listing)
 
 
+def listed_file(name: str) -> Path | None:
+    """The bulk file ``name`` if the listing has it and it exists; only listed names are served."""
+    listed = {item["name"] for item in read_metadata()["files"]}
+    path = Path(settings.OCDS_BULK_DIR) / name
+    return path if name in listed and path.is_file() else None
+
+
+def _file_modified(request, name) -> datetime | None:
+    path = listed_file(name)
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) if path else None
+
+
 class BulkFileView(PublicOcdsView):
     @extend_schema(
         operation_id="ocds_bulk_file",
         summary="Descargar un archivo masivo",
-        description="El archivo, con Last-Modified; sólo se sirven los archivos del listado.",
+        description=(
+            "El archivo, con Last-Modified (304 si no cambió desde If-Modified-Since); sólo se "
+            "sirven los archivos del listado."
+        ),
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            304: None,
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message}: no existe."),
         },
         tags=["OCDS"],
     )
+    @method_decorator(condition(last_modified_func=_file_modified))
     def get(self, request, name):
-        listed = {item["name"] for item in read_metadata()["files"]}
-        path = Path(settings.OCDS_BULK_DIR) / name
-        if name not in listed or not path.is_file():
+        path = listed_file(name)
+        if path is None:
             return error_response(status.HTTP_404_NOT_FOUND, _("No existe ese archivo masivo."))
-        response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
-        response["Last-Modified"] = http_date(path.stat().st_mtime)
-        return response
+        # condition() adds Last-Modified.
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

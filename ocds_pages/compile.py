@@ -2,8 +2,8 @@
 
 The ``ocdsmerge.Merger`` is built once per state of the release schema (the bundled patched
 schema plus the declared extension fields, ``ocds_pages.extension.release_schema``): building it
-costs ~16 ms (PERFORMANCE.md), and without ``schema=`` it would download the schema (STACK.md,
-caveat 6).
+costs ~16 ms (docs/arquitectura.md §6), and without ``schema=`` it would download the schema
+(docs/arquitectura.md, decision 14).
 """
 
 from dataclasses import dataclass

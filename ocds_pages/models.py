@@ -1,8 +1,8 @@
 """Published OCDS data: append-only releases, one compiled record per ocid, query projections.
 
 The JSON of releases and records is stored as text, exactly as it is served: exporting it is a
-matter of streaming bytes, never of parsing and serialising again (docs/PERFORMANCE.md, the bulk
-export measurements: 5–11× cheaper).
+matter of streaming bytes, never of parsing and serialising again (docs/arquitectura.md, decision 3
+and §6: 5–11× cheaper).
 """
 
 from django.db import models

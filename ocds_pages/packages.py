@@ -2,7 +2,7 @@
 
 A package is written as bytes: the envelope (metadata), then each stored JSON text joined by
 commas, then the closing brackets. Releases and records are never parsed nor held all at once, so a
-package of 100,000 releases takes the memory of one chunk (PERFORMANCE.md: export the stored text).
+package of 100,000 releases takes the memory of one chunk (docs/arquitectura.md, decision 3).
 """
 
 from collections.abc import Iterable, Iterator

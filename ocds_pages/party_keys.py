@@ -2,7 +2,7 @@
 
 The published side (supplier projections) and the registry mirrors (integraciones) use these same
 functions, so a supplier of a contract and a sanctioned company are always compared alike
-(ARCHITECTURE.md, decision 7). They live here, in the lower layer, for both to import.
+(docs/arquitectura.md, decision 10). They live here, in the lower layer, for both to import.
 """
 
 import re

@@ -1,7 +1,8 @@
 """Query projections: indexed rows derived from a compiled release, rebuilt whenever it changes.
 
 The JSON stays the source of truth; these rows exist so that search, filters, indicators and
-market research run on btree/trigram indexes instead of parsing JSON (ARCHITECTURE.md, decision 3).
+market research run on btree/trigram indexes instead of parsing JSON (docs/arquitectura.md,
+decision 4).
 """
 
 import re

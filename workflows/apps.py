@@ -3,6 +3,8 @@ from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from cms.roles import Role
+
 # Both exist unless the database was migrated back to before them.
 EXTENSION_TABLES = {"ocds_pages_extensionfield", "workflows_formversion"}
 
@@ -21,6 +23,24 @@ class WorkflowsConfig(AppConfig):
 
     name = "workflows"
     verbose_name = _("Flujos de contratación")
+
+    # What each role needs from this app (cms.roles.role_permissions). Editors build the stage
+    # forms of their entity (withdrawn by unpublishing, never deleted: drafts point at their
+    # versions), read the versions and keep the catalogues.
+    role_permissions = {
+        Role.EDITOR: [
+            "workflows.view_formdefinition",
+            "workflows.add_formdefinition",
+            "workflows.change_formdefinition",
+            "workflows.publish_formdefinition",
+            "workflows.view_formversion",
+            *(
+                f"workflows.{action}_{model}"
+                for model in ("cucopitem", "unitofmeasure", "legaljustification", "documenttype")
+                for action in ("view", "add", "change")
+            ),
+        ],
+    }
 
     def ready(self):
         from wagtail.signals import published

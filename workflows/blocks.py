@@ -1,7 +1,8 @@
 """StreamField blocks with which editors build a stage form: fields and repeating groups.
 
-Everything here is data (ARCHITECTURE.md, decision 5): the blocks only describe a field; the form
-engine (``workflows.forms_engine``) turns the frozen description into a Django form and into OCDS.
+Everything here is data (docs/arquitectura.md, decision 6): the blocks only describe a field; the
+form engine (``workflows.forms_engine``) turns the frozen description into a Django form and into
+OCDS.
 """
 
 from django.core.validators import RegexValidator

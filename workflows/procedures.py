@@ -1,7 +1,7 @@
 """Mexican procurement procedures (LAASSP / LOPSRM) and the stages and events each one goes through.
 
 What OCDS calls each procedure, which release tag each workflow event publishes
-(docs OCDS-PUBLISHING.md §2.3), and which stage may start after which.
+(docs/ocds.md §1, «Qué etiqueta lleva cada etapa»), and which stage may start after which.
 """
 
 from django.db import models

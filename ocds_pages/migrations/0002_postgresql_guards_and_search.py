@@ -22,7 +22,7 @@ DROP TRIGGER IF EXISTS ocds_pages_release_append_only ON ocds_pages_release;
 DROP FUNCTION IF EXISTS ocds_pages_release_append_only();
 """
 
-# Trigram GIN indexes serve substring search on names and descriptions (PERFORMANCE.md: 39–59 ms
+# Trigram GIN indexes serve substring search on names and descriptions (docs/arquitectura.md §6: 39–59 ms
 # p50 on 300k rows). They are on UPPER(column) because that is the expression Django's
 # `icontains` emits on PostgreSQL (UPPER(col) LIKE UPPER('%term%')). The Spanish full-text index
 # serves Spanish word search on title + description (the public search ranks with it).

@@ -1,6 +1,6 @@
 """Template tags of the public site. The home page (cms) loads this library to show published
 figures: a template may use a lower layer's tags without cms importing ocds_pages
-(ARCHITECTURE.md, layers)."""
+(docs/arquitectura.md §4)."""
 
 from decimal import Decimal, InvalidOperation
 

@@ -17,3 +17,18 @@ def test_interactive_docs_use_no_cdn(client):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+
+
+def test_list_filters_are_documented_from_their_filtersets(client):
+    from ocds_pages.api_params import RecordFilters, ReleaseFilters
+
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+
+    def names(path):
+        return {param["name"] for param in paths[path]["get"]["parameters"]}
+
+    assert names("/api/ocds/releases/") == set(ReleaseFilters.base_filters) | {"cursor", "limit"}
+    assert names("/api/ocds/records/") == set(RecordFilters.base_filters) | {"cursor", "limit"}
+    assert names("/api/ocds/release-package/") == set(ReleaseFilters.base_filters)
+    tag = next(p for p in paths["/api/ocds/releases/"]["get"]["parameters"] if p["name"] == "tag")
+    assert tag["description"] == ReleaseFilters.base_filters["tag"].extra["help_text"]

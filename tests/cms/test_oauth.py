@@ -25,7 +25,7 @@ def basic(client_id, secret):
 
 
 def pdn_token_request(client, *, client_id="pdn", secret=SECRET, username="pdn", scope="read s6"):
-    """Exactly what the PDN's client sends (PDN.md §1.2): form body AND Basic header."""
+    """Exactly what the PDN's client sends (docs/api.md §1.1): form body AND Basic header."""
     return client.post(
         TOKEN_URL,
         {

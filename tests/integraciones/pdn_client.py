@@ -1,5 +1,5 @@
-"""The PDN's client as PDN.md §1.2 describes it: a token from our /oauth/token/ with the form body
-AND the Basic header, then Bearer on the data POST."""
+"""The PDN's client as docs/api.md §1.1 describes it: a token from our /oauth/token/ with the form
+body AND the Basic header, then Bearer on the data POST."""
 
 import base64
 
@@ -13,7 +13,7 @@ def basic(client_id: str, secret: str) -> str:
 
 
 def pdn_token(client, scope="s6") -> str:
-    """Exactly what the PDN's client sends (PDN.md §1.2): form body and Basic header."""
+    """Exactly what the PDN's client sends (docs/api.md §1.1): form body and Basic header."""
     response = client.post(
         "/oauth/token/",
         {

@@ -37,12 +37,24 @@ def test_every_export_operation_has_a_spanish_summary_and_description(schema):
         assert operation["summary"] and len(operation["description"]) > 40, path
 
 
+def resolved(schema, node: dict) -> dict:
+    """``node`` with a ``$ref`` (or a one-element ``allOf`` of one) replaced by its component."""
+    if len(node.get("allOf", [])) == 1:
+        node = node["allOf"][0]
+    if "$ref" in node:
+        return schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def request_body(schema, path: str) -> dict:
+    body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    return resolved(schema, body)
+
+
 def test_s6_request_fields_are_documented_and_secured_with_scope_s6(schema):
     operation = schema["paths"]["/api/s6/contrataciones-abiertas"]["post"]
-    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    request = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]
-    query_ref = request["properties"]["query"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]
-    query = schema["components"]["schemas"][query_ref]["properties"]
+    request = request_body(schema, "/api/s6/contrataciones-abiertas")
+    query = resolved(schema, request["properties"]["query"])["properties"]
 
     assert request["properties"]["pageSize"]["maximum"] == 200
     assert set(query) == {
@@ -60,6 +72,24 @@ def test_s6_request_fields_are_documented_and_secured_with_scope_s6(schema):
     assert all(field.get("description") for field in query.values())
     assert {"oauth2": ["s6"]} in operation["security"]
     assert {"400", "401", "403", "413", "429"} <= set(operation["responses"])
+
+
+def test_s6_request_bodies_are_documented_from_the_schemas_that_validate_them(schema):
+    from integraciones.s6_request import RECORDS_SCHEMA, contrataciones_validator
+
+    assert request_body(schema, "/api/s6/contrataciones-abiertas") == (
+        contrataciones_validator().schema
+    )
+    assert request_body(schema, "/api/s6/v1/records") == RECORDS_SCHEMA
+
+
+def test_s6_records_filters_are_described(schema):
+    query = request_body(schema, "/api/s6/v1/records")["properties"]["query"]["properties"]
+
+    assert set(query) == {"ocid", "awards", "buyer", "contracts", "tender", "parties"}
+    assert all(field.get("description") for field in query.values())
+    period = query["tender"]["properties"]["tenderPeriod"]["properties"]
+    assert period["startDate"]["description"] and period["endDate"]["description"]
 
 
 def test_password_flow_points_at_our_token_endpoint(schema):

@@ -210,6 +210,27 @@ def test_release_package_for_a_query_streams_every_match(client, imss, sep):
     assert response["X-Total-Count"] == "6"
 
 
+def test_release_package_has_an_etag_and_a_304_until_a_release_is_added(client, imss):
+    publish_process(imss)
+    first = client.get("/api/ocds/release-package/?entity=IMSS")
+
+    again = client.get("/api/ocds/release-package/?entity=IMSS", HTTP_IF_NONE_MATCH=first["ETag"])
+    publish_process(imss)
+    changed = client.get("/api/ocds/release-package/?entity=IMSS", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["ETag"].startswith('W/"')
+    assert again.status_code == 304
+    assert changed.status_code == 200
+    assert len(orjson.loads(b"".join(changed.streaming_content))["releases"]) == 4
+
+
+def test_a_bad_parameter_is_answered_400_even_with_if_none_match(client, imss):
+    response = client.get("/api/ocds/releases/?limit=0", HTTP_IF_NONE_MATCH="*")
+
+    assert response.status_code == 400
+    assert "ETag" not in response
+
+
 def test_release_package_over_the_limit_points_to_bulk(client, imss, settings):
     publish_process(imss)
     settings.OCDS_API_PACKAGE_MAX_RELEASES = 1

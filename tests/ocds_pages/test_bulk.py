@@ -218,6 +218,18 @@ def test_listing_and_download_with_last_modified(client, bulk_dir, imss):
     assert hashlib.sha256(data).hexdigest() == jsonl["sha256"]
 
 
+def test_a_file_not_modified_since_is_a_304(client, bulk_dir, imss):
+    publish_process(imss)
+    export()
+    url = "/api/ocds/bulk/2025/compilados-2025.jsonl.gz"
+    modified = client.get(url)["Last-Modified"]
+
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=modified)
+
+    assert again.status_code == 304
+    assert again["Last-Modified"] == modified
+
+
 def test_unlisted_paths_are_404(client, bulk_dir, imss):
     publish_process(imss)
     export()
