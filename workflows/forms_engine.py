@@ -25,6 +25,7 @@ from cms.models import RFC_PATTERN
 from ocds_pages.codelists import codes
 from workflows import catalogues, ocds_paths
 from workflows.choices import FieldType
+from workflows.procedures import ProcedureType, Stage
 from workflows.spec import is_visible
 
 CURP_PATTERN = (
@@ -34,22 +35,13 @@ CURP_PATTERN = (
 )
 BOOLEAN_CHOICES = [("", "—"), ("true", _("Sí")), ("false", _("No"))]
 DELETE_LABEL = _("Quitar esta fila al guardar")
-# Release tags whose stage fixes a status (the reason is captured by the form).
-STAGE_STATUS = {
-    "tender": ("tender/status", "active"),
-    "award": ("awards/0/status", "active"),
-    "contract": ("contracts/0/status", "active"),
-    "tenderCancellation": ("tender/status", "cancelled"),
-    "awardCancellation": ("awards/0/status", "cancelled"),
-    "contractTermination": ("contracts/0/status", "terminated"),
-}
 
 
 @dataclass(frozen=True)
 class CaptureContext:
     """What the engine needs to know about the process a stage belongs to."""
 
-    procedure_type: str = "open"
+    procedure_type: str = ProcedureType.LP_NATIONAL
     ocid: str = ""
     award_id: str = ""
     contract_id: str = ""
@@ -571,12 +563,15 @@ def _write_group(fragment: dict, group: dict, rows: list[dict]) -> None:
 
 def _structural_ids(fragment: dict, stage: str, context: CaptureContext) -> None:
     """Ids OCDS merges by and the status a stage fixes: the system sets them, not the person."""
-    if stage in STAGE_STATUS:
-        set_path(fragment, *STAGE_STATUS[stage])
+    effect = Stage(stage).status if stage in Stage.values else None
+    if effect is not None:
+        # The form captures the reason; the status itself is the stage's (workflows.procedures).
+        set_path(fragment, effect.path, effect.status)
     if isinstance(fragment.get("tender"), dict):
         fragment["tender"].setdefault("id", context.default_id("tender"))
-        if context.procedure_type in ("open", "selective", "direct"):
-            fragment["tender"].setdefault("procurementMethod", context.procedure_type)
+        if context.procedure_type in ProcedureType.values:
+            method = ProcedureType(context.procedure_type).procurement_method
+            fragment["tender"].setdefault("procurementMethod", method)
     for award in fragment.get("awards") or []:
         award.setdefault("id", context.award_id or context.default_id("award"))
     for contract in fragment.get("contracts") or []:
@@ -641,7 +636,7 @@ def assemble_release(
         "ocid": ocid,
         "id": release_id,
         "date": date or _datetime_text(timezone.now()),
-        "tag": [stage],
+        "tag": [Stage(stage).release_tag],
         "language": "es",
         "initiationType": "tender",
         "buyer": {"id": buyer["id"], "name": buyer["name"]},

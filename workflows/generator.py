@@ -51,7 +51,6 @@ from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
 from workflows.procedures import PROCUREMENT_METHOD, ProcedureType, Stage
 from workflows.process_models import ContractingProcess
-from workflows.process_services import FORM_STAGE
 from workflows.releases import build_stage_release
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -585,7 +584,7 @@ def release_date(moment: datetime) -> str:
 
 
 def form_specs() -> dict[tuple[str, str], dict]:
-    """The installed national stage form of each (stage, OCDS method), as to_ocds takes it.
+    """The installed national stage form of each (stage, procedure type), as to_ocds takes it.
 
     Read once (``services.form_version_for``), like a new capture would pick it. Custom fields the
     forms declare are registered in the project extension, as ``review_approve`` does first.
@@ -594,11 +593,10 @@ def form_specs() -> dict[tuple[str, str], dict]:
     extension_fields.ensure_registered()
     specs = {}
     for stage in Stage:
-        form_stage = FORM_STAGE.get(stage, str(stage))
-        for method in ("open", "selective", "direct"):
-            version = forms.form_version_for(stage=form_stage, procedure_type=method)
+        for procedure in ProcedureType:
+            version = forms.form_version_for(stage=stage.form, procedure_type=procedure)
             if version is not None:
-                specs[str(stage), method] = {**version.spec, "stage": version.stage}
+                specs[str(stage), str(procedure)] = {**version.spec, "stage": version.stage}
     return specs
 
 
@@ -633,10 +631,11 @@ def contracting_process(plan: Plan) -> ContractingProcess:
 def plan_releases(plan: Plan, specs: dict) -> list[dict]:
     """The releases the approval of each stage of ``plan`` publishes, in order."""
     process = contracting_process(plan)
-    context = CaptureContext(procedure_type=plan.method, ocid=plan.ocid)
+    context = CaptureContext(procedure_type=plan.procedure_type, ocid=plan.ocid)
     releases, previous = [], None
     for number, capture in enumerate(stage_values(plan), start=1):
-        fragment = to_ocds(specs[capture.stage, plan.method], capture.values, context=context)
+        spec = specs[capture.stage, plan.procedure_type]
+        fragment = to_ocds(spec, capture.values, context=context)
         run = StageRun(contracting_process=process, stage=capture.stage, draft=fragment)
         release = build_stage_release(
             stage_process=run,

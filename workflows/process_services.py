@@ -23,7 +23,7 @@ from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
 from workflows.models import FormVersion
 from workflows.permissions import may_capture, may_capture_in
-from workflows.procedures import CLOSING, Stage, can_start, procurement_method
+from workflows.procedures import Stage, can_start
 from workflows.process_models import (
     AuditAction,
     ContractingProcess,
@@ -124,24 +124,14 @@ def stage_start(*, process, stage: str, user) -> StageProcess:
     return run
 
 
-# The form each stage is captured with (workflows.choices.Stage of the form engine). A desierta
-# records its reason exactly like a cancellation does (tender/statusDetails), so it uses that form;
-# the release builder then sets the tender's status to "unsuccessful". A junta de aclaraciones is
-# captured with the tenderUpdate form (its clarificationMeetings).
-FORM_STAGE = {
-    Stage.TENDER_UNSUCCESSFUL: "tenderCancellation",
-    Stage.CLARIFICATION_MEETING: "tenderUpdate",
-}
-
-
 def _new_stage_draft(process, stage, user):
     try:
         return forms.stage_draft_create(
             user=user,
             entity=process.entity,
             unit=process.unit,
-            stage=FORM_STAGE.get(Stage(stage), str(stage)),
-            procedure_type=procurement_method(process.procedure_type),
+            stage=Stage(stage).form,
+            procedure_type=process.procedure_type,
             ocid=process.ocid,
         )
     except FormVersion.DoesNotExist as missing:
@@ -312,7 +302,7 @@ def _publish(activation, user):
     ProcessDocument.objects.filter(pk__in=[d.pk for d in documents], published_in="").update(
         published_in=stored.release_id
     )
-    if run.stage in CLOSING:
+    if Stage(run.stage).closes:
         process.closed = True
         process.save(update_fields=["closed"])
     audit.record(

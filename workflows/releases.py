@@ -10,18 +10,11 @@ from django.utils import timezone
 from ocds_pages.documents import build_document
 from ocds_pages.models import Release
 from ocds_pages.publication import build_release_id
-from workflows.procedures import RELEASE_TAG, ProcedureType, Stage, procurement_method
+from workflows.procedures import ProcedureType, Stage
 from workflows.rules import bid_details, organization_id
 
 CURRENCY = "MXN"
 
-# The status each event gives to the object it changes.
-EVENT_STATUS = {
-    Stage.TENDER_CANCELLATION: ("tender", "cancelled"),
-    Stage.TENDER_UNSUCCESSFUL: ("tender", "unsuccessful"),
-    Stage.AWARD_CANCELLATION: ("awards", "cancelled"),
-    Stage.CONTRACT_TERMINATION: ("contracts", "terminated"),
-}
 DOCUMENT_SECTION = {
     Stage.PLANNING: "planning",
     Stage.TENDER: "tender",
@@ -118,7 +111,7 @@ def _envelope(process, stage: Stage, *, number: int | None, date: str | None) ->
         "ocid": ocid,
         "id": build_release_id(ocid=ocid, number=number or next_release_number(ocid)),
         "date": date or release_date(),
-        "tag": [RELEASE_TAG[stage]],
+        "tag": [stage.release_tag],
         "language": "es",
         "initiationType": "tender",
         "buyer": {"id": party_id(process.entity), "name": process.entity.name},
@@ -189,16 +182,17 @@ def _tender(release, process, stage, previous):
     tender.setdefault("title", process.title)
     if process.description:
         tender.setdefault("description", process.description)
-    tender.setdefault("status", "active")
+    _status(release, stage)
     tender.update(_tender_identity(process))
 
 
 def _tender_identity(process) -> dict:
     """The fields the procedure type decides; a draft cannot change them."""
+    procedure = ProcedureType(process.procedure_type)
     return {
         "id": f"{process.ocid}-tender",
-        "procurementMethod": procurement_method(process.procedure_type),
-        "procurementMethodDetails": str(ProcedureType(process.procedure_type).label),
+        "procurementMethod": procedure.procurement_method,
+        "procurementMethodDetails": str(procedure.label),
         "mainProcurementCategory": process.main_procurement_category,
     }
 
@@ -207,7 +201,7 @@ def _tender_event(release, process, stage, previous):
     tender = _dict(release, "tender")
     tender["id"] = f"{process.ocid}-tender"
     _amendment_ids(tender, release, previous)
-    _event_status(release, stage)
+    _status(release, stage)
 
 
 def _clarification_meeting(release, process, stage, previous):
@@ -222,13 +216,12 @@ def _clarification_meeting(release, process, stage, previous):
 def _awards(release, process, stage, previous):
     for index, award in enumerate(_objects(release, "awards")):
         award["id"] = award_id(process.ocid, index)
-        award.setdefault("status", "active")
         award.setdefault("date", release["date"])
     if "tender" in release:
         _dict(release, "tender")["id"] = f"{process.ocid}-tender"
     if "bids" in release:
         _bid_parties(release)
-    _event_status(release, stage)
+    _status(release, stage)
 
 
 def _bid_parties(release) -> None:
@@ -251,10 +244,8 @@ def _contracts(release, process, stage, previous):
     for index, contract in enumerate(_objects(release, "contracts")):
         contract["id"] = contract_id(process.ocid, index)
         contract.setdefault("awardID", award_id(process.ocid, 0))
-        if stage == Stage.CONTRACT:
-            contract.setdefault("status", "active")
         _amendment_ids(contract, release, previous)
-    _event_status(release, stage)
+    _status(release, stage)
 
 
 def _amendment_ids(node: dict, release: dict, previous_id) -> None:
@@ -270,14 +261,23 @@ def _amendment_ids(node: dict, release: dict, previous_id) -> None:
             amendment["amendsReleaseID"] = previous
 
 
-def _event_status(release, stage):
-    if stage not in EVENT_STATUS:
+def _status(release, stage: Stage) -> None:
+    """The status the stage gives (workflows.procedures): an event's overrides the draft, a main
+    stage's is the default of the object it creates."""
+    effect = stage.status
+    if effect is None:
         return
-    key, status = EVENT_STATUS[stage]
-    if key == "tender":
-        _dict(release, "tender")["status"] = status
+    if effect.section == "tender":
+        targets = [_dict(release, "tender")]
+    elif effect.forced:
+        targets = _objects(release, effect.section)[:1]
     else:
-        _objects(release, key)[0]["status"] = status
+        targets = _objects(release, effect.section)
+    for target in targets:
+        if effect.forced:
+            target["status"] = effect.status
+        else:
+            target.setdefault("status", effect.status)
 
 
 _SECTION_BUILDERS = {

@@ -12,12 +12,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from ocds_pages.validation import ValidationIssue, parse_datetime
-from workflows.procedures import (
-    COMPETITIVE,
-    TENDER_PERIOD_MINIMUM_DAYS,
-    ProcedureType,
-    Stage,
-)
+from workflows.procedures import COMPETITIVE, ProcedureType, Stage
 
 # "artículo 41 fracción III" / "Art. 42, fr. I": both the article and the fraction are required.
 ARTICLE = re.compile(r"\bart(?:[íi]culo|\.)\s*\d+", re.IGNORECASE)
@@ -290,7 +285,7 @@ def tender_period_days(tender: dict) -> float | None:
 
 
 def _short_tender_period_warnings(procedure_type, tender: dict) -> list[str]:
-    minimum = TENDER_PERIOD_MINIMUM_DAYS.get(procedure_type)
+    minimum = procedure_type.tender_period_minimum_days
     days = tender_period_days(tender)
     if minimum is None or days is None or days >= minimum:
         return []

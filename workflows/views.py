@@ -20,8 +20,8 @@ from cms.models import Entity
 from cms.roles import Role
 from cms.tenancy import get_scoped_or_404, has_role, scope_queryset
 from workflows import services
-from workflows.choices import PROCEDURE_TYPES, ProcedureType, Stage
 from workflows.models import FormVersion, StageDraft
+from workflows.procedures import FORM_STAGE_CHOICES, ProcedureType
 
 # Who may start and fill drafts; the other roles of the entity (OIC, approvers) only read them.
 WRITER_ROLES = {Role.CAPTURISTA, Role.EDITOR}
@@ -40,9 +40,9 @@ class NewDraftForm(forms.Form):
     entity = forms.ModelChoiceField(
         queryset=Entity.objects.none(), label=gettext_lazy("Ente público"), empty_label=None
     )
-    stage = forms.ChoiceField(choices=Stage.choices, label=gettext_lazy("Etapa"))
+    stage = forms.ChoiceField(choices=FORM_STAGE_CHOICES, label=gettext_lazy("Etapa"))
     procedure_type = forms.ChoiceField(
-        choices=[(p.value, p.label) for p in PROCEDURE_TYPES],
+        choices=ProcedureType.choices,
         label=gettext_lazy("Tipo de procedimiento"),
     )
 

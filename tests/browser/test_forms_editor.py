@@ -50,7 +50,9 @@ def add_custom_field(page):
 def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
     call_command("cargar_demo")
     call_command("instalar_formularios")
-    national = FormDefinition.objects.get(stage="tender", procedure_type="direct", entity=None)
+    national = FormDefinition.objects.get(
+        stage="tender", procedure_type="adjudicacion_directa", entity=None
+    )
     base = live_server.url
 
     log_in(page, base, "editor.imss")
@@ -70,7 +72,9 @@ def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
         page.locator("button[name='action-publish']").click()
     page.wait_for_url(f"{base}/admin/formularios/definiciones/**")
 
-    own = FormDefinition.objects.get(entity__key="IMSS", stage="tender", procedure_type="direct")
+    own = FormDefinition.objects.get(
+        entity__key="IMSS", stage="tender", procedure_type="adjudicacion_directa"
+    )
     assert own.latest_version().number == 1
     assert "numeroRequisicion" in json.dumps(own.latest_version().spec)
 
@@ -78,7 +82,7 @@ def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
     log_in(page, base, "capturista.imss")
     page.goto(f"{base}/captura/borradores/")
     page.get_by_label("Etapa").select_option("tender")
-    page.get_by_label("Tipo de procedimiento").select_option("direct")
+    page.get_by_label("Tipo de procedimiento").select_option("adjudicacion_directa")
     page.get_by_role("button", name="Iniciar captura").click()
     page.get_by_label("Número de requisición").wait_for()
     draft = StageDraft.objects.latest("pk")

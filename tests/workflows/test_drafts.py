@@ -31,7 +31,9 @@ def draft_and_user(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     entity = make_entity("IMSS")
     user = make_capturista(entity)
-    draft = stage_draft_create(user=user, entity=entity, stage="tender", procedure_type="open")
+    draft = stage_draft_create(
+        user=user, entity=entity, stage="tender", procedure_type="lp_nacional"
+    )
     client.force_login(user)
     return draft, user
 
@@ -139,7 +141,7 @@ def test_new_draft_from_the_list_uses_the_form_in_force(client, draft_and_user):
 
     response = client.post(
         "/captura/borradores/nuevo/",
-        {"entity": draft.entity_id, "stage": "award", "procedure_type": "direct"},
+        {"entity": draft.entity_id, "stage": "award", "procedure_type": "adjudicacion_directa"},
     )
 
     created = StageDraft.objects.latest("pk")

@@ -34,7 +34,6 @@ from workflows.generator import (
 from workflows.generator_storage import built
 from workflows.procedures import Stage
 from workflows.process_models import StageProcess
-from workflows.process_services import FORM_STAGE
 from workflows.releases import build_stage_release
 from workflows.rules import capture_issues
 
@@ -203,11 +202,11 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
         process = contracting_process(plan)
         process.created_by = capturista
         process.save()
-        context = CaptureContext(procedure_type=plan.method, ocid=plan.ocid)
+        context = CaptureContext(procedure_type=plan.procedure_type, ocid=plan.ocid)
         for capture, expected in zip(stage_values(plan), generated[plan.ocid], strict=True):
             version = forms.form_version_for(
-                stage=FORM_STAGE.get(capture.stage, str(capture.stage)),
-                procedure_type=plan.method,
+                stage=Stage(capture.stage).form,
+                procedure_type=plan.procedure_type,
                 entity=plan.entity,
             )
             files = {
@@ -219,7 +218,9 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
             fragment = to_ocds(version, form.values(), context=context)
             with catalogues.preloaded():
                 assert fragment == to_ocds(
-                    form_specs()[capture.stage, plan.method], capture.values, context=context
+                    form_specs()[capture.stage, plan.procedure_type],
+                    capture.values,
+                    context=context,
                 )
             assert (
                 capture_issues(

@@ -24,7 +24,7 @@ def world():
     for key, entity in (("A", a), ("B", b)):
         owner = make_member(Role.CAPTURISTA, entity, make_unit(entity), f"captura{key}")
         drafts[key] = stage_draft_create(
-            user=owner, entity=entity, stage="planning", procedure_type="open"
+            user=owner, entity=entity, stage="planning", procedure_type="lp_nacional"
         )
     forms = {"A": entity_copy(a), "B": entity_copy(b)}
     return {"a": a, "drafts": drafts, "forms": forms}
@@ -102,7 +102,7 @@ def test_draft_list_shows_only_own_entity(client, world):
 
 def test_editor_reads_but_cannot_edit_national_forms(client, world):
     client.force_login(actor(Role.EDITOR, world))
-    national = FormDefinition.objects.get(stage="award", procedure_type="all", entity=None)
+    national = FormDefinition.objects.get(stage="award", procedure_type="", entity=None)
 
     listing = client.get("/admin/formularios/definiciones/").content.decode()
     edit = client.get(f"/admin/formularios/definiciones/edit/{national.pk}/")
@@ -122,7 +122,7 @@ def test_editor_cannot_create_a_form_for_another_entity(client, world):
     data = definition_post(
         title="Intrusa",
         stage="implementation",
-        procedure_type="all",
+        procedure_type="",
         entity=other,
         fields=[field_block(key="x", label="X", ocds_path="contracts/0/description")],
     )

@@ -30,20 +30,20 @@ def change_label_and_add_required_field(spec):
 def world():
     entity = make_entity("IMSS")
     editor = make_editor(entity)
-    definition = entity_copy(entity, "tender", "open", user=editor)
+    definition = entity_copy(entity, "tender", "lp_nacional", user=editor)
     return entity, editor, definition, make_capturista(entity)
 
 
 def test_editor_change_reaches_new_captures_and_old_drafts_keep_their_version(client, world):
     entity, editor, definition, capturista = world
     old_draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
 
     edit_spec(definition, change_label_and_add_required_field)
     version_2 = publish_definition(definition, user=editor)
     new_draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
     client.force_login(capturista)
     old_page = client.get(f"/captura/borradores/{old_draft.pk}/").content.decode()
@@ -87,7 +87,7 @@ def test_publishing_without_changes_does_not_create_a_version(world):
 def test_staff_moves_a_draft_to_the_new_version_on_purpose(client, world):
     entity, editor, definition, capturista = world
     draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
     edit_spec(definition, change_label_and_add_required_field)
     publish_definition(definition, user=editor)
@@ -103,7 +103,7 @@ def test_staff_moves_a_draft_to_the_new_version_on_purpose(client, world):
 def test_move_service_keeps_the_values_already_captured(world):
     entity, editor, definition, capturista = world
     draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
     draft.values = {"titulo": "Medicamentos 2027"}
     draft.save()
@@ -121,9 +121,11 @@ def test_entity_form_wins_over_the_national_one_only_for_that_entity(world):
     entity, _editor, definition, capturista = world
     other = make_entity("SICT")
 
-    own = stage_draft_create(user=capturista, entity=entity, stage="tender", procedure_type="open")
+    own = stage_draft_create(
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
+    )
     national = stage_draft_create(
-        user=capturista, entity=other, stage="tender", procedure_type="open"
+        user=capturista, entity=other, stage="tender", procedure_type="lp_nacional"
     )
 
     assert own.version.definition == definition
@@ -135,7 +137,7 @@ def test_unpublished_entity_form_gives_way_to_the_national_one(world):
 
     definition.unpublish(user=editor)
     draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
 
     assert draft.version.definition.entity is None
