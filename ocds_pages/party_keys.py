@@ -67,6 +67,19 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# The identifier scheme of Mexican taxpayers (org-id.guide) and the party ids built from it.
+RFC_SCHEME = "MX-RFC"
+
+
+def rfc_party_id(rfc: str) -> str:
+    """The OCDS party id of an organisation or person known by its RFC: ``MX-RFC-<RFC>``.
+
+    The one rule for it: the capture forms, the bidders of a fallo, the buyer of every release and
+    the generators all call this, so one RFC is always one party. The RFC is used as given (the
+    forms already upper-case it)."""
+    return f"{RFC_SCHEME}-{rfc}"
+
+
 def normalise_name(name: str | None) -> str:
     """Upper case, no accents or punctuation, single spaces, legal-form suffix removed.
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import RFC_PATTERN
 from ocds_pages.codelists import codes
+from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from workflows import catalogues, ocds_paths
 from workflows.choices import FieldType
 from workflows.procedures import ProcedureType, Stage
@@ -526,7 +527,7 @@ def _write(target: dict, item: dict, value, base: str = "") -> None:
         for key, extra in catalogues.companions(item["choices"], value).items():
             set_path(target, f"{parent}/{key}", extra)
     if item["field_type"] == FieldType.RFC and path.endswith("identifier/id"):
-        set_path(target, path.rsplit("/", 1)[0] + "/scheme", "MX-RFC")
+        set_path(target, path.rsplit("/", 1)[0] + "/scheme", RFC_SCHEME)
 
 
 def _row_object(group: dict, row: dict, index: int) -> dict:
@@ -541,7 +542,7 @@ def _row_object(group: dict, row: dict, index: int) -> dict:
 def _party(obj: dict, role: str, index: int) -> tuple[dict, dict]:
     """An Organization for parties and the OrganizationReference left in its place."""
     identifier = obj.get("identifier") or {}
-    party_id = f"MX-RFC-{identifier['id']}" if identifier.get("id") else f"{role}-{index + 1}"
+    party_id = rfc_party_id(identifier["id"]) if identifier.get("id") else f"{role}-{index + 1}"
     party = {**obj, "id": party_id, "roles": [role]}
     if identifier.get("id") and obj.get("name"):
         party["identifier"] = {**identifier, "legalName": identifier.get("legalName", obj["name"])}

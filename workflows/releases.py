@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ocds_pages.documents import build_document
 from ocds_pages.models import Release
+from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from ocds_pages.publication import build_release_id
 from workflows.procedures import ProcedureType, Stage
 from workflows.rules import bid_details, organization_id
@@ -45,13 +46,14 @@ def last_release_id(ocid: str) -> str | None:
 
 
 def party_id(entity) -> str:
-    return f"MX-RFC-{entity.rfc}" if entity.rfc else f"MX-ENTE-{entity.key}"
+    """The buyer's party id: by RFC, or by the entity's key when it has none."""
+    return rfc_party_id(entity.rfc) if entity.rfc else f"MX-ENTE-{entity.key}"
 
 
 def buyer_party(entity) -> dict:
     party = {"id": party_id(entity), "name": entity.name, "roles": ["buyer", "procuringEntity"]}
     if entity.rfc:
-        party["identifier"] = {"scheme": "MX-RFC", "id": entity.rfc, "legalName": entity.name}
+        party["identifier"] = {"scheme": RFC_SCHEME, "id": entity.rfc, "legalName": entity.name}
     return party
 
 
@@ -233,7 +235,7 @@ def _bid_parties(release) -> None:
             party_id = organization_id(tenderer)
             party = parties.setdefault(party_id, {"id": party_id, "name": tenderer.get("name")})
             if tenderer.get("identifier"):
-                party.setdefault("identifier", {**tenderer["identifier"], "scheme": "MX-RFC"})
+                party.setdefault("identifier", {**tenderer["identifier"], "scheme": RFC_SCHEME})
             party["roles"] = sorted({*party.get("roles", []), "tenderer"})
             references.append({"id": party_id, "name": party.get("name")})
         bid["tenderers"] = references
