@@ -607,7 +607,6 @@ class StageRun:
 
     contracting_process: ContractingProcess
     stage: str
-    draft: dict
 
 
 def contracting_process(plan: Plan) -> ContractingProcess:
@@ -636,9 +635,10 @@ def plan_releases(plan: Plan, specs: dict) -> list[dict]:
     for number, capture in enumerate(stage_values(plan), start=1):
         spec = specs[capture.stage, plan.procedure_type]
         fragment = to_ocds(spec, capture.values, context=context)
-        run = StageRun(contracting_process=process, stage=capture.stage, draft=fragment)
+        run = StageRun(contracting_process=process, stage=capture.stage)
         release = build_stage_release(
             stage_process=run,
+            fragment=fragment,
             number=number,
             previous_release_id=previous,
             date=release_date(capture.date),

@@ -1,6 +1,7 @@
-"""Build the OCDS release an approved stage publishes, from the process and the stage's draft.
+"""Build the OCDS release an approved stage publishes, from the process and the stage's fragment.
 
-The draft holds what people captured, shaped like OCDS. What the system knows for sure (ocid,
+The fragment is what the stage form makes of what people captured, shaped like OCDS (computed
+from the stage draft's values at approval). What the system knows for sure (ocid,
 release id, date, tag, buyer, the procurement method of the procedure, the ids of the award and
 contract, the status an event implies) is set here and wins over the draft.
 """
@@ -68,13 +69,15 @@ def contract_id(ocid: str, index: int = 0) -> str:
 def build_stage_release(
     *,
     stage_process,
+    fragment: dict,
     documents=(),
     document_url=None,
     number: int | None = None,
     previous_release_id: str | None = None,
     date: str | None = None,
 ) -> dict:
-    """The release for ``stage_process`` (a StageProcess), numbered after the stored ones.
+    """The release for ``stage_process`` (a StageProcess) from the OCDS ``fragment`` its form
+    produced (``process_services.stage_fragment``), numbered after the stored ones.
 
     ``number`` (1-based position of the release in its process), ``previous_release_id`` (the id
     amendments amend) and ``date`` default to what the database and the clock say now; a caller
@@ -84,7 +87,7 @@ def build_stage_release(
     process = stage_process.contracting_process
     stage = Stage(stage_process.stage)
     release = _envelope(process, stage, number=number, date=date)
-    draft = _json_copy(stage_process.draft or {})
+    draft = _json_copy(fragment or {})
     release["parties"] = _parties(process, draft.pop("parties", []))
     for key, value in draft.items():
         if key not in release:

@@ -228,8 +228,10 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
                 )
                 == []
             )
-            run = StageProcess(contracting_process=process, stage=capture.stage, draft=fragment)
-            release = build_stage_release(stage_process=run, date=release_date(capture.date))
+            run = StageProcess(contracting_process=process, stage=capture.stage)
+            release = build_stage_release(
+                stage_process=run, fragment=fragment, date=release_date(capture.date)
+            )
             assert release == expected
             publish_release(release=release, entity=plan.entity, unit=plan.unit)
         record = Record.objects.get(ocid=plan.ocid)
