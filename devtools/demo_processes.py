@@ -171,7 +171,7 @@ class Demo:
         ):
             services.stage_start(process=process, stage=stage, user=self.capturista)
         run = self._run(process, stage)
-        context = CaptureContext(procedure_type=procurement_method(process.procedure_type))
+        context = CaptureContext(procedure_type=process.procedure_type)
         data = data_from_values(run.stage_draft.version, values, context=context)
         task = services.active_task(run)
         if not submit:

@@ -62,9 +62,8 @@ from ocds_pages.publication import new_process_slots, release_date
 from workflows import catalogues
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
-from workflows.procedures import PROCUREMENT_METHOD, ProcedureType, Stage
+from workflows.procedures import ProcedureType, Stage
 from workflows.process_models import ContractingProcess
-from workflows.process_services import FORM_STAGE
 from workflows.releases import build_stage_release
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -165,7 +164,7 @@ class Plan:
 
     @property
     def method(self) -> str:
-        return PROCUREMENT_METHOD[ProcedureType(self.procedure_type)]
+        return ProcedureType(self.procedure_type).procurement_method
 
     @property
     def total(self) -> Decimal:
@@ -606,17 +605,16 @@ def _implementation(plan: Plan, total: Decimal, day: datetime) -> dict:
 
 
 def form_specs() -> dict[tuple[str, str], dict]:
-    """The installed national stage form of each (stage, OCDS method), as to_ocds takes it.
+    """The installed national stage form of each (stage, procedure type), as to_ocds takes it.
 
     Read once (``services.form_version_for``), like a new capture would pick it.
     """
     specs = {}
     for stage in Stage:
-        form_stage = FORM_STAGE.get(stage, str(stage))
-        for method in ("open", "selective", "direct"):
-            version = forms.form_version_for(stage=form_stage, procedure_type=method)
+        for procedure in ProcedureType:
+            version = forms.form_version_for(stage=stage.form, procedure_type=procedure)
             if version is not None:
-                specs[str(stage), method] = {**version.spec, "stage": version.stage}
+                specs[str(stage), str(procedure)] = {**version.spec, "stage": version.stage}
     return specs
 
 
@@ -627,7 +625,6 @@ class StageRun:
 
     contracting_process: ContractingProcess
     stage: str
-    draft: dict
 
 
 def contracting_process(plan: Plan) -> ContractingProcess:
@@ -651,14 +648,15 @@ def contracting_process(plan: Plan) -> ContractingProcess:
 def plan_releases(plan: Plan, specs: dict) -> list[dict]:
     """The releases the approval of each stage of ``plan`` publishes, in order."""
     process = contracting_process(plan)
-    context = CaptureContext(procedure_type=plan.method, ocid=plan.ocid)
+    context = CaptureContext(procedure_type=plan.procedure_type, ocid=plan.ocid)
     captures = stage_values(plan)
     dates = [release_date(capture.date) for capture in captures]
     releases = []
     for capture, slot in zip(captures, new_process_slots(ocid=plan.ocid, dates=dates), strict=True):
-        fragment = to_ocds(specs[capture.stage, plan.method], capture.values, context=context)
-        run = StageRun(contracting_process=process, stage=capture.stage, draft=fragment)
-        releases.append(build_stage_release(stage_process=run, slot=slot))
+        spec = specs[capture.stage, plan.procedure_type]
+        fragment = to_ocds(spec, capture.values, context=context)
+        run = StageRun(contracting_process=process, stage=capture.stage)
+        releases.append(build_stage_release(stage_process=run, fragment=fragment, slot=slot))
     return releases
 
 

@@ -67,6 +67,19 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# The identifier scheme of Mexican taxpayers (org-id.guide) and the party ids built from it.
+RFC_SCHEME = "MX-RFC"
+
+
+def rfc_party_id(rfc: str) -> str:
+    """The OCDS party id of an organisation or person known by its RFC: ``MX-RFC-<RFC>``.
+
+    The one rule for it: the capture forms, the bidders of a fallo, the buyer of every release and
+    the generators all call this, so one RFC is always one party. The RFC is used as given (the
+    forms already upper-case it)."""
+    return f"{RFC_SCHEME}-{rfc}"
+
+
 def normalise_name(name: str | None) -> str:
     """Upper case, no accents or punctuation, single spaces, legal-form suffix removed.
 
@@ -101,9 +114,3 @@ def normalise_curp(curp: str | None) -> str:
 def person_name(*parts: str | None) -> str:
     """Join name parts the way the PDN splits them (nombres, primer y segundo apellido)."""
     return " ".join(part.strip() for part in parts if part and part.strip())
-
-
-def rfc_party_id(rfc: str) -> str:
-    """The OCDS party id of an organization or person known by its RFC: ``MX-RFC-<RFC>``, after
-    the org-id.guide scheme. Every module that names a party by its RFC uses this one function."""
-    return f"MX-RFC-{rfc}"

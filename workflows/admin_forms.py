@@ -70,7 +70,8 @@ class FormDefinitionForm(WagtailAdminModelForm):
         cleaned = super().clean()
         stream = cleaned.get("fields")
         stage, procedure = cleaned.get("stage"), cleaned.get("procedure_type")
-        if stream is None or not stage or not procedure or "fields" in self.errors:
+        # An empty procedure type is a valid choice: the form applies to every procedure.
+        if stream is None or not stage or procedure is None or "fields" in self.errors:
             return cleaned
         spec = spec_from_stream(stream.get_prep_value())
         issues = check_spec(spec, stage=stage, procedure_type=procedure)

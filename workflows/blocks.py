@@ -9,7 +9,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from workflows.choices import FieldType, ProcedureType
+from workflows.choices import FieldType
+from workflows.procedures import ProcedureType
 
 CATALOGUES = {
     "cucop": _("Catálogo: CUCoP (clasificación de bienes y servicios)"),
@@ -56,7 +57,7 @@ def document_type_codes():
 
 
 def procedure_type_choices():
-    return [(value, label) for value, label in ProcedureType.choices if value != "all"]
+    return ProcedureType.choices
 
 
 def _common_blocks():

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 
 from ocds_pages.schema import committed_patched_schema
 from workflows import catalogues, ocds_paths
-from workflows.choices import PROCEDURE_TYPES, FieldType, Stage
+from workflows.choices import FieldType
+from workflows.procedures import ALL_PROCEDURES, ProcedureType, Stage
 from workflows.spec import is_visible
 
 # The sections a stage's release may carry (planning may announce the planned tender).
 STAGE_SECTIONS = {
     Stage.PLANNING: {"planning", "tender"},
     Stage.TENDER: {"tender", "planning"},
-    Stage.TENDER_UPDATE: {"tender"},
+    Stage.CLARIFICATION_MEETING: {"tender"},
     Stage.TENDER_AMENDMENT: {"tender"},
     Stage.TENDER_CANCELLATION: {"tender"},
     # The fallo also records the bids it evaluated (presentación y apertura de proposiciones).
@@ -34,7 +35,7 @@ STAGE_SECTIONS = {
 STAGE_REQUIRED = {
     Stage.PLANNING: ["planning/rationale", "planning/budget/amount"],
     Stage.TENDER: ["tender/title", "tender/description", "tender/mainProcurementCategory"],
-    Stage.TENDER_UPDATE: ["tender/clarificationMeetings"],
+    Stage.CLARIFICATION_MEETING: ["tender/clarificationMeetings"],
     Stage.TENDER_AMENDMENT: ["tender/amendments"],
     Stage.TENDER_CANCELLATION: ["tender/statusDetails"],
     Stage.AWARD: ["awards/0/date", "awards/0/value", "awards/0/suppliers"],
@@ -45,7 +46,8 @@ STAGE_REQUIRED = {
     Stage.IMPLEMENTATION: [],
     Stage.IMPLEMENTATION_UPDATE: [],
 }
-# Extra requirements of a procedure type (LAASSP art. 40: a direct award states its legal ground).
+# Extra requirements by OCDS procurementMethod of the procedure type (LAASSP art. 40: a direct
+# award states its legal ground; the competitive procedures their period for proposals).
 PROCEDURE_REQUIRED = {
     (Stage.TENDER, "open"): ["tender/tenderPeriod/endDate"],
     (Stage.TENDER, "selective"): ["tender/tenderPeriod/endDate"],
@@ -341,10 +343,13 @@ class _Checker:
         return True
 
     def required(self, items):
-        procedures = PROCEDURE_TYPES if self.procedure_type == "all" else [self.procedure_type]
+        if self.procedure_type == ALL_PROCEDURES:
+            procedures = list(ProcedureType)
+        else:
+            procedures = [ProcedureType(self.procedure_type)]
         for procedure in procedures:
             needed = STAGE_REQUIRED.get(self.stage, []) + PROCEDURE_REQUIRED.get(
-                (self.stage, procedure), []
+                (self.stage, procedure.procurement_method), []
             )
             covered = {
                 ocds_paths.join(i["ocds_path"])
@@ -361,7 +366,11 @@ class _Checker:
                             "Falta un campo obligatorio que escriba «%(path)s»: la etapa "
                             "«%(stage)s» (%(procedure)s) no publica OCDS completo sin él."
                         )
-                        % {"path": path, "stage": Stage(self.stage).label, "procedure": procedure},
+                        % {
+                            "path": path,
+                            "stage": Stage(self.stage).label,
+                            "procedure": procedure.label,
+                        },
                     )
 
 

@@ -157,7 +157,7 @@ PLANNING = [
             ),
         ],
         min_rows=None,
-        visible_for=["direct"],
+        visible_for=["adjudicacion_directa"],
         help_text="Cotizaciones de la investigación de mercado que sustenta la adjudicación.",
     ),
 ]
@@ -248,7 +248,7 @@ TENDER_DIRECT = [
     items_group("tender/items"),
     document("dictamen", "Dictamen de excepción", "tender/documents", "tenderNotice"),
 ]
-TENDER_UPDATE = [
+CLARIFICATION_MEETING = [
     group(
         "juntas",
         "Juntas de aclaraciones (EDCA-MX clarificationMeetings)",
@@ -326,7 +326,7 @@ BIDS = group(
             help_text="Obligatorio si la proposición se desechó.",
         ),
     ],
-    visible_for=["open", "selective"],
+    visible_for=["lp_nacional", "lp_internacional", "lp_tratados", "invitacion3"],
     help_text="Una fila por proposición recibida: quién la presentó, su monto y el resultado.",
 )
 AWARD = [
@@ -422,22 +422,35 @@ IMPLEMENTATION = [
     ),
 ]
 
-# (stage, procedure type, Spanish title, fields)
+# (stage, procedure type, Spanish title, fields): values of workflows.procedures.Stage and
+# ProcedureType ("" for every procedure type), written out because migrations read this list.
 DEFAULT_DEFINITIONS = [
-    ("planning", "all", "Planeación", PLANNING),
-    ("tender", "open", "Licitación pública: convocatoria", TENDER_OPEN),
-    ("tender", "selective", "Invitación a cuando menos tres personas", TENDER_SELECTIVE),
-    ("tender", "direct", "Adjudicación directa: excepción a la licitación", TENDER_DIRECT),
-    ("tenderUpdate", "all", "Junta de aclaraciones", TENDER_UPDATE),
-    ("tenderAmendment", "all", "Modificación de la convocatoria", TENDER_AMENDMENT),
-    ("tenderCancellation", "all", "Cancelación del procedimiento", TENDER_CANCELLATION),
-    ("award", "all", "Fallo / adjudicación", AWARD),
-    ("awardCancellation", "all", "Cancelación de la adjudicación", AWARD_CANCELLATION),
-    ("contract", "all", "Contrato", CONTRACT),
-    ("contractAmendment", "all", "Convenio modificatorio", CONTRACT_AMENDMENT),
-    ("contractTermination", "all", "Terminación del contrato", CONTRACT_TERMINATION),
-    ("implementation", "all", "Ejecución: pagos y entregas", IMPLEMENTATION),
-    ("implementationUpdate", "all", "Actualización de la ejecución", IMPLEMENTATION),
+    ("planning", "", "Planeación", PLANNING),
+    ("tender", "lp_nacional", "Licitación pública nacional: convocatoria", TENDER_OPEN),
+    (
+        "tender",
+        "lp_internacional",
+        "Licitación pública internacional abierta: convocatoria",
+        TENDER_OPEN,
+    ),
+    ("tender", "lp_tratados", "Licitación pública bajo tratados: convocatoria", TENDER_OPEN),
+    ("tender", "invitacion3", "Invitación a cuando menos tres personas", TENDER_SELECTIVE),
+    (
+        "tender",
+        "adjudicacion_directa",
+        "Adjudicación directa: excepción a la licitación",
+        TENDER_DIRECT,
+    ),
+    ("clarificationMeeting", "", "Junta de aclaraciones", CLARIFICATION_MEETING),
+    ("tenderAmendment", "", "Modificación de la convocatoria", TENDER_AMENDMENT),
+    ("tenderCancellation", "", "Cancelación del procedimiento", TENDER_CANCELLATION),
+    ("award", "", "Fallo / adjudicación", AWARD),
+    ("awardCancellation", "", "Cancelación de la adjudicación", AWARD_CANCELLATION),
+    ("contract", "", "Contrato", CONTRACT),
+    ("contractAmendment", "", "Convenio modificatorio", CONTRACT_AMENDMENT),
+    ("contractTermination", "", "Terminación del contrato", CONTRACT_TERMINATION),
+    ("implementation", "", "Ejecución: pagos y entregas", IMPLEMENTATION),
+    ("implementationUpdate", "", "Actualización de la ejecución", IMPLEMENTATION),
 ]
 
 

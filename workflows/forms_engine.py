@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import RFC_PATTERN
 from ocds_pages.codelists import codes
+from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from workflows import catalogues, ocds_paths
 from workflows.choices import FieldType
+from workflows.procedures import ProcedureType, Stage
 from workflows.spec import is_visible
 
 CURP_PATTERN = (
@@ -34,22 +36,13 @@ CURP_PATTERN = (
 )
 BOOLEAN_CHOICES = [("", "—"), ("true", _("Sí")), ("false", _("No"))]
 DELETE_LABEL = _("Quitar esta fila al guardar")
-# Release tags whose stage fixes a status (the reason is captured by the form).
-STAGE_STATUS = {
-    "tender": ("tender/status", "active"),
-    "award": ("awards/0/status", "active"),
-    "contract": ("contracts/0/status", "active"),
-    "tenderCancellation": ("tender/status", "cancelled"),
-    "awardCancellation": ("awards/0/status", "cancelled"),
-    "contractTermination": ("contracts/0/status", "terminated"),
-}
 
 
 @dataclass(frozen=True)
 class CaptureContext:
     """What the engine needs to know about the process a stage belongs to."""
 
-    procedure_type: str = "open"
+    procedure_type: str = ProcedureType.LP_NATIONAL
     ocid: str = ""
     award_id: str = ""
     contract_id: str = ""
@@ -534,7 +527,7 @@ def _write(target: dict, item: dict, value, base: str = "") -> None:
         for key, extra in catalogues.companions(item["choices"], value).items():
             set_path(target, f"{parent}/{key}", extra)
     if item["field_type"] == FieldType.RFC and path.endswith("identifier/id"):
-        set_path(target, path.rsplit("/", 1)[0] + "/scheme", "MX-RFC")
+        set_path(target, path.rsplit("/", 1)[0] + "/scheme", RFC_SCHEME)
 
 
 def _row_object(group: dict, row: dict, index: int) -> dict:
@@ -549,7 +542,7 @@ def _row_object(group: dict, row: dict, index: int) -> dict:
 def _party(obj: dict, role: str, index: int) -> tuple[dict, dict]:
     """An Organization for parties and the OrganizationReference left in its place."""
     identifier = obj.get("identifier") or {}
-    party_id = f"MX-RFC-{identifier['id']}" if identifier.get("id") else f"{role}-{index + 1}"
+    party_id = rfc_party_id(identifier["id"]) if identifier.get("id") else f"{role}-{index + 1}"
     party = {**obj, "id": party_id, "roles": [role]}
     if identifier.get("id") and obj.get("name"):
         party["identifier"] = {**identifier, "legalName": identifier.get("legalName", obj["name"])}
@@ -571,12 +564,15 @@ def _write_group(fragment: dict, group: dict, rows: list[dict]) -> None:
 
 def _structural_ids(fragment: dict, stage: str, context: CaptureContext) -> None:
     """Ids OCDS merges by and the status a stage fixes: the system sets them, not the person."""
-    if stage in STAGE_STATUS:
-        set_path(fragment, *STAGE_STATUS[stage])
+    effect = Stage(stage).status if stage in Stage.values else None
+    if effect is not None:
+        # The form captures the reason; the status itself is the stage's (workflows.procedures).
+        set_path(fragment, effect.path, effect.status)
     if isinstance(fragment.get("tender"), dict):
         fragment["tender"].setdefault("id", context.default_id("tender"))
-        if context.procedure_type in ("open", "selective", "direct"):
-            fragment["tender"].setdefault("procurementMethod", context.procedure_type)
+        if context.procedure_type in ProcedureType.values:
+            method = ProcedureType(context.procedure_type).procurement_method
+            fragment["tender"].setdefault("procurementMethod", method)
     for award in fragment.get("awards") or []:
         award.setdefault("id", context.award_id or context.default_id("award"))
     for contract in fragment.get("contracts") or []:
@@ -635,7 +631,7 @@ def assemble_release(
         "ocid": ocid,
         "id": release_id,
         "date": date or _datetime_text(timezone.now()),
-        "tag": [stage],
+        "tag": [Stage(stage).release_tag],
         "language": "es",
         "initiationType": "tender",
         "buyer": {"id": buyer["id"], "name": buyer["name"]},

@@ -15,26 +15,32 @@ from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
 from cms.models import Entity, PurchasingUnit
 from workflows.blocks import FormFieldsBlock
-from workflows.choices import ProcedureType, Stage
+from workflows.procedures import (
+    ALL_PROCEDURES,
+    FORM_PROCEDURE_CHOICES,
+    FORM_STAGE_CHOICES,
+    ProcedureType,
+)
 
 
 class FormDefinition(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Model):
-    """The form of one stage for one procedure type ("all": every one), national or per entity."""
+    """The form of one stage for one procedure type (empty: every one), national or per entity."""
 
     title = models.CharField(
         _("título"), max_length=200, help_text=_("Nombre del formulario que ve el personal.")
     )
     stage = models.CharField(
         _("etapa"),
-        max_length=30,
-        choices=Stage.choices,
+        max_length=32,
+        choices=FORM_STAGE_CHOICES,
         help_text=_("Etapa o evento del proceso que se captura con este formulario."),
     )
     procedure_type = models.CharField(
         _("tipo de procedimiento"),
-        max_length=20,
-        choices=ProcedureType.choices,
-        default=ProcedureType.ALL,
+        max_length=32,
+        choices=FORM_PROCEDURE_CHOICES,
+        default=ALL_PROCEDURES,
+        blank=True,
         help_text=_("Procedimiento al que aplica; «todos» si no hay uno más específico."),
     )
     entity = models.ForeignKey(
@@ -110,13 +116,17 @@ class FormVersion(models.Model):
         _("versión"), help_text=_("1, 2, 3… en el orden en que se publicaron.")
     )
     stage = models.CharField(
-        _("etapa"), max_length=30, choices=Stage.choices, help_text=_("Etapa, copiada al publicar.")
+        _("etapa"),
+        max_length=32,
+        choices=FORM_STAGE_CHOICES,
+        help_text=_("Etapa, copiada al publicar."),
     )
     procedure_type = models.CharField(
         _("tipo de procedimiento"),
-        max_length=20,
-        choices=ProcedureType.choices,
-        help_text=_("Procedimiento, copiado al publicar."),
+        max_length=32,
+        choices=FORM_PROCEDURE_CHOICES,
+        blank=True,
+        help_text=_("Procedimiento, copiado al publicar (vacío: todos)."),
     )
     title = models.CharField(_("título"), max_length=200, help_text=_("Título al publicar."))
     spec = models.JSONField(
@@ -185,7 +195,7 @@ class StageDraft(models.Model):
     )
     procedure_type = models.CharField(
         _("tipo de procedimiento"),
-        max_length=20,
+        max_length=32,
         choices=ProcedureType.choices,
         help_text=_("Procedimiento del proceso (decide qué campos condicionales se muestran)."),
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from workflows import catalogues
 from workflows.choices import FieldType
 from workflows.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
+from workflows.procedures import ProcedureType
 from workflows.spec import is_visible
 
 SAMPLE_RFC = "MME920427EM3"
@@ -111,11 +112,12 @@ def preview_context(definition) -> dict:
     from workflows.services import definition_spec
 
     spec = definition_spec(definition=definition)
-    procedure = definition.procedure_type if definition.procedure_type != "all" else "open"
+    # A form for all procedures is previewed as the most common competitive one.
+    procedure = definition.procedure_type or ProcedureType.LP_NATIONAL
     form, fragment = sample_form_and_fragment(spec, definition.stage, procedure)
     return {
         "definition": definition,
         "form": form,
         "fragment_json": json.dumps(fragment, ensure_ascii=False, indent=2) if fragment else "",
-        "procedure_type": procedure,
+        "procedure_type": ProcedureType(procedure).label,
     }

@@ -2,8 +2,9 @@
 
 A ``ContractingProcess`` is the Mexican procedure (one ocid). Each stage or later event
 (planning, tender, award, contract, implementation, amendments, cancellations…) is a Viewflow
-process of its own (``StageProcess``), holding the draft of that stage until an approver
-publishes it as an OCDS release through ``ocds_pages.publication``.
+process of its own (``StageProcess``) whose one draft is its ``StageDraft`` (the form values);
+when an approver publishes it, the OCDS fragment is computed from those values and published as a
+release through ``ocds_pages.publication``.
 """
 
 import uuid
@@ -125,15 +126,6 @@ class StageProcess(Process):
         max_length=32,
         choices=Stage.choices,
         help_text=_("Etapa o evento que se captura (determina la etiqueta de la entrega)."),
-    )
-    draft = models.JSONField(
-        _("borrador"),
-        default=dict,
-        blank=True,
-        help_text=_(
-            "Fragmento OCDS de la etapa (lo que produce el formulario al enviarse), aún sin "
-            "publicar."
-        ),
     )
     stage_draft = models.OneToOneField(
         "workflows.StageDraft",

@@ -18,12 +18,14 @@ from viewflow.workflow.status import STATUS
 from ocds_pages.codelists import codes
 from ocds_pages.documents import file_sha256
 from ocds_pages.publication import ReleaseInvalid, next_ocid, next_release_slot, publish_release
+from ocds_pages.validation import ValidationIssue
 from workflows import audit
 from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
+from workflows.forms_engine import data_from_values
 from workflows.models import FormVersion
 from workflows.permissions import may_capture, may_capture_in
-from workflows.procedures import CLOSING, Stage, can_start, procurement_method
+from workflows.procedures import Stage, can_start
 from workflows.process_models import (
     AuditAction,
     ContractingProcess,
@@ -124,24 +126,14 @@ def stage_start(*, process, stage: str, user) -> StageProcess:
     return run
 
 
-# The form each stage is captured with (workflows.choices.Stage of the form engine). A desierta
-# records its reason exactly like a cancellation does (tender/statusDetails), so it uses that form;
-# the release builder then sets the tender's status to "unsuccessful". A junta de aclaraciones is
-# captured with the tenderUpdate form (its clarificationMeetings).
-FORM_STAGE = {
-    Stage.TENDER_UNSUCCESSFUL: "tenderCancellation",
-    Stage.CLARIFICATION_MEETING: "tenderUpdate",
-}
-
-
 def _new_stage_draft(process, stage, user):
     try:
         return forms.stage_draft_create(
             user=user,
             entity=process.entity,
             unit=process.unit,
-            stage=FORM_STAGE.get(Stage(stage), str(stage)),
-            procedure_type=procurement_method(process.procedure_type),
+            stage=Stage(stage).form,
+            procedure_type=process.procedure_type,
             ocid=process.ocid,
         )
     except FormVersion.DoesNotExist as missing:
@@ -172,40 +164,76 @@ def _take(activation, user, node_name: str) -> None:
         raise PermissionDenied(_("Esta tarea no le corresponde."))
 
 
-def _store_draft(run, user, draft: dict, action=AuditAction.SAVE_DRAFT) -> list[dict]:
-    changes = audit.draft_diff(run.draft or {}, draft)
-    run.draft = draft
-    run.save(update_fields=["draft"])
-    audit.record(
-        process=run.contracting_process, action=action, user=user, stage_process=run, diff=changes
-    )
-    return changes
+def stage_fragment(run) -> dict | None:
+    """The OCDS fragment the run's stage draft produces now (None while its form has errors).
 
-
-def capture_submit(*, task, user, draft: dict) -> list:
-    """Save the OCDS fragment and send it to review; returns what it still lacks (then nothing
-    is sent). The draft is kept either way, so an incomplete submit never loses work.
-
-    The staff screens submit through the stage form (``capture_submit_form``); the demo and the
-    flow tests hand the fragment over directly.
+    A stage keeps one draft, the form values (``StageDraft.values``); the fragment is always
+    computed from them with the frozen form version, at submit, review and approval alike.
     """
-    with task.activation() as activation:
-        _take(activation, user, "capture")
-        return _submit(activation, user, draft)
+    if run.stage_draft is None:
+        return None
+    fragment, _form = forms.stage_draft_fragment(draft=run.stage_draft)
+    return fragment
 
 
-def _submit(activation, user, fragment: dict) -> list:
+def stage_needs(run) -> list[ValidationIssue]:
+    """What the run's capture still lacks now: its form's errors, else the law's rules unmet."""
+    draft = run.stage_draft
+    if draft is not None and draft.values:
+        fragment, form = forms.stage_draft_fragment(draft=draft)
+        if fragment is None:
+            return form_issues(form)
+    else:
+        fragment = {}
+    return capture_issues(
+        procedure_type=run.contracting_process.procedure_type, stage=run.stage, draft=fragment
+    )
+
+
+def capture_submit(*, task, user, values: dict) -> list:
+    """Fill the stage form with ``values`` (by field key, as a draft stores them) and send it to
+    review; returns what it still lacks — form errors and unmet rules — and then nothing is sent.
+    The values are kept either way, so an incomplete submit never loses work.
+
+    The staff screens post the form itself (``capture_submit_form``); the demo and the flow tests
+    hand the values over.
+    """
+    draft = stage_of(task).stage_draft
+    data = data_from_values(draft.version, values, context=forms.stage_draft_context(draft=draft))
+    form, issues = capture_submit_form(task=task, user=user, data=data)
+    return form_issues(form) + issues
+
+
+def form_issues(form) -> list[ValidationIssue]:
+    """The errors of a stage form as issues (path: field key, or group/row/field)."""
+    issues = [
+        ValidationIssue(key, " ".join(str(message) for message in messages))
+        for key, messages in (form.errors if form.is_bound else {}).items()
+    ]
+    for key, formset in getattr(form, "formsets", {}).items():
+        issues += [ValidationIssue(key, str(message)) for message in formset.non_form_errors()]
+        for index, errors in enumerate(formset.errors):
+            issues += [
+                ValidationIssue(f"{key}/{index}/{name}", " ".join(str(m) for m in messages))
+                for name, messages in errors.items()
+            ]
+    return issues
+
+
+def _submit(activation, user) -> list:
     run = activation.process
+    fragment = stage_fragment(run) or {}
     issues = capture_issues(
         procedure_type=run.contracting_process.procedure_type, stage=run.stage, draft=fragment
     )
     if issues:
-        _store_draft(run, user, fragment)
         return issues
     run.submitted_by = user
     run.submitted_at = timezone.now()
     run.save(update_fields=["submitted_by", "submitted_at"])
-    _store_draft(run, user, fragment, action=AuditAction.SUBMIT)
+    audit.record(
+        process=run.contracting_process, action=AuditAction.SUBMIT, user=user, stage_process=run
+    )
     activation.start(None)
     activation.execute()
     return []
@@ -232,6 +260,23 @@ def _save_form(run, user, data, files):
     return form
 
 
+def capture_move_to_latest_version(*, task, user):
+    """Move the stage draft to the latest version of its form, on purpose (values are kept)."""
+    with task.activation() as activation:
+        _take(activation, user, "capture")
+        run = activation.process
+        draft = forms.stage_draft_move_to_version(draft=run.stage_draft, user=user)
+        audit.record(
+            process=run.contracting_process,
+            action=AuditAction.SAVE_DRAFT,
+            user=user,
+            stage_process=run,
+            reason=_("Migró el borrador a la versión %(number)s del formulario.")
+            % {"number": draft.version.number},
+        )
+        return draft
+
+
 def capture_submit_form(*, task, user, data, files=None):
     """Save the stage form and, when it is valid and meets the law's rules, send it to review.
 
@@ -244,8 +289,7 @@ def capture_submit_form(*, task, user, data, files=None):
         form = _save_form(run, user, data, files)
         if not form.is_valid():
             return form, []
-        fragment, form = forms.stage_draft_fragment(draft=run.stage_draft)
-        return form, _submit(activation, user, fragment)
+        return form, _submit(activation, user)
 
 
 # --- review --------------------------------------------------------------------------------------
@@ -301,8 +345,12 @@ def _publish(activation, user):
     process = ContractingProcess.objects.select_for_update().get(pk=run.contracting_process_id)
     run.contracting_process = process
     documents = stage_documents(run)
+    fragment = stage_fragment(run)
+    if fragment is None:
+        raise WorkflowError(_("La captura tiene errores; devuélvala para que se corrijan."))
     release = build_stage_release(
         stage_process=run,
+        fragment=fragment,
         slot=next_release_slot(ocid=process.ocid),
         documents=documents,
         document_url=document_url,
@@ -314,7 +362,7 @@ def _publish(activation, user):
     ProcessDocument.objects.filter(pk__in=[d.pk for d in documents], published_in="").update(
         published_in=stored.release_id
     )
-    if run.stage in CLOSING:
+    if Stage(run.stage).closes:
         process.closed = True
         process.save(update_fields=["closed"])
     audit.record(

@@ -1,24 +1,19 @@
-"""Build the OCDS release an approved stage publishes, from the process and the stage's draft.
+"""Build the OCDS release an approved stage publishes, from the process and the stage's fragment.
 
-The draft holds what people captured, shaped like OCDS. What the system knows for sure (ocid,
+The fragment is what the stage form makes of what people captured, shaped like OCDS (computed
+from the stage draft's values at approval). What the system knows for sure (ocid,
 release id, date, tag, buyer, the procurement method of the procedure, the ids of the award and
 contract, the status an event implies) is set here and wins over the draft.
 """
 
 from ocds_pages.documents import build_document
+from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from ocds_pages.publication import ReleaseSlot
-from workflows.procedures import RELEASE_TAG, ProcedureType, Stage, procurement_method
+from workflows.procedures import ProcedureType, Stage
 from workflows.rules import bid_details, organization_id
 
 CURRENCY = "MXN"
 
-# The status each event gives to the object it changes.
-EVENT_STATUS = {
-    Stage.TENDER_CANCELLATION: ("tender", "cancelled"),
-    Stage.TENDER_UNSUCCESSFUL: ("tender", "unsuccessful"),
-    Stage.AWARD_CANCELLATION: ("awards", "cancelled"),
-    Stage.CONTRACT_TERMINATION: ("contracts", "terminated"),
-}
 DOCUMENT_SECTION = {
     Stage.PLANNING: "planning",
     Stage.TENDER: "tender",
@@ -31,13 +26,14 @@ DOCUMENT_SECTION = {
 
 
 def party_id(entity) -> str:
-    return f"MX-RFC-{entity.rfc}" if entity.rfc else f"MX-ENTE-{entity.key}"
+    """The buyer's party id: by RFC, or by the entity's key when it has none."""
+    return rfc_party_id(entity.rfc) if entity.rfc else f"MX-ENTE-{entity.key}"
 
 
 def buyer_party(entity) -> dict:
     party = {"id": party_id(entity), "name": entity.name, "roles": ["buyer", "procuringEntity"]}
     if entity.rfc:
-        party["identifier"] = {"scheme": "MX-RFC", "id": entity.rfc, "legalName": entity.name}
+        party["identifier"] = {"scheme": RFC_SCHEME, "id": entity.rfc, "legalName": entity.name}
     return party
 
 
@@ -50,14 +46,15 @@ def contract_id(ocid: str, index: int = 0) -> str:
 
 
 def build_stage_release(
-    *, stage_process, slot: ReleaseSlot, documents=(), document_url=None
+    *, stage_process, fragment: dict, slot: ReleaseSlot, documents=(), document_url=None
 ) -> dict:
-    """The release for ``stage_process`` (a StageProcess) in ``slot``: the id, date and previous
-    release that publication assigns (``ocds_pages.publication.next_release_slot``)."""
+    """The release for ``stage_process`` (a StageProcess) from the OCDS ``fragment`` its form
+    produced (``process_services.stage_fragment``), in ``slot``: the id, date and previous release
+    that publication assigns (``ocds_pages.publication.next_release_slot``)."""
     process = stage_process.contracting_process
     stage = Stage(stage_process.stage)
     release = _envelope(process, stage, slot)
-    draft = _json_copy(stage_process.draft or {})
+    draft = _json_copy(fragment or {})
     release["parties"] = _parties(process, draft.pop("parties", []))
     for key, value in draft.items():
         if key not in release:
@@ -86,7 +83,7 @@ def _envelope(process, stage: Stage, slot: ReleaseSlot) -> dict:
         "ocid": ocid,
         "id": slot.id,
         "date": slot.date,
-        "tag": [RELEASE_TAG[stage]],
+        "tag": [stage.release_tag],
         "language": "es",
         "initiationType": "tender",
         "buyer": {"id": party_id(process.entity), "name": process.entity.name},
@@ -157,16 +154,17 @@ def _tender(release, process, stage, previous):
     tender.setdefault("title", process.title)
     if process.description:
         tender.setdefault("description", process.description)
-    tender.setdefault("status", "active")
+    _status(release, stage)
     tender.update(_tender_identity(process))
 
 
 def _tender_identity(process) -> dict:
     """The fields the procedure type decides; a draft cannot change them."""
+    procedure = ProcedureType(process.procedure_type)
     return {
         "id": f"{process.ocid}-tender",
-        "procurementMethod": procurement_method(process.procedure_type),
-        "procurementMethodDetails": str(ProcedureType(process.procedure_type).label),
+        "procurementMethod": procedure.procurement_method,
+        "procurementMethodDetails": str(procedure.label),
         "mainProcurementCategory": process.main_procurement_category,
     }
 
@@ -175,7 +173,7 @@ def _tender_event(release, process, stage, previous):
     tender = _dict(release, "tender")
     tender["id"] = f"{process.ocid}-tender"
     _amendment_ids(tender, release, previous)
-    _event_status(release, stage)
+    _status(release, stage)
 
 
 def _clarification_meeting(release, process, stage, previous):
@@ -190,13 +188,12 @@ def _clarification_meeting(release, process, stage, previous):
 def _awards(release, process, stage, previous):
     for index, award in enumerate(_objects(release, "awards")):
         award["id"] = award_id(process.ocid, index)
-        award.setdefault("status", "active")
         award.setdefault("date", release["date"])
     if "tender" in release:
         _dict(release, "tender")["id"] = f"{process.ocid}-tender"
     if "bids" in release:
         _bid_parties(release)
-    _event_status(release, stage)
+    _status(release, stage)
 
 
 def _bid_parties(release) -> None:
@@ -208,7 +205,7 @@ def _bid_parties(release) -> None:
             party_id = organization_id(tenderer)
             party = parties.setdefault(party_id, {"id": party_id, "name": tenderer.get("name")})
             if tenderer.get("identifier"):
-                party.setdefault("identifier", {**tenderer["identifier"], "scheme": "MX-RFC"})
+                party.setdefault("identifier", {**tenderer["identifier"], "scheme": RFC_SCHEME})
             party["roles"] = sorted({*party.get("roles", []), "tenderer"})
             references.append({"id": party_id, "name": party.get("name")})
         bid["tenderers"] = references
@@ -219,10 +216,8 @@ def _contracts(release, process, stage, previous):
     for index, contract in enumerate(_objects(release, "contracts")):
         contract["id"] = contract_id(process.ocid, index)
         contract.setdefault("awardID", award_id(process.ocid, 0))
-        if stage == Stage.CONTRACT:
-            contract.setdefault("status", "active")
         _amendment_ids(contract, release, previous)
-    _event_status(release, stage)
+    _status(release, stage)
 
 
 def _amendment_ids(node: dict, release: dict, previous_id) -> None:
@@ -238,14 +233,23 @@ def _amendment_ids(node: dict, release: dict, previous_id) -> None:
             amendment["amendsReleaseID"] = previous
 
 
-def _event_status(release, stage):
-    if stage not in EVENT_STATUS:
+def _status(release, stage: Stage) -> None:
+    """The status the stage gives (workflows.procedures): an event's overrides the draft, a main
+    stage's is the default of the object it creates."""
+    effect = stage.status
+    if effect is None:
         return
-    key, status = EVENT_STATUS[stage]
-    if key == "tender":
-        _dict(release, "tender")["status"] = status
+    if effect.section == "tender":
+        targets = [_dict(release, "tender")]
+    elif effect.forced:
+        targets = _objects(release, effect.section)[:1]
     else:
-        _objects(release, key)[0]["status"] = status
+        targets = _objects(release, effect.section)
+    for target in targets:
+        if effect.forced:
+            target["status"] = effect.status
+        else:
+            target.setdefault("status", effect.status)
 
 
 _SECTION_BUILDERS = {

@@ -11,13 +11,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from ocds_pages.party_keys import rfc_party_id
 from ocds_pages.validation import ValidationIssue, parse_datetime
-from workflows.procedures import (
-    COMPETITIVE,
-    TENDER_PERIOD_MINIMUM_DAYS,
-    ProcedureType,
-    Stage,
-)
+from workflows.procedures import COMPETITIVE, ProcedureType, Stage
 
 # "artículo 41 fracción III" / "Art. 42, fr. I": both the article and the fraction are required.
 ARTICLE = re.compile(r"\bart(?:[íi]culo|\.)\s*\d+", re.IGNORECASE)
@@ -27,12 +23,6 @@ FRACTION = re.compile(r"\bfr(?:acci[óo]n|\.)\s*[IVXLC]+\b", re.IGNORECASE)
 THRESHOLD_ARTICLE = re.compile(r"\bart(?:[íi]culo|\.)\s*4[23]\b", re.IGNORECASE)
 MINIMUM_INVITED = 3
 BID_STATUSES = ("valid", "disqualified")
-STATUS_REASON_STAGES = {
-    Stage.TENDER_CANCELLATION: "tender",
-    Stage.TENDER_UNSUCCESSFUL: "tender",
-    Stage.AWARD_CANCELLATION: "awards",
-    Stage.CONTRACT_TERMINATION: "contracts",
-}
 
 
 def _section(draft: dict, key: str) -> dict:
@@ -248,7 +238,7 @@ def _contract_amendment_issues(procedure_type, stage, draft) -> list[ValidationI
 
 def _status_reason_issues(procedure_type, stage, draft) -> list[ValidationIssue]:
     """Cancellations, desierta and termination need their reason (statusDetails)."""
-    key = STATUS_REASON_STAGES[stage]
+    key = stage.status.section  # the object whose status the stage changes
     node = _section(draft, key) if key == "tender" else _first(draft, key)
     if node.get("statusDetails"):
         return []
@@ -290,7 +280,7 @@ def tender_period_days(tender: dict) -> float | None:
 
 
 def _short_tender_period_warnings(procedure_type, tender: dict) -> list[str]:
-    minimum = TENDER_PERIOD_MINIMUM_DAYS.get(procedure_type)
+    minimum = procedure_type.tender_period_minimum_days
     days = tender_period_days(tender)
     if minimum is None or days is None or days >= minimum:
         return []
@@ -325,7 +315,7 @@ def _quotes_warnings(draft: dict) -> list[str]:
 def organization_id(reference: dict) -> str | None:
     """The party id of an organization reference, also when the form gave only its RFC."""
     rfc = (reference.get("identifier") or {}).get("id")
-    return reference.get("id") or (f"MX-RFC-{rfc}" if rfc else None)
+    return reference.get("id") or (rfc_party_id(rfc) if rfc else None)
 
 
 def _awarded_bid_warnings(draft: dict) -> list[str]:

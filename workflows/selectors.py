@@ -9,7 +9,7 @@ from ocds_pages.models import Release
 from workflows.permissions import may_capture, may_review
 from workflows.procedures import MAIN_STAGES, Stage
 from workflows.process_models import AuditAction, AuditEntry, ContractingProcess, StageProcess
-from workflows.rules import capture_issues
+from workflows.process_services import stage_needs
 
 ACTIVE = ("NEW", "ASSIGNED", "STARTED")
 TASK_ENTITY = "process__stageprocess__contracting_process__entity"
@@ -80,9 +80,7 @@ def _stage_row(process, stage, run) -> dict:
         return row
     row["task"] = run.task_set.filter(status__in=ACTIVE).first()
     if row["task"] is not None and row["task"].flow_task.name == "capture":
-        row["needs"] = capture_issues(
-            procedure_type=process.procedure_type, stage=run.stage, draft=run.draft or {}
-        )
+        row["needs"] = stage_needs(run)
     return row
 
 

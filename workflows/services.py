@@ -24,6 +24,7 @@ from workflows.forms_engine import (
     values_from_post,
 )
 from workflows.models import FormDefinition, FormVersion, StageDraft
+from workflows.procedures import ALL_PROCEDURES
 from workflows.spec import spec_from_stream
 
 # --- definitions and versions ---
@@ -64,9 +65,9 @@ def form_version_publish(*, definition: FormDefinition, user=None) -> FormVersio
 def form_version_for(*, stage: str, procedure_type: str, entity=None) -> FormVersion | None:
     """The version a new capture uses: the entity's own form first, then the national one;
     the procedure's own form before the one for all procedures."""
-    candidates = [(None, procedure_type), (None, "all")]
+    candidates = [(None, procedure_type), (None, ALL_PROCEDURES)]
     if entity is not None:
-        candidates = [(entity, procedure_type), (entity, "all"), *candidates]
+        candidates = [(entity, procedure_type), (entity, ALL_PROCEDURES), *candidates]
     for owner, procedure in candidates:
         version = (
             FormVersion.objects.filter(

@@ -86,5 +86,6 @@ def _id() -> str:
 
 
 def is_visible(item: dict, procedure_type: str) -> bool:
+    """Whether ``item`` is shown in ``procedure_type`` (empty: all procedures, show everything)."""
     visible_for = item.get("visible_for") or []
-    return not visible_for or procedure_type in visible_for or procedure_type == "all"
+    return not visible_for or not procedure_type or procedure_type in visible_for

@@ -198,14 +198,27 @@ def _capture(request, task, run):
         return _render_capture(request, task, run, form, acting)
     if not acting:
         raise PermissionDenied(_("Esta tarea no le corresponde."))
+    if request.POST.get("accion") == "migrar":
+        services.capture_move_to_latest_version(task=task, user=request.user)
+        messages.success(
+            request, _("El borrador usa ahora la versión más reciente del formulario.")
+        )
+        return redirect("workflows:task", pk=task.pk)
     if request.POST.get("accion") == "enviar" and not _added_rows(request):
         return _submit(request, task, run)
     form = services.capture_save_form(
         task=task, user=request.user, data=request.POST, files=request.FILES
     )
     if _added_rows(request):
+        messages.info(request, _("Se agregó una fila; el borrador quedó guardado."))
         form = forms.stage_draft_form(draft=run.stage_draft, extra_rows=_added_rows(request))
         return _render_capture(request, task, run, form, True)
+    if not form.is_valid():
+        messages.warning(
+            request,
+            _("Borrador guardado con errores: corrija los campos señalados para completarlo."),
+        )
+        return _render_capture(request, task, run, form, True, status=422)
     messages.success(request, _("Borrador guardado."))
     return redirect("workflows:task", pk=task.pk)
 
@@ -224,10 +237,14 @@ def _submit(request, task, run):
 def _render_capture(request, task, run, form, acting, *, issues=None, status=200):
     run.refresh_from_db()
     process = run.contracting_process
-    if issues is None and run.draft:
+    fragment = services.stage_fragment(run) if run.stage_draft.values else None
+    if issues is None and fragment is not None:
+        # The form shows its own errors; these are the law's rules the complete form still misses.
         issues = capture_issues(
-            procedure_type=process.procedure_type, stage=run.stage, draft=run.draft
+            procedure_type=process.procedure_type, stage=run.stage, draft=fragment
         )
+    draft = run.stage_draft
+    latest = draft.version.definition.latest_version()
     context = {
         "task": task,
         "run": run,
@@ -235,6 +252,8 @@ def _render_capture(request, task, run, form, acting, *, issues=None, status=200
         "form": form,
         "can_write": acting,
         "issues": issues or [],
+        "fragment_json": json.dumps(fragment, ensure_ascii=False, indent=2) if fragment else "",
+        "newer_version": latest if latest and latest.number > draft.version.number else None,
     }
     return render(request, "workflows/tramite/task_capture.html", context, status=status)
 
@@ -270,6 +289,7 @@ def _decide(request, task, run):
 
 def _render_review(request, task, run, acting, *, issues=(), status=200):
     process = run.contracting_process
+    fragment = services.stage_fragment(run) or {}
     context = {
         "task": task,
         "run": run,
@@ -278,11 +298,11 @@ def _render_review(request, task, run, acting, *, issues=(), status=200):
         "is_submitter": run.submitted_by_id == request.user.pk,
         "may_review": may_review(request.user, run),
         "warnings": review_warnings(
-            procedure_type=process.procedure_type, stage=run.stage, draft=run.draft
+            procedure_type=process.procedure_type, stage=run.stage, draft=fragment
         ),
         "issues": issues,
         "form": forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None,
-        "draft_json": json.dumps(run.draft, ensure_ascii=False, indent=2),
+        "draft_json": json.dumps(fragment, ensure_ascii=False, indent=2),
         "documents": services.stage_documents(run),
     }
     return render(request, "workflows/tramite/task_review.html", context, status=status)

@@ -7,6 +7,7 @@ from workflows import staff_views, views
 app_name = "workflows"
 
 urlpatterns = [
+    # The retired standalone draft screens: redirects to their /tramite/ equivalents.
     path("captura/borradores/", views.draft_list, name="draft-list"),
     path("captura/borradores/nuevo/", views.draft_create, name="draft-create"),
     path("captura/borradores/<int:pk>/", views.draft_detail, name="draft-detail"),

@@ -67,7 +67,7 @@ def open_task(page, base, process, stage):
 
 def capture(page, base, process, stage, typed, shot=None):
     run = open_task(page, base, process, stage)
-    context = CaptureContext(procedure_type="direct")
+    context = CaptureContext(procedure_type="adjudicacion_directa")
     fill(page, data_from_values(run.stage_draft.version, typed, context=context))
     if shot:
         screenshot(page, shot)

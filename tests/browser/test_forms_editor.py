@@ -3,14 +3,34 @@
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from cms.models import PurchasingUnit
 from devtools.demo_entities import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
-from workflows.models import FormDefinition, StageDraft
+from tests.workflows.drafts import tender_in_capture
+from workflows.models import FormDefinition
+from workflows.permissions import may_capture_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def imss_people() -> dict:
+    """The demo capturista and aprobador of the IMSS and the unit they work for."""
+    users = get_user_model().objects
+    capturista = users.get(username="capturista.imss")
+    unit = next(
+        unit
+        for unit in PurchasingUnit.objects.filter(entity__key="IMSS")
+        if may_capture_in(capturista, unit)
+    )
+    return {
+        "capturista": capturista,
+        "aprobador": users.get(username="aprobador.imss"),
+        "unit": unit,
+    }
 
 
 def log_in(page, base, username):
@@ -50,7 +70,9 @@ def add_custom_field(page):
 def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
     call_command("cargar_demo")
     call_command("instalar_formularios")
-    national = FormDefinition.objects.get(stage="tender", procedure_type="direct", entity=None)
+    national = FormDefinition.objects.get(
+        stage="tender", procedure_type="adjudicacion_directa", entity=None
+    )
     base = live_server.url
 
     log_in(page, base, "editor.imss")
@@ -70,19 +92,18 @@ def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
         page.locator("button[name='action-publish']").click()
     page.wait_for_url(f"{base}/admin/formularios/definiciones/**")
 
-    own = FormDefinition.objects.get(entity__key="IMSS", stage="tender", procedure_type="direct")
+    own = FormDefinition.objects.get(
+        entity__key="IMSS", stage="tender", procedure_type="adjudicacion_directa"
+    )
     assert own.latest_version().number == 1
     assert "numeroRequisicion" in json.dumps(own.latest_version().spec)
 
     page.context.clear_cookies()
+    run, task = tender_in_capture(imss_people(), "adjudicacion_directa")
     log_in(page, base, "capturista.imss")
-    page.goto(f"{base}/captura/borradores/")
-    page.get_by_label("Etapa").select_option("tender")
-    page.get_by_label("Tipo de procedimiento").select_option("direct")
-    page.get_by_role("button", name="Iniciar captura").click()
+    page.goto(f"{base}/tramite/tareas/{task.pk}/")
     page.get_by_label("Número de requisición").wait_for()
-    draft = StageDraft.objects.latest("pk")
-    assert draft.version == own.latest_version()
+    assert run.stage_draft.version == own.latest_version()
 
     page.get_by_label("Número de requisición").fill("12")
     page.get_by_role("button", name="Guardar borrador").click()

@@ -34,7 +34,6 @@ from workflows import services as forms
 from workflows.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
 from workflows.procedures import Stage
 from workflows.process_models import StageProcess
-from workflows.process_services import FORM_STAGE
 from workflows.releases import build_stage_release
 from workflows.rules import capture_issues
 
@@ -201,11 +200,11 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
         process = contracting_process(plan)
         process.created_by = capturista
         process.save()
-        context = CaptureContext(procedure_type=plan.method, ocid=plan.ocid)
+        context = CaptureContext(procedure_type=plan.procedure_type, ocid=plan.ocid)
         for capture, expected in zip(stage_values(plan), generated[plan.ocid], strict=True):
             version = forms.form_version_for(
-                stage=FORM_STAGE.get(capture.stage, str(capture.stage)),
-                procedure_type=plan.method,
+                stage=Stage(capture.stage).form,
+                procedure_type=plan.procedure_type,
                 entity=plan.entity,
             )
             files = {
@@ -217,7 +216,9 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
             fragment = to_ocds(version, form.values(), context=context)
             with catalogues.preloaded():
                 assert fragment == to_ocds(
-                    form_specs()[capture.stage, plan.method], capture.values, context=context
+                    form_specs()[capture.stage, plan.procedure_type],
+                    capture.values,
+                    context=context,
                 )
             assert (
                 capture_issues(
@@ -225,9 +226,9 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
                 )
                 == []
             )
-            run = StageProcess(contracting_process=process, stage=capture.stage, draft=fragment)
+            run = StageProcess(contracting_process=process, stage=capture.stage)
             slot = replace(next_release_slot(ocid=plan.ocid), date=release_date(capture.date))
-            release = build_stage_release(stage_process=run, slot=slot)
+            release = build_stage_release(stage_process=run, fragment=fragment, slot=slot)
             assert release == expected
             publish_release(release=release, entity=plan.entity, unit=plan.unit)
         record = Record.objects.get(ocid=plan.ocid)

@@ -1,34 +1,11 @@
-"""Small builders of stage drafts (OCDS-shaped, as captured) and of people for the flow tests."""
+"""People for the flow tests and the check that every published release validates.
+
+What a capturista types in each stage form is in ``tests/workflows/form_values.py``: a stage
+keeps one draft, its form values, and the OCDS is computed from them.
+"""
 
 from cms.roles import Role
 from tests.factories import make_entity, make_member, make_unit
-
-SUPPLIER = {
-    "id": "MX-RFC-MME920427EM3",
-    "name": "Medicamentos Mexicanos, S.A. de C.V.",
-    "identifier": {"scheme": "MX-RFC", "id": "MME920427EM3"},
-    "roles": ["supplier", "tenderer"],
-}
-BIDDERS = [
-    SUPPLIER,
-    {
-        "id": "MX-RFC-FAR010101AB1",
-        "name": "Farmacéutica del Bajío, S.A. de C.V.",
-        "roles": ["tenderer"],
-    },
-    {"id": "MX-RFC-DIS020202CD2", "name": "Distribuidora Norte, S.A.", "roles": ["tenderer"]},
-]
-ITEM = {
-    "id": "1",
-    "description": "Paracetamol tabletas de 500 mg, caja con 10",
-    "classification": {"scheme": "CUCOP", "id": "25300002", "description": "Analgésicos"},
-    "quantity": 12000,
-    "unit": {"name": "Caja", "value": {"amount": 18.5, "currency": "MXN"}},
-}
-
-
-def ref(party):
-    return {"id": party["id"], "name": party["name"]}
 
 
 def people(entity_key="IMSS"):
@@ -43,167 +20,6 @@ def people(entity_key="IMSS"):
         "aprobador": make_member(Role.APROBADOR, entity, unit, f"apr-{entity_key}"),
         "aprobador2": make_member(Role.APROBADOR, entity, None, f"apr2-{entity_key}"),
     }
-
-
-def planning():
-    return {"planning": {"rationale": "Abasto de analgésicos para el primer semestre."}}
-
-
-def tender(procedure_type, *, days=21, reduction=""):
-    tender = {
-        "value": {"amount": 222000.0, "currency": "MXN"},
-        "items": [ITEM],
-    }
-    drafted = {"tender": tender}
-    if procedure_type == "adjudicacion_directa":
-        tender["procurementMethodRationale"] = (
-            "Artículo 41, fracción III de la LAASSP: caso fortuito por desabasto."
-        )
-        drafted["planning"] = {
-            "requestsForQuotes": [
-                {
-                    "id": "1",
-                    "title": "Investigación de mercado",
-                    "invitedSuppliers": [ref(SUPPLIER)],
-                    "quotes": [
-                        {
-                            "id": "1",
-                            "value": {"amount": 222000.0, "currency": "MXN"},
-                            "issuingSupplier": ref(SUPPLIER),
-                        }
-                    ],
-                }
-            ]
-        }
-        drafted["parties"] = [SUPPLIER]
-        return drafted
-    tender["tenderPeriod"] = {
-        "startDate": "2026-02-02T09:00:00-06:00",
-        "endDate": f"2026-02-{2 + days:02d}T09:00:00-06:00",
-    }
-    if reduction:
-        tender["tenderPeriodReductionRationale"] = reduction
-    if procedure_type == "invitacion3":
-        tender["invitedSuppliers"] = [ref(party) for party in BIDDERS]
-        drafted["parties"] = BIDDERS
-    return drafted
-
-
-def award(procedure_type):
-    drafted = {
-        "awards": [
-            {
-                "title": "Fallo",
-                "value": {"amount": 221500.0, "currency": "MXN"},
-                "suppliers": [ref(SUPPLIER)],
-                "items": [ITEM],
-            }
-        ],
-        "parties": [SUPPLIER],
-    }
-    if procedure_type != "adjudicacion_directa":
-        drafted["bids"] = {
-            "details": [
-                {
-                    "id": "1",
-                    "status": "valid",
-                    "tenderers": [ref(SUPPLIER)],
-                    "value": {"amount": 221500.0, "currency": "MXN"},
-                },
-                {
-                    "id": "2",
-                    "status": "disqualified",
-                    "statusDetails": "No acreditó experiencia.",
-                    "tenderers": [ref(BIDDERS[1])],
-                    "value": {"amount": 199000.0, "currency": "MXN"},
-                },
-            ],
-        }
-        drafted["tender"] = {
-            "tenderers": [ref(SUPPLIER), ref(BIDDERS[1])],
-        }
-        drafted["parties"] = BIDDERS[:2]
-    return drafted
-
-
-def contract():
-    return {
-        "contracts": [
-            {
-                "title": "Contrato de suministro de paracetamol",
-                "value": {"amount": 221500.0, "currency": "MXN"},
-                "dateSigned": "2030-03-12T09:00:00-06:00",
-                "period": {
-                    "startDate": "2030-03-13T00:00:00-06:00",
-                    "endDate": "2030-06-30T23:59:59-06:00",
-                },
-            }
-        ]
-    }
-
-
-def implementation(number=1):
-    return {
-        "contracts": [
-            {
-                "implementation": {
-                    "milestones": [
-                        {
-                            "id": f"entrega-{number}",
-                            "title": f"Entrega {number}",
-                            "type": "delivery",
-                            "status": "met",
-                            "dueDate": "2030-04-15T00:00:00-06:00",
-                            "dateMet": "2030-04-14T10:00:00-06:00",
-                        }
-                    ],
-                    "transactions": [
-                        {
-                            "id": f"pago-{number}",
-                            "source": "https://www.gob.mx/shcp",
-                            "date": "2030-04-20T10:00:00-06:00",
-                            "value": {"amount": 55375.0, "currency": "MXN"},
-                            "payer": {"id": "MX-RFC-IMS421231I45", "name": "IMSS"},
-                            "payee": ref(SUPPLIER),
-                        }
-                    ],
-                }
-            }
-        ]
-    }
-
-
-def contract_amendment():
-    return {
-        "contracts": [
-            {
-                "value": {"amount": 265800.0, "currency": "MXN"},
-                "period": {"endDate": "2030-07-31T23:59:59-06:00"},
-                "amendments": [
-                    {
-                        "rationale": "Incremento del 20 % (art. 52 LAASSP).",
-                        "description": "Se amplía monto y vigencia.",
-                    }
-                ],
-            }
-        ]
-    }
-
-
-def tender_amendment():
-    return {
-        "tender": {
-            "tenderPeriod": {"endDate": "2026-02-26T09:00:00-06:00"},
-            "amendments": [{"rationale": "Junta de aclaraciones: se amplía el plazo."}],
-        }
-    }
-
-
-def reason(key, text):
-    """Drafts of cancellations, desierta and termination: the status reason."""
-    if key == "tender":
-        return {"tender": {"statusDetails": text}}
-    return {key: [{"statusDetails": text}]}
 
 
 def assert_releases_valid(ocid):
@@ -224,3 +40,29 @@ def assert_releases_valid(ocid):
         previous = compile_releases(releases[:index]).compiled if index else None
         assert validate_release(release, previous=previous) == [], release["tag"]
     return releases
+
+
+def tender_in_capture(world, procedure_type="lp_nacional"):
+    """A process of the world's unit with its planning published and its tender in capture.
+
+    Returns the tender's stage run and its capture task (its one draft is ``run.stage_draft``).
+    """
+    from tests.workflows import form_values
+    from workflows import process_services as services
+
+    process = services.process_create(
+        user=world["capturista"],
+        unit=world["unit"],
+        title="Adquisición de medicamentos 2027",
+        main_procurement_category="goods",
+        procedure_type=procedure_type,
+        fiscal_year=2027,
+    )
+    planning = process.stage_runs.get(stage="planning")
+    issues = services.capture_submit(
+        task=services.active_task(planning), user=world["capturista"], values=form_values.planning()
+    )
+    assert issues == [], issues
+    services.review_approve(task=services.active_task(planning), user=world["aprobador"])
+    run = services.stage_start(process=process, stage="tender", user=world["capturista"])
+    return run, services.active_task(run)

@@ -33,7 +33,7 @@ def make_capturista(entity, username=None):
     return make_member(Role.CAPTURISTA, entity, unit, username)
 
 
-def national(stage, procedure_type="all") -> FormDefinition:
+def national(stage, procedure_type="") -> FormDefinition:
     return FormDefinition.objects.get(stage=stage, procedure_type=procedure_type, entity=None)
 
 
@@ -41,7 +41,9 @@ def spec_of(definition: FormDefinition) -> dict:
     return definition.latest_version().spec
 
 
-def entity_copy(entity, stage="tender", procedure_type="open", *, user=None) -> FormDefinition:
+def entity_copy(
+    entity, stage="tender", procedure_type="lp_nacional", *, user=None
+) -> FormDefinition:
     """The entity's own definition, starting from the national one, published as version 1."""
     source = national(stage, procedure_type)
     definition = FormDefinition.objects.create(

@@ -12,7 +12,7 @@ from .factories import make_capturista, make_entity
 
 pytestmark = pytest.mark.django_db
 
-OPEN = CaptureContext(procedure_type="open", ocid="ocds-ejemplo-ENTE-000001")
+OPEN = CaptureContext(procedure_type="lp_nacional", ocid="ocds-ejemplo-ENTE-000001")
 
 
 def award_data(rows: dict, total: int) -> dict:
@@ -45,7 +45,7 @@ UNTOUCHED_ROW = {"proposiciones-1-monto_1": "MXN", "proposiciones-1-estado": ""}
 
 
 def award_version():
-    return form_version_for(stage="award", procedure_type="open")
+    return form_version_for(stage="award", procedure_type="lp_nacional")
 
 
 def test_the_award_form_records_bids_as_the_bid_extension():
@@ -60,7 +60,9 @@ def test_the_award_form_records_bids_as_the_bid_extension():
 
 
 def test_direct_awards_do_not_show_the_bids_group():
-    form = build_form(award_version(), context=CaptureContext(procedure_type="direct"))
+    form = build_form(
+        award_version(), context=CaptureContext(procedure_type="adjudicacion_directa")
+    )
     assert "proposiciones" not in form.formsets
 
 
@@ -85,13 +87,13 @@ def test_a_started_extra_row_is_still_validated():
 
 
 def test_the_bids_group_passes_the_definition_checks():
-    assert check_spec(award_version().spec, stage="award", procedure_type="all") == []
-    issues = check_spec({"fields": [BIDS]}, stage="contract", procedure_type="open")
+    assert check_spec(award_version().spec, stage="award", procedure_type="") == []
+    issues = check_spec({"fields": [BIDS]}, stage="contract", procedure_type="lp_nacional")
     assert [issue.field for issue in issues if issue.index == 0] == ["ocds_path"]
 
 
 def test_older_installations_get_a_new_award_version_and_drafts_keep_theirs():
-    definition = FormDefinition.objects.get(stage="award", procedure_type="all", entity=None)
+    definition = FormDefinition.objects.get(stage="award", procedure_type="", entity=None)
     shipped = definition.latest_version()
     without_bids = {
         **shipped.spec,
@@ -101,13 +103,13 @@ def test_older_installations_get_a_new_award_version_and_drafts_keep_theirs():
         definition=definition,
         number=shipped.number + 1,
         stage="award",
-        procedure_type="all",
+        procedure_type="",
         title=definition.title,
         spec=without_bids,
     )
     entity = make_entity("IMSS")
     draft = stage_draft_create(
-        user=make_capturista(entity), entity=entity, stage="award", procedure_type="open"
+        user=make_capturista(entity), entity=entity, stage="award", procedure_type="lp_nacional"
     )
     assert draft.version == old
 

@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from ocds_pages.models import Release
 from tests.workflows import drafts
+from tests.workflows import form_values as values
 from workflows import process_services as services
 from workflows.procedures import Stage
 from workflows.process_models import AuditAction, StageProcess
@@ -35,7 +36,7 @@ def submitted_planning(world):
     )
     run = StageProcess.objects.get(contracting_process=process, stage=Stage.PLANNING)
     services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], draft=drafts.planning()
+        task=services.active_task(run), user=world["capturista"], values=values.planning()
     )
     return process, services.active_task(run)
 

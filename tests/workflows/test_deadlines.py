@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.workflows import drafts
+from tests.workflows import form_values as values
 from tests.workflows.test_services import capture_and_approve, new_process
 from workflows import process_services as services
 from workflows.deadlines import check_deadlines
@@ -18,10 +19,10 @@ MX = ZoneInfo("America/Mexico_City")
 
 
 def published(world, process, stages):
-    for stage, draft in stages:
+    for stage, captured in stages:
         if stage != Stage.PLANNING:
             services.stage_start(process=process, stage=stage, user=world["capturista"])
-        capture_and_approve(world, process, stage, draft)
+        capture_and_approve(world, process, stage, captured)
 
 
 def test_tender_period_end_is_noted_once_and_shown_in_the_inbox(client):
@@ -30,7 +31,7 @@ def test_tender_period_end_is_noted_once_and_shown_in_the_inbox(client):
     published(
         world,
         process,
-        [(Stage.PLANNING, drafts.planning()), (Stage.TENDER, drafts.tender("lp_nacional"))],
+        [(Stage.PLANNING, values.planning()), (Stage.TENDER, values.tender("open"))],
     )
     before = datetime(2026, 2, 10, tzinfo=MX)
     assert check_deadlines(now=before) == []
@@ -45,18 +46,18 @@ def test_tender_period_end_is_noted_once_and_shown_in_the_inbox(client):
 def test_contract_end_and_overdue_milestone():
     world = drafts.people()
     process = new_process(world)
-    implementation = drafts.implementation()
-    milestone = implementation["contracts"][0]["implementation"]["milestones"][0]
-    milestone.update({"status": "scheduled", "dueDate": "2030-05-01T00:00:00-06:00"})
-    del milestone["dateMet"]
+    implementation = values.implementation()
+    implementation["entregas"] = [
+        {"titulo": "Entrega 1", "fechaCompromiso": "2030-05-01", "estado": "scheduled"}
+    ]
     published(
         world,
         process,
         [
-            (Stage.PLANNING, drafts.planning()),
-            (Stage.TENDER, drafts.tender("adjudicacion_directa")),
-            (Stage.AWARD, drafts.award("adjudicacion_directa")),
-            (Stage.CONTRACT, drafts.contract()),
+            (Stage.PLANNING, values.planning()),
+            (Stage.TENDER, values.tender("direct")),
+            (Stage.AWARD, values.award()),
+            (Stage.CONTRACT, values.contract()),
             (Stage.IMPLEMENTATION, implementation),
         ],
     )

@@ -8,6 +8,7 @@ from workflows.defaults import DEFAULT_DEFINITIONS
 from workflows.forms_engine import assemble_release
 from workflows.models import FormVersion
 from workflows.previews import sample_form_and_fragment
+from workflows.procedures import ProcedureType, Stage
 from workflows.services import form_version_for
 
 from .factories import BUYER
@@ -18,9 +19,7 @@ OCID = "ocds-ejemplo-ENTE-000001"
 CASES = [
     (stage, procedure)
     for stage, definition_procedure, _title, _fields in DEFAULT_DEFINITIONS
-    for procedure in (
-        ["open", "selective", "direct"] if definition_procedure == "all" else [definition_procedure]
-    )
+    for procedure in (list(ProcedureType) if definition_procedure == "" else [definition_procedure])
 ]
 # A contract refers to its award: the compiled release before it already holds one.
 PREVIOUS = {"awards": [{"id": f"{OCID}-award-1", "date": "2020-01-01T00:00:00-06:00"}]}
@@ -40,13 +39,13 @@ def test_default_form_produces_valid_ocds(stage, procedure):
     release = release_for(stage, procedure)
 
     assert validate_release(release, previous=PREVIOUS, ocid_prefix=None) == []
-    assert release["tag"] == [stage]
+    assert release["tag"] == [Stage(stage).release_tag]
 
 
 def test_every_stage_and_procedure_type_has_a_published_default():
     stages = {stage for stage, *_rest in DEFAULT_DEFINITIONS}
     for stage in stages:
-        for procedure in ("open", "selective", "direct"):
+        for procedure in ProcedureType:
             assert form_version_for(stage=stage, procedure_type=procedure) is not None
 
 
@@ -59,24 +58,24 @@ def test_shipped_definitions_pass_their_own_safety_checks():
 
 
 def test_direct_award_tender_cites_the_legal_ground_and_the_method():
-    release = release_for("tender", "direct")
+    release = release_for("tender", "adjudicacion_directa")
 
     assert release["tender"]["procurementMethod"] == "direct"
     assert release["tender"]["procurementMethodRationale"].startswith("LAASSP art. 41 fr. I:")
 
 
 def test_market_research_quotes_show_only_in_direct_awards():
-    direct = release_for("planning", "direct")
-    open_tender = release_for("planning", "open")
+    direct = release_for("planning", "adjudicacion_directa")
+    open_tender = release_for("planning", "lp_nacional")
 
     assert direct["planning"]["requestsForQuotes"][0]["quotes"][0]["id"] == "1"
     assert "requestsForQuotes" not in open_tender["planning"]
 
 
 def test_edca_mx_extensions_are_written_where_they_belong():
-    planning = release_for("planning", "open")
-    update = release_for("tenderUpdate", "open")
-    contract = release_for("contract", "open")
+    planning = release_for("planning", "lp_nacional")
+    update = release_for("clarificationMeeting", "lp_nacional")
+    contract = release_for("contract", "lp_nacional")
 
     line = planning["planning"]["budgetBreakdown"][0]["budgetLines"][0]
     assert line["components"][0] == {"name": "partida", "code": 10000}
@@ -85,7 +84,7 @@ def test_edca_mx_extensions_are_written_where_they_belong():
 
 
 def test_suppliers_become_parties_with_their_rfc():
-    release = release_for("award", "open")
+    release = release_for("award", "lp_nacional")
 
     supplier = release["awards"][0]["suppliers"][0]
     party = next(p for p in release["parties"] if p["id"] == supplier["id"])

@@ -36,7 +36,7 @@ def post_award_form(client, fields):
     entity = make_entity("IMSS")
     client.force_login(make_editor(entity))
     data = definition_post(
-        title="Fallo IMSS", stage="award", procedure_type="all", entity=entity, fields=fields
+        title="Fallo IMSS", stage="award", procedure_type="", entity=entity, fields=fields
     )
     return client.post(CREATE_URL, data)
 
@@ -92,7 +92,7 @@ def test_unknown_codelist_is_refused():
         ]
     }
 
-    issues = check_spec(spec, stage="tender", procedure_type="open")
+    issues = check_spec(spec, stage="tender", procedure_type="lp_nacional")
 
     assert [(i.index, i.field) for i in issues if "no existe" in i.message] == [(0, "choices")]
     assert "La codelist «categoriasInventadas» no existe en OCDS 1.1.5." in [
@@ -169,7 +169,7 @@ def test_group_child_error_points_at_the_row_field():
         ]
     }
 
-    issues = check_spec(spec, stage="award", procedure_type="all")
+    issues = check_spec(spec, stage="award", procedure_type="")
 
     row_issues = [(i.index, i.child, i.field) for i in issues if i.child is not None]
     assert (0, 2, "field_type") in row_issues

@@ -1,12 +1,11 @@
-"""Drafts: saved even when invalid, errors beside each field, files kept, rows without JS."""
+"""A stage's draft in its capture task (/tramite/tareas/<pk>/): saved even when invalid, errors
+beside each field, files kept, rows without JS. The standalone /captura/borradores/ screens are
+retired; their addresses redirect."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from workflows.models import StageDraft
-from workflows.services import stage_draft_create
-
-from .factories import make_capturista, make_entity
+from tests.workflows import drafts
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +28,16 @@ VALID_TENDER = {
 @pytest.fixture
 def draft_and_user(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    entity = make_entity("IMSS")
-    user = make_capturista(entity)
-    draft = stage_draft_create(user=user, entity=entity, stage="tender", procedure_type="open")
-    client.force_login(user)
-    return draft, user
+    world = drafts.people()
+    run, task = drafts.tender_in_capture(world)
+    draft = run.stage_draft
+    draft.task = task
+    client.force_login(world["capturista"])
+    return draft, world["capturista"]
 
 
 def url(draft):
-    return f"/captura/borradores/{draft.pk}/"
+    return f"/tramite/tareas/{draft.task.pk}/"
 
 
 def test_invalid_submit_keeps_everything_typed(client, draft_and_user):
@@ -134,18 +134,26 @@ def test_uploaded_file_is_kept_with_its_hash_even_if_the_form_is_invalid(client,
     assert "&quot;documentType&quot;: &quot;tenderNotice&quot;" in html
 
 
-def test_new_draft_from_the_list_uses_the_form_in_force(client, draft_and_user):
+def test_retired_draft_screens_redirect_to_their_tramite_pages(client, draft_and_user):
     draft, _user = draft_and_user
 
-    response = client.post(
-        "/captura/borradores/nuevo/",
-        {"entity": draft.entity_id, "stage": "award", "procedure_type": "direct"},
-    )
+    listing = client.get("/captura/borradores/")
+    new = client.post("/captura/borradores/nuevo/", {"stage": "award"})
+    open_draft = client.get(f"/captura/borradores/{draft.pk}/")
 
-    created = StageDraft.objects.latest("pk")
+    assert (listing.status_code, listing["Location"]) == (301, "/tramite/")
+    assert (new.status_code, new["Location"]) == (301, "/tramite/procesos/nuevo/")
+    assert (open_draft.status_code, open_draft["Location"]) == (302, url(draft))
+
+
+def test_old_address_of_a_published_draft_leads_to_its_process(client, draft_and_user):
+    draft, _user = draft_and_user
+    planning = draft.stage_process.contracting_process.stage_runs.get(stage="planning")
+
+    response = client.get(f"/captura/borradores/{planning.stage_draft.pk}/")
+
     assert response.status_code == 302
-    assert created.version.stage == "award"
-    assert created.created_by == _user
+    assert response["Location"] == f"/tramite/procesos/{planning.contracting_process_id}/"
 
 
 def test_optional_amount_left_empty_is_not_an_error(client, draft_and_user):

@@ -37,7 +37,7 @@ def add_custom_field(spec):
 def entity_with_custom_field():
     entity = make_entity("IMSS", rfc="IMS421231I45")
     editor = make_editor(entity)
-    definition = entity_copy(entity, "tender", "open", user=editor)
+    definition = entity_copy(entity, "tender", "lp_nacional", user=editor)
     edit_spec(definition, add_custom_field)
     version = publish(definition, user=editor)
     return entity, version
@@ -61,7 +61,7 @@ def test_packages_declare_the_project_extension(entity_with_custom_field):
 def test_a_release_with_the_custom_field_is_published(entity_with_custom_field):
     entity, version = entity_with_custom_field
     ocid = next_ocid(entity=entity)
-    form, _fragment = sample_form_and_fragment(version.spec, "tender", "open")
+    form, _fragment = sample_form_and_fragment(version.spec, "tender", "lp_nacional")
     fragment = to_ocds(version, form.values(), context=CaptureContext(ocid=ocid))
     release = assemble_release(
         fragment=fragment, ocid=ocid, release_id=f"{ocid}-0001", stage="tender", buyer=BUYER

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import ReleaseInvalid
 from tests.workflows import drafts
+from tests.workflows import form_values as values
+from tests.workflows.factories import edit_spec, entity_copy, make_editor, publish
 from workflows import process_services as services
 from workflows.procedures import Stage
 from workflows.process_models import AuditAction, AuditEntry, StageProcess
@@ -31,11 +33,11 @@ def run_of(process, stage):
     return StageProcess.objects.filter(contracting_process=process, stage=stage).latest("pk")
 
 
-def capture_and_approve(world, process, stage, draft, approver="aprobador"):
+def capture_and_approve(world, process, stage, captured, approver="aprobador"):
     run = run_of(process, stage)
     assert (
         services.capture_submit(
-            task=services.active_task(run), user=world["capturista"], draft=draft
+            task=services.active_task(run), user=world["capturista"], values=captured
         )
         == []
     )
@@ -46,16 +48,16 @@ def test_direct_award_from_planning_to_implementation():
     world = drafts.people()
     process = new_process(world)
     steps = [
-        (Stage.PLANNING, drafts.planning()),
-        (Stage.TENDER, drafts.tender("adjudicacion_directa")),
-        (Stage.AWARD, drafts.award("adjudicacion_directa")),
-        (Stage.CONTRACT, drafts.contract()),
-        (Stage.IMPLEMENTATION, drafts.implementation()),
+        (Stage.PLANNING, values.planning()),
+        (Stage.TENDER, values.tender("direct")),
+        (Stage.AWARD, values.award()),
+        (Stage.CONTRACT, values.contract()),
+        (Stage.IMPLEMENTATION, values.implementation()),
     ]
-    for stage, draft in steps:
+    for stage, captured in steps:
         if stage != Stage.PLANNING:
             services.stage_start(process=process, stage=stage, user=world["capturista"])
-        capture_and_approve(world, process, stage, draft)
+        capture_and_approve(world, process, stage, captured)
     releases = Release.objects.filter(ocid=process.ocid).order_by("date", "pk")
     assert [r.tags for r in releases] == [
         [t] for t in ["planning", "tender", "award", "contract", "implementation"]
@@ -71,7 +73,7 @@ def test_submitter_cannot_approve_own_capture():
     process = new_process(world)
     run = run_of(process, Stage.PLANNING)
     services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], draft=drafts.planning()
+        task=services.active_task(run), user=world["capturista"], values=values.planning()
     )
     with pytest.raises(PermissionDenied):
         services.review_approve(task=services.active_task(run), user=world["capturista"])
@@ -83,7 +85,7 @@ def test_return_keeps_draft_and_goes_back_to_submitter():
     process = new_process(world)
     run = run_of(process, Stage.PLANNING)
     services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], draft=drafts.planning()
+        task=services.active_task(run), user=world["capturista"], values=values.planning()
     )
     services.review_return(
         task=services.active_task(run), user=world["aprobador"], reason="Falta el oficio."
@@ -92,17 +94,29 @@ def test_return_keeps_draft_and_goes_back_to_submitter():
     run.refresh_from_db()
     assert task.flow_task.name == "capture"
     assert task.owner == world["capturista"]
-    assert run.draft == drafts.planning()
+    kept = run.stage_draft.values
+    assert all(kept[key] == value for key, value in values.planning().items())
     assert AuditEntry.objects.filter(action=AuditAction.RETURN, reason="Falta el oficio.").exists()
+
+
+def _budget_as_text(spec):
+    """A form the safety checks would refuse: the budget amount typed as free text."""
+    budget = next(item for item in spec["fields"] if item["key"] == "montoPresupuesto")
+    budget.update(field_type="text", ocds_path="planning/budget/amount/amount")
 
 
 def test_invalid_release_is_not_published_and_task_stays_open():
     world = drafts.people()
+    editor = make_editor(world["entity"])
+    definition = entity_copy(world["entity"], "planning", "", user=editor)
+    edit_spec(definition, _budget_as_text)
+    publish(definition, user=editor)
     process = new_process(world)
     run = run_of(process, Stage.PLANNING)
-    draft = drafts.planning()
-    draft["planning"]["budget"] = {"amount": {"amount": "mucho", "currency": "MXN"}}
-    services.capture_submit(task=services.active_task(run), user=world["capturista"], draft=draft)
+    captured = {**values.planning(), "montoPresupuesto": "mucho"}
+    services.capture_submit(
+        task=services.active_task(run), user=world["capturista"], values=captured
+    )
     with pytest.raises(ReleaseInvalid) as raised:
         services.review_approve(task=services.active_task(run), user=world["aprobador"])
     assert any(i.path.startswith("planning/budget/amount") for i in raised.value.issues)
@@ -113,22 +127,22 @@ def test_invalid_release_is_not_published_and_task_stays_open():
 def test_bids_become_tenderer_parties_and_a_disqualified_bid_needs_its_reason():
     world = drafts.people()
     process = new_process(world, "lp_nacional")
-    for stage, draft in [
-        (Stage.PLANNING, drafts.planning()),
-        (Stage.TENDER, drafts.tender("lp_nacional")),
+    for stage, captured in [
+        (Stage.PLANNING, values.planning()),
+        (Stage.TENDER, values.tender("open")),
     ]:
         if stage != Stage.PLANNING:
             services.stage_start(process=process, stage=stage, user=world["capturista"])
-        capture_and_approve(world, process, stage, draft)
+        capture_and_approve(world, process, stage, captured)
     services.stage_start(process=process, stage=Stage.AWARD, user=world["capturista"])
     run = run_of(process, Stage.AWARD)
-    award = drafts.award("lp_nacional")
-    del award["bids"]["details"][1]["statusDetails"]
+    bids = values.bids()
+    bids[1]["motivo"] = ""
     issues = services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], draft=award
+        task=services.active_task(run), user=world["capturista"], values=values.award(bids)
     )
     assert [issue.path for issue in issues] == ["bids/details/1/statusDetails"]
-    capture_and_approve(world, process, Stage.AWARD, drafts.award("lp_nacional"))
+    capture_and_approve(world, process, Stage.AWARD, values.award(values.bids()))
     [release] = [
         orjson.loads(r.data) for r in Release.objects.filter(ocid=process.ocid) if "award" in r.tags
     ]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.workflows import drafts
 from workflows.models import FormVersion
 from workflows.services import stage_draft_create, stage_draft_move_to_version
 
@@ -30,24 +31,30 @@ def change_label_and_add_required_field(spec):
 def world():
     entity = make_entity("IMSS")
     editor = make_editor(entity)
-    definition = entity_copy(entity, "tender", "open", user=editor)
+    definition = entity_copy(entity, "tender", "lp_nacional", user=editor)
     return entity, editor, definition, make_capturista(entity)
 
 
-def test_editor_change_reaches_new_captures_and_old_drafts_keep_their_version(client, world):
-    entity, editor, definition, capturista = world
-    old_draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
-    )
+@pytest.fixture
+def people():
+    """A unit with capturistas and aprobadores, and its entity's own tender form (version 1)."""
+    people = drafts.people()
+    editor = make_editor(people["entity"])
+    definition = entity_copy(people["entity"], "tender", "lp_nacional", user=editor)
+    return people, editor, definition
+
+
+def test_editor_change_reaches_new_captures_and_old_drafts_keep_their_version(client, people):
+    people, editor, definition = people
+    old_run, old_task = drafts.tender_in_capture(people)
 
     edit_spec(definition, change_label_and_add_required_field)
     version_2 = publish_definition(definition, user=editor)
-    new_draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
-    )
-    client.force_login(capturista)
-    old_page = client.get(f"/captura/borradores/{old_draft.pk}/").content.decode()
-    new_page = client.get(f"/captura/borradores/{new_draft.pk}/").content.decode()
+    new_run, new_task = drafts.tender_in_capture(people)
+    old_draft, new_draft = old_run.stage_draft, new_run.stage_draft
+    client.force_login(people["capturista"])
+    old_page = client.get(f"/tramite/tareas/{old_task.pk}/").content.decode()
+    new_page = client.get(f"/tramite/tareas/{new_task.pk}/").content.decode()
 
     assert version_2.number == 2 and version_2.published_by == editor
     old_draft.refresh_from_db()
@@ -84,16 +91,15 @@ def test_publishing_without_changes_does_not_create_a_version(world):
     assert again.number == 1
 
 
-def test_staff_moves_a_draft_to_the_new_version_on_purpose(client, world):
-    entity, editor, definition, capturista = world
-    draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
-    )
+def test_staff_moves_a_draft_to_the_new_version_on_purpose(client, people):
+    people, editor, definition = people
+    run, task = drafts.tender_in_capture(people)
+    draft = run.stage_draft
     edit_spec(definition, change_label_and_add_required_field)
     publish_definition(definition, user=editor)
-    client.force_login(capturista)
+    client.force_login(people["capturista"])
 
-    response = client.post(f"/captura/borradores/{draft.pk}/", {"accion": "migrar"})
+    response = client.post(f"/tramite/tareas/{task.pk}/", {"accion": "migrar"})
 
     draft.refresh_from_db()
     assert response.status_code == 302
@@ -103,7 +109,7 @@ def test_staff_moves_a_draft_to_the_new_version_on_purpose(client, world):
 def test_move_service_keeps_the_values_already_captured(world):
     entity, editor, definition, capturista = world
     draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
     draft.values = {"titulo": "Medicamentos 2027"}
     draft.save()
@@ -121,9 +127,11 @@ def test_entity_form_wins_over_the_national_one_only_for_that_entity(world):
     entity, _editor, definition, capturista = world
     other = make_entity("SICT")
 
-    own = stage_draft_create(user=capturista, entity=entity, stage="tender", procedure_type="open")
+    own = stage_draft_create(
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
+    )
     national = stage_draft_create(
-        user=capturista, entity=other, stage="tender", procedure_type="open"
+        user=capturista, entity=other, stage="tender", procedure_type="lp_nacional"
     )
 
     assert own.version.definition == definition
@@ -135,7 +143,7 @@ def test_unpublished_entity_form_gives_way_to_the_national_one(world):
 
     definition.unpublish(user=editor)
     draft = stage_draft_create(
-        user=capturista, entity=entity, stage="tender", procedure_type="open"
+        user=capturista, entity=entity, stage="tender", procedure_type="lp_nacional"
     )
 
     assert draft.version.definition.entity is None

@@ -3,7 +3,6 @@
 from django.test import Client
 
 from workflows.forms_engine import CaptureContext, data_from_values
-from workflows.procedures import procurement_method
 from workflows.process_models import ContractingProcess, StageProcess
 from workflows.process_services import active_task
 
@@ -48,7 +47,7 @@ class Walker:
         return self.run(process, stage)
 
     def form_data(self, process, run, values, action):
-        context = CaptureContext(procedure_type=procurement_method(process.procedure_type))
+        context = CaptureContext(procedure_type=process.procedure_type)
         data = data_from_values(run.stage_draft.version, values, context=context)
         data["accion"] = action
         return data
