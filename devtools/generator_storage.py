@@ -14,26 +14,31 @@ from collections.abc import Iterator
 from devtools.generator import Plan, form_specs, plan_releases
 from ocds_pages.bulk_publication import ProcessRows
 from ocds_pages.bulk_publication import process_rows as bulk_rows
+from ocds_pages.extension import ReleaseSchema, release_schema
 from workflows import catalogues
 
 
-def process_rows(plan: Plan, specs: dict) -> ProcessRows:
+def process_rows(plan: Plan, specs: dict, schema: ReleaseSchema | None = None) -> ProcessRows:
     """The rows publish_release would leave for ``plan``."""
     return bulk_rows(
         ocid=plan.ocid,
         entity_id=plan.entity.pk,
         unit_id=plan.unit.pk,
         releases=plan_releases(plan, specs),
+        schema=schema,
     )
 
 
 # --- building, in this process or in workers -----------------------------------------------------
 
 _specs: dict = {}
+# The release schema, read once in the parent: forked workers must never query the database (they
+# share the parent's connection socket; a query there hangs both).
+_schema: list[ReleaseSchema] = []
 
 
 def _build_chunk(plans: list[Plan]) -> list[ProcessRows]:
-    return [process_rows(plan, _specs) for plan in plans]
+    return [process_rows(plan, _specs, _schema[0]) for plan in plans]
 
 
 def default_workers() -> int:
@@ -48,6 +53,7 @@ def built(plans: list[Plan], *, batch: int, workers: int) -> Iterator[list[Proce
     """
     _specs.clear()
     _specs.update(form_specs())
+    _schema[:] = [release_schema()]
     chunks = [plans[start : start + batch] for start in range(0, len(plans), batch)]
     with catalogues.preloaded():
         if workers <= 1:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ocds_pages.extension import ReleaseSchema
 from ocds_pages.models import (
     ItemProjection,
     OcidCounter,
@@ -56,11 +57,18 @@ class ProcessRows:
 
 
 def process_rows(
-    *, ocid: str, entity_id: int, unit_id: int | None, releases: list[dict]
+    *,
+    ocid: str,
+    entity_id: int,
+    unit_id: int | None,
+    releases: list[dict],
+    schema: ReleaseSchema | None = None,
 ) -> ProcessRows:
-    """The rows publish_releases would leave for ``releases`` (all of one new ocid)."""
+    """The rows publish_releases would leave for ``releases`` (all of one new ocid).
+
+    Without database access when ``schema`` is given (the generator's forked workers)."""
     place = {"entity_id": entity_id, "unit_id": unit_id}
-    fields, compiled = record_fields(releases)
+    fields, compiled = record_fields(releases, schema=schema)
     record = {"ocid": ocid, **place, **fields}
     key = RecordKey(ocid, entity_id, unit_id, fields["last_release_date"])
     return ProcessRows(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.compile import compile_releases, get_merger
-from ocds_pages.extension import release_schema
+from ocds_pages.extension import ReleaseSchema, release_schema
 from ocds_pages.models import OcidCounter, Record, Release
 from ocds_pages.projections import project_record
 from ocds_pages.signals import release_published
@@ -259,10 +259,14 @@ def release_fields(release: dict) -> dict:
     }
 
 
-def record_fields(releases: list[dict]) -> tuple[dict, dict]:
+def record_fields(
+    releases: list[dict], *, schema: ReleaseSchema | None = None
+) -> tuple[dict, dict]:
     """The stored columns of the record compiled from ``releases``, and its compiled release
-    (for the projections). Shared with the bulk generator, so both store the same record."""
-    compilation = compile_releases(releases)
+    (for the projections). Shared with the bulk generator, so both store the same record.
+    ``schema`` is the release schema to merge with (read from the database if None; forked
+    workers must pass it, as they may not use the inherited connection)."""
+    compilation = compile_releases(releases, schema=schema)
     compiled = compilation.compiled
     fields = {
         "compiled_release": dumps(compiled),
