@@ -69,7 +69,7 @@ def test_a_field_published_here_validates_at_once_in_another_process(tmp_path):
     # A transactional test before this one may have flushed the shipped forms; put them back.
     call_command("instalar_formularios", verbosity=0)
     entity = make_entity("IMSS", rfc="IMS421231I45", name="Instituto Mexicano del Seguro Social")
-    definition = entity_copy(entity, "tender", "open")
+    definition = entity_copy(entity, "tender", "lp_nacional")
     edit_spec(definition, add_folio_field)
     publish(definition)
     releases = [
