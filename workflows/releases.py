@@ -9,10 +9,9 @@ contract, the status an event implies) is set here and wins over the draft.
 from ocds_pages.documents import build_document
 from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from ocds_pages.publication import ReleaseSlot
+from workflows import currencies
 from workflows.procedures import ProcedureType, Stage
 from workflows.rules import bid_details, organization_id
-
-CURRENCY = "MXN"
 
 DOCUMENT_SECTION = {
     Stage.PLANNING: "planning",
@@ -133,7 +132,7 @@ def _planning(release, process, stage, previous):
     budget = {
         "id": f"{process.ocid}-budget",
         "description": _budget_description(process, lines),
-        "amount": {"amount": total, "currency": CURRENCY},
+        "amount": {"amount": total, "currency": currencies.default_currency()},
         "project": process.title,
     }
     budget.update(planning.get("budget") or {})
