@@ -17,6 +17,6 @@ def publish(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0008_stage_draft_is_the_one_draft")]
+    dependencies = [("workflows", "0009_integrity_override")]
 
     operations = [migrations.RunPython(publish, migrations.RunPython.noop)]
