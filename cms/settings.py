@@ -68,6 +68,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The OCID prefix OCP registers for this installation: "ocds-" and six lowercase alphanumerics.
 OCID_PREFIX = required_in_production("OCID_PREFIX", "ocds-cidemo")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The currency every money field starts with, and the others capture offers (ISO 4217 codes).
+DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "MXN")
+CAPTURE_CURRENCIES = env_list("CAPTURE_CURRENCIES", "MXN,USD,EUR")
 # Who publishes, as OCDS packages name it (publisher.scheme/uid: an org-id.guide scheme such as
 # MX-RFC and the entity's identifier in it), the data licence and the publication policy page.
 OCDS_PUBLISHER = {
@@ -211,10 +214,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
-# Brute-force protection on every login form (cms.login_throttle): after this many failures
-# for one username or one address, logins are refused for LOGIN_LOCKOUT_SECONDS.
+# Brute-force protection on every login form (cms.login_throttle): after LOGIN_FAILURE_LIMIT
+# failures of one username from one client address, that username is refused from that address
+# for LOGIN_LOCKOUT_SECONDS; after LOGIN_ACCOUNT_FAILURE_LIMIT failures from any addresses, the
+# account waits 1, 2, 4… seconds (at most LOGIN_ACCOUNT_MAX_DELAY_SECONDS) between attempts.
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(env("LOGIN_ACCOUNT_FAILURE_LIMIT", "10"))
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(env("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60"))
+# How many reverse proxies of this installation stand in front of Django, each appending to
+# X-Forwarded-For (0: none, the header is ignored). The client address of the login limits and
+# of the API's anonymous rate limit comes from it (cms.client_address; docs/instalacion.md).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AUTHENTICATION_BACKENDS = [
     "cms.login_throttle.ThrottledModelBackend",
 ]
@@ -325,6 +336,8 @@ REST_FRAMEWORK = {
         "client": env("API_THROTTLE_CLIENT", "600/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF would otherwise believe any X-Forwarded-For a client sends (cms.client_address).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API de Compra Íntegra",

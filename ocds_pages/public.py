@@ -184,17 +184,36 @@ def _award(award: dict, parties: dict) -> dict:
     }
 
 
+def _sums_by_currency(transactions: list[dict]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = {}
+    for transaction in transactions:
+        value = transaction["value"]
+        if value and value["amount"] is not None:
+            currency = value["currency"] or ""
+            sums[currency] = sums.get(currency, Decimal(0)) + value["amount"]
+    return sums
+
+
 def _progress(contract: dict, transactions: list[dict]) -> dict | None:
+    """Paid against the contract value, in the contract's currency only.
+
+    Amounts in another currency are never added in (no rate is published to convert them): they
+    are listed apart, one sum per currency.
+    """
     value = _money(contract.get("value"))
-    paid = sum((t["value"]["amount"] for t in transactions if t["value"]), Decimal(0))
     if not value or not value["amount"]:
         return None
+    sums = _sums_by_currency(transactions)
+    paid = sums.pop(value["currency"], Decimal(0))
     percent = min(int(paid * 100 / value["amount"]), 100)
     return {
         "paid": paid,
         "currency": value["currency"],
         "total": value["amount"],
         "percent": percent,
+        "other_currencies": [
+            {"amount": amount, "currency": currency} for currency, amount in sorted(sums.items())
+        ],
     }
 
 

@@ -22,9 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import RFC_PATTERN
-from ocds_pages.codelists import codes
 from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
-from workflows import catalogues, ocds_paths
+from workflows import catalogues, currencies, ocds_paths
 from workflows.choices import FieldType
 from workflows.procedures import ProcedureType, Stage
 from workflows.spec import is_visible
@@ -58,26 +57,44 @@ class MoneyWidget(forms.MultiWidget):
     template_name = "workflows/widgets/money.html"
 
     def __init__(self, attrs=None):
-        currencies = [(code, code) for code in codes("currency")]
         super().__init__(
-            [forms.NumberInput(attrs={"step": "0.01"}), forms.Select(choices=currencies)], attrs
+            [forms.NumberInput(attrs={"step": "0.01"}), forms.Select(choices=currencies.choices())],
+            attrs,
         )
 
     def decompress(self, value):
         if isinstance(value, dict):
-            return [value.get("amount"), value.get("currency") or "MXN"]
-        return [None, "MXN"]
+            return [value.get("amount"), value.get("currency") or currencies.default_currency()]
+        return [None, currencies.default_currency()]
+
+    def value_from_datadict(self, data, files, name):
+        # A row added with «Agregar fila» is rendered bound to data that has no currency yet: it
+        # starts with the installation's currency, not with the first code of the list.
+        amount, currency = super().value_from_datadict(data, files, name)
+        return [amount, currency or currencies.default_currency()]
+
+    def get_context(self, name, value, attrs):
+        current = value[1] if isinstance(value, list | tuple) and len(value) > 1 else ""
+        self.widgets[1].choices = currencies.choices(current or "")
+        return super().get_context(name, value, attrs)
 
 
 class MoneyField(forms.MultiValueField):
-    """An amount and its ISO 4217 currency (OCDS Value)."""
+    """An amount and its ISO 4217 currency (OCDS Value), among the installation's currencies."""
 
     widget = MoneyWidget
 
     def __init__(self, *, min_value=None, max_value=None, **kwargs):
         fields = (
             forms.DecimalField(min_value=min_value, max_value=max_value, decimal_places=2),
-            forms.ChoiceField(choices=[(code, code) for code in codes("currency")]),
+            forms.ChoiceField(
+                choices=currencies.choices(),
+                error_messages={
+                    "invalid_choice": _(
+                        "La moneda %(value)s no se usa en esta instalación; elija otra."
+                    )
+                },
+            ),
         )
         super().__init__(fields, require_all_fields=True, **kwargs)
 
@@ -91,8 +108,8 @@ class MoneyField(forms.MultiValueField):
         return super().clean(value)
 
     def has_changed(self, initial, data):
-        # An extra row nobody touched still posts the currency select's MXN; with no amount typed
-        # (and none before) nothing changed, so the formset leaves the row out instead of
+        # An extra row nobody touched still posts the currency select's default; with no amount
+        # typed (and none before) nothing changed, so the formset leaves the row out instead of
         # validating it.
         amount = data[0] if isinstance(data, list | tuple) and data else data
         before = initial if isinstance(initial, list | tuple) else self.widget.decompress(initial)
@@ -103,7 +120,7 @@ class MoneyField(forms.MultiValueField):
     def compress(self, data_list):
         if not data_list or data_list[0] in (None, ""):
             return None
-        return {"amount": data_list[0], "currency": data_list[1] or "MXN"}
+        return {"amount": data_list[0], "currency": data_list[1] or currencies.default_currency()}
 
 
 def _text_validators(item: dict) -> list:
@@ -336,7 +353,7 @@ class StageForm(AccessibleFormMixin, forms.Form):
 
 def _default_initial(item):
     if item["field_type"] == FieldType.MONEY:
-        return {"amount": item["default"], "currency": "MXN"}
+        return {"amount": item["default"], "currency": currencies.default_currency()}
     return item["default"]
 
 
@@ -404,7 +421,7 @@ def _rows_from_post(group, data) -> list[dict]:
 def _post_value(name, value, item, out):
     if item["field_type"] == FieldType.MONEY and isinstance(value, dict):
         out[f"{name}_0"] = str(value.get("amount") or "")
-        out[f"{name}_1"] = value.get("currency") or "MXN"
+        out[f"{name}_1"] = value.get("currency") or currencies.default_currency()
     elif value not in (None,):
         out[name] = "" if value is None else str(value)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0005_starter_content_pages"),
+        ("cms", "0006_login_throttle_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
