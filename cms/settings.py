@@ -244,6 +244,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Documents people upload (workflows/uploads.py): the size limit in MB and the formats accepted,
+# recognised by their content: pdf, png, jpeg, docx, xlsx, odt, ods, zip.
+UPLOAD_MAX_BYTES = int(float(env("UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+UPLOAD_FORMATS = env_list("UPLOAD_FORMATS", "pdf,png,jpeg,docx,xlsx,odt,ods,zip")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
 
 # --- E-mail ---------------------------------------------------------------------------------
