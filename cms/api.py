@@ -5,12 +5,12 @@ from oauth2_provider.contrib.rest_framework import IsAuthenticatedOrTokenHasScop
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from cms.api_throttles import PublicContentRateThrottle
 from cms.models import Entity, Membership, PurchasingUnit
 from cms.tenancy import get_scoped_or_404
 
@@ -110,7 +110,7 @@ class EntityUnitsView(APIView):
 class _PublicContentMixin:
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [PublicContentRateThrottle]
 
 
 class PublicPagesAPIViewSet(_PublicContentMixin, PagesAPIViewSet):

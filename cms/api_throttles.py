@@ -7,7 +7,9 @@ A refused request is a 429 with ``Retry-After`` and a Spanish ``{code, message}`
 """
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from cms.client_address import client_address
 
 
 class _CurrentRateMixin:
@@ -27,7 +29,14 @@ class ClientRateThrottle(_CurrentRateMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": application.client_id}
 
 
-class AnonymousRateThrottle(_CurrentRateMixin, SimpleRateThrottle):
+class _ClientAddressMixin:
+    """The client address through the trusted proxies only, never a header a client wrote."""
+
+    def get_ident(self, request):
+        return client_address(request)
+
+
+class AnonymousRateThrottle(_ClientAddressMixin, _CurrentRateMixin, SimpleRateThrottle):
     """One bucket per client address for requests without a token."""
 
     scope = "anon"
@@ -36,6 +45,10 @@ class AnonymousRateThrottle(_CurrentRateMixin, SimpleRateThrottle):
         if getattr(request, "auth", None) is not None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PublicContentRateThrottle(_ClientAddressMixin, _CurrentRateMixin, AnonRateThrottle):
+    """The anonymous limit for the headless content API (every request counts as anonymous)."""
 
 
 API_THROTTLES = [ClientRateThrottle, AnonymousRateThrottle]

@@ -268,10 +268,15 @@ class OAuthClient(AbstractApplication):
 
 
 class LoginThrottle(models.Model):
-    """Consecutive failed logins per username or address (brute-force protection)."""
+    """Consecutive failed logins or client secrets (brute-force protection, cms.login_throttle)."""
 
     key = models.CharField(
-        max_length=200, unique=True, help_text=_("'usuario:<nombre>' o 'ip:<dirección>'.")
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Qué se cuenta: 'par:<dirección>|<usuario>', 'usuario:<usuario>' o "
+            "'cliente:<dirección>|<client_id>'."
+        ),
     )
     failures = models.PositiveIntegerField(default=0, help_text=_("Fallos seguidos."))
     locked_until = models.DateTimeField(

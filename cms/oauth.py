@@ -3,19 +3,29 @@
 * Scopes are limited per client (``OAuthClient.allowed_scopes``).
 * The password grant, which RFC 9700 rules out, is allowed only for clients an administrator
   marked as speaking the PDN protocol, since the PDN's own client uses it (docs/api.md §1.1).
+* A password-grant client gets tokens only for its own service user (``OAuthClient.user``), never
+  for staff who happen to know their password through it (issue 20, item 7).
+* Wrong client secrets are counted per client id and address like wrong passwords
+  (cms.login_throttle); past the limit the token endpoint answers 429 with ``Retry-After``.
 * Token-endpoint errors keep RFC 6749's ``error`` / ``error_description`` and add the PDN-style
   ``code`` and a Spanish ``message``.
 """
 
+import base64
+import binascii
 import json
+from urllib.parse import unquote
 
+from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from oauth2_provider import views as dot_views
 from oauth2_provider.models import AbstractApplication
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from cms.login_throttle import LOCKED_MESSAGE, client_address, is_locked
+from cms import login_throttle
+from cms.api_errors import error_body
+from cms.client_address import client_address
 
 TOKEN_ERROR_MESSAGES = {
     "invalid_client": lambda: _(
@@ -40,6 +50,15 @@ class ScopedClientValidator(OAuth2Validator):
             )
         return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
 
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        if not super().validate_user(username, password, client, request, *args, **kwargs):
+            return False
+        if not getattr(client, "pdn_protocol", False):
+            return True  # validate_grant_type refuses the grant itself, with its own error
+        # The password grant exists for the PDN's service account only: a client must not become
+        # a way to get tokens for any person whose password is known.
+        return client.user_id is not None and request.user.pk == client.user_id
+
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         if not set(scopes) <= client.allowed_scope_set():
             return False
@@ -54,9 +73,17 @@ class TokenView(dot_views.TokenView):
     """``POST /oauth/token/`` with the PDN's error shape added to RFC 6749's."""
 
     def post(self, request, *args, **kwargs):
+        client_id, address = _client_id(request), client_address(request)
+        wait = login_throttle.client_retry_after(client_id, address)
+        if wait:
+            return _too_many_attempts(wait)
         response = super().post(request, *args, **kwargs)
         if response.status_code >= 400:
-            self._add_pdn_error(request, response)
+            error = self._add_pdn_error(request, response)
+            if error == "invalid_client":
+                login_throttle.record_client_failure(client_id, address)
+        else:
+            login_throttle.record_client_success(client_id, address)
         return response
 
     def _add_pdn_error(self, request, response):
@@ -67,11 +94,44 @@ class TokenView(dot_views.TokenView):
         error = body.get("error", "invalid_request")
         message = TOKEN_ERROR_MESSAGES.get(error, TOKEN_ERROR_MESSAGES["invalid_request"])()
         username = request.POST.get("username")
-        if error == "invalid_grant" and username and is_locked(username, client_address(request)):
-            message = str(LOCKED_MESSAGE) % {"minutes": 15}
+        if error == "invalid_grant" and username:
+            wait = login_throttle.retry_after(username, client_address(request))
+            if wait:
+                message = login_throttle.locked_message(wait)
         body.update(code=f"oauth_{error}", message=message)
         response.content = json.dumps(body, ensure_ascii=False).encode()
         response["Content-Type"] = "application/json; charset=utf-8"
+        return error
+
+
+def _client_id(request):
+    """The client id of a token request: HTTP Basic (RFC 6749 §2.3.1) or the form body."""
+    scheme, _sep, credentials = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "basic" and credentials:
+        try:
+            decoded = base64.b64decode(credentials, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        if ":" in decoded:
+            return unquote(decoded.split(":", 1)[0])
+    return request.POST.get("client_id", "")
+
+
+def _too_many_attempts(wait):
+    body = error_body(
+        429,
+        _(
+            "Demasiados intentos fallidos con este cliente; intente de nuevo en %(seconds)d "
+            "segundos."
+        )
+        % {"seconds": wait},
+        error="invalid_client",
+    )
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=429, content_type="application/json"
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 app_name = "oauth2_provider"

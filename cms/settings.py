@@ -204,10 +204,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
-# Brute-force protection on every login form (cms.login_throttle): after this many failures
-# for one username or one address, logins are refused for LOGIN_LOCKOUT_SECONDS.
+# Brute-force protection on every login form (cms.login_throttle): after LOGIN_FAILURE_LIMIT
+# failures of one username from one client address, that username is refused from that address
+# for LOGIN_LOCKOUT_SECONDS; after LOGIN_ACCOUNT_FAILURE_LIMIT failures from any addresses, the
+# account waits 1, 2, 4… seconds (at most LOGIN_ACCOUNT_MAX_DELAY_SECONDS) between attempts.
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(env("LOGIN_ACCOUNT_FAILURE_LIMIT", "10"))
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(env("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60"))
+# How many reverse proxies of this installation stand in front of Django, each appending to
+# X-Forwarded-For (0: none, the header is ignored). The client address of the login limits and
+# of the API's anonymous rate limit comes from it (cms.client_address; docs/instalacion.md).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AUTHENTICATION_BACKENDS = [
     "cms.login_throttle.ThrottledModelBackend",
 ]
@@ -322,6 +330,8 @@ REST_FRAMEWORK = {
         "client": env("API_THROTTLE_CLIENT", "600/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF would otherwise believe any X-Forwarded-For a client sends (cms.client_address).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API de Compra Íntegra",
@@ -335,6 +345,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (docs/arquitectura.md §7).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
+    # The alerts API's choice sets, named once (indicadores/api.py).
+    "ENUM_NAME_OVERRIDES": {
+        "AlertSeverityEnum": "indicadores.outcomes.Severity.choices",
+        "AlertStatusEnum": "indicadores.models.AlertStatus.choices",
+        "SortDirectionEnum": "indicadores.api.SORT_DIRECTIONS",
+    },
     # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
     # client credentials and third-party apps' authorization code.
     "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],

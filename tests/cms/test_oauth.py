@@ -250,3 +250,37 @@ def test_authorization_code_without_pkce_is_refused(client):
     location = response.get("Location", "")
     assert "code=" not in location
     assert response.status_code in (302, 400)
+
+
+# --- issue 20, items 7 and 8 -----------------------------------------------------------------
+
+
+def test_password_grant_client_only_issues_tokens_for_its_own_service_user(client, pdn_client):
+    staff = make_member("capturista", make_entity("AJENO"), username="capturista.ajeno")
+    response = pdn_token_request(client, username=staff.username)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    assert not get_access_token_model().objects.filter(user=staff).exists()
+
+
+def test_guessing_client_secrets_is_throttled_per_client_and_address(client, settings, pdn_client):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        assert pdn_token_request(client, secret="adivinanza").status_code == 401
+    refused = pdn_token_request(client)  # even the right secret waits now
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json()["code"] == "demasiadas_solicitudes"
+    assert "Demasiados intentos fallidos" in refused.json()["message"]
+    other_address = client.post(
+        TOKEN_URL,
+        {
+            "grant_type": "password",
+            "username": "pdn",
+            "password": PASSWORD,
+            "scope": "read",
+        },
+        HTTP_AUTHORIZATION=basic("pdn", SECRET),
+        REMOTE_ADDR="192.0.2.50",
+    )
+    assert other_address.status_code == 200
