@@ -69,15 +69,19 @@ def test_the_oic_works_an_alert_from_the_queue(live_server, page, setting):
     _entity, alert = setting
     base = live_server.url
     log_in(page, base, "oic.imss", "/tramite/alertas/")
-    rows = page.locator('[data-testid="bandeja"] tbody tr')
-    assert rows.count() == 3
-    assert "MX-SANC" in rows.first.inner_text() or "MX-EFOS" in rows.first.inner_text()
-    assert "Alta" in rows.first.inner_text()
+    # Publishing the processes also ran the real indicators (indicadores.engine), which may add
+    # their own findings to the three planted here.
+    queue = page.locator('[data-testid="bandeja"]').inner_text()
+    for code in ("MX-SANC", "MX-EFOS", "MX-SINGLE-BID"):
+        assert code in queue, code
+    assert "Alta" in page.locator('[data-testid="bandeja"] tbody tr').first.inner_text()
     screenshot(page, "oic-bandeja")
 
     page.get_by_label("Severidad").select_option("medium")
     page.get_by_role("button", name="Filtrar").click()
-    assert page.locator('[data-testid="bandeja"] tbody tr').count() == 1
+    rows = page.locator('[data-testid="bandeja"] tbody tr')
+    assert "MX-SINGLE-BID" in page.locator('[data-testid="bandeja"]').inner_text()
+    assert all("Media" in text for text in rows.all_inner_texts())
 
     page.goto(f"{base}/tramite/alertas/{alert.pk}/")
     evidence = page.locator('[data-testid="evidencia-registry"]')
