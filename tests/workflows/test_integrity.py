@@ -18,6 +18,7 @@ from tests.workflows.walker import Walker
 from workflows import integrity
 from workflows import process_services as services
 from workflows.integrity import IntegrityFinding, register_source
+from workflows.integrity_display import evidence_rows
 from workflows.procedures import Stage
 from workflows.process_models import AuditAction, AuditEntry, IntegrityOverride
 
@@ -331,3 +332,36 @@ def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_a
 
 
 REVIEW_QUERIES = 15
+
+
+def test_evidence_reads_as_labelled_spanish_rows():
+    rows = evidence_rows(
+        {
+            "matches": [
+                {
+                    "system": "s3",
+                    "match_kind": "curp_exact",
+                    "serious": True,
+                    "fetched_at": "2026-11-30T18:00:00+00:00",
+                }
+            ],
+            "thresholds": {"days": 15},
+            "sanction_types": ["INHABILITACION", "MULTA"],
+            "clave_propia": None,
+            "resolution_date": "2026-13-40",
+        }
+    )
+    [matches, thresholds, types, own, resolution] = rows
+    assert matches.label == "Coincidencias en los registros"
+    match = matches.children[0]
+    assert match.label == "Coincidencias en los registros 1"
+    assert [(r.label, r.text) for r in match.children] == [
+        ("Sistema", "S3 · sancionados"),
+        ("Coincidencia por", "CURP idéntica"),
+        ("Falta grave", "Sí"),
+        ("Sincronizado", "30/11/2026 12:00"),  # local time (America/Mexico_City)
+    ]
+    assert (thresholds.label, thresholds.children[0].label) == ("Umbrales", "Días")
+    assert types.text == "INHABILITACION, MULTA"
+    assert (own.label, own.text) == ("clave_propia", "—")  # unknown keys are shown as they come
+    assert resolution.text == "2026-13-40"  # not a date: shown as it came
