@@ -341,6 +341,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (docs/arquitectura.md §7).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
+    # The alerts API's choice sets, named once (indicadores/api.py).
+    "ENUM_NAME_OVERRIDES": {
+        "AlertSeverityEnum": "indicadores.outcomes.Severity.choices",
+        "AlertStatusEnum": "indicadores.models.AlertStatus.choices",
+        "SortDirectionEnum": "indicadores.api.SORT_DIRECTIONS",
+    },
     # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
     # client credentials and third-party apps' authorization code.
     "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],

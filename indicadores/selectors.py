@@ -38,6 +38,10 @@ def filtered(alerts, data: dict):
     """Apply the cleaned filters of ``AlertFilterForm`` (or of the API's ``query``)."""
     if data.get("unit"):
         alerts = alerts.filter(unit=data["unit"])
+    if data.get("unit_key"):
+        alerts = alerts.filter(unit__key=data["unit_key"])
+    if data.get("entity_key"):
+        alerts = alerts.filter(entity__key=data["entity_key"])
     for field in ("code", "severity", "status", "ocid"):
         if data.get(field):
             alerts = alerts.filter(**{field: data[field]})
