@@ -92,6 +92,8 @@ def process_create(
     """A new process of ``unit`` with its ocid; its planning stage starts right away."""
     if not may_capture_in(user, unit):
         raise PermissionDenied(_("Sólo capturistas de la unidad pueden crear procesos."))
+    if any(float(line.get("amount") or 0) < 0 for line in budget_lines or []):
+        raise WorkflowError(_("El monto de una partida presupuestal no puede ser negativo."))
     with transaction.atomic():
         process = ContractingProcess.objects.create(
             entity=unit.entity,
