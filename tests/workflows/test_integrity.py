@@ -314,7 +314,9 @@ def test_evidence_links_are_only_web_addresses(monkeypatch):
     assert 'href="https://example.org/r/1"' in page and 'href="/tramite/">bueno' in page
 
 
-def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_assert_num_queries):
+def test_review_page_queries_do_not_grow_with_the_findings(
+    monkeypatch, django_assert_num_queries, django_assert_max_num_queries
+):
     monkeypatch.setattr(integrity, "_sources", {})
     world = drafts.people()
     walker = Walker(world)
@@ -323,7 +325,7 @@ def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_a
     client.force_login(world["aprobador"])
     client.get(review_url(task))  # warm the per-process caches (schema, merger)
     register_source("prueba", SanctionRegistrySource(sanctioned=()))
-    with django_assert_num_queries(REVIEW_QUERIES) as clean:
+    with django_assert_max_num_queries(REVIEW_QUERY_BUDGET) as clean:
         assert client.get(review_url(task)).status_code == 200
     register_source("prueba", SanctionRegistrySource(amount_threshold=1))
     with django_assert_num_queries(len(clean.captured_queries)):
@@ -331,7 +333,10 @@ def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_a
     assert "MX-SANC" in page and "MX-ADMAX" in page
 
 
-REVIEW_QUERIES = 15
+# Measured: 15 when the panel landed, of which the candidate record costs 4 (the next release's
+# slot, the buyer entity, the published releases, the extension fields); 19 after the capture
+# context started reading the published record for each form it builds (workflows/services.py).
+REVIEW_QUERY_BUDGET = 19
 
 
 def test_evidence_reads_as_labelled_spanish_rows():
