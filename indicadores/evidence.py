@@ -60,7 +60,7 @@ def readable(evidence: dict) -> list[Section]:
     for key in ordered:
         value = evidence[key]
         if isinstance(value, dict):
-            title = SECTION_TITLES.get(key, key)
+            title = SECTION_TITLES.get(key) or _label(key)
             sections.append(Section(key, str(title), [_row(k, v) for k, v in value.items()]))
         else:
             loose.append(_row(key, value))
@@ -69,8 +69,17 @@ def readable(evidence: dict) -> list[Section]:
     return sections
 
 
+def _label(key) -> str:
+    """The Spanish label of a known key; any other key made readable ("fecha_firma" → "Fecha
+    firma"), never hidden."""
+    if key in LABELS:
+        return str(LABELS[key])
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def _row(key, value) -> Row:
-    label = str(LABELS.get(key, key))
+    label = _label(key)
     if key == "match_kind":
         return Row(label, str(MATCH_KINDS.get(value, value)))
     text = _text(value)
@@ -85,7 +94,7 @@ def _text(value) -> str:
     if isinstance(value, list):
         return ", ".join(_text(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{LABELS.get(k, k)}: {_text(v)}" for k, v in value.items())
+        return "; ".join(f"{_label(k)}: {_text(v)}" for k, v in value.items())
     if isinstance(value, str):
         return _date_text(value)
     if isinstance(value, float):
