@@ -8,14 +8,17 @@ are created by the national administrator.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, InspectView
 
-from cms import admin_forms
+from cms import admin_forms, manual
 from cms.admin_columns import yes_no
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import ENTITY_ADMIN_ROLES
@@ -262,3 +265,34 @@ class PlatformAdminGroup(ModelAdminGroup):
         MembershipModelAdmin,
         OAuthClientModelAdmin,
     )
+
+
+# --- Help: our manual instead of Wagtail's English guide -------------------------------------
+
+# Wagtail's own help items link to its English editor guide and release notes, which describe
+# screens our staff do not use; the «Ayuda» menu opens this installation's manual instead.
+WAGTAIL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("register_admin_urls")
+def register_manual_urls():
+    return [
+        path("manual/", manual.manual, name="cms_manual"),
+        path("manual/img/<str:name>", manual.manual_image, name="cms_manual_image"),
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_manual_menu_item():
+    return MenuItem(
+        gettext_lazy("Manual de usuario"),
+        reverse("cms_manual"),
+        name="manual",
+        icon_name="help",
+        order=900,
+    )
+
+
+@hooks.register("construct_help_menu")
+def remove_wagtail_guides(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]

@@ -1,9 +1,41 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cms.roles import Role
+
 
 class IndicadoresConfig(AppConfig):
     """The analysis: red flags, alerts, market research and contract monitoring."""
 
     name = "indicadores"
     verbose_name = _("Indicadores y alertas")
+
+    # What each role needs from this app (cms.roles.role_permissions; docs/arquitectura.md,
+    # decision 16). The OIC works the alerts of its entity; approvers read them and answer the
+    # OIC's requests for their unit. Where (which entity, which unit) comes from the membership.
+    role_permissions = {
+        Role.OIC: [
+            "indicadores.view_alert",
+            "indicadores.work_alert",
+            "indicadores.view_alertevent",
+        ],
+        Role.APROBADOR: [
+            "indicadores.view_alert",
+            "indicadores.answer_alert",
+        ],
+    }
+
+    def ready(self):
+        from indicadores import receivers
+        from indicadores.engine import hooks
+        from indicadores.signals import outcomes_computed
+        from ocds_pages.signals import release_published
+        from workflows.integrity import register_source
+
+        outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
+        # integrity findings of the capture and review screens, and every publication.
+        register_source(hooks.SOURCE_NAME, hooks.integrity_source)
+        release_published.connect(
+            hooks.on_release_published, dispatch_uid="indicadores.engine.release_published"
+        )

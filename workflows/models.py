@@ -376,6 +376,7 @@ class DocumentType(models.Model):
 from workflows.process_models import (  # noqa: E402, F401  (process models live in their own module)
     AuditEntry,
     ContractingProcess,
+    IntegrityOverride,
     ProcessDocument,
     StageProcess,
 )

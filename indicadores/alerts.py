@@ -1,0 +1,400 @@
+"""The alert lifecycle: recomputations open and update alerts; only people close them.
+
+``record_outcomes`` is what the ``outcomes_computed`` receiver calls (indicadores/signals.py). A
+flagged outcome opens the alert keyed by (ocid, code, subject) or updates it; an outcome that is no
+longer flagged (or no longer computable) only leaves an event in the history — a flag is never
+lowered silently (issue 15). The people's actions below check who may act, validate the input with
+a Spanish message (``AlertError``), write the change and its event in one transaction, and notify.
+
+Lifecycle: abierta → en revisión → descartada (justification required) / confirmada → turnada
+(reference number required). A dismissed alert can be reopened by the OIC, and is reopened by a
+recomputation that flags it on different evidence: the dismissal judged the old data.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicadores import notifications
+from indicadores.models import Alert, AlertEvent, AlertStatus, EventKind
+from indicadores.outcomes import Outcome, OutcomeStatus
+from indicadores.permissions import may_answer, may_work
+from ocds_pages.models import SupplierProjection
+from ocds_pages.party_keys import normalise_name
+
+S = AlertStatus
+
+# status → {target status: (needs text, needs reference number)}
+TRANSITIONS = {
+    S.OPEN: {S.IN_REVIEW: (False, False)},
+    S.IN_REVIEW: {S.DISMISSED: (True, False), S.CONFIRMED: (False, False)},
+    S.CONFIRMED: {S.REFERRED: (False, True)},
+    S.DISMISSED: {S.IN_REVIEW: (True, False)},
+    S.REFERRED: {},
+}
+
+
+class AlertError(Exception):
+    """An action that cannot be done; ``message`` says why, in Spanish."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def allowed_targets(alert) -> list[str]:
+    return list(TRANSITIONS[S(alert.status)])
+
+
+def detail_url(alert) -> str:
+    return reverse("indicadores:alert-detail", args=[alert.pk])
+
+
+# --- recomputation (from outcomes_computed) ------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    ocid: str
+    entity_id: int
+    unit_id: int | None
+    computed_at: object
+    suppliers: dict | None = None  # party id → (name, identifier), read once when needed
+
+
+@transaction.atomic
+def record_outcomes(*, ocid, entity_id, unit_id, outcomes, computed_at=None) -> list[Alert]:
+    """Apply one evaluation of a process to its alerts; the alerts opened or reopened."""
+    context = _Context(ocid, entity_id, unit_id, computed_at or timezone.now())
+    existing = {
+        (alert.code, alert.subject): alert
+        for alert in Alert.objects.select_for_update().filter(
+            ocid=ocid, code__in={outcome.code for outcome in outcomes}
+        )
+    }
+    raised = []
+    for outcome in outcomes:
+        alert = existing.get(outcome.key)
+        if outcome.flagged:
+            changed = _flagged(context, alert, outcome)
+            if changed is not None:
+                raised.append(changed)
+        elif alert is not None:
+            _not_flagged(context, alert, outcome)
+    if raised:
+        _notify_raised(context, raised)
+    return raised
+
+
+def _flagged(context, alert, outcome) -> Alert | None:
+    if alert is None:
+        return _open(context, outcome)
+    return _update(context, alert, outcome)
+
+
+def _open(context, outcome: Outcome) -> Alert | None:
+    alert = Alert(
+        entity_id=context.entity_id,
+        unit_id=context.unit_id,
+        ocid=context.ocid,
+        code=outcome.code,
+        subject=outcome.subject,
+        first_computed_at=context.computed_at,
+        **_computed_fields(context, outcome),
+    )
+    alert.supplier_name, alert.supplier_key = _supplier(context, outcome)
+    try:
+        with transaction.atomic():
+            alert.save()
+    except IntegrityError:
+        # Another evaluation of the same process opened it a moment ago: update that one.
+        existing = Alert.objects.select_for_update().get(
+            ocid=context.ocid, code=outcome.code, subject=outcome.subject
+        )
+        return _update(context, existing, outcome)
+    _event(alert, EventKind.OPENED, to_status=alert.status, data=_snapshot(outcome))
+    return alert
+
+
+def _computed_fields(context, outcome) -> dict:
+    return {
+        "version": outcome.version,
+        "severity": outcome.severity,
+        "explanation": outcome.explanation,
+        "evidence": outcome.evidence,
+        "links": [list(link) for link in outcome.links],
+        "still_flagged": True,
+        "last_computed_at": context.computed_at,
+    }
+
+
+def _update(context, alert, outcome) -> Alert | None:
+    """Refresh the alert with a new flagged result; the alert if it was reopened."""
+    was_flagged = alert.still_flagged
+    changed = _differs(alert, outcome)
+    for name, value in _computed_fields(context, outcome).items():
+        setattr(alert, name, value)
+    reopen = alert.status == S.DISMISSED and (changed or not was_flagged)
+    if reopen:
+        previous, alert.status = alert.status, S.OPEN
+    alert.save()
+    if reopen:
+        _event(
+            alert,
+            EventKind.REOPENED,
+            from_status=previous,
+            to_status=S.OPEN,
+            data=_snapshot(outcome),
+        )
+        return alert
+    if changed or not was_flagged:
+        _event(alert, EventKind.RECOMPUTED, data=_snapshot(outcome))
+    return None
+
+
+def _differs(alert, outcome) -> bool:
+    return (alert.version, alert.severity, alert.evidence, alert.explanation) != (
+        outcome.version,
+        outcome.severity,
+        outcome.evidence,
+        outcome.explanation,
+    )
+
+
+def _not_flagged(context, alert, outcome) -> None:
+    """Record that the latest evaluation did not flag it; the status stays (a person decides)."""
+    if not alert.still_flagged:
+        Alert.objects.filter(pk=alert.pk).update(last_computed_at=context.computed_at)
+        return
+    alert.still_flagged = False
+    alert.last_computed_at = context.computed_at
+    alert.save(update_fields=["still_flagged", "last_computed_at", "updated_at"])
+    kind = (
+        EventKind.NOT_COMPUTABLE
+        if outcome.status == OutcomeStatus.NOT_COMPUTABLE
+        else EventKind.NOT_FLAGGED
+    )
+    _event(alert, kind, data=_snapshot(outcome))
+
+
+def _snapshot(outcome) -> dict:
+    data = {"version": outcome.version, "status": outcome.status, "severity": outcome.severity}
+    if outcome.flagged:
+        data["evidence"] = outcome.evidence
+    if outcome.missing:
+        data["missing"] = list(outcome.missing)
+    return data
+
+
+def _supplier(context, outcome) -> tuple[str, str]:
+    """The supplier the finding is about: its subject if it is a supplier of the process, the
+    ``supplier`` of the evidence, or else every supplier of the process (published projection)."""
+    if context.suppliers is None:
+        context.suppliers = {
+            row.party_id: (row.name, row.identifier)
+            for row in SupplierProjection.objects.filter(process__ocid=context.ocid).order_by("pk")
+        }
+    if outcome.subject in context.suppliers:
+        pairs = [context.suppliers[outcome.subject]]
+    elif isinstance(outcome.evidence.get("supplier"), dict):
+        supplier = outcome.evidence["supplier"]
+        pairs = [(supplier.get("name", ""), supplier.get("rfc") or supplier.get("identifier", ""))]
+    else:
+        pairs = list(context.suppliers.values())
+    name = "; ".join(name for name, _rfc in pairs if name)[:500]
+    key = " ".join(f"{normalise_name(n)} {(rfc or '').upper()}".strip() for n, rfc in pairs)
+    return name, key[:600]
+
+
+def _notify_raised(context, alerts) -> None:
+    codes = ", ".join(sorted({alert.code for alert in alerts}))
+    if len(alerts) == 1:
+        url = detail_url(alerts[0])
+    else:
+        url = f"{reverse('indicadores:alert-list')}?ocid={context.ocid}"
+    message = _("Alertas de integridad en el proceso %(ocid)s: %(codes)s.") % {
+        "ocid": context.ocid,
+        "codes": codes,
+    }
+    notifications.notify(notifications.oic_of(context.entity_id), message, url=url, alert=alerts[0])
+
+
+def _event(alert, kind, *, actor=None, from_status="", to_status="", text="", data=None):
+    return AlertEvent.objects.create(
+        alert=alert,
+        kind=kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        text=text,
+        data=data or {},
+    )
+
+
+# --- what people do ------------------------------------------------------------------------------
+
+
+def _locked(alert) -> Alert:
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+def _require_work(user, alert) -> None:
+    if not may_work(user, alert):
+        raise AlertError(_("Sólo el órgano interno de control del ente trabaja esta alerta."))
+
+
+def _clean(text) -> str:
+    return (text or "").strip()
+
+
+@transaction.atomic
+def change_status(*, alert, user, to_status, text="", reference_number="") -> Alert:
+    """Move the alert along the lifecycle, with the text and turn number the step requires."""
+    _require_work(user, alert)
+    alert = _locked(alert)
+    rules = TRANSITIONS[S(alert.status)]
+    if to_status not in rules:
+        raise AlertError(
+            _("Una alerta «%(from)s» no puede pasar a «%(to)s».")
+            % {"from": alert.get_status_display(), "to": _status_label(to_status)}
+        )
+    needs_text, needs_reference = rules[to_status]
+    text, reference_number = _clean(text), _clean(reference_number)
+    if needs_text and not text:
+        raise AlertError(_status_text_required(to_status))
+    if needs_reference and not reference_number:
+        raise AlertError(_("Escriba el número de turno a la Unidad de Responsabilidades."))
+    previous, alert.status = alert.status, to_status
+    if needs_reference:
+        alert.reference_number = reference_number[:100]
+    alert.save(update_fields=["status", "reference_number", "updated_at"])
+    data = {"reference_number": alert.reference_number} if needs_reference else {}
+    _event(
+        alert,
+        EventKind.STATUS,
+        actor=user,
+        from_status=previous,
+        to_status=to_status,
+        text=text,
+        data=data,
+    )
+    return alert
+
+
+def _status_label(value) -> str:
+    try:
+        return str(S(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _status_text_required(to_status) -> str:
+    if to_status == S.DISMISSED:
+        return _("Para descartar una alerta escriba la justificación.")
+    return _("Para reabrir una alerta descartada diga qué cambió.")
+
+
+@transaction.atomic
+def assign(*, alert, user, assignee) -> Alert:
+    """Give the alert to a person of the entity's OIC (or to nobody, with ``assignee=None``)."""
+    _require_work(user, alert)
+    alert = _locked(alert)
+    if assignee is not None and not may_work(assignee, alert):
+        raise AlertError(_("Sólo puede asignarse a una persona del OIC del ente."))
+    alert.assigned_to = assignee
+    alert.save(update_fields=["assigned_to", "updated_at"])
+    name = _person(assignee) if assignee else ""
+    _event(alert, EventKind.ASSIGNED, actor=user, text=name, data={"assignee": name})
+    if assignee is not None:
+        notifications.notify(
+            [assignee],
+            _("Se le asignó la alerta %(code)s del proceso %(ocid)s.")
+            % {"code": alert.code, "ocid": alert.ocid},
+            url=detail_url(alert),
+            alert=alert,
+            exclude=user,
+        )
+    return alert
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def comment(*, alert, user, text) -> AlertEvent:
+    _require_work(user, alert)
+    text = _clean(text)
+    if not text:
+        raise AlertError(_("El comentario está vacío."))
+    return _event(alert, EventKind.COMMENT, actor=user, text=text)
+
+
+@transaction.atomic
+def request_response(*, alert, user, question, deadline: date) -> Alert:
+    """Ask the process's purchasing unit to explain the finding by ``deadline``."""
+    _require_work(user, alert)
+    alert = _locked(alert)
+    question = _clean(question)
+    if not question:
+        raise AlertError(_("Escriba qué debe responder la unidad compradora."))
+    if deadline is None or deadline < timezone.localdate():
+        raise AlertError(_("El plazo de respuesta debe ser hoy o una fecha futura."))
+    if alert.status in (S.DISMISSED, S.REFERRED):
+        raise AlertError(_("Una alerta descartada o turnada ya no pide respuestas."))
+    alert.response_question = question
+    alert.response_deadline = deadline
+    alert.response_requested_at = timezone.now()
+    alert.response_answer, alert.responded_at, alert.responded_by = "", None, None
+    alert.save()
+    _event(
+        alert,
+        EventKind.RESPONSE_REQUESTED,
+        actor=user,
+        text=question,
+        data={"deadline": deadline.isoformat()},
+    )
+    notifications.notify(
+        notifications.approvers_of(alert.entity_id, alert.unit_id),
+        _(
+            "El OIC pide una respuesta sobre la alerta %(code)s del proceso %(ocid)s antes del "
+            "%(deadline)s."
+        )
+        % {"code": alert.code, "ocid": alert.ocid, "deadline": deadline.strftime("%d/%m/%Y")},
+        url=reverse("indicadores:response", args=[alert.pk]),
+        alert=alert,
+        exclude=user,
+    )
+    return alert
+
+
+@transaction.atomic
+def answer_response(*, alert, user, answer) -> Alert:
+    """The purchasing unit's answer to the OIC's request."""
+    if not may_answer(user, alert):
+        raise AlertError(_("Sólo los aprobadores de la unidad compradora responden."))
+    alert = _locked(alert)
+    answer = _clean(answer)
+    if not alert.response_pending:
+        raise AlertError(_("Esta alerta no tiene una solicitud pendiente de respuesta."))
+    if not answer:
+        raise AlertError(_("La respuesta está vacía."))
+    alert.response_answer = answer
+    alert.responded_at = timezone.now()
+    alert.responded_by = user
+    alert.save(update_fields=["response_answer", "responded_at", "responded_by", "updated_at"])
+    _event(alert, EventKind.RESPONSE_GIVEN, actor=user, text=answer)
+    recipients = [alert.assigned_to] if alert.assigned_to else notifications.oic_of(alert.entity_id)
+    notifications.notify(
+        recipients,
+        _("La unidad compradora respondió sobre la alerta %(code)s del proceso %(ocid)s.")
+        % {"code": alert.code, "ocid": alert.ocid},
+        url=detail_url(alert),
+        alert=alert,
+        exclude=user,
+    )
+    return alert
