@@ -15,12 +15,35 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.integrity import IntegrityFinding
 
+MOMENT = {
+    "bid": _("presentación de propuestas"),
+    "award": _("adjudicación"),
+    "signature": _("firma del contrato"),
+    "payment": _("pago"),
+}
+
+SYSTEM = {
+    "s1": _("S1 · declaraciones"),
+    "s2": _("S2 · servidores que intervienen en contrataciones"),
+    "s3": _("S3 · sancionados"),
+    "69b": _("Lista 69-B del SAT"),
+}
+
 SEVERITY = {"high": _("Alta"), "medium": _("Media"), "low": _("Baja")}
 
 MATCH_KIND = {
     "rfc_exact": _("RFC idéntico"),
     "curp_exact": _("CURP idéntica"),
     "normalised_name": _("nombre normalizado"),
+}
+
+# Keys whose codes are shown by their Spanish name.
+VALUE_NAMES = {
+    "kind": MATCH_KIND,
+    "match_kind": MATCH_KIND,
+    "declarant_match_kind": MATCH_KIND,
+    "moment": MOMENT,
+    "system": SYSTEM,
 }
 
 LABELS = {
@@ -39,12 +62,45 @@ LABELS = {
     "version": _("Versión del indicador"),
     "computed_at": _("Calculado"),
     "missing": _("Datos faltantes"),
+    "not_computable": _("No calculable"),
+    "eligible": _("Elegible"),
+    "flagged": _("Señalado"),
+    "moment": _("Momento"),
+    "active_on": _("Vigente en"),
+    "status_on": _("Situación en"),
+    "age_days": _("Antigüedad (días)"),
+    "award": _("Adjudicación"),
+    "award_date": _("Fecha de adjudicación"),
+    "bid": _("Propuesta"),
+    "tender": _("Procedimiento"),
+    "signature": _("Firma"),
+    "payment": _("Pago"),
+    "code": _("Clave"),
+    "link": _("Enlace"),
     # The party and the registry row that matched (integraciones/matching.py).
     "party": _("Parte"),
     "supplier": _("Proveedor"),
     "match": _("Coincidencia en el registro"),
     "matches": _("Coincidencias en los registros"),
     "match_kind": _("Coincidencia por"),
+    "match_label": _("Coincidencia por"),
+    "declarant_match_kind": _("Coincidencia del declarante por"),
+    "party_id": _("id de la parte"),
+    "identifier": _("Identificador"),
+    "external_id": _("id en la fuente"),
+    "registry_synced_at": _("Registro sincronizado"),
+    "updated_at_source": _("Actualizado en la fuente"),
+    "in_latest_list": _("En la lista más reciente"),
+    "published": _("Publicado"),
+    "dof_notice": _("Aviso en el DOF"),
+    "sat_notice": _("Aviso del SAT"),
+    "incorporated": _("Constitución"),
+    "incorporation_source": _("Fuente de la fecha de constitución"),
+    "incorporation_note": _("Nota sobre la constitución"),
+    "participation": _("Participación"),
+    "servants_in_procedure": _("Servidores que intervinieron"),
+    "undated": _("Sin fecha"),
+    "file": _("Expediente"),
     "kind": _("Tipo"),
     "kind_label": _("Tipo"),
     "system": _("Sistema"),
@@ -153,8 +209,9 @@ def _text(value, key: str = "") -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("Sí") if value else _("No"))
-    if key in ("kind", "match_kind") and value in MATCH_KIND:
-        return str(MATCH_KIND[value])
+    names = VALUE_NAMES.get(key, {})
+    if isinstance(value, str) and value in names:
+        return str(names[value])
     if isinstance(value, str):
         return _date_text(value) or value
     if isinstance(value, float):

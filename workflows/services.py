@@ -25,7 +25,7 @@ from workflows.forms_engine import (
     to_ocds,
     values_from_post,
 )
-from workflows.models import FormDefinition, FormVersion, StageDraft
+from workflows.models import DraftFile, FormDefinition, FormVersion, StageDraft
 from workflows.procedures import ALL_PROCEDURES
 from workflows.spec import spec_from_stream
 from workflows.uploads import UploadRefused, check_upload
@@ -226,6 +226,14 @@ def _store_upload(draft: StageDraft, upload) -> dict | None:
     upload.seek(0)
     name = PurePosixPath(upload.name).name
     path = default_storage.save(f"borradores/{draft.entity.key}/{digest}/{name}", upload)
+    # Private until its stage is approved (workflows/media.py serves it).
+    DraftFile.objects.create(
+        entity=draft.entity,
+        draft=draft,
+        path=path,
+        sha256=digest,
+        content_type=checked.content_type,
+    )
     return {
         "name": name,
         "sha256": digest,
@@ -233,6 +241,16 @@ def _store_upload(draft: StageDraft, upload) -> dict | None:
         "format": checked.content_type,
         "datePublished": timezone.localtime().isoformat(timespec="seconds"),
     }
+
+
+def draft_file_paths(draft: StageDraft) -> list[str]:
+    """Storage names of the files the draft's values hold now (what its release publishes)."""
+    prefix = settings.MEDIA_URL
+    return [
+        value["url"].split(prefix, 1)[-1]
+        for value in _stored_files(draft).values()
+        if isinstance(value.get("url"), str) and prefix in value["url"]
+    ]
 
 
 def _file_keys(draft: StageDraft) -> list[str]:

@@ -277,3 +277,33 @@ class ProcessView:
     @cached_property
     def buyer_name_normalised(self) -> str:
         return normalise_name(str(self.buyer.get("name") or ""))
+
+
+@dataclass(frozen=True)
+class Bid:
+    bid_id: str
+    tenderers: frozenset[str]  # party ids
+    status: str  # OCDS bidStatus: invited, pending, valid, disqualified, withdrawn
+    amount: Decimal | None
+    currency: str
+
+
+def bids_of(view: ProcessView) -> list[Bid]:
+    rows = []
+    for index, bid in enumerate(view.bids):
+        value = as_dict(bid.get("value"))
+        rows.append(
+            Bid(
+                bid_id=str(bid.get("id") or index),
+                tenderers=frozenset(str(t.get("id")) for t in as_list(bid.get("tenderers"))),
+                status=str(bid.get("status") or ""),
+                amount=to_decimal(value.get("amount")),
+                currency=str(value.get("currency") or ""),
+            )
+        )
+    return rows
+
+
+def winners_of(view: ProcessView) -> frozenset[str]:
+    """Party ids of the suppliers of the active awards."""
+    return frozenset(party.party_id for party in view.suppliers)

@@ -5,7 +5,10 @@ docs/indicadores.md defines every indicator (definition, data, thresholds, sourc
 
 import importlib
 
-FAMILIES = ("indicadores.indicators.registries",)
+FAMILIES = (
+    "indicadores.indicators.registries",
+    "indicadores.indicators.competition",
+)
 
 
 def load_all() -> None:
