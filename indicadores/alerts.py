@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,14 +201,22 @@ def _supplier(context, outcome) -> tuple[str, str]:
         }
     if outcome.subject in context.suppliers:
         pairs = [context.suppliers[outcome.subject]]
-    elif isinstance(outcome.evidence.get("supplier"), dict):
-        supplier = outcome.evidence["supplier"]
-        pairs = [(supplier.get("name", ""), supplier.get("rfc") or supplier.get("identifier", ""))]
+    elif _named_party(outcome.evidence):
+        party = _named_party(outcome.evidence)
+        pairs = [(party.get("name", ""), party.get("rfc") or party.get("identifier", ""))]
     else:
         pairs = list(context.suppliers.values())
     name = "; ".join(name for name, _rfc in pairs if name)[:500]
     key = " ".join(f"{normalise_name(n)} {(rfc or '').upper()}".strip() for n, rfc in pairs)
     return name, key[:600]
+
+
+def _named_party(evidence) -> dict | None:
+    """The supplier (or party) the evidence names, as the indicators write it."""
+    for key in ("supplier", "party"):
+        if isinstance(evidence.get(key), dict) and evidence[key].get("name"):
+            return evidence[key]
+    return None
 
 
 def _notify_raised(context, alerts) -> None:
@@ -398,3 +407,69 @@ def answer_response(*, alert, user, answer) -> Alert:
         exclude=user,
     )
     return alert
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+def overdue_requests(today=None):
+    """Unanswered requests whose deadline passed and that were not yet noted as overdue."""
+    today = today or timezone.localdate()
+    noted = AlertEvent.objects.filter(
+        alert=OuterRef("pk"),
+        kind=EventKind.RESPONSE_OVERDUE,
+        created_at__gte=OuterRef("response_requested_at"),
+    )
+    return (
+        Alert.objects.filter(
+            response_requested_at__isnull=False,
+            responded_at__isnull=True,
+            response_deadline__lt=today,
+        )
+        .exclude(Exists(noted))
+        .select_related("assigned_to")
+    )
+
+
+def note_overdue(today=None) -> list[Alert]:
+    """Record and notify, once per request, that the unit let the deadline pass (idempotent)."""
+    noted = []
+    for alert in overdue_requests(today):
+        with transaction.atomic():
+            _event(
+                alert,
+                EventKind.RESPONSE_OVERDUE,
+                data={"deadline": alert.response_deadline.isoformat()},
+            )
+            _notify_overdue(alert)
+        noted.append(alert)
+    return noted
+
+
+def _notify_overdue(alert) -> None:
+    words = {
+        "code": alert.code,
+        "ocid": alert.ocid,
+        "deadline": alert.response_deadline.strftime("%d/%m/%Y"),
+    }
+    oic = [alert.assigned_to] if alert.assigned_to else notifications.oic_of(alert.entity_id)
+    notifications.notify(
+        oic,
+        _(
+            "Venció el %(deadline)s el plazo de la unidad para responder sobre la alerta %(code)s "
+            "del proceso %(ocid)s."
+        )
+        % words,
+        url=detail_url(alert),
+        alert=alert,
+    )
+    notifications.notify(
+        notifications.approvers_of(alert.entity_id, alert.unit_id),
+        _(
+            "Venció el %(deadline)s el plazo para responder al OIC sobre la alerta %(code)s del "
+            "proceso %(ocid)s; aún puede responder."
+        )
+        % words,
+        url=reverse("indicadores:response", args=[alert.pk]),
+        alert=alert,
+    )

@@ -185,6 +185,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "asignada", _("Asignación")
     RESPONSE_REQUESTED = "solicitud", _("Solicitud a la unidad compradora")
     RESPONSE_GIVEN = "respuesta", _("Respuesta de la unidad compradora")
+    RESPONSE_OVERDUE = "plazo_vencido", _("Venció el plazo de respuesta")
 
 
 class AlertEvent(models.Model):

@@ -2,13 +2,20 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from cms.roles import Role
-from indicadores import notifications
+from indicadores import alerts, notifications
 from indicadores.evidence import readable
-from indicadores.models import Notification
-from tests.factories import PASSWORD, make_entity, make_member
-from tests.indicadores.alert_helpers import SANCTION_EVIDENCE
+from indicadores.models import Alert, Notification
+from tests.factories import PASSWORD, make_entity, make_member, make_unit
+from tests.indicadores.alert_helpers import (
+    SANCTION_EVIDENCE,
+    compute,
+    new_ocid,
+    sanction,
+    single_bid,
+)
 
 
 def sections(evidence) -> dict:
@@ -75,3 +82,64 @@ def test_the_admin_menu_leads_the_oic_to_the_queue(client):
     assert client.login(username=approver.username, password=PASSWORD)
     html = client.get("/admin/").content.decode()
     assert "/tramite/alertas/solicitudes/" in html
+
+
+def test_registry_matches_as_the_engine_writes_them_read_as_sections_and_tables():
+    evidence = {
+        "party": {"party_id": "MX-RFC-XAXX010101000", "name": "Empresa Fantasma", "rfc": "X"},
+        "registry_synced_at": "2025-03-15T11:00:00Z",
+        "matches": [
+            {
+                "system": "sat69b",
+                "source": "SAT, listado 69-B",
+                "fetched_at": "2025-03-15T11:00:00Z",
+                "match_kind": "rfc",
+                "events": [
+                    {"stage": "Presunto", "date": "2024-06-01", "sat_notice": "500-05-1"},
+                    {"stage": "Definitivo", "date": "2024-11-20", "dof_notice": "DOF 2024-11"},
+                ],
+            }
+        ],
+    }
+    result = readable(evidence)
+    assert [s.title for s in result] == [
+        "Parte del proceso",
+        "Coincidencia en el registro",
+        "Otros datos",
+    ]
+    match = {row.label: row for row in result[1].rows}
+    assert match["Tipo de coincidencia"].value == "RFC"
+    assert match["Fecha de sincronización"].value == "15/03/2025 05:00"  # shown in Mexico City
+    table = match["Historial en el registro"].table
+    assert table.headers == ["Situación", "Fecha", "Oficio del SAT", "Publicación en el DOF"]
+    assert table.rows == [
+        ["Presunto", "01/06/2024", "500-05-1", ""],
+        ["Definitivo", "20/11/2024", "", "DOF 2024-11"],
+    ]
+    assert result[2].rows[0].label == "Última sincronización del registro"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_tells_each_person_what_waits_for_them(client):
+    entity = make_entity()
+    unit = make_unit(entity)
+    oic = make_member(Role.OIC, entity)
+    approver = make_member(Role.APROBADOR, entity, unit)
+    ocid = new_ocid(entity)
+    compute(ocid, entity, unit, sanction(), single_bid())
+    alert = Alert.objects.get(code="MX-SANC")
+    alerts.request_response(
+        alert=alert, user=oic, question="Explique.", deadline=timezone.localdate()
+    )
+    assert client.login(username=oic.username, password=PASSWORD)
+    html = client.get("/admin/").content.decode()
+    assert "2 alertas abiertas o en revisión en su ente" in html
+    assert "Severidad Alta: 1" in html and "Severidad Media: 1" in html
+    assert "1 aviso sin leer" in html
+    assert client.login(username=approver.username, password=PASSWORD)
+    html = client.get("/admin/").content.decode()
+    assert "1 solicitud del OIC por responder" in html
+    assert "alertas abiertas" not in html
+    capturista = make_member(Role.CAPTURISTA, entity, unit)
+    assert client.login(username=capturista.username, password=PASSWORD)
+    assert "Alertas de integridad" not in client.get("/admin/").content.decode()
