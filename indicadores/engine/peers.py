@@ -55,6 +55,13 @@ class Peer:
 
 
 def peer_of(view: ProcessView) -> Peer:
+    """The process as a peer, computed once per view (five indicators ask for it)."""
+    if view.peer is None:
+        view.peer = _peer_of(view)
+    return view.peer
+
+
+def _peer_of(view: ProcessView) -> Peer:
     awarded = [amount(a.get("value")) for a in view.active_awards]
     awarded = [value for value in awarded if value is not None]
     contracted = [
@@ -91,7 +98,11 @@ class PeerData:
     def __init__(self, processes: list[ProcessView]):
         self.batch = [peer_of(view) for view in processes]
         dated = [peer for peer in self.batch if peer.date]
-        self.direct = self._direct_awards(dated) + [p for p in dated if p.method == "direct"]
+        direct = self._direct_awards(dated) + [p for p in dated if p.method == "direct"]
+        self.direct: dict[tuple, list[Peer]] = defaultdict(list)
+        for peer in direct:
+            for key in peer.suppliers:
+                self.direct[(peer.group, key)].append(peer)
         self.totals, self.supplier_totals = self._yearly_totals(dated)
 
     # -- direct awards (splitting, repetition) --------------------------------------------------
@@ -183,11 +194,8 @@ class PeerData:
         return sorted(
             (
                 other
-                for other in self.direct
-                if other.group == peer.group
-                and supplier in other.suppliers
-                and other.date
-                and start <= other.date <= end
+                for other in self.direct.get((peer.group, supplier), [])
+                if other.date and start <= other.date <= end
             ),
             key=lambda other: (other.date, other.ocid),
         )

@@ -7,15 +7,18 @@ of its purchasing unit (``indicadores.engine.peers``).
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from indicadores.engine.core import COMPETITION, Context, Indicator, register
 from indicadores.engine.peers import PeerData, peer_of, supplier_key
 from indicadores.engine.process import ProcessView, bids_of, iso, winners_of
 from indicadores.engine.process import amount as read_amount
+from indicadores.engine.text import gettext as _
+from indicadores.engine.text import gettext_noop
 from indicadores.indicators.legal import legal_maximum
 from indicadores.outcomes import Severity
 from ocds_pages.search import fold
@@ -36,8 +39,8 @@ FROM_AWARD = frozenset(
 PRICE_ONLY = frozenset({"priceOnly", "lowestCost", "costOnly"})
 NOT_SUBMITTED = frozenset({"invited", "withdrawn"})
 METHOD_LABELS = {
-    "direct": gettext_lazy("adjudicación directa"),
-    "selective": gettext_lazy("invitación a cuando menos tres personas"),
+    "direct": gettext_noop("adjudicación directa"),
+    "selective": gettext_noop("invitación a cuando menos tres personas"),
 }
 
 
@@ -50,13 +53,19 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
+@functools.lru_cache(maxsize=8)
+def _procedure_labels(language: str | None) -> dict[str, str]:
+    """Folded Spanish label → ProcedureType value (labels are lazy: translate them once)."""
+    return {fold(str(member.label)): member.value for member in ProcedureType}
+
+
 def procedure_type(view: ProcessView) -> str:
     """The ``ProcedureType`` of the process from tender/procurementMethodDetails; "open" for a
     public tender whose details do not say which one; "" otherwise."""
     details = fold(str(view.tender.get("procurementMethodDetails") or ""))
-    for member in ProcedureType:
-        if details == fold(str(member.label)):
-            return member.value
+    known = _procedure_labels(translation.get_language())
+    if details in known:
+        return known[details]
     method = view.tender.get("procurementMethod")
     if method == "open":
         for word, member in (
@@ -439,7 +448,7 @@ def _maximum_or_missing(year: int, category: str, method: str):
     maximum = legal_maximum(year, category, method)
     missing = _(
         "monto máximo de %(method)s para %(year)s (%(category)s): INDICADORES_MONTOS_MAXIMOS"
-    ) % {"method": METHOD_LABELS[method], "year": year, "category": category or "—"}
+    ) % {"method": _(METHOD_LABELS[method]), "year": year, "category": category or "—"}
     return maximum, missing
 
 
@@ -475,7 +484,7 @@ def above_legal_maximum(view: ProcessView, context: Context, indicator: Indicato
             "Una %(method)s de $%(amount)s supera el monto máximo de $%(maximum)s para %(year)s "
             "(salvo que se funde en una excepción de la ley)."
         ) % {
-            "method": METHOD_LABELS[method],
+            "method": _(METHOD_LABELS[method]),
             "amount": _money(peer.amount),
             "maximum": _money(maximum),
             "year": peer.date.year,

@@ -1,5 +1,6 @@
 """``manage.py calcular_indicadores``: evaluate every indicator over the published records."""
 
+import gc
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -73,6 +74,9 @@ class Command(BaseCommand):
             queryset = queryset.filter(entity_id__in=found.values())
         if batch is not None and batch < 1:
             raise CommandError(_("--lote debe ser un número entero positivo."))
+        # Everything loaded so far lives as long as the command: keep the collector from
+        # re-scanning it after every batch of parsed releases (a quarter of the run otherwise).
+        gc.freeze()
         with tqdm(
             total=queryset.count(),
             desc=_("Indicadores"),
