@@ -186,3 +186,23 @@ SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 def worst(severities: Iterable[str]) -> str:
     return min(severities, key=lambda s: SEVERITY_RANK.get(s, 3), default=Severity.LOW)
+
+
+# Keys of the evidence that change with every registry sync though the data does not (when the
+# mirror fetched the row): shown to people, but not a reason to call a finding «different».
+VOLATILE_EVIDENCE_KEYS = frozenset({"fetched_at", "registry_synced_at"})
+
+
+def comparable(evidence):
+    """``evidence`` without its volatile keys (at any depth), for deciding whether a recomputed
+    finding says something new — a dismissed alert should not reopen because a registry was
+    synced again with the same rows."""
+    if isinstance(evidence, dict):
+        return {
+            key: comparable(value)
+            for key, value in evidence.items()
+            if key not in VOLATILE_EVIDENCE_KEYS
+        }
+    if isinstance(evidence, list):
+        return [comparable(value) for value in evidence]
+    return evidence
