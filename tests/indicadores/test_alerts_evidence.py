@@ -143,3 +143,22 @@ def test_the_dashboard_tells_each_person_what_waits_for_them(client):
     capturista = make_member(Role.CAPTURISTA, entity, unit)
     assert client.login(username=capturista.username, password=PASSWORD)
     assert "Alertas de integridad" not in client.get("/admin/").content.decode()
+
+
+def test_flat_lists_read_as_one_table_and_ocds_codes_in_spanish():
+    evidence = {
+        "checked": [
+            {"path": "tender/tenderPeriod/startDate", "date": "2025-02-03"},
+            {"path": "awards/date", "date": "2025-03-05"},
+        ],
+        "missing": ["tenderNotice", "awardNotice"],
+        "procurement_method": "open",
+    }
+    checked, others = readable(evidence)
+    assert checked.title == "Fechas revisadas"
+    assert checked.rows[0].table.headers == ["Dato", "Fecha"]
+    assert checked.rows[0].table.rows[1] == ["awards/date", "05/03/2025"]
+    assert [(row.label, row.value) for row in others.rows] == [
+        ("Faltan", "Convocatoria, Aviso de adjudicación (fallo)"),
+        ("Método de contratación", "Licitación pública"),
+    ]
