@@ -284,3 +284,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+# The engine's dataset statistics live in their own module (indicadores/engine/stats_model.py).
+from indicadores.engine.stats_model import IndicatorStatistic  # noqa: E402, F401

@@ -188,9 +188,10 @@ def worst(severities: Iterable[str]) -> str:
     return min(severities, key=lambda s: SEVERITY_RANK.get(s, 3), default=Severity.LOW)
 
 
-# Keys of the evidence that change with every registry sync though the data does not (when the
-# mirror fetched the row): shown to people, but not a reason to call a finding «different».
-VOLATILE_EVIDENCE_KEYS = frozenset({"fetched_at", "registry_synced_at"})
+# Keys of the evidence that change with every registry sync or statistics run though the process
+# does not (when the mirror fetched the row; the dataset's quartiles): shown to people, but not a
+# reason to call a finding «different».
+VOLATILE_EVIDENCE_KEYS = frozenset({"fetched_at", "registry_synced_at", "statistics"})
 
 
 def comparable(evidence):
