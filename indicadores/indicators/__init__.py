@@ -5,7 +5,11 @@ docs/indicadores.md defines every indicator (definition, data, thresholds, sourc
 
 import importlib
 
-FAMILIES = ("indicadores.indicators.registries",)
+FAMILIES = (
+    "indicadores.indicators.registries",
+    "indicadores.indicators.competition",
+    "indicadores.indicators.transparency",
+)
 
 
 def load_all() -> None:

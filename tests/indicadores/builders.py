@@ -46,6 +46,9 @@ def compiled(
     tender_start="2025-02-03T10:00:00-06:00",
     tender_end="2025-02-24T10:00:00-06:00",
     awarded=True,
+    tender=None,
+    award_amount=500000,
+    bids=None,
     **sections,
 ) -> dict:
     """A compiled release: tender, one active award to ``suppliers`` and its contract."""
@@ -68,15 +71,18 @@ def compiled(
             "procurementMethod": "open",
             "procurementMethodDetails": "Licitación pública nacional",
             "tenderPeriod": {"startDate": tender_start, "endDate": tender_end},
+            **(tender or {}),
         },
     }
+    if bids is not None:
+        release["bids"] = {"details": bids}
     if awarded:
         release["awards"] = [
             {
                 "id": f"{ocid}-award-1",
                 "status": "active",
                 "date": award_date,
-                "value": {"amount": 500000, "currency": "MXN"},
+                "value": {"amount": award_amount, "currency": "MXN"},
                 "suppliers": [{"id": p["id"], "name": p["name"]} for p in supplier_parties],
             }
         ]
@@ -100,10 +106,19 @@ def compiled(
     return release
 
 
-def view(release: dict, *, stage: str = "", entity_id=None) -> ProcessView:
+def view(release: dict, *, stage: str = "", entity_id=None, unit_id=None) -> ProcessView:
     return ProcessView(
-        ocid=release["ocid"], entity_id=entity_id, unit_id=None, release=release, stage=stage
+        ocid=release["ocid"], entity_id=entity_id, unit_id=unit_id, release=release, stage=stage
     )
+
+
+def bid(tenderer_id: str, amount, status="valid", currency="MXN") -> dict:
+    return {
+        "id": f"bid-{tenderer_id}",
+        "status": status,
+        "value": {"amount": amount, "currency": currency},
+        "tenderers": [{"id": tenderer_id, "name": tenderer_id}],
+    }
 
 
 def candidate(release: dict, *, stage="award", entity_id=1) -> Candidate:
