@@ -65,9 +65,12 @@ def start_form_class(kind: jobs.JobKind, user) -> type[forms.Form]:
     base = kind.form_class or forms.Form
     if kind.scope != jobs.ENTITY:
         return base
+    national = is_national_admin(user)
     entity_field = forms.ModelChoiceField(
         label=gettext_lazy("Ente"),
         queryset=administered_entities(user),
+        required=not national,
+        empty_label=gettext_lazy("Toda la instalación") if national else "---------",
         help_text=gettext_lazy("Ente para el que se hace el trabajo."),
     )
     return type("StartJobForm", (base,), {"entity": entity_field})
