@@ -6,7 +6,6 @@ log and publication are the same whoever calls. Tasks are driven with viewflow's
 and opens the transaction everything below happens in.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from cms.links import absolute_url
 from ocds_pages.codelists import codes
 from ocds_pages.documents import file_sha256
 from ocds_pages.publication import ReleaseInvalid, next_ocid, next_release_slot, publish_release
@@ -305,7 +305,7 @@ def _take_review(activation, user) -> None:
 
 def document_url(document) -> str:
     path = reverse("workflows:public-document", kwargs={"public_id": document.public_id})
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def stage_documents(run) -> list[ProcessDocument]:
