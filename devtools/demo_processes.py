@@ -6,6 +6,7 @@ the public site and the API have data in every stage and every procedure type. N
 ``devtools.demo_entities.load_demo`` (capturista.<ente> and aprobador.<ente>).
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,9 +111,22 @@ def _contract(p: Purchase, days: int) -> dict:
     }
 
 
+def _cfdi(p: Purchase, number: int) -> str:
+    """A folio fiscal (UUID) of the supplier's CFDI for payment ``number``, the same every run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{p.rfc}/{p.title}/{number}")).upper()
+
+
 def _implementation(p: Purchase, days: int, number: int) -> dict:
     return {
-        "pagos": [{"fecha": _at(days + 30 * number, "%Y-%m-%d"), "importe": _money(p.amount // 4)}],
+        "pagos": [
+            {
+                "fecha": _at(days + 30 * number, "%Y-%m-%d"),
+                "importe": _money(p.amount // 4),
+                "beneficiario": p.supplier,
+                "rfcBeneficiario": p.rfc,
+                "cfdi": _cfdi(p, number),
+            }
+        ],
         "entregas": [
             {
                 "titulo": f"Entrega {number}",

@@ -47,8 +47,9 @@ matches a public servant's registry entry (plant the supplier, then seed the mir
 
 import hashlib
 import random
+import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -58,7 +59,7 @@ from django.conf import settings
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.models import OcidCounter
 from ocds_pages.party_keys import rfc_party_id
-from ocds_pages.publication import new_process_slots, release_date
+from ocds_pages.publication import new_process_slots, party_roles, release_date
 from workflows import catalogues
 from workflows import services as forms
 from workflows.forms_engine import CaptureContext, to_ocds
@@ -586,7 +587,8 @@ def _implementation(plan: Plan, total: Decimal, day: datetime) -> dict:
                 "fecha": day.date(),
                 "importe": _money(total * plan.paid_fraction),
                 "beneficiario": plan.supplier.name,
-                "cfdi": hashlib.md5(plan.ocid.encode(), usedforsecurity=False).hexdigest()[:32],
+                "rfcBeneficiario": plan.supplier.rfc,
+                "cfdi": str(uuid.uuid5(uuid.NAMESPACE_URL, plan.ocid)).upper(),
             }
         ],
         "entregas": [
@@ -651,12 +653,14 @@ def plan_releases(plan: Plan, specs: dict) -> list[dict]:
     context = CaptureContext(procedure_type=plan.procedure_type, ocid=plan.ocid)
     captures = stage_values(plan)
     dates = [release_date(capture.date) for capture in captures]
-    releases = []
+    releases, roles = [], {}
     for capture, slot in zip(captures, new_process_slots(ocid=plan.ocid, dates=dates), strict=True):
         spec = specs[capture.stage, plan.procedure_type]
         fragment = to_ocds(spec, capture.values, context=context)
         run = StageRun(contracting_process=process, stage=capture.stage)
+        slot = replace(slot, party_roles=roles)
         releases.append(build_stage_release(stage_process=run, fragment=fragment, slot=slot))
+        roles = party_roles(releases[-1], roles)
     return releases
 
 

@@ -200,14 +200,22 @@ def _supplier(context, outcome) -> tuple[str, str]:
         }
     if outcome.subject in context.suppliers:
         pairs = [context.suppliers[outcome.subject]]
-    elif isinstance(outcome.evidence.get("supplier"), dict):
-        supplier = outcome.evidence["supplier"]
-        pairs = [(supplier.get("name", ""), supplier.get("rfc") or supplier.get("identifier", ""))]
+    elif _named_party(outcome.evidence):
+        party = _named_party(outcome.evidence)
+        pairs = [(party.get("name", ""), party.get("rfc") or party.get("identifier", ""))]
     else:
         pairs = list(context.suppliers.values())
     name = "; ".join(name for name, _rfc in pairs if name)[:500]
     key = " ".join(f"{normalise_name(n)} {(rfc or '').upper()}".strip() for n, rfc in pairs)
     return name, key[:600]
+
+
+def _named_party(evidence) -> dict | None:
+    """The supplier (or party) the evidence names, as the indicators write it."""
+    for key in ("supplier", "party"):
+        if isinstance(evidence.get(key), dict) and evidence[key].get("name"):
+            return evidence[key]
+    return None
 
 
 def _notify_raised(context, alerts) -> None:

@@ -4,7 +4,8 @@
 the query projections, all in one transaction: either everything is stored or nothing is.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import orjson
@@ -91,6 +92,20 @@ class ReleaseSlot:
     id: str
     date: str
     previous_id: str | None = None
+    # The roles each party already has in the process (party id -> roles). ``roles`` is a list of
+    # strings, which OCDS merging replaces whole, so a party named again must repeat them or the
+    # record would forget that the payee is also the supplier.
+    party_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def party_roles(release: dict, known: Mapping[str, tuple[str, ...]] | None = None) -> dict:
+    """The roles of each party of ``release`` joined with those ``known`` before."""
+    roles = dict(known or {})
+    for party in release.get("parties") or []:
+        if isinstance(party, dict) and isinstance(party.get("roles"), list):
+            joined = {*roles.get(party.get("id"), ()), *party["roles"]}
+            roles[party.get("id")] = tuple(sorted(joined))
+    return roles
 
 
 def release_date(moment: datetime | None = None) -> str:
@@ -110,17 +125,20 @@ def next_release_slot(*, ocid: str) -> ReleaseSlot:
         .order_by("-date", "-pk")
         .values_list("release_id", flat=True)
     )
+    compiled = Record.objects.filter(ocid=ocid).values_list("compiled_release", flat=True).first()
     return ReleaseSlot(
         id=build_release_id(ocid=ocid, number=len(stored) + 1),
         date=release_date(),
         previous_id=stored[0] if stored else None,
+        party_roles=party_roles(orjson.loads(compiled)) if compiled else {},
     )
 
 
 def new_process_slots(*, ocid: str, dates: list[str]) -> list[ReleaseSlot]:
     """The slots of the releases of a process not stored yet, one per date, in order: what
     ``next_release_slot`` would give each after the ones before were published (a bulk load
-    builds whole processes in memory)."""
+    builds whole processes in memory). Their ``party_roles`` are left empty: such a builder joins
+    them release after release with ``party_roles(release, known)``."""
     ids = [build_release_id(ocid=ocid, number=number) for number in range(1, len(dates) + 1)]
     return [
         ReleaseSlot(id=release_id, date=date, previous_id=previous)

@@ -1,9 +1,10 @@
 """Validation of a release before it is published: one public function, Spanish messages.
 
 :func:`validate_release` checks the JSON Schema (draft 4) of OCDS 1.1.5 patched with the
-extensions, closed codelists (they are ``enum`` in the schema) and date-time formats (RFC 3339),
-then the OCDS rules the schema cannot express: unique ``id`` in arrays, the ocid prefix,
-tag/section coherence, dates that go forward and references between sections.
+extensions, closed codelists (they are ``enum`` in the schema) and the formats the schema declares
+(``date-time``, ``uri``, ``email``: the checks OCP's validator, lib-cove-ocds, runs), then the OCDS
+rules the schema cannot express: unique ``id`` in arrays, the ocid prefix, tag/section coherence,
+dates that go forward and references between sections.
 """
 
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from jsonschema import Draft4Validator, FormatChecker
 from rfc3339_validator import validate_rfc3339
+from rfc3986_validator import validate_rfc3986
 
 from ocds_pages.extension import ReleaseSchema, release_schema
 
@@ -95,9 +97,29 @@ def validate_release(
 # --- JSON Schema ---------------------------------------------------------------------------------
 
 
+def _is_date_time(value) -> bool:
+    return not isinstance(value, str) or bool(validate_rfc3339(value))
+
+
+def _is_uri(value) -> bool:
+    """An absolute URI (RFC 3986), as jsonschema checks ``format: uri`` for lib-cove-ocds."""
+    return not isinstance(value, str) or bool(validate_rfc3986(value, rule="URI"))
+
+
+def _is_email(value) -> bool:
+    """jsonschema's own ``email`` check (what lib-cove-ocds applies): an ``@`` in the text."""
+    return not isinstance(value, str) or "@" in value
+
+
+# Every format the OCDS schema and its extensions use; each one is refused exactly where
+# lib-cove-ocds reports it (tests/ocds_pages/test_validation_formats.py compares both).
+FORMAT_CHECKS = {"date-time": _is_date_time, "uri": _is_uri, "email": _is_email}
+
+
 def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=())
-    checker.checks("date-time")(lambda value: not isinstance(value, str) or validate_rfc3339(value))
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name)(check)
     return checker
 
 
@@ -184,9 +206,7 @@ def _schema_message(error, codelists: dict[int, str]) -> str:
     if kind == "enum":
         return _enum_message(value, expected, codelists.get(id(expected)))
     if kind == "format":
-        return _(
-            "La fecha '%(value)s' no tiene el formato RFC 3339 (p. ej. 2024-01-31T12:00:00-06:00)."
-        ) % {"value": value}
+        return _format_message(expected, value)
     if kind == "minLength":
         return _("El texto debe tener al menos %(count)s caracteres.") % {"count": expected}
     if kind == "minItems":
@@ -204,6 +224,18 @@ def _schema_message(error, codelists: dict[int, str]) -> str:
             template = _("El valor debe ser menor o igual que %(limit)s.")
         return template % {"limit": expected}
     return _("Valor no válido (%(rule)s): %(detail)s") % {"rule": kind, "detail": error.message}
+
+
+def _format_message(name: str, value) -> str:
+    if name == "uri":
+        return _(
+            "'%(value)s' no es una dirección URI completa (p. ej. https://ejemplo.gob.mx/pago/1)."
+        ) % {"value": value}
+    if name == "email":
+        return _("'%(value)s' no es un correo electrónico.") % {"value": value}
+    return _(
+        "La fecha '%(value)s' no tiene el formato RFC 3339 (p. ej. 2024-01-31T12:00:00-06:00)."
+    ) % {"value": value}
 
 
 def _enum_message(value, allowed, codelist: str | None) -> str:

@@ -396,6 +396,40 @@ CONTRACT_TERMINATION = [
     ),
     field("fechaTerminacion", "Fecha de terminación", "date", "contracts/0/period/endDate"),
 ]
+# The folio fiscal (UUID) of the CFDI the supplier issued for a payment identifies the payment:
+# it is the transaction's ``id`` (OCDS merges payments by it, so a later update of the same CFDI
+# changes that payment instead of adding another). ``source`` is a URI in OCDS, never a folio.
+CFDI_PATTERN = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+PAYMENT_FIELDS = [
+    field(
+        "beneficiario",
+        "Beneficiario",
+        "text",
+        "payee/name",
+        required=True,
+        max_length=300,
+        help_text="Proveedor que recibe el pago, como aparece en el contrato.",
+    ),
+    field(
+        "rfcBeneficiario",
+        "RFC del beneficiario",
+        "rfc",
+        "payee/identifier/id",
+        required=True,
+        help_text="Liga el pago con el proveedor en las partes publicadas.",
+    ),
+    field(
+        "cfdi",
+        "Folio fiscal (CFDI)",
+        "text",
+        "id",
+        required=True,
+        max_length=36,
+        pattern=CFDI_PATTERN,
+        help_text="UUID del comprobante que emitió el proveedor, p. ej. "
+        "5FB2822E-396D-4725-8521-CDC4BDD20CCF; identifica el pago.",
+    ),
+]
 IMPLEMENTATION = [
     group(
         "pagos",
@@ -404,8 +438,7 @@ IMPLEMENTATION = [
         [
             field("fecha", "Fecha de pago", "date", "date", required=True),
             field("importe", "Importe pagado", "money", "value", required=True, min_value=0),
-            field("beneficiario", "Beneficiario", "text", "payee/name"),
-            field("cfdi", "Folio fiscal (CFDI)", "text", "source", max_length=60),
+            *PAYMENT_FIELDS,
         ],
     ),
     group(
@@ -518,6 +551,63 @@ def publish_bids_group(definitions, versions) -> int:
         if latest is None or _records_bids(latest.spec):
             continue
         spec = {**latest.spec, "fields": [*latest.spec["fields"], BIDS]}
+        versions.objects.create(
+            definition=definition,
+            number=latest.number + 1,
+            stage=definition.stage,
+            procedure_type=definition.procedure_type,
+            title=definition.title,
+            spec=spec,
+        )
+        definition.fields = stream_from_spec(spec)
+        definition.save(update_fields=["fields"])
+        published += 1
+    return published
+
+
+PAYMENTS_PATH = "contracts/0/implementation/transactions"
+
+
+def _payment_fields_outdated(group: dict) -> bool:
+    """A Pagos group that writes the folio fiscal to ``source`` (a URI in OCDS) or has no RFC of
+    the payee (payments could not be joined to the supplier's party)."""
+    if group["kind"] != "group" or group["ocds_path"].strip("/") != PAYMENTS_PATH:
+        return False
+    paths = {item["ocds_path"].strip("/") for item in group["fields"]}
+    return "source" in paths or "payee/identifier/id" not in paths
+
+
+def _with_payment_fields(group: dict) -> dict:
+    replaced = {item["key"] for item in PAYMENT_FIELDS}
+    kept = [
+        item
+        for item in group["fields"]
+        if item["key"] not in replaced and item["ocds_path"].strip("/") != "source"
+    ]
+    return {**group, "fields": [*kept, *PAYMENT_FIELDS]}
+
+
+def publish_payment_fields(definitions, versions) -> int:
+    """Publish a new version of the implementation forms whose payments carry the CFDI folio in
+    ``source``: the folio becomes the transaction id and the payee's RFC is asked for.
+
+    The latest version is kept as it is except for the Pagos group, so editors' changes are not
+    lost; drafts keep the version they were filled with. Returns how many versions were
+    published. Models are passed in so the data migration can use its historical ones.
+    """
+    from workflows.spec import stream_from_spec
+
+    published = 0
+    stages = ("implementation", "implementationUpdate")
+    for definition in definitions.objects.filter(stage__in=stages):
+        latest = versions.objects.filter(definition=definition).order_by("-number").first()
+        if latest is None or not any(_payment_fields_outdated(i) for i in latest.spec["fields"]):
+            continue
+        fields = [
+            _with_payment_fields(item) if _payment_fields_outdated(item) else item
+            for item in latest.spec["fields"]
+        ]
+        spec = {**latest.spec, "fields": fields}
         versions.objects.create(
             definition=definition,
             number=latest.number + 1,

@@ -193,6 +193,7 @@ class AuditAction(models.TextChoices):
     REJECTED = "rejected", _("Intentó publicar; la entrega no es válida")
     UPLOAD = "upload", _("Subió un documento")
     DEADLINE = "deadline", _("Aviso de plazo")
+    INTEGRITY_OVERRIDE = "integrity", _("Aprobó con hallazgos de integridad justificados")
 
 
 class AuditEntry(models.Model):
@@ -340,3 +341,100 @@ class ProcessDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
+
+
+class IntegrityOverride(models.Model):
+    """A blocking integrity finding an approver decided to approve over, and why.
+
+    Written in the approval's transaction (``process_services.review_approve``) only when the stage
+    is published; the finding is kept as it was shown (name, explanation, evidence), so the OIC
+    reads what the approver saw even after the registries or the indicators change.
+    """
+
+    contracting_process = models.ForeignKey(
+        ContractingProcess,
+        on_delete=models.PROTECT,
+        related_name="integrity_overrides",
+        verbose_name=_("proceso de contratación"),
+        help_text=_("Proceso cuya etapa se aprobó con el hallazgo."),
+    )
+    stage_process = models.ForeignKey(
+        StageProcess,
+        on_delete=models.PROTECT,
+        related_name="integrity_overrides",
+        verbose_name=_("etapa"),
+        help_text=_("Etapa aprobada a pesar del hallazgo."),
+    )
+    task = models.ForeignKey(
+        "viewflow.Task",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tarea de revisión"),
+        help_text=_("Tarea de revisión en que se decidió la aprobación."),
+    )
+    release_id = models.CharField(
+        _("entrega publicada"),
+        max_length=255,
+        help_text=_("id de la entrega OCDS que se publicó con esta justificación."),
+    )
+    code = models.CharField(
+        _("indicador"),
+        max_length=32,
+        help_text=_("Clave del indicador que produjo el hallazgo (p. ej. MX-SANC)."),
+    )
+    subject = models.CharField(
+        _("sujeto"),
+        max_length=300,
+        blank=True,
+        help_text=_("Parte o adjudicación a la que se refiere el hallazgo (vacío si es única)."),
+    )
+    name = models.CharField(
+        _("nombre del indicador"),
+        max_length=300,
+        help_text=_("Nombre en español del indicador, tal como se mostró."),
+    )
+    severity = models.CharField(
+        _("severidad"),
+        max_length=8,
+        help_text=_("Severidad del hallazgo al aprobar: high, medium o low."),
+    )
+    explanation = models.TextField(
+        _("explicación"), help_text=_("Explicación del hallazgo tal como la vio quien aprobó.")
+    )
+    evidence = models.JSONField(
+        _("evidencia"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Copia de la evidencia del hallazgo al aprobar: valores, umbrales y el registro que "
+            "coincidió (fuente, fecha de sincronización, tipo de coincidencia)."
+        ),
+    )
+    justification = models.TextField(
+        _("justificación"),
+        help_text=_("Por qué quien aprobó decidió publicar a pesar del hallazgo."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aprobó"),
+        help_text=_("Persona aprobadora que escribió la justificación."),
+    )
+    at = models.DateTimeField(
+        _("cuándo"), auto_now_add=True, help_text=_("Fecha y hora de la aprobación.")
+    )
+
+    class Meta:
+        verbose_name = _("hallazgo de integridad justificado")
+        verbose_name_plural = _("hallazgos de integridad justificados")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["contracting_process", "at"]),
+            models.Index(fields=["code", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.contracting_process_id} · {self.at:%Y-%m-%d}"

@@ -6,29 +6,37 @@ log and publication are the same whoever calls. Tasks are driven with viewflow's
 and opens the transaction everything below happens in.
 """
 
+import hashlib
+
+import orjson
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from viewflow.workflow.status import STATUS
 
 from cms.links import absolute_url
 from ocds_pages.codelists import codes
+from ocds_pages.compile import compile_releases
 from ocds_pages.documents import file_sha256
+from ocds_pages.models import Release
 from ocds_pages.publication import ReleaseInvalid, next_ocid, next_release_slot, publish_release
 from ocds_pages.validation import ValidationIssue
 from workflows import audit
 from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
 from workflows.forms_engine import data_from_values
-from workflows.models import FormVersion
+from workflows.integrity import Candidate, IntegrityFinding, findings_for
+from workflows.models import DraftFile, FormVersion
 from workflows.permissions import may_capture, may_capture_in
 from workflows.procedures import Stage, can_start
 from workflows.process_models import (
     AuditAction,
     ContractingProcess,
+    IntegrityOverride,
     ProcessDocument,
     StageProcess,
 )
@@ -45,6 +53,25 @@ class WorkflowError(Exception):
 
 class FourEyesViolation(PermissionDenied):
     """The person who submitted a capture tried to approve or return it."""
+
+
+class IntegrityBlocked(WorkflowError):
+    """Blocking integrity findings lack a justification: nothing was published.
+
+    ``findings`` are all the findings on the release that was to be published, ``missing`` the
+    blocking ones without a justification (the screen shows both again, 422).
+    """
+
+    def __init__(self, findings: list[IntegrityFinding], missing: list[IntegrityFinding]):
+        self.findings, self.missing = findings, missing
+        message = ngettext(
+            "Hay %(count)d hallazgo de integridad que impide aprobar sin una justificación "
+            "escrita; no se publicó nada.",
+            "Hay %(count)d hallazgos de integridad que impiden aprobar sin una justificación "
+            "escrita; no se publicó nada.",
+            len(missing),
+        ) % {"count": len(missing)}
+        super().__init__(message)
 
 
 # --- processes and stages ------------------------------------------------------------------------
@@ -65,6 +92,8 @@ def process_create(
     """A new process of ``unit`` with its ocid; its planning stage starts right away."""
     if not may_capture_in(user, unit):
         raise PermissionDenied(_("Sólo capturistas de la unidad pueden crear procesos."))
+    if any(float(line.get("amount") or 0) < 0 for line in budget_lines or []):
+        raise WorkflowError(_("El monto de una partida presupuestal no puede ser negativo."))
     with transaction.atomic():
         process = ContractingProcess.objects.create(
             entity=unit.entity,
@@ -319,15 +348,119 @@ def stage_documents(run) -> list[ProcessDocument]:
     return list(latest.values())
 
 
-def review_approve(*, task, user):
+# --- integrity findings on the candidate record (workflows/integrity.py) -------------------------
+
+
+def stage_candidate(run, *, fragment=None, documents=None) -> Candidate | None:
+    """The record the process would have if ``run`` were approved now (None while its form has
+    errors): the stage's release, built as the approval builds it, compiled with the published
+    ones. ``fragment`` and ``documents`` may be passed when the caller already has them."""
+    fragment = stage_fragment(run) if fragment is None else fragment
+    if fragment is None:
+        return None
+    process = run.contracting_process
+    release = build_stage_release(
+        stage_process=run,
+        fragment=fragment,
+        slot=next_release_slot(ocid=process.ocid),
+        documents=stage_documents(run) if documents is None else documents,
+        document_url=document_url,
+    )
+    return release_candidate(process, run.stage, release)
+
+
+def release_candidate(process, stage: str, release: dict) -> Candidate:
+    """``release`` compiled with the releases already published for ``process`` (the same
+    compilation ``ocds_pages.publication`` stores in the record)."""
+    texts = (
+        Release.objects.filter(ocid=process.ocid)
+        .order_by("date", "pk")
+        .values_list("data", flat=True)
+    )
+    compiled = compile_releases([*(orjson.loads(text) for text in texts), release]).compiled
+    return Candidate(
+        ocid=process.ocid,
+        entity_id=process.entity_id,
+        unit_id=process.unit_id,
+        stage=stage,
+        compiled_release=compiled,
+    )
+
+
+def stage_findings(run, *, fragment=None, documents=None) -> list[IntegrityFinding] | None:
+    """The integrity findings on ``run``'s candidate record (None while its form has errors)."""
+    candidate = stage_candidate(run, fragment=fragment, documents=documents)
+    return None if candidate is None else findings_for(candidate)
+
+
+def finding_key(finding: IntegrityFinding) -> str:
+    """A stable, opaque key of a finding (indicator and subject): what a justification answers."""
+    digest = hashlib.sha256(f"{finding.code}\x00{finding.subject}".encode()).hexdigest()
+    return f"hallazgo-{digest[:16]}"
+
+
+def _justified(findings, justifications) -> list[tuple[IntegrityFinding, str]]:
+    """Each blocking finding with its justification; IntegrityBlocked if any lacks one."""
+    justifications = justifications or {}
+    blocking = [finding for finding in findings if finding.blocking]
+    texts = [(justifications.get(finding_key(f)) or "").strip() for f in blocking]
+    missing = [finding for finding, text in zip(blocking, texts, strict=True) if not text]
+    if missing:
+        raise IntegrityBlocked(findings, missing)
+    return list(zip(blocking, texts, strict=True))
+
+
+def _record_overrides(run, task, user, justified, release_id) -> None:
+    if not justified:
+        return
+    IntegrityOverride.objects.bulk_create(
+        IntegrityOverride(
+            contracting_process=run.contracting_process,
+            stage_process=run,
+            task=task,
+            release_id=release_id,
+            code=finding.code,
+            subject=finding.subject,
+            name=finding.name,
+            severity=finding.severity,
+            explanation=finding.explanation,
+            evidence=finding.evidence,
+            justification=text,
+            user=user,
+        )
+        for finding, text in justified
+    )
+    lines = [
+        _("%(code)s %(name)s%(subject)s: %(text)s")
+        % {
+            "code": finding.code,
+            "name": finding.name,
+            "subject": f" ({finding.subject})" if finding.subject else "",
+            "text": text,
+        }
+        for finding, text in justified
+    ]
+    audit.record(
+        process=run.contracting_process,
+        action=AuditAction.INTEGRITY_OVERRIDE,
+        user=user,
+        stage_process=run,
+        reason="\n".join(lines),
+    )
+
+
+def review_approve(*, task, user, justifications: dict[str, str] | None = None):
     """Publish the stage's release and finish the stage; ReleaseInvalid leaves everything as it was.
 
-    Returns the stored ``ocds_pages.models.Release``.
+    The integrity findings are computed again on the very release being published, inside the
+    locked transaction: a blocking one without a justification in ``justifications`` (by
+    ``finding_key``) raises IntegrityBlocked and nothing is published. Returns the stored
+    ``ocds_pages.models.Release``.
     """
     try:
         with task.activation() as activation:
             _take_review(activation, user)
-            return _publish(activation, user)
+            return _publish(activation, user, justifications)
     except ReleaseInvalid as invalid:
         run = stage_of(task)
         audit.record(
@@ -340,7 +473,7 @@ def review_approve(*, task, user):
         raise
 
 
-def _publish(activation, user):
+def _publish(activation, user, justifications=None):
     run = activation.process
     process = ContractingProcess.objects.select_for_update().get(pk=run.contracting_process_id)
     run.contracting_process = process
@@ -355,13 +488,19 @@ def _publish(activation, user):
         documents=documents,
         document_url=document_url,
     )
+    findings = findings_for(release_candidate(process, run.stage, release))
+    justified = _justified(findings, justifications)
     stored = publish_release(release=release, entity=process.entity, unit=process.unit)
+    _record_overrides(run, activation.task, user, justified, stored.release_id)
     run.approved, run.approved_by, run.return_reason = True, user, ""
     run.release_id = stored.release_id
     run.save(update_fields=["approved", "approved_by", "release_id", "return_reason"])
     ProcessDocument.objects.filter(pk__in=[d.pk for d in documents], published_in="").update(
         published_in=stored.release_id
     )
+    DraftFile.objects.filter(
+        path__in=forms.draft_file_paths(run.stage_draft), published_in=""
+    ).update(published_in=stored.release_id)
     if Stage(run.stage).closes:
         process.closed = True
         process.save(update_fields=["closed"])

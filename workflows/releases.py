@@ -64,7 +64,16 @@ def build_stage_release(
 
     _SECTION_BUILDERS[stage](release, process, stage, previous)
     _attach_documents(release, stage, documents, document_url)
+    _keep_roles(release, slot.party_roles)
     return release
+
+
+def _keep_roles(release: dict, known) -> None:
+    """A party named again repeats the roles it already has in the process: OCDS replaces the
+    ``roles`` list whole when merging, so the record would otherwise forget them."""
+    for party in release["parties"]:
+        if party.get("id") in known:
+            _add_role(party, *known[party["id"]])
 
 
 def _json_copy(value):
@@ -188,6 +197,10 @@ def _awards(release, process, stage, previous):
     for index, award in enumerate(_objects(release, "awards")):
         award["id"] = award_id(process.ocid, index)
         award.setdefault("date", release["date"])
+    if stage == Stage.AWARD:
+        # The fallo ends the tendering: its status is no longer «active» (tenderStatus codelist:
+        # «complete: the tender process is complete»), as consumers read a process's progress.
+        _dict(release, "tender")["status"] = "complete"
     if "tender" in release:
         _dict(release, "tender")["id"] = f"{process.ocid}-tender"
     if "bids" in release:
@@ -199,15 +212,8 @@ def _bid_parties(release) -> None:
     """Bidders captured by name and RFC become parties (role tenderer), referenced by id."""
     parties = {party.get("id"): party for party in release["parties"]}
     for bid in bid_details(release):
-        references = []
-        for tenderer in bid.get("tenderers") or []:
-            party_id = organization_id(tenderer)
-            party = parties.setdefault(party_id, {"id": party_id, "name": tenderer.get("name")})
-            if tenderer.get("identifier"):
-                party.setdefault("identifier", {**tenderer["identifier"], "scheme": RFC_SCHEME})
-            party["roles"] = sorted({*party.get("roles", []), "tenderer"})
-            references.append({"id": party_id, "name": party.get("name")})
-        bid["tenderers"] = references
+        tenderers = bid.get("tenderers") or []
+        bid["tenderers"] = [_party_reference(parties, t, "tenderer") for t in tenderers]
     release["parties"] = list(parties.values())
 
 
@@ -216,7 +222,51 @@ def _contracts(release, process, stage, previous):
         contract["id"] = contract_id(process.ocid, index)
         contract.setdefault("awardID", award_id(process.ocid, 0))
         _amendment_ids(contract, release, previous)
+        _payments(release, contract)
     _status(release, stage)
+
+
+def _payments(release: dict, contract: dict) -> None:
+    """Each payment names who pays and who is paid as references to parties, so consumers join
+    payments to the buyer and to the supplier by ``parties[].id`` (OCDS Transaction).
+
+    The payer is the buyer; the payee is the organization captured by name and RFC (the party
+    the supplier already is, since its id comes from the same RFC). The CFDI folio is the
+    transaction id, written upper case as the SAT prints it, so the same CFDI captured twice is
+    one payment.
+    """
+    implementation = contract.get("implementation")
+    if not isinstance(implementation, dict):
+        return
+    transactions = [t for t in implementation.get("transactions") or [] if isinstance(t, dict)]
+    if not transactions:
+        return
+    parties = {party.get("id"): party for party in release["parties"]}
+    buyer = release["buyer"]
+    _add_role(parties[buyer["id"]], "payer")
+    for transaction in transactions:
+        if isinstance(transaction.get("id"), str):
+            transaction["id"] = transaction["id"].upper()
+        transaction["payer"] = {"id": buyer["id"], "name": buyer["name"]}
+        payee = transaction.get("payee")
+        if isinstance(payee, dict) and organization_id(payee):
+            transaction["payee"] = _party_reference(parties, payee, "payee")
+    release["parties"] = list(parties.values())
+
+
+def _party_reference(parties: dict, organization: dict, role: str) -> dict:
+    """The reference to ``organization`` (captured by name and RFC), its party added to
+    ``parties`` with ``role``."""
+    party_id = organization_id(organization)
+    party = parties.setdefault(party_id, {"id": party_id, "name": organization.get("name")})
+    if organization.get("identifier"):
+        party.setdefault("identifier", {**organization["identifier"], "scheme": RFC_SCHEME})
+    _add_role(party, role)
+    return {"id": party_id, "name": party.get("name") or organization.get("name")}
+
+
+def _add_role(party: dict, *roles: str) -> None:
+    party["roles"] = sorted({*party.get("roles", []), *roles})
 
 
 def _amendment_ids(node: dict, release: dict, previous_id) -> None:

@@ -89,6 +89,12 @@ def timeline(*, process) -> list:
     return list(process.audit_entries.select_related("user", "stage_process").order_by("at", "pk"))
 
 
+def integrity_overrides(*, process) -> list:
+    """The blocking integrity findings approved over in the process, with their justification."""
+    overrides = process.integrity_overrides.select_related("user", "stage_process")
+    return list(overrides.order_by("at", "pk"))
+
+
 def releases_of(*, process) -> list[dict]:
     rows = Release.objects.filter(ocid=process.ocid).order_by("date", "pk")
     return [

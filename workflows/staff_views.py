@@ -10,7 +10,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +21,8 @@ from workflows import process_services as services
 from workflows import selectors
 from workflows import services as forms
 from workflows.flows import stage_of
+from workflows.integrity_display import finding_views
+from workflows.media import READER_ROLES, file_response
 from workflows.permissions import may_capture, may_review
 from workflows.procedures import Stage
 from workflows.process_forms import DocumentForm, ProcessFilterForm, ProcessForm
@@ -80,6 +82,7 @@ def process_detail(request, pk):
         "process": process,
         "stages": selectors.stage_summary(process=process),
         "timeline": selectors.timeline(process=process),
+        "overrides": selectors.integrity_overrides(process=process),
         "releases": selectors.releases_of(process=process),
         "documents": process.documents.select_related("uploaded_by"),
         "startable": services.startable_stages(process) if can_capture else [],
@@ -150,7 +153,11 @@ def document_upload(request, pk):
 @login_required
 def document_download(request, pk):
     document = get_scoped_or_404(
-        ProcessDocument.objects.all(), request.user, field="contracting_process__entity", pk=pk
+        ProcessDocument.objects.all(),
+        request.user,
+        field="contracting_process__entity",
+        roles=READER_ROLES,
+        pk=pk,
     )
     return _file_response(document)
 
@@ -164,11 +171,11 @@ def public_document(request, public_id):
 
 
 def _file_response(document):
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
+    return file_response(
+        document.file.name,
+        document.content_type,
+        document.original_name,
         as_attachment=True,
-        filename=document.original_name,
     )
 
 
@@ -253,6 +260,7 @@ def _render_capture(request, task, run, form, acting, *, issues=None, status=200
         "can_write": acting,
         "issues": issues or [],
         "fragment_json": json.dumps(fragment, ensure_ascii=False, indent=2) if fragment else "",
+        "findings": _integrity_panel(run, fragment, None) if fragment is not None else None,
         "newer_version": latest if latest and latest.number > draft.version.number else None,
     }
     return render(request, "workflows/tramite/task_capture.html", context, status=status)
@@ -276,20 +284,48 @@ def _decide(request, task, run):
             return _render_review(request, task, run, True, status=422)
         messages.success(request, _("Etapa devuelta a captura."))
         return redirect("workflows:inbox")
+    justifications = _posted_justifications(request)
     try:
-        release = services.review_approve(task=task, user=request.user)
+        release = services.review_approve(
+            task=task, user=request.user, justifications=justifications
+        )
     except ReleaseInvalid as invalid:
         messages.error(request, _("La entrega no es válida; no se publicó nada."))
         return _render_review(request, task, run, True, issues=invalid.issues, status=422)
+    except services.IntegrityBlocked as blocked:
+        messages.error(request, str(blocked))
+        integrity = {"justifications": justifications, "missing": blocked.missing}
+        return _render_review(request, task, run, True, integrity=integrity, status=422)
+    except services.WorkflowError as refused:
+        messages.error(request, str(refused))
+        return _render_review(request, task, run, True, status=422)
     messages.success(
         request, _("Etapa aprobada: se publicó la entrega %(id)s.") % {"id": release.release_id}
     )
     return redirect("workflows:process-detail", pk=run.contracting_process_id)
 
 
-def _render_review(request, task, run, acting, *, issues=(), status=200):
+def _posted_justifications(request) -> dict[str, str]:
+    """What the approver wrote for each finding (fields named by ``services.finding_key``)."""
+    return {name: value for name, value in request.POST.items() if name.startswith("hallazgo-")}
+
+
+def _integrity_panel(run, fragment, documents, *, justifications=None, missing=()):
+    """The findings on the candidate record, for the panel (None while the form has errors)."""
+    if fragment is None:
+        return None
+    findings = services.stage_findings(run, fragment=fragment, documents=documents)
+    return finding_views(
+        findings, key=services.finding_key, justifications=justifications, missing=missing
+    )
+
+
+def _render_review(request, task, run, acting, *, issues=(), integrity=None, status=200):
     process = run.contracting_process
-    fragment = services.stage_fragment(run) or {}
+    fragment = services.stage_fragment(run)
+    documents = services.stage_documents(run)
+    findings = _integrity_panel(run, fragment, documents, **(integrity or {}))
+    fragment = fragment or {}
     context = {
         "task": task,
         "run": run,
@@ -303,6 +339,8 @@ def _render_review(request, task, run, acting, *, issues=(), status=200):
         "issues": issues,
         "form": forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None,
         "draft_json": json.dumps(fragment, ensure_ascii=False, indent=2),
-        "documents": services.stage_documents(run),
+        "documents": documents,
+        "findings": findings,
+        "blocking": any(view.finding.blocking for view in findings or ()),
     }
     return render(request, "workflows/tramite/task_review.html", context, status=status)

@@ -99,7 +99,15 @@ def contract():
 
 def implementation(number=1):
     return {
-        "pagos": [{"fecha": f"2026-04-{10 + number:02d}", "importe": money(55375)}],
+        "pagos": [
+            {
+                "fecha": f"2026-04-{10 + number:02d}",
+                "importe": money(55375),
+                "beneficiario": "Medicamentos Mexicanos, S.A. de C.V.",
+                "rfcBeneficiario": "MME920427EM3",
+                "cfdi": f"5FB2822E-396D-4725-8521-CDC4BDD20C{number:02d}",
+            }
+        ],
         "entregas": [{"titulo": f"Entrega {number}", "fechaCumplido": f"2026-04-0{number}"}],
     }
 
