@@ -394,3 +394,24 @@ def test_the_command_notes_what_is_overdue(alert, oic):
     out = StringIO()
     call_command("revisar_solicitudes_alertas", stdout=out)
     assert "registradas: 0" in out.getvalue()
+
+
+def test_a_new_sync_date_refreshes_the_evidence_without_noise(alert, entity, unit, oic):
+    alerts.change_status(alert=alert, user=oic, to_status=S.IN_REVIEW)
+    alerts.change_status(alert=alert, user=oic, to_status=S.DISMISSED, text="Homónimo.")
+    synced = {**alert.evidence["registry"], "synced_at": "2025-04-01T06:00:00-06:00"}
+    compute(alert.ocid, entity, unit, sanction(evidence={**alert.evidence, "registry": synced}))
+    alert.refresh_from_db()
+    assert alert.status == S.DISMISSED
+    assert alert.evidence["registry"]["synced_at"] == "2025-04-01T06:00:00-06:00"
+    assert alert.events.last().kind == EventKind.STATUS
+
+
+def test_the_flag_coming_back_with_the_judged_evidence_does_not_reopen(alert, entity, unit, oic):
+    alerts.change_status(alert=alert, user=oic, to_status=S.IN_REVIEW)
+    alerts.change_status(alert=alert, user=oic, to_status=S.DISMISSED, text="Homónimo.")
+    compute(alert.ocid, entity, unit, sanction(status=OutcomeStatus.NOT_COMPUTABLE))
+    compute(alert.ocid, entity, unit, sanction())
+    alert.refresh_from_db()
+    assert alert.status == S.DISMISSED and alert.still_flagged
+    assert kinds(alert)[-2:] == [EventKind.NOT_COMPUTABLE, EventKind.RECOMPUTED]
