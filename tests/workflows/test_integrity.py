@@ -345,6 +345,7 @@ def test_evidence_reads_as_labelled_spanish_rows():
             "matches": [
                 {
                     "system": "s3",
+                    "match_label": "CURP",
                     "match_kind": "curp_exact",
                     "serious": True,
                     "fetched_at": "2026-11-30T18:00:00+00:00",
@@ -358,15 +359,16 @@ def test_evidence_reads_as_labelled_spanish_rows():
     )
     [matches, thresholds, types, own, resolution] = rows
     assert matches.label == "Coincidencias en los registros"
-    match = matches.children[0]
-    assert match.label == "Coincidencias en los registros 1"
-    assert [(r.label, r.text) for r in match.children] == [
+    assert [(r.label, r.text) for r in matches.children] == [
         ("Sistema", "S3 · sancionados"),
         ("Coincidencia por", "CURP idéntica"),
         ("Falta grave", "Sí"),
         ("Sincronizado", "30/11/2026 12:00"),  # local time (America/Mexico_City)
     ]
     assert (thresholds.label, thresholds.children[0].label) == ("Umbrales", "Días")
+    two = evidence_rows({"disqualifications": [{"start": "2025-01-01"}, {"start": "2026-01-01"}]})
+    assert [r.label for r in two[0].children] == ["Inhabilitaciones 1", "Inhabilitaciones 2"]
+    assert evidence_rows({"thresholds": {}})[0].text == "—"
     assert types.text == "INHABILITACION, MULTA"
     assert (own.label, own.text) == ("clave_propia", "—")  # unknown keys are shown as they come
     assert resolution.text == "2026-13-40"  # not a date: shown as it came
