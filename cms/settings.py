@@ -67,7 +67,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The OCID prefix OCP registers for this installation: "ocds-" and six lowercase alphanumerics.
 OCID_PREFIX = required_in_production("OCID_PREFIX", "ocds-cidemo")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links start with it in production (cms/links.py); in development they follow the request,
+# and without one this default follows the PORT `make run` serves on.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 # The currency every money field starts with, and the others capture offers (ISO 4217 codes).
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "MXN")
 CAPTURE_CURRENCIES = env_list("CAPTURE_CURRENCIES", "MXN,USD,EUR")

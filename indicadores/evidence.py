@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from ocds_pages.labels import label as code_label
+
 SECTION_ORDER = ["values", "thresholds", "party", "supplier", "registry", "matches", "dates"]
 
 LABELS = {
@@ -39,6 +41,7 @@ LABELS = {
     "supplier_name": _("Proveedor del registro"),
     "party_id": _("id de la parte"),
     "name": _("Nombre"),
+    "names": _("Nombres"),
     "rfc": _("RFC"),
     "curp": _("CURP"),
     "status": _("Situación"),
@@ -52,28 +55,36 @@ LABELS = {
     "date": _("Fecha"),
     "undated": _("Sin fechas"),
     "url": _("Dirección"),
+    "link": _("Enlace"),
     "amount": _("Monto"),
     "currency": _("Moneda"),
     "procedure_type": _("Tipo de procedimiento"),
     "procurement_method": _("Método de contratación"),
+    "method": _("Método de contratación"),
     "minimum_days": _("Días mínimos"),
+    "minimum": _("Mínimo"),
+    "maximum": _("Máximo"),
     "days": _("Días"),
     "tenderers": _("Licitantes"),
     "counted_from": _("Contado desde"),
     "year": _("Ejercicio"),
     "category": _("Categoría"),
     "share": _("Proporción"),
+    "shares": _("Proporciones"),
     "total": _("Total"),
     "legal_maximum": _("Máximo legal"),
-    "maximum": _("Máximo"),
     "estimate": _("Monto estimado"),
     "servant": _("Persona servidora pública"),
+    "servants_in_procedure": _("Personas servidoras públicas en el procedimiento"),
     "job_title": _("Puesto"),
+    "area": _("Área"),
+    "file": _("Expediente"),
     "file_number": _("Expediente"),
     "resolution_date": _("Fecha de resolución"),
     "sanction_types": _("Tipos de sanción"),
     "authority": _("Autoridad"),
     "declarant": _("Declarante"),
+    "declaration_type": _("Tipo de declaración"),
     "company": _("Empresa"),
     "participation": _("Participación"),
     "relation": _("Relación"),
@@ -83,9 +94,109 @@ LABELS = {
     "age_days": _("Días de antigüedad"),
     "award_date": _("Fecha de adjudicación"),
     "signature": _("Firma"),
+    "signed": _("Firmado"),
+    "date_signed": _("Fecha de firma"),
+    "act": _("Acto"),
+    "active_on": _("Vigente en"),
+    "amendments": _("Modificaciones"),
+    "min_amendments": _("Mínimo de modificaciones"),
+    "changes": _("Cambios"),
+    "award": _("Adjudicación"),
+    "award_criteria": _("Criterio de adjudicación"),
+    "awarded": _("Adjudicado"),
+    "bid": _("Propuesta"),
+    "bids": _("Propuestas"),
+    "checked": _("Fechas revisadas"),
+    "clarifications": _("Junta de aclaraciones"),
+    "code": _("Clave"),
+    "contract": _("Contrato"),
+    "contract_amount": _("Monto del contrato"),
+    "contract_start": _("Inicio del contrato"),
+    "count": _("Cantidad"),
+    "direct": _("Adjudicación directa"),
+    "direct_awards": _("Adjudicaciones directas"),
+    "disqualifications": _("Descalificaciones"),
+    "disqualified": _("Descalificadas"),
+    "min_disqualified": _("Mínimo de descalificadas"),
+    "eligible": _("Elegibles"),
+    "end": _("Fin"),
+    "start": _("Inicio"),
+    "entity_name": _("Ente"),
+    "extra_holidays": _("Días inhábiles adicionales"),
+    "first": _("Primero"),
+    "first_published": _("Primera publicación"),
+    "flagged": _("Con bandera"),
+    "gap": _("Diferencia"),
+    "goods": _("Bienes"),
+    "services": _("Servicios"),
+    "group": _("Grupo"),
+    "holidays": _("Días inhábiles"),
+    "identifiers": _("Identificadores"),
+    "kind": _("Tipo"),
+    "kind_label": _("Tipo"),
+    "limit": _("Límite"),
+    "lowest": _("Más baja"),
+    "lowest_valid_amount": _("Propuesta válida más baja"),
+    "lp_internacional": _("Licitación pública internacional"),
+    "lp_nacional": _("Licitación pública nacional"),
+    "lp_tratados": _("Licitación pública bajo tratados"),
+    "min_awards": _("Mínimo de adjudicaciones"),
+    "mine": _("Propio"),
+    "missing": _("Faltan"),
+    "present": _("Presentes"),
+    "required": _("Requeridos"),
+    "monday": _("Lunes"),
+    "not_computable": _("No calculable"),
+    "ocid": _("ocid"),
+    "open": _("Licitación pública"),
+    "selective": _("Invitación a cuando menos tres personas"),
+    "original_amount": _("Monto original"),
+    "original_from": _("Original desde"),
+    "original_period": _("Periodo original"),
+    "paid": _("Pagado"),
+    "payment": _("Pago"),
+    "payments": _("Pagos"),
+    "path": _("Dato"),
+    "percentage": _("Porcentaje"),
+    "period": _("Periodo"),
+    "period_increase": _("Aumento del plazo"),
+    "procedures": _("Procedimientos"),
+    "published": _("Publicado"),
+    "rationale": _("Fundamento"),
+    "reason": _("Motivo"),
+    "review_thresholds": _("Revisar umbrales"),
+    "serious": _("Grave"),
+    "subject": _("Sujeto"),
+    "sundays": _("Domingos"),
+    "supplier_awards": _("Adjudicaciones al proveedor"),
+    "supplier_total": _("Total del proveedor"),
+    "suppliers": _("Proveedores"),
+    "tender": _("Licitación"),
+    "tolerance": _("Tolerancia"),
+    "unit_awards": _("Adjudicaciones de la unidad"),
+    "unit_total": _("Total de la unidad"),
+    "value": _("Valor"),
+    "value_increase": _("Aumento del monto"),
+    "version": _("Versión"),
+    "week": _("Semana"),
+    "window": _("Ventana"),
+    "window_days": _("Días de la ventana"),
+    "winning_amount": _("Monto ganador"),
+    "won": _("Ganadas"),
+    "zeros": _("Ceros"),
 }
 
 MATCH_KINDS = {"rfc": _("RFC"), "curp": _("CURP"), "name": _("nombre normalizado")}
+
+# Keys whose values are OCDS codes: shown with the public pages' Spanish labels (ocds_pages.labels).
+VALUE_CODELISTS = {
+    "procurement_method": "procurementMethod",
+    "method": "procurementMethod",
+    "required": "documentType",
+    "present": "documentType",
+    "missing": "documentType",
+    "category": "mainProcurementCategory",
+}
 
 
 @dataclass(frozen=True)
@@ -119,6 +230,8 @@ def readable(evidence: dict | None) -> list[Section]:
         value = evidence[key]
         if isinstance(value, dict):
             sections.append(Section(key, label(key), _rows(value)))
+        elif _is_records(value) and value and not any(map(_is_nested, value)):
+            sections.append(Section(key, label(key), [Row("", table=_table(value))]))
         elif _is_records(value) and value:
             sections += [
                 Section(f"{key}-{n}", _numbered(key, n, len(value)), _rows(item))
@@ -148,17 +261,20 @@ def _is_records(value) -> bool:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
 
+def _is_nested(record: dict) -> bool:
+    """Whether a record holds lists or objects (then it reads better as a section of its own)."""
+    return any(isinstance(value, dict | list) for value in record.values())
+
+
 def _rows(mapping: dict) -> list[Row]:
     return [_row(key, value) for key, value in mapping.items()]
 
 
 def _row(key, value) -> Row:
-    if key in ("match_kind", "declarant_match_kind"):
-        return Row(label(key), str(MATCH_KINDS.get(value, value)))
     if _is_records(value) and value:
         return Row(label(key), table=_table(value))
     url = isinstance(value, str) and value.startswith(("http://", "https://"))
-    return Row(label(key), text(value), is_url=url)
+    return Row(label(key), _cell(key, value), is_url=url)
 
 
 def _table(records: list[dict]) -> Table:
@@ -172,6 +288,9 @@ def _table(records: list[dict]) -> Table:
 def _cell(key, value) -> str:
     if key in ("match_kind", "declarant_match_kind"):
         return str(MATCH_KINDS.get(value, value or ""))
+    if key in VALUE_CODELISTS and isinstance(value, str | list):
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(code_label(VALUE_CODELISTS[key], code) for code in codes)
     return text(value)
 
 

@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.models import PurchasingUnit
-from cms.roles import Role
-from cms.tenancy import entity_ids_for
 from indicadores.alerts import allowed_targets
 from indicadores.evidence import readable
 from indicadores.outcomes import SEVERITY_ORDER
@@ -66,11 +64,10 @@ def queue_rows(alerts):
     return ordered(alerts).select_related("unit", "assigned_to")
 
 
-def oic_units(user):
-    """Purchasing units of the entities where the user is OIC (the queue's unit filter)."""
-    units = PurchasingUnit.objects.select_related("entity").order_by("entity__key", "key")
-    allowed = entity_ids_for(user, [Role.OIC])
-    return units if allowed is None else units.filter(entity__in=allowed)
+def alert_units(alerts):
+    """The purchasing units that have alerts among ``alerts`` (the queue's unit filter): a short
+    list even for the national administrator, who would otherwise get every unit of the country."""
+    return PurchasingUnit.objects.filter(pk__in=alerts.values("unit")).order_by("entity_id", "key")
 
 
 def codes_in(alerts) -> list[str]:

@@ -43,7 +43,7 @@ def alert_list(request):
     scoped = oic_alerts(request.user)
     filters = AlertFilterForm(
         request.GET or None,
-        units=selectors.oic_units(request.user),
+        units=selectors.alert_units(scoped),
         codes=selectors.codes_in(scoped),
     )
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}

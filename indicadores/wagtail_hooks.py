@@ -1,11 +1,17 @@
-"""Entry points to the alert screens from the admin menu (where staff land after logging in)."""
+"""Entry points to the alert screens from the admin (where staff land after logging in): menu
+items and a dashboard panel with what is waiting for the person."""
 
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
-from indicadores.permissions import ANSWER, WORK
+from indicadores.models import AlertStatus, Notification
+from indicadores.outcomes import Severity
+from indicadores.permissions import ANSWER, WORK, oic_alerts, unit_requests
 
 
 class PermissionMenuItem(MenuItem):
@@ -39,3 +45,52 @@ def register_response_requests_menu_item():
         order=31,
         permission=ANSWER,
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_notices_menu_item():
+    return NoticesMenuItem(
+        _("Avisos"), reverse("indicadores:notifications"), icon_name="mail", order=32
+    )
+
+
+class NoticesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(WORK) or request.user.has_perm(ANSWER)
+
+
+class AlertsPanel(Component):
+    """What waits for the person: open alerts by severity (OIC), requests to answer (unit),
+    unread notices."""
+
+    name = "integrity_alerts"
+    template_name = "indicadores/dashboard_panel.html"
+    order = 50
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        user = self.user
+        pending = (AlertStatus.OPEN, AlertStatus.IN_REVIEW)
+        counts = {}
+        if user.has_perm(WORK):
+            rows = oic_alerts(user).filter(status__in=pending).values("severity")
+            counts = {row["severity"]: row["n"] for row in rows.annotate(n=Count("pk"))}
+        requests = unit_requests(user).filter(responded_at__isnull=True)
+        return {
+            "by_severity": [(label, counts.get(value, 0)) for value, label in Severity.choices],
+            "open_total": sum(counts.values()),
+            "is_oic": user.has_perm(WORK),
+            "requests": requests.count() if user.has_perm(ANSWER) else 0,
+            "overdue": requests.filter(response_deadline__lt=timezone.localdate()).count()
+            if user.has_perm(ANSWER)
+            else 0,
+            "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_alerts_panel(request, panels):
+    if request.user.has_perm(WORK) or request.user.has_perm(ANSWER):
+        panels.append(AlertsPanel(request.user))

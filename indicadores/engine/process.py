@@ -121,6 +121,7 @@ class ProcessView:
         self.unit_id = unit_id
         self.release = release if isinstance(release, dict) else {}
         self.stage = stage  # "" for a published record; the pending stage for a candidate
+        self.peer = None  # indicadores.engine.peers.peer_of caches the process's peer row here
 
     # -- sections -------------------------------------------------------------------------------
 

@@ -11,12 +11,13 @@ from decimal import Decimal
 
 import orjson
 from django.db.models import Min
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicadores.engine.core import TRANSPARENCY, Context, Indicator, register
 from indicadores.engine.process import Contract, ProcessView, as_dict, iso, to_date
 from indicadores.engine.process import amount as read_amount
+from indicadores.engine.text import gettext as _
+from indicadores.engine.text import gettext_noop
 from indicadores.outcomes import Severity
 from ocds_pages.models import Record, Release
 from workflows.procedures import Stage
@@ -54,11 +55,11 @@ def _contracts(view: ProcessView) -> list[Contract]:
 # --- MX-DOCS key documents ----------------------------------------------------------------------
 
 DOCUMENT_LABELS = {
-    "tenderNotice": gettext_lazy("convocatoria"),
-    "clarifications": gettext_lazy("acta de la junta de aclaraciones"),
-    "evaluationReports": gettext_lazy("acta de presentación y apertura de proposiciones"),
-    "awardNotice": gettext_lazy("acta de fallo"),
-    "contractSigned": gettext_lazy("contrato firmado"),
+    "tenderNotice": gettext_noop("convocatoria"),
+    "clarifications": gettext_noop("acta de la junta de aclaraciones"),
+    "evaluationReports": gettext_noop("acta de presentación y apertura de proposiciones"),
+    "awardNotice": gettext_noop("acta de fallo"),
+    "contractSigned": gettext_noop("contrato firmado"),
 }
 
 
@@ -84,7 +85,8 @@ def missing_documents(view: ProcessView, context: Context, indicator: Indicator)
     missing = [code for code in required if code not in present]
     evidence = {"required": required, "present": sorted(present - {""}), "missing": missing}
     if missing:
-        names = ", ".join(str(DOCUMENT_LABELS.get(code, code)) for code in missing)
+        labels = [_(DOCUMENT_LABELS[code]) if code in DOCUMENT_LABELS else code for code in missing]
+        names = ", ".join(labels)
         explanation = _("No se publicó: %(names)s.") % {"names": names}
         return [indicator.flag(explanation, evidence=evidence)]
     return [indicator.clear(evidence=evidence)]

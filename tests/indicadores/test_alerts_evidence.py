@@ -2,13 +2,20 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from cms.roles import Role
-from indicadores import notifications
+from indicadores import alerts, notifications
 from indicadores.evidence import readable
-from indicadores.models import Notification
-from tests.factories import PASSWORD, make_entity, make_member
-from tests.indicadores.alert_helpers import SANCTION_EVIDENCE
+from indicadores.models import Alert, Notification
+from tests.factories import PASSWORD, make_entity, make_member, make_unit
+from tests.indicadores.alert_helpers import (
+    SANCTION_EVIDENCE,
+    compute,
+    new_ocid,
+    sanction,
+    single_bid,
+)
 
 
 def sections(evidence) -> dict:
@@ -110,3 +117,48 @@ def test_registry_matches_as_the_engine_writes_them_read_as_sections_and_tables(
         ["Definitivo", "20/11/2024", "", "DOF 2024-11"],
     ]
     assert result[2].rows[0].label == "Última sincronización del registro"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_tells_each_person_what_waits_for_them(client):
+    entity = make_entity()
+    unit = make_unit(entity)
+    oic = make_member(Role.OIC, entity)
+    approver = make_member(Role.APROBADOR, entity, unit)
+    ocid = new_ocid(entity)
+    compute(ocid, entity, unit, sanction(), single_bid())
+    alert = Alert.objects.get(code="MX-SANC")
+    alerts.request_response(
+        alert=alert, user=oic, question="Explique.", deadline=timezone.localdate()
+    )
+    assert client.login(username=oic.username, password=PASSWORD)
+    html = client.get("/admin/").content.decode()
+    assert "2 alertas abiertas o en revisión en su ente" in html
+    assert "Severidad Alta: 1" in html and "Severidad Media: 1" in html
+    assert "1 aviso sin leer" in html
+    assert client.login(username=approver.username, password=PASSWORD)
+    html = client.get("/admin/").content.decode()
+    assert "1 solicitud del OIC por responder" in html
+    assert "alertas abiertas" not in html
+    capturista = make_member(Role.CAPTURISTA, entity, unit)
+    assert client.login(username=capturista.username, password=PASSWORD)
+    assert "Alertas de integridad" not in client.get("/admin/").content.decode()
+
+
+def test_flat_lists_read_as_one_table_and_ocds_codes_in_spanish():
+    evidence = {
+        "checked": [
+            {"path": "tender/tenderPeriod/startDate", "date": "2025-02-03"},
+            {"path": "awards/date", "date": "2025-03-05"},
+        ],
+        "missing": ["tenderNotice", "awardNotice"],
+        "procurement_method": "open",
+    }
+    checked, others = readable(evidence)
+    assert checked.title == "Fechas revisadas"
+    assert checked.rows[0].table.headers == ["Dato", "Fecha"]
+    assert checked.rows[0].table.rows[1] == ["awards/date", "05/03/2025"]
+    assert [(row.label, row.value) for row in others.rows] == [
+        ("Faltan", "Convocatoria, Aviso de adjudicación (fallo)"),
+        ("Método de contratación", "Licitación pública"),
+    ]

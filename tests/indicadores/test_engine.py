@@ -210,3 +210,19 @@ def test_summarise_marks_indicators_to_review(settings):
     summary = Summary.for_indicators([indicator("MX-NEWCO")])
     summary.add([outcome(OutcomeStatus.FLAGGED)])
     assert summary.rows[0].review_thresholds
+
+
+@pytest.mark.django_db
+def test_evidence_compares_equal_across_registry_syncs():
+    from django.utils import timezone
+
+    from indicadores.engine.core import comparable
+    from integraciones.models import S3Sanction
+
+    b.s3_sanction()
+    release = b.compiled()
+    before = next(o for o in evaluate_candidate(b.candidate(release)) if o.code == "MX-SANC")
+    S3Sanction.objects.update(fetched_at=timezone.now() + timezone.timedelta(days=1))
+    after = next(o for o in evaluate_candidate(b.candidate(release)) if o.code == "MX-SANC")
+    assert before.evidence != after.evidence  # the date of sync is shown...
+    assert comparable(before.evidence) == comparable(after.evidence)  # ...but is not news
