@@ -762,7 +762,9 @@ def _bid_gap_outcome(view: ProcessView, context: Context, indicator: Indicator, 
         "statistics": {**values, "sample": sample, "computed_at": iso(computed_at)},
     }
     fence = values["lower_fence"] if low else values["upper_fence"]
-    if (gap <= Decimal(str(fence))) if low else (gap >= Decimal(str(fence))):
+    # Strictly beyond the fence: where most gaps are equal (IQR 0) the fence is that value, and
+    # «at the fence» would flag the ordinary processes.
+    if (gap < Decimal(str(fence))) if low else (gap > Decimal(str(fence))):
         text = (
             _(
                 "La segunda mejor propuesta quedó a sólo %(gap).2f %% de la ganadora (valla "
@@ -802,7 +804,7 @@ register(
         name=gettext_lazy("Segunda propuesta muy cercana a la ganadora"),
         description=gettext_lazy(
             "La distancia entre la propuesta válida más baja de los demás y la ganadora "
-            "((segunda − ganadora) / ganadora) está por debajo de la valla inferior de Tukey de "
+            "((segunda − ganadora) / ganadora) queda por debajo de la valla inferior de Tukey de "
             "su familia CUCoP (o de todos los procesos si la familia tiene menos de "
             "«min_family_sample»)."
         ),
@@ -822,7 +824,7 @@ register(
         version=1,
         name=gettext_lazy("Propuesta ganadora con descuento excesivo"),
         description=gettext_lazy(
-            "La distancia entre la propuesta válida más baja de los demás y la ganadora está por "
+            "La distancia entre la propuesta válida más baja de los demás y la ganadora queda por "
             "encima de la valla superior de Tukey de su familia CUCoP (o de todos los procesos)."
         ),
         family=COMPETITION,

@@ -285,3 +285,26 @@ def test_the_detail_shows_why_approvers_published_over_the_finding(client):
     assert f"/tramite/procesos/{process.pk}/" in html  # the process's staff page
     other = Alert.objects.get(ocid=process.ocid, code="MX-SINGLE-BID")
     assert "resolución judicial" not in client.get(detail(other)).content.decode()
+
+
+def test_the_history_reads_the_request_and_its_deadline(client, alert, oic):
+    deadline = timezone.localdate() + timedelta(days=4)
+    alerts.request_response(alert=alert, user=oic, question="Explique el fallo.", deadline=deadline)
+    html = login(client, oic).get(detail(alert)).content.decode()
+    assert f"plazo {deadline:%d/%m/%Y}" in html and "Explique el fallo." in html
+
+
+def test_the_alert_page_costs_the_same_queries_with_a_long_history(
+    client, alert, entity, oic, django_assert_max_num_queries
+):
+    login(client, oic)
+    client.get(detail(alert))
+    with CaptureQueriesContext(connection) as short:
+        client.get(detail(alert))
+    people = [make_member(Role.OIC, entity) for _index in range(5)]
+    for person in people:
+        alerts.assign(alert=alert, user=oic, assignee=person)
+        alerts.comment(alert=alert, user=person, text="Revisado.")
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        response = client.get(detail(alert))
+    assert response.content.decode().count("Revisado.") == 5
