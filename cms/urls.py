@@ -50,5 +50,10 @@ urlpatterns = [
 # MEDIA_URL is answered by workflows.media (drafts and unpublished documents are private; under
 # DEBUG it serves the rest too, which a web server does in production).
 
+# The API answers its errors as JSON {code, message}; people get the Spanish pages.
+handler400 = "cms.request_guards.bad_request"
+handler404 = "cms.request_guards.page_not_found"
+handler500 = "cms.request_guards.server_error"
+
 # Wagtail's page serving catches everything else, so it goes last.
 urlpatterns.append(path("", include(wagtail_urls)))
