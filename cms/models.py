@@ -342,3 +342,100 @@ class ContentPage(Page):
     class Meta:
         verbose_name = _("página de contenido")
         verbose_name_plural = _("páginas de contenido")
+
+
+class Job(models.Model):
+    """One run of a long job (registry sync, import, export, recompute…): cms/jobs.py runs it.
+
+    The row is the job's whole story — who asked, with what parameters, how far it got, what it
+    produced and what went wrong — so staff follow it in the admin while a worker (or, without a
+    broker, a thread of the web process) does the work (docs/arquitectura.md, decisión 12).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En espera")
+        RUNNING = "running", _("En curso")
+        DONE = "done", _("Terminado")
+        FAILED = "failed", _("Con errores")
+
+    class Origin(models.TextChoices):
+        ADMIN = "admin", _("Administración")
+        COMMAND = "command", _("Comando")
+        SCHEDULE = "schedule", _("Programado")
+
+    kind = models.CharField(
+        max_length=60, help_text=_("Tipo de trabajo (clave registrada en cms.jobs).")
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        help_text=_("En espera, en curso, terminado o con errores."),
+    )
+    origin = models.CharField(
+        max_length=10,
+        choices=Origin.choices,
+        default=Origin.ADMIN,
+        help_text=_("Desde dónde se inició."),
+    )
+    parameters = models.JSONField(
+        default=dict, blank=True, help_text=_("Parámetros con que se inició.")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        help_text=_("Quién lo inició (vacío si fue programado o desde la consola)."),
+    )
+    entity = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        help_text=_("Ente al que pertenece el trabajo; vacío si es de toda la instalación."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text=_("Cuándo se pidió."))
+    started_at = models.DateTimeField(null=True, blank=True, help_text=_("Cuándo empezó."))
+    finished_at = models.DateTimeField(null=True, blank=True, help_text=_("Cuándo terminó."))
+    progress_done = models.BigIntegerField(default=0, help_text=_("Unidades procesadas."))
+    progress_total = models.BigIntegerField(
+        null=True, blank=True, help_text=_("Unidades por procesar, si se conocen.")
+    )
+    progress_note = models.CharField(
+        max_length=200, blank=True, help_text=_("Qué está haciendo en este momento.")
+    )
+    summary = models.TextField(blank=True, help_text=_("Resumen del resultado, en español."))
+    result = models.JSONField(
+        default=dict, blank=True, help_text=_("Resultado en datos (cifras, archivos).")
+    )
+    error_message = models.TextField(blank=True, help_text=_("Errores, si los hubo."))
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text=_("Identificador de la tarea en la cola.")
+    )
+
+    class Meta:
+        verbose_name = _("trabajo")
+        verbose_name_plural = _("trabajos")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="cms_job_created"),
+            models.Index(fields=["entity", "-created_at"], name="cms_job_entity_created"),
+            models.Index(fields=["kind", "status"], name="cms_job_kind_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int | None:
+        """Progress as a whole percentage, when the total is known."""
+        if not self.progress_total:
+            return 100 if self.status == self.Status.DONE else None
+        return min(100, int(100 * self.progress_done / self.progress_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -67,7 +67,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The OCID prefix OCP registers for this installation: "ocds-" and six lowercase alphanumerics.
 OCID_PREFIX = required_in_production("OCID_PREFIX", "ocds-cidemo")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links start with it in production (cms/links.py); in development they follow the request,
+# and without one this default follows the PORT `make run` serves on.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 # The currency every money field starts with, and the others capture offers (ISO 4217 codes).
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "MXN")
 CAPTURE_CURRENCIES = env_list("CAPTURE_CURRENCIES", "MXN,USD,EUR")
@@ -123,6 +125,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "oauth2_provider",
     "corsheaders",
+    "django_celery_beat",  # periodic job schedules, editable in the admin
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -136,6 +139,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL characters refused, API errors as JSON (cms.request_guards).
+    "cms.request_guards.RequestGuardMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -191,6 +196,15 @@ CACHES = {
         "LOCATION": env("CACHE_LOCATION", "compra-integra"),
     }
 }
+# REDIS_URL alone gives every web and job worker one shared cache (S6 totals, the public pages,
+# the API throttles): with per-process caches each worker kept its own counts (docs/instalacion.md).
+REDIS_URL = env("REDIS_URL", "")
+if REDIS_URL and not env("CACHE_BACKEND"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "compra"),
+    }
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -252,6 +266,15 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Documents people upload (workflows/uploads.py): the size limit in MB and the formats accepted,
+# recognised by their content: pdf, png, jpeg, docx, xlsx, odt, ods, zip.
+UPLOAD_MAX_BYTES = int(float(env("UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+UPLOAD_FORMATS = env_list("UPLOAD_FORMATS", "pdf,png,jpeg,docx,xlsx,odt,ods,zip")
+# Drafts and unpublished documents are served by a view that checks entity and role
+# (workflows/media.py). "nginx" hands the bytes to nginx with X-Accel-Redirect (to the internal
+# location below), "sendfile" with X-Sendfile (Apache, lighttpd); empty: Django sends them.
+PROTECTED_MEDIA_SERVER = env("PROTECTED_MEDIA_SERVER", "")
+PROTECTED_MEDIA_INTERNAL_URL = env("PROTECTED_MEDIA_INTERNAL_URL", "/media-protegido/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -319,6 +342,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cms.api_errors.exception_handler",
+    # orjson with a nesting limit and no NUL characters (cms.api_parsers), then DRF's form parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "cms.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "120/min"),
         "user": env("API_THROTTLE_USER", "600/min"),
@@ -341,6 +370,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Wagtail's admin API is not ours to document (docs/arquitectura.md §7).
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_endpoints"],
+    # The alerts API's choice sets, named once (indicadores/api.py).
+    "ENUM_NAME_OVERRIDES": {
+        "AlertSeverityEnum": "indicadores.outcomes.Severity.choices",
+        "AlertStatusEnum": "indicadores.models.AlertStatus.choices",
+        "SortDirectionEnum": "indicadores.api.SORT_DIRECTIONS",
+    },
     # The OAuth flows clients really use (docs/api.md §1): the PDN's password grant, machines'
     # client credentials and third-party apps' authorization code.
     "OAUTH2_FLOWS": ["password", "clientCredentials", "authorizationCode"],
@@ -370,6 +405,26 @@ S6_MAX_BODY_BYTES = int(env("S6_MAX_BODY_BYTES", str(16 * 1024)))
 S6_COUNT_CACHE_SECONDS = int(env("S6_COUNT_CACHE_SECONDS", "30"))
 # ICU collation for Spanish ordering on PostgreSQL (SQLite uses a Python collation).
 SPANISH_COLLATION = env("SPANISH_COLLATION", "es-x-icu")
+
+# --- Background jobs (cms/jobs.py, cms/celery.py) -------------------------------------------
+# With a broker the long jobs run on Celery workers (`celery -A cms worker`, `celery -A cms beat`);
+# without one they run in a thread of the process that starts them, so `make run` needs nothing
+# else. REDIS_URL serves as broker too when CELERY_BROKER_URL is not given.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "compra")
+CELERY_TASK_IGNORE_RESULT = True  # the cms.Job row is the result
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes one at a time
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job may run for hours; Redis would hand an unacknowledged message to another worker after
+# its visibility timeout, so it is longer than the longest job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(12 * 3600)))
+}
+CELERY_TIMEZONE = "America/Mexico_City"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Files uploaded for a job (an OCDS import); shared storage when workers run on other hosts.
+JOBS_FILES_DIR = Path(env("JOBS_FILES_DIR", VAR_DIR / "trabajos"))
+JOBS_PROGRESS_SECONDS = float(env("JOBS_PROGRESS_SECONDS", "1"))
 
 CORS_URLS_REGEX = r"^/api/(ocds|v2)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

@@ -1,7 +1,5 @@
 """The roof: every app's URLs are mounted here (docs/arquitectura.md §3 allows this one import)."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
@@ -49,8 +47,13 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_URL is answered by workflows.media (drafts and unpublished documents are private; under
+# DEBUG it serves the rest too, which a web server does in production).
+
+# The API answers its errors as JSON {code, message}; people get the Spanish pages.
+handler400 = "cms.request_guards.bad_request"
+handler404 = "cms.request_guards.page_not_found"
+handler500 = "cms.request_guards.server_error"
 
 # Wagtail's page serving catches everything else, so it goes last.
 urlpatterns.append(path("", include(wagtail_urls)))

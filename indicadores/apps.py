@@ -26,7 +26,16 @@ class IndicadoresConfig(AppConfig):
     }
 
     def ready(self):
-        from indicadores import receivers
+        from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
+        from indicadores.engine import hooks
         from indicadores.signals import outcomes_computed
+        from ocds_pages.signals import release_published
+        from workflows.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
+        # integrity findings of the capture and review screens, and every publication.
+        register_source(hooks.SOURCE_NAME, hooks.integrity_source)
+        release_published.connect(
+            hooks.on_release_published, dispatch_uid="indicadores.engine.release_published"
+        )

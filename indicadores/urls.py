@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicadores import views
+from indicadores import api, views
 
 app_name = "indicadores"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("tramite/alertas/solicitudes/", views.response_list, name="response-list"),
     path("tramite/alertas/solicitudes/<int:pk>/", views.response_answer, name="response"),
     path("tramite/avisos/", views.notification_list, name="notifications"),
+]
+
+# The alerts API (docs/api.md, «Alertas»).
+urlpatterns += [
+    path("api/alertas/", api.AlertsView.as_view(), name="api-alerts"),
+    path("api/alertas/busqueda", api.AlertSearchView.as_view(), name="api-alert-search"),
 ]

@@ -10,4 +10,8 @@ class IntegracionesConfig(AppConfig):
 
     def ready(self):
         # Cached S6 totals start a new generation on every publication (release_published).
-        from integraciones import s6_counts  # noqa: F401
+        # The registry sync is a long job (cms.jobs).
+        from integraciones import (
+            jobs,  # noqa: F401
+            s6_counts,  # noqa: F401
+        )

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from cms.api_errors import error_response
 from cms.api_throttles import API_THROTTLES
+from cms.links import absolute_url, request_url
 from ocds_pages import api_selectors
 from ocds_pages.api_params import (
     BadParameter,
@@ -45,7 +46,6 @@ from ocds_pages.packages import (
     iter_record_package,
     iter_release_package,
     record_json,
-    site_url,
 )
 
 JSON = "application/json"
@@ -99,7 +99,7 @@ def next_url(request, cursor: str | None) -> str | None:
         return None
     params = request.GET.copy()
     params["cursor"] = cursor
-    return site_url(f"{request.path}?{urlencode(sorted(params.items()))}")
+    return absolute_url(f"{request.path}?{urlencode(sorted(params.items()))}", request)
 
 
 def list_headers(total: int, following: str | None) -> dict:
@@ -216,7 +216,7 @@ class ReleaseListView(FilteredOcdsView):
         page, following = request.prepared.data
         package = b"".join(
             iter_release_package(
-                releases=(text for _pk, text in page.rows), uri=site_url(request.get_full_path())
+                releases=(text for _pk, text in page.rows), uri=request_url(request)
             )
         )
         return json_response(package, **list_headers(page.total, following))
@@ -254,7 +254,7 @@ class ReleaseDetailView(PublicOcdsView):
         _pk, text, created_at = request.prepared.data
         published = created_at.isoformat(timespec="seconds")
         package = iter_release_package(
-            releases=[text], uri=site_url(request.get_full_path()), published_date=published
+            releases=[text], uri=request_url(request), published_date=published
         )
         return json_response(b"".join(package))
 
@@ -304,7 +304,7 @@ class ReleasePackageView(FilteredOcdsView):
             ) % {"total": total, "max": settings.OCDS_API_PACKAGE_MAX_RELEASES}
             return error_response(status.HTTP_400_BAD_REQUEST, message)
         texts = queryset.order_by("pk").values_list("data", flat=True).iterator(2000)
-        stream = iter_release_package(releases=texts, uri=site_url(request.get_full_path()))
+        stream = iter_release_package(releases=texts, uri=request_url(request))
         response = StreamingHttpResponse(stream, content_type=JSON)
         response["X-Total-Count"] = str(total)
         return response
@@ -364,8 +364,7 @@ class RecordListView(FilteredOcdsView):
             )
             for _pk, ocid, compiled, _updated in page.rows
         )
-        uri = site_url(request.get_full_path())
-        package = b"".join(iter_record_package(records=records, uri=uri))
+        package = b"".join(iter_record_package(records=records, uri=request_url(request)))
         return json_response(package, **list_headers(page.total, following))
 
 
@@ -408,7 +407,7 @@ class RecordDetailView(PublicOcdsView):
         record = record_json(ocid=ocid, releases=texts, compiled=compiled, versioned=versioned)
         package = iter_record_package(
             records=[record],
-            uri=site_url(request.get_full_path()),
+            uri=request_url(request),
             published_date=updated_at.isoformat(timespec="seconds"),
         )
         return json_response(b"".join(package))

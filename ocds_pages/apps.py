@@ -12,4 +12,9 @@ class OcdsPagesConfig(AppConfig):
         # search registers ci_fold and the Spanish collation on every SQLite connection; public
         # connects the public pages' cache invalidation to release_published in every process
         # that can publish (web workers, commands, job workers), not only those that load URLs.
-        from ocds_pages import public, search  # noqa: F401
+        # Its long jobs (export, import, recompile) register with cms.jobs.
+        from ocds_pages import (  # noqa: F401
+            jobs,  # noqa: F401
+            public,
+            search,
+        )

@@ -20,9 +20,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from cms.api_errors import error_response
+from cms.links import absolute_url
 from ocds_pages.api import PublicOcdsView
 from ocds_pages.bulk import read_metadata
-from ocds_pages.packages import site_url
 
 
 class BulkFileSerializer(serializers.Serializer):
@@ -67,7 +67,7 @@ class BulkListView(PublicOcdsView):
     def get(self, request):
         listing = read_metadata()
         for item in listing["files"]:
-            item["url"] = site_url(f"/api/ocds/bulk/{item['name']}")
+            item["url"] = absolute_url(f"/api/ocds/bulk/{item['name']}", request)
         return Response(listing)
 
 

@@ -19,12 +19,6 @@ CHUNK_BYTES = 64 * 1024
 ITERATOR_CHUNK = 2000
 
 
-def site_url(path: str) -> str:
-    """The absolute URL of ``path`` (with its query) on the configured site (SITE_URL), never
-    the host a request came through: package ``uri``, pagination and extension URLs agree."""
-    return f"{settings.SITE_URL}{path}"
-
-
 def publisher() -> dict:
     """The package ``publisher``: the OCDS_PUBLISHER setting (name, scheme, uid, uri).
 

@@ -10,6 +10,7 @@ This is the component the workflow tasks embed (issue 6):
 """
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -23,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import RFC_PATTERN
 from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
-from workflows import catalogues, currencies, ocds_paths
+from workflows import catalogues, currencies, ocds_paths, uploads
 from workflows.choices import FieldType
 from workflows.procedures import ProcedureType, Stage
+from workflows.rules import impossible_data_issues
 from workflows.spec import is_visible
 
 CURP_PATTERN = (
@@ -45,6 +47,8 @@ class CaptureContext:
     ocid: str = ""
     award_id: str = ""
     contract_id: str = ""
+    # The process's compiled release so far (an amendment's dates are checked against it).
+    published: dict | None = dataclasses.field(default=None, compare=False, hash=False)
 
     def default_id(self, kind: str) -> str:
         return f"{self.ocid}-{kind}-1" if self.ocid else f"{kind}-1"
@@ -200,7 +204,9 @@ def make_field(item: dict) -> forms.Field | None:
     if kind == FieldType.CURP:
         return _identifier_field(CURP_PATTERN, _("La CURP no tiene el formato oficial."), kwargs)
     if kind == FieldType.FILE:
-        return forms.FileField(**kwargs)
+        # The same check as «Subir documento» (workflows/uploads.py): content, size, formats.
+        widget = forms.ClearableFileInput(attrs={"accept": uploads.accept_attribute()})
+        return forms.FileField(validators=[uploads.validate_upload], widget=widget, **kwargs)
     return None
 
 
@@ -333,7 +339,49 @@ class StageForm(AccessibleFormMixin, forms.Form):
 
     def is_valid(self):
         valid = super().is_valid()
-        return all([valid, *(formset.is_valid() for formset in self.formsets.values())])
+        valid = all([valid, *(formset.is_valid() for formset in self.formsets.values())])
+        if valid and not hasattr(self, "impossible"):
+            self.impossible = self._impossible_data()
+        return valid and not getattr(self, "impossible", None)
+
+    def _impossible_data(self) -> list:
+        """Values valid one by one that no process can have together (workflows.rules)."""
+        fragment = to_ocds({"fields": self.items}, self.values(), context=self.context)
+        issues = impossible_data_issues(fragment, self.context.published)
+        for issue in issues:
+            self._attach(issue.path, issue.message)
+        return issues
+
+    def _attach(self, path: str, message) -> None:
+        """Put an error beside the field (or the row's field) whose OCDS path wrote ``path``."""
+        for item in self.items:
+            base = ocds_paths.join("", item["ocds_path"])
+            if item["kind"] == "field" and _under(path, base) and item["key"] in self.fields:
+                self.add_error(item["key"], message)
+                return
+            if item["kind"] == "group" and path.startswith(base + "/"):
+                index, _sep, rest = path[len(base) + 1 :].partition("/")
+                if self._attach_to_row(item, int(index) if index.isdigit() else -1, rest, message):
+                    return
+        self.add_error(None, message)
+
+    def _attach_to_row(self, group, index: int, rest: str, message) -> bool:
+        formset = self.formsets.get(group["key"])
+        rows = [
+            row
+            for row in (formset.forms if formset else [])
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+        if not 0 <= index < len(rows):
+            return False
+        for item in group["fields"]:
+            if (
+                _under(rest, ocds_paths.join("", item["ocds_path"]))
+                and item["key"] in rows[index].fields
+            ):
+                rows[index].add_error(item["key"], message)
+                return True
+        return False
 
     def values(self) -> dict:
         """Cleaned values by key (groups: list of rows), after ``is_valid()``."""
@@ -349,6 +397,10 @@ class StageForm(AccessibleFormMixin, forms.Form):
                 if row.cleaned_data and not row.cleaned_data.get("DELETE")
             ]
         return values
+
+
+def _under(path: str, base: str) -> bool:
+    return path == base or path.startswith(base + "/")
 
 
 def _default_initial(item):

@@ -234,6 +234,57 @@ class StageDraft(models.Model):
         return _("Borrador %(pk)s · %(form)s") % {"pk": self.pk, "form": self.version}
 
 
+class DraftFile(models.Model):
+    """A file uploaded through a file field of a stage form (stored under ``borradores/``).
+
+    Private until the stage that carries it is approved: ``workflows.media.media_file`` serves it
+    only to staff of its entity before, and to anyone once ``published_in`` is set.
+    """
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        related_name="draft_files",
+        verbose_name=_("ente público"),
+        help_text=_("Ente cuyo personal puede ver el archivo mientras no se publica."),
+    )
+    draft = models.ForeignKey(
+        StageDraft,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("borrador de etapa"),
+        help_text=_("Borrador en cuyo formulario se subió."),
+    )
+    path = models.CharField(
+        _("ruta"),
+        max_length=500,
+        unique=True,
+        help_text=_("Nombre en el almacenamiento: borradores/<ente>/<sha256>/<nombre>."),
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("Huella del archivo."))
+    content_type = models.CharField(
+        _("formato"), max_length=100, help_text=_("Tipo MIME comprobado por su contenido.")
+    )
+    published_in = models.CharField(
+        _("publicado en"),
+        max_length=255,
+        blank=True,
+        help_text=_("id de la primera entrega OCDS que lo publicó; vacío si no es público."),
+    )
+    uploaded_at = models.DateTimeField(
+        _("subido"), auto_now_add=True, help_text=_("Cuándo se subió.")
+    )
+
+    class Meta:
+        verbose_name = _("archivo de un borrador")
+        verbose_name_plural = _("archivos de borradores")
+
+    def __str__(self):
+        return self.path
+
+
 # --- Catalogues ---
 
 

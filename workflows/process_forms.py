@@ -16,6 +16,7 @@ from ocds_pages.codelists import codelist
 from workflows.permissions import capture_units
 from workflows.procedures import ProcedureType, Stage
 from workflows.process_models import MainProcurementCategory
+from workflows.uploads import accept_attribute, validate_upload
 
 
 class ProcessForm(forms.Form):
@@ -68,6 +69,10 @@ def _budget_line(text: str, number: int) -> dict:
             _("Renglón %(number)s: escriba clave | descripción | monto."),
             params={"number": number},
         ) from wrong
+    if value < 0:
+        raise forms.ValidationError(
+            _("Renglón %(number)s: el monto no puede ser negativo."), params={"number": number}
+        )
     return {"id": key, "description": description, "amount": float(value)}
 
 
@@ -104,7 +109,11 @@ class DocumentForm(forms.Form):
             "una nueva versión."
         ),
     )
-    file = forms.FileField(label=_("Archivo"))
+    file = forms.FileField(
+        label=_("Archivo"),
+        validators=[validate_upload],
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
+    )
 
     def kwargs(self) -> dict:
         data = self.cleaned_data

@@ -9,7 +9,6 @@ and opens the transaction everything below happens in.
 import hashlib
 
 import orjson
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from viewflow.workflow.status import STATUS
 
+from cms.links import absolute_url
 from ocds_pages.codelists import codes
 from ocds_pages.compile import compile_releases
 from ocds_pages.documents import file_sha256
@@ -30,7 +30,7 @@ from workflows import services as forms
 from workflows.flows import FLOWS, stage_of
 from workflows.forms_engine import data_from_values
 from workflows.integrity import Candidate, IntegrityFinding, findings_for
-from workflows.models import FormVersion
+from workflows.models import DraftFile, FormVersion
 from workflows.permissions import may_capture, may_capture_in
 from workflows.procedures import Stage, can_start
 from workflows.process_models import (
@@ -92,6 +92,8 @@ def process_create(
     """A new process of ``unit`` with its ocid; its planning stage starts right away."""
     if not may_capture_in(user, unit):
         raise PermissionDenied(_("Sólo capturistas de la unidad pueden crear procesos."))
+    if any(float(line.get("amount") or 0) < 0 for line in budget_lines or []):
+        raise WorkflowError(_("El monto de una partida presupuestal no puede ser negativo."))
     with transaction.atomic():
         process = ContractingProcess.objects.create(
             entity=unit.entity,
@@ -332,7 +334,7 @@ def _take_review(activation, user) -> None:
 
 def document_url(document) -> str:
     path = reverse("workflows:public-document", kwargs={"public_id": document.public_id})
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def stage_documents(run) -> list[ProcessDocument]:
@@ -496,6 +498,9 @@ def _publish(activation, user, justifications=None):
     ProcessDocument.objects.filter(pk__in=[d.pk for d in documents], published_in="").update(
         published_in=stored.release_id
     )
+    DraftFile.objects.filter(
+        path__in=forms.draft_file_paths(run.stage_draft), published_in=""
+    ).update(published_in=stored.release_id)
     if Stage(run.stage).closes:
         process.closed = True
         process.save(update_fields=["closed"])

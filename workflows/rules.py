@@ -335,3 +335,76 @@ def _awarded_bid_warnings(draft: dict) -> list[str]:
         for supplier in suppliers
         if organization_id(supplier) not in valid
     ]
+
+
+# --- impossible data: refused on save, whatever the form's definition says -----------------------
+
+
+def impossible_data_issues(fragment: dict, published: dict | None = None) -> list[ValidationIssue]:
+    """Values no real process can have: an end before its start, a negative amount or quantity.
+
+    ``published`` is the process's compiled release so far: an amendment that only moves an end
+    date is compared with the start already published. The form engine turns each issue into an
+    error beside the field that wrote it (workflows/forms_engine.py, ``StageForm``).
+    """
+    issues: list[ValidationIssue] = []
+    _impossible(fragment, published or {}, "", issues)
+    return issues
+
+
+def _impossible(node, before, path: str, issues: list) -> None:
+    if isinstance(node, list):
+        for index, element in enumerate(node):
+            _impossible(element, _same_element(before, element, index), f"{path}/{index}", issues)
+        return
+    if not isinstance(node, dict):
+        return
+    before = before if isinstance(before, dict) else {}
+    issues += _inverted_period(node, before, path)
+    issues += _negative(node, path)
+    for key, value in node.items():
+        _impossible(value, before.get(key), f"{path}/{key}" if path else key, issues)
+
+
+def _same_element(before, element, index: int):
+    """The published counterpart of a list element: same id, else same position."""
+    if not isinstance(before, list):
+        return {}
+    if isinstance(element, dict) and element.get("id") is not None:
+        for candidate in before:
+            if isinstance(candidate, dict) and candidate.get("id") == element["id"]:
+                return candidate
+    return before[index] if index < len(before) else {}
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y")
+
+
+def _inverted_period(node: dict, before: dict, path: str) -> list[ValidationIssue]:
+    if "endDate" not in node:
+        return []
+    end = parse_datetime(node.get("endDate"))
+    start = parse_datetime(node.get("startDate") or before.get("startDate"))
+    if not (start and end) or end >= start:
+        return []
+    values = {"end": _day(end), "start": _day(start)}
+    if node.get("startDate"):
+        message = _("La fecha de término (%(end)s) es anterior a la de inicio (%(start)s).")
+    else:
+        message = _(
+            "La nueva fecha de término (%(end)s) es anterior al inicio ya publicado (%(start)s)."
+        )
+    return [ValidationIssue(f"{path}/endDate" if path else "endDate", message % values)]
+
+
+def _negative(node: dict, path: str) -> list[ValidationIssue]:
+    prefix = f"{path}/" if path else ""
+    issues = []
+    amount = node.get("amount")
+    if "currency" in node and isinstance(amount, int | float) and amount < 0:
+        issues.append(ValidationIssue(f"{prefix}amount", _("El monto no puede ser negativo.")))
+    quantity = node.get("quantity")
+    if isinstance(quantity, int | float) and quantity < 0:
+        issues.append(ValidationIssue(f"{prefix}quantity", _("La cantidad no puede ser negativa.")))
+    return issues

@@ -5,6 +5,7 @@ Keyword-only and named ``<entity>_<action>`` (HackSoft style). Views stay thin a
 
 from pathlib import PurePosixPath
 
+import orjson
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from ocds_pages.documents import file_sha256
 from ocds_pages.extension import extension_field_sources, extension_fields_register
+from ocds_pages.models import Record
 from ocds_pages.schema import committed_patched_schema
 from workflows import extension_fields, ocds_paths
 from workflows.choices import FieldType
@@ -23,9 +25,10 @@ from workflows.forms_engine import (
     to_ocds,
     values_from_post,
 )
-from workflows.models import FormDefinition, FormVersion, StageDraft
+from workflows.models import DraftFile, FormDefinition, FormVersion, StageDraft
 from workflows.procedures import ALL_PROCEDURES
 from workflows.spec import spec_from_stream
+from workflows.uploads import UploadRefused, check_upload
 
 # --- definitions and versions ---
 
@@ -168,7 +171,17 @@ def extension_fields_sync() -> None:
 
 
 def stage_draft_context(*, draft: StageDraft) -> CaptureContext:
-    return CaptureContext(procedure_type=draft.procedure_type, ocid=draft.ocid)
+    return CaptureContext(
+        procedure_type=draft.procedure_type, ocid=draft.ocid, published=_published(draft.ocid)
+    )
+
+
+def _published(ocid: str) -> dict | None:
+    """The compiled release published so far for ``ocid`` (None before its first release)."""
+    if not ocid:
+        return None
+    text = Record.objects.filter(ocid=ocid).values_list("compiled_release", flat=True).first()
+    return orjson.loads(text) if text else None
 
 
 def stage_draft_create(
@@ -202,18 +215,42 @@ def _stored_files(draft: StageDraft) -> dict:
     return {k: v for k, v in (draft.values or {}).items() if isinstance(v, dict) and "sha256" in v}
 
 
-def _store_upload(draft: StageDraft, upload) -> dict:
+def _store_upload(draft: StageDraft, upload) -> dict | None:
+    """Store an accepted upload at once (so it is not lost); None when it is refused — the form's
+    file field then shows why (workflows/uploads.py is the one check for every upload)."""
+    try:
+        checked = check_upload(upload)
+    except UploadRefused:
+        return None
     digest = file_sha256(file=upload)
     upload.seek(0)
     name = PurePosixPath(upload.name).name
     path = default_storage.save(f"borradores/{draft.entity.key}/{digest}/{name}", upload)
+    # Private until its stage is approved (workflows/media.py serves it).
+    DraftFile.objects.create(
+        entity=draft.entity,
+        draft=draft,
+        path=path,
+        sha256=digest,
+        content_type=checked.content_type,
+    )
     return {
         "name": name,
         "sha256": digest,
         "url": f"{settings.SITE_URL}{default_storage.url(path)}",
-        "format": getattr(upload, "content_type", "") or "application/octet-stream",
+        "format": checked.content_type,
         "datePublished": timezone.localtime().isoformat(timespec="seconds"),
     }
+
+
+def draft_file_paths(draft: StageDraft) -> list[str]:
+    """Storage names of the files the draft's values hold now (what its release publishes)."""
+    prefix = settings.MEDIA_URL
+    return [
+        value["url"].split(prefix, 1)[-1]
+        for value in _stored_files(draft).values()
+        if isinstance(value.get("url"), str) and prefix in value["url"]
+    ]
 
 
 def _file_keys(draft: StageDraft) -> list[str]:
@@ -234,8 +271,9 @@ def stage_draft_save(*, draft: StageDraft, data, files=None, user=None):
     values = values_from_post(draft.version, data, context=context)
     stored = _stored_files(draft)
     for key in _file_keys(draft):
-        if files and files.get(key):
-            stored[key] = _store_upload(draft, files[key])
+        accepted = _store_upload(draft, files[key]) if files and files.get(key) else None
+        if accepted:
+            stored[key] = accepted
     values.update(stored)
     form = build_form(draft.version, data, files, context=context, stored=stored)
     draft.values = values

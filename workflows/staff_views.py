@@ -10,7 +10,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from workflows import selectors
 from workflows import services as forms
 from workflows.flows import stage_of
 from workflows.integrity_display import finding_views
+from workflows.media import READER_ROLES, file_response
 from workflows.permissions import may_capture, may_review
 from workflows.procedures import Stage
 from workflows.process_forms import DocumentForm, ProcessFilterForm, ProcessForm
@@ -152,7 +153,11 @@ def document_upload(request, pk):
 @login_required
 def document_download(request, pk):
     document = get_scoped_or_404(
-        ProcessDocument.objects.all(), request.user, field="contracting_process__entity", pk=pk
+        ProcessDocument.objects.all(),
+        request.user,
+        field="contracting_process__entity",
+        roles=READER_ROLES,
+        pk=pk,
     )
     return _file_response(document)
 
@@ -166,11 +171,11 @@ def public_document(request, public_id):
 
 
 def _file_response(document):
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
+    return file_response(
+        document.file.name,
+        document.content_type,
+        document.original_name,
         as_attachment=True,
-        filename=document.original_name,
     )
 
 

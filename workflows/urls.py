@@ -1,8 +1,9 @@
 """URLs of the workflows app (mounted by cms/urls.py): staff capture screens."""
 
-from django.urls import path
+from django.conf import settings
+from django.urls import path, re_path
 
-from workflows import staff_views, views
+from workflows import media, staff_views, views
 
 app_name = "workflows"
 
@@ -33,5 +34,9 @@ urlpatterns = [
         "documentos/procesos/<uuid:public_id>/",
         staff_views.public_document,
         name="public-document",
+    ),
+    # Every file under MEDIA_URL: drafts and unpublished documents only for their entity's staff.
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media.media_file, name="media-file"
     ),
 ]

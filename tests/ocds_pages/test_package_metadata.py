@@ -23,6 +23,8 @@ def test_a_publisher_scheme_comes_only_with_its_uid(settings):
 
 
 def test_api_packages_take_every_url_from_the_site_url_whatever_host_was_asked(client, settings):
+    # In production every absolute link starts with SITE_URL (cms/links.py), as do the extensions.
+    settings.PRODUCTION = True
     settings.SITE_URL = "https://compras.example.gob.mx"
     settings.ALLOWED_HOSTS = ["*"]
     settings.OCDS_API_WATERMARK_SECONDS = 0

@@ -77,7 +77,7 @@ def test_executables_and_unknown_types_are_refused(content, name):
 
 
 def test_size_limit(settings):
-    settings.WORKFLOWS_MAX_UPLOAD_BYTES = 1024
+    settings.UPLOAD_MAX_BYTES = 1024
     world = drafts.people()
     walker = Walker(world)
     process = walker.create("capturista", "adjudicacion_directa")

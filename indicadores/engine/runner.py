@@ -1,0 +1,211 @@
+"""The two entry points of every indicator, and the eligible / flagged / share summary.
+
+* Per process: :func:`evaluate_candidate` (the capture and review screens, through
+  ``workflows.integrity``) and :func:`evaluate_record` (on ``release_published``).
+* Set-based: :func:`run` walks the published records by primary key in batches (one set of
+  registry queries per batch), sends ``outcomes_computed`` for each process and tallies, per
+  indicator, how many processes were eligible, flagged or not computable. ``manage.py
+  calcular_indicadores`` is its command; the web never waits on it.
+
+An indicator that flags more than ``INDICADORES_REVISAR_UMBRALES`` of its eligible processes is
+marked «revise los umbrales»: red-flag tools are criticised for false positives, and a threshold
+that flags most processes says little about any of them.
+"""
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import orjson
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from indicadores.engine import conf
+from indicadores.engine.core import Indicator, evaluate_batch, indicators
+from indicadores.engine.process import ProcessView
+from indicadores.outcomes import Outcome, OutcomeStatus
+from indicadores.signals import outcomes_computed
+from ocds_pages.models import Record
+
+
+def view_of_record(record: Record) -> ProcessView:
+    return ProcessView(
+        ocid=record.ocid,
+        entity_id=record.entity_id,
+        unit_id=record.unit_id,
+        release=orjson.loads(record.compiled_release),
+    )
+
+
+def evaluate_candidate(candidate) -> list[Outcome]:
+    """Outcomes for a ``workflows.integrity.Candidate`` (the pending stage on the record)."""
+    view = ProcessView(
+        ocid=candidate.ocid,
+        entity_id=candidate.entity_id,
+        unit_id=candidate.unit_id,
+        release=candidate.compiled_release,
+        stage=candidate.stage,
+    )
+    return evaluate_batch([view])[0][1]
+
+
+def evaluate_record(record: Record) -> list[Outcome]:
+    return evaluate_batch([view_of_record(record)])[0][1]
+
+
+def send_outcomes(view: ProcessView, outcomes: list[Outcome]) -> None:
+    outcomes_computed.send(
+        sender=Record,
+        ocid=view.ocid,
+        entity_id=view.entity_id,
+        unit_id=view.unit_id,
+        outcomes=outcomes,
+        computed_at=timezone.now(),
+    )
+
+
+# --- summary ------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorSummary:
+    """One indicator over a set of processes."""
+
+    code: str
+    version: int
+    name: str
+    eligible: int = 0  # processes it could judge (flagged or not)
+    flagged: int = 0
+    not_computable: int = 0  # processes it applies to but lacked data for
+
+    @property
+    def share(self) -> float | None:
+        return self.flagged / self.eligible if self.eligible else None
+
+    @property
+    def review_thresholds(self) -> bool:
+        """«Revise los umbrales»: it flags more than the configured share of eligible ones."""
+        share = self.share
+        return share is not None and share > conf.review_share()
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "version": self.version,
+            "name": self.name,
+            "eligible": self.eligible,
+            "flagged": self.flagged,
+            "not_computable": self.not_computable,
+            "share": self.share,
+            "review_thresholds": self.review_thresholds,
+        }
+
+
+@dataclass
+class Summary:
+    """What a set-based run found, indicator by indicator."""
+
+    processes: int = 0
+    seconds: float = 0.0
+    by_code: dict[str, IndicatorSummary] = field(default_factory=dict)
+
+    @classmethod
+    def for_indicators(cls, selected: Iterable[Indicator]) -> "Summary":
+        rows = {i.code: IndicatorSummary(i.code, i.version, str(i.name)) for i in selected}
+        return cls(by_code=rows)
+
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        """Count one process: per indicator, flagged if any outcome is, eligible if any could be
+        computed, not computable if all it said was «not computable»."""
+        self.processes += 1
+        statuses: dict[str, set[str]] = {}
+        for outcome in outcomes:
+            statuses.setdefault(outcome.code, set()).add(outcome.status)
+        for code, seen in statuses.items():
+            row = self.by_code.get(code)
+            if row is None:
+                continue
+            if seen == {OutcomeStatus.NOT_COMPUTABLE}:
+                row.not_computable += 1
+                continue
+            row.eligible += 1
+            row.flagged += OutcomeStatus.FLAGGED in seen
+
+    @property
+    def rows(self) -> list[IndicatorSummary]:
+        return list(self.by_code.values())
+
+
+def summarise(outcome_lists: Iterable[Iterable[Outcome]]) -> list[IndicatorSummary]:
+    """Eligible / flagged / share per indicator from outcomes already computed (one list per
+    process), e.g. those received through ``outcomes_computed``."""
+    summary = Summary.for_indicators(indicators())
+    for outcomes in outcome_lists:
+        summary.add(outcomes)
+    return summary.rows
+
+
+# --- set-based run ------------------------------------------------------------------------------
+
+
+def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
+    """Records in primary-key order, ``size`` at a time, by key (no OFFSET, docs/arquitectura.md
+    decision 13)."""
+    last = 0
+    columns = ("pk", "ocid", "entity_id", "unit_id", "compiled_release")
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk").values_list(*columns)[:size])
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [
+            ProcessView(ocid=ocid, entity_id=entity, unit_id=unit, release=orjson.loads(text))
+            for _pk, ocid, entity, unit, text in rows
+        ]
+
+
+STATISTIC_CODES = frozenset({"R024", "R058", "R038"})
+
+
+def compute_statistics(*, batch: int | None = None, progress=None) -> int:
+    """Recompute the dataset statistics of the relative indicators over every published record
+    (whatever subset is being evaluated: the fences describe the whole dataset); the rows
+    stored."""
+    from indicadores.engine.core import indicator
+    from indicadores.engine.statistics import Collector
+
+    collector = Collector()
+    for views in _batches(Record.objects.all(), batch or conf.batch_size()):
+        for view in views:
+            collector.add(view)
+        if progress:
+            progress(len(views))
+    return collector.store(min_bids=indicator("R038").thresholds["min_bids"])
+
+
+def run(
+    *,
+    queryset: QuerySet | None = None,
+    selected: Iterable[Indicator] | None = None,
+    send: bool = True,
+    batch: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Evaluate the selected indicators (all by default) over the published records of
+    ``queryset`` (all by default), sending ``outcomes_computed`` per process when ``send``.
+
+    ``progress`` is called with the number of processes of each finished batch.
+    """
+    chosen = list(selected) if selected is not None else indicators()
+    queryset = queryset if queryset is not None else Record.objects.all()
+    summary = Summary.for_indicators(chosen)
+    started = time.monotonic()
+    for views in _batches(queryset, batch or conf.batch_size()):
+        for view, outcomes in evaluate_batch(views, chosen):
+            summary.add(outcomes)
+            if send:
+                send_outcomes(view, outcomes)
+        if progress:
+            progress(len(views))
+    summary.seconds = time.monotonic() - started
+    return summary

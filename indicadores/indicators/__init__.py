@@ -1,0 +1,17 @@
+"""The indicator families; each module registers its indicators when imported.
+
+docs/indicadores.md defines every indicator (definition, data, thresholds, source, eligibility).
+"""
+
+import importlib
+
+FAMILIES = (
+    "indicadores.indicators.registries",
+    "indicadores.indicators.competition",
+    "indicadores.indicators.transparency",
+)
+
+
+def load_all() -> None:
+    for module in FAMILIES:
+        importlib.import_module(module)
