@@ -302,3 +302,8 @@ def register_manual_menu_item():
 @hooks.register("construct_help_menu")
 def remove_wagtail_guides(request, menu_items):
     menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
+# «Trabajos» (the long jobs and their schedules) live in their own module; importing it here is
+# what makes Wagtail run its hooks.
+from cms import jobs_admin  # noqa: E402, F401
