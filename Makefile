@@ -40,7 +40,7 @@ run: messages demo
 	@echo "Servidores falsos de la PDN (S1, S2, S3) en 127.0.0.1:8791-8795; bitácora en var/servidores_falsos.log"
 	$(PY) manage.py servidores_falsos_pdn > var/servidores_falsos.log 2>&1 & \
 	sleep 2; $(PY) manage.py sincronizar_registros --sin-progreso || true; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # axe-core for the browser tests' accessibility check, from package-lock.json (never a CDN).
 # Without npm the accessibility tests are skipped (CI installs npm and requires them).

@@ -67,7 +67,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The OCID prefix OCP registers for this installation: "ocds-" and six lowercase alphanumerics.
 OCID_PREFIX = required_in_production("OCID_PREFIX", "ocds-cidemo")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links start with it in production (cms/links.py); in development they follow the request,
+# and without one this default follows the PORT `make run` serves on.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 # The currency every money field starts with, and the others capture offers (ISO 4217 codes).
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "MXN")
 CAPTURE_CURRENCIES = env_list("CAPTURE_CURRENCIES", "MXN,USD,EUR")
@@ -137,6 +139,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL characters refused, API errors as JSON (cms.request_guards).
+    "cms.request_guards.RequestGuardMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -338,6 +342,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cms.api_errors.exception_handler",
+    # orjson with a nesting limit and no NUL characters (cms.api_parsers), then DRF's form parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "cms.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "120/min"),
         "user": env("API_THROTTLE_USER", "600/min"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,28 +67,53 @@ class _Context:
     suppliers: dict | None = None  # party id → (name, identifier), read once when needed
 
 
-@transaction.atomic
 def record_outcomes(*, ocid, entity_id, unit_id, outcomes, computed_at=None) -> list[Alert]:
     """Apply one evaluation of a process to its alerts; the alerts opened or reopened."""
+    codes = {outcome.code for outcome in outcomes}
+    if not any(outcome.flagged for outcome in outcomes) and not (
+        Alert.objects.filter(ocid=ocid, code__in=codes).exists()
+    ):
+        # Most processes of a full recompute: nothing flagged and nothing to annotate. One
+        # indexed query, no lock and no transaction.
+        return []
     context = _Context(ocid, entity_id, unit_id, computed_at or timezone.now())
+    return _record(context, outcomes, codes)
+
+
+@transaction.atomic
+def _record(context, outcomes, codes) -> list[Alert]:
     existing = {
         (alert.code, alert.subject): alert
-        for alert in Alert.objects.select_for_update().filter(
-            ocid=ocid, code__in={outcome.code for outcome in outcomes}
-        )
+        for alert in Alert.objects.select_for_update().filter(ocid=context.ocid, code__in=codes)
     }
-    raised = []
+    raised, unchanged = [], []
     for outcome in outcomes:
         alert = existing.get(outcome.key)
-        if outcome.flagged:
+        if alert is not None and _same_as_before(alert, outcome):
+            unchanged.append(alert.pk)
+        elif outcome.flagged:
             changed = _flagged(context, alert, outcome)
             if changed is not None:
                 raised.append(changed)
         elif alert is not None:
             _not_flagged(context, alert, outcome)
+    if unchanged:
+        # The usual case of a nightly recompute: one UPDATE for all, not one per alert.
+        Alert.objects.filter(pk__in=unchanged).update(last_computed_at=context.computed_at)
     if raised:
         _notify_raised(context, raised)
     return raised
+
+
+def _same_as_before(alert, outcome) -> bool:
+    """The recomputation repeats what the alert already says: only its date changes."""
+    if outcome.flagged:
+        return (
+            alert.still_flagged
+            and alert.evidence == outcome.evidence
+            and not _differs(alert, outcome)
+        )
+    return not alert.still_flagged
 
 
 def _flagged(context, alert, outcome) -> Alert | None:
@@ -138,7 +164,9 @@ def _update(context, alert, outcome) -> Alert | None:
     changed = _differs(alert, outcome)
     for name, value in _computed_fields(context, outcome).items():
         setattr(alert, name, value)
-    reopen = alert.status == S.DISMISSED and (changed or not was_flagged)
+    # Only new substance reopens a dismissal: the flag coming back after a "not computable" (a
+    # registry was down) with the evidence the OIC already judged does not.
+    reopen = alert.status == S.DISMISSED and changed
     if reopen:
         previous, alert.status = alert.status, S.OPEN
     alert.save()
@@ -156,20 +184,32 @@ def _update(context, alert, outcome) -> Alert | None:
     return None
 
 
+# Evidence keys that change with every registry sync without changing the finding
+# (indicadores/engine/registries.py writes them); the freshest values are kept, silently.
+VOLATILE_KEYS = frozenset({"fetched_at", "synced_at", "registry_synced_at"})
+
+
+def _substance(value):
+    """``value`` without the volatile keys, at any depth."""
+    if isinstance(value, dict):
+        return {k: _substance(v) for k, v in value.items() if k not in VOLATILE_KEYS}
+    if isinstance(value, list):
+        return [_substance(item) for item in value]
+    return value
+
+
 def _differs(alert, outcome) -> bool:
-    return (alert.version, alert.severity, alert.evidence, alert.explanation) != (
+    """Whether the finding itself changed (not just the dates of sync in its evidence)."""
+    return (alert.version, alert.severity, alert.explanation, _substance(alert.evidence)) != (
         outcome.version,
         outcome.severity,
-        outcome.evidence,
         outcome.explanation,
+        _substance(outcome.evidence),
     )
 
 
 def _not_flagged(context, alert, outcome) -> None:
     """Record that the latest evaluation did not flag it; the status stays (a person decides)."""
-    if not alert.still_flagged:
-        Alert.objects.filter(pk=alert.pk).update(last_computed_at=context.computed_at)
-        return
     alert.still_flagged = False
     alert.last_computed_at = context.computed_at
     alert.save(update_fields=["still_flagged", "last_computed_at", "updated_at"])
@@ -200,14 +240,22 @@ def _supplier(context, outcome) -> tuple[str, str]:
         }
     if outcome.subject in context.suppliers:
         pairs = [context.suppliers[outcome.subject]]
-    elif isinstance(outcome.evidence.get("supplier"), dict):
-        supplier = outcome.evidence["supplier"]
-        pairs = [(supplier.get("name", ""), supplier.get("rfc") or supplier.get("identifier", ""))]
+    elif _named_party(outcome.evidence):
+        party = _named_party(outcome.evidence)
+        pairs = [(party.get("name", ""), party.get("rfc") or party.get("identifier", ""))]
     else:
         pairs = list(context.suppliers.values())
     name = "; ".join(name for name, _rfc in pairs if name)[:500]
     key = " ".join(f"{normalise_name(n)} {(rfc or '').upper()}".strip() for n, rfc in pairs)
     return name, key[:600]
+
+
+def _named_party(evidence) -> dict | None:
+    """The supplier (or party) the evidence names, as the indicators write it."""
+    for key in ("supplier", "party"):
+        if isinstance(evidence.get(key), dict) and evidence[key].get("name"):
+            return evidence[key]
+    return None
 
 
 def _notify_raised(context, alerts) -> None:
@@ -398,3 +446,69 @@ def answer_response(*, alert, user, answer) -> Alert:
         exclude=user,
     )
     return alert
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+def overdue_requests(today=None):
+    """Unanswered requests whose deadline passed and that were not yet noted as overdue."""
+    today = today or timezone.localdate()
+    noted = AlertEvent.objects.filter(
+        alert=OuterRef("pk"),
+        kind=EventKind.RESPONSE_OVERDUE,
+        created_at__gte=OuterRef("response_requested_at"),
+    )
+    return (
+        Alert.objects.filter(
+            response_requested_at__isnull=False,
+            responded_at__isnull=True,
+            response_deadline__lt=today,
+        )
+        .exclude(Exists(noted))
+        .select_related("assigned_to")
+    )
+
+
+def note_overdue(today=None) -> list[Alert]:
+    """Record and notify, once per request, that the unit let the deadline pass (idempotent)."""
+    noted = []
+    for alert in overdue_requests(today):
+        with transaction.atomic():
+            _event(
+                alert,
+                EventKind.RESPONSE_OVERDUE,
+                data={"deadline": alert.response_deadline.isoformat()},
+            )
+            _notify_overdue(alert)
+        noted.append(alert)
+    return noted
+
+
+def _notify_overdue(alert) -> None:
+    words = {
+        "code": alert.code,
+        "ocid": alert.ocid,
+        "deadline": alert.response_deadline.strftime("%d/%m/%Y"),
+    }
+    oic = [alert.assigned_to] if alert.assigned_to else notifications.oic_of(alert.entity_id)
+    notifications.notify(
+        oic,
+        _(
+            "Venció el %(deadline)s el plazo de la unidad para responder sobre la alerta %(code)s "
+            "del proceso %(ocid)s."
+        )
+        % words,
+        url=detail_url(alert),
+        alert=alert,
+    )
+    notifications.notify(
+        notifications.approvers_of(alert.entity_id, alert.unit_id),
+        _(
+            "Venció el %(deadline)s el plazo para responder al OIC sobre la alerta %(code)s del "
+            "proceso %(ocid)s; aún puede responder."
+        )
+        % words,
+        url=reverse("indicadores:response", args=[alert.pk]),
+        alert=alert,
+    )

@@ -12,7 +12,10 @@ class AlertFilterForm(forms.Form):
     """Filters of the OIC queue (every field optional; an empty one means «todos»)."""
 
     unit = forms.ModelChoiceField(
-        label=_("Unidad compradora"), queryset=PurchasingUnit.objects.none(), required=False
+        label=_("Unidad compradora"),
+        queryset=PurchasingUnit.objects.none(),
+        required=False,
+        empty_label=_("Todas"),
     )
     code = forms.ChoiceField(label=_("Indicador"), required=False)
     severity = forms.ChoiceField(
@@ -38,6 +41,7 @@ class AlertFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit.key} · {unit.name}"[:60]
         self.fields["code"].choices = [("", _("Todos")), *((code, code) for code in codes)]
 
     def clean(self):

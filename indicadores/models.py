@@ -185,6 +185,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "asignada", _("Asignación")
     RESPONSE_REQUESTED = "solicitud", _("Solicitud a la unidad compradora")
     RESPONSE_GIVEN = "respuesta", _("Respuesta de la unidad compradora")
+    RESPONSE_OVERDUE = "plazo_vencido", _("Venció el plazo de respuesta")
 
 
 class AlertEvent(models.Model):
@@ -283,3 +284,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+# The engine's dataset statistics and legal maxima live in indicadores/engine/stats_model.py.
+from indicadores.engine.stats_model import IndicatorStatistic, LegalMaximum  # noqa: E402, F401

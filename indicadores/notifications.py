@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cms.links import absolute_url
 from cms.roles import Role
 from indicadores.models import Notification
 
@@ -51,7 +52,7 @@ def notify(recipients, message: str, *, url: str = "", alert=None, exclude=None)
 
 
 def _send(addresses, message, url):
-    link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else ""
+    link = absolute_url(url) if url else ""
     body = "\n\n".join(part for part in (message, link) if part)
     subject = _("Compra Íntegra: %(message)s") % {"message": message[:120]}
     try:

@@ -11,14 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.models import PurchasingUnit
-from cms.roles import Role
-from cms.tenancy import entity_ids_for
 from indicadores.alerts import allowed_targets
 from indicadores.evidence import readable
 from indicadores.outcomes import SEVERITY_ORDER
 from ocds_pages.models import Record
 from ocds_pages.party_keys import normalise_name
-from workflows.process_models import ContractingProcess
+from workflows.process_models import ContractingProcess, IntegrityOverride
 
 SEVERITY_RANK = Case(
     *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_ORDER.items()),
@@ -66,11 +64,10 @@ def queue_rows(alerts):
     return ordered(alerts).select_related("unit", "assigned_to")
 
 
-def oic_units(user):
-    """Purchasing units of the entities where the user is OIC (the queue's unit filter)."""
-    units = PurchasingUnit.objects.select_related("entity").order_by("entity__key", "key")
-    allowed = entity_ids_for(user, [Role.OIC])
-    return units if allowed is None else units.filter(entity__in=allowed)
+def alert_units(alerts):
+    """The purchasing units that have alerts among ``alerts`` (the queue's unit filter): a short
+    list even for the national administrator, who would otherwise get every unit of the country."""
+    return PurchasingUnit.objects.filter(pk__in=alerts.values("unit")).order_by("entity_id", "key")
 
 
 def codes_in(alerts) -> list[str]:
@@ -88,8 +85,21 @@ def process_links(alert) -> list[tuple[str, str]]:
     return links
 
 
+def approver_justifications(alert):
+    """Why approvers published over this same finding (workflows' IntegrityOverride), oldest
+    first: the OIC reads what each approver saw and wrote."""
+    return (
+        IntegrityOverride.objects.filter(
+            contracting_process__ocid=alert.ocid, code=alert.code, subject=alert.subject
+        )
+        .select_related("user", "stage_process")
+        .order_by("at", "pk")
+    )
+
+
 def detail(alert) -> dict:
     return {
+        "justifications": approver_justifications(alert),
         "alert": alert,
         "evidence": readable(alert.evidence),
         "events": alert.events.select_related("actor"),

@@ -43,7 +43,7 @@ def alert_list(request):
     scoped = oic_alerts(request.user)
     filters = AlertFilterForm(
         request.GET or None,
-        units=selectors.oic_units(request.user),
+        units=selectors.alert_units(scoped),
         codes=selectors.codes_in(scoped),
     )
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
@@ -70,13 +70,19 @@ def _forms(alert, data=None, action=None) -> dict:
     def bound(name):
         return data if action == name else None
 
+    # Four forms on one page: each gets its own element ids so every label finds its field.
     return {
-        "status_form": StatusForm(bound("estado"), targets=services.allowed_targets(alert)),
-        "comment_form": CommentForm(bound("comentario")),
-        "assign_form": AssignForm(
-            bound("asignar"), people=people, initial={"assignee": alert.assigned_to_id}
+        "status_form": StatusForm(
+            bound("estado"), targets=services.allowed_targets(alert), auto_id="estado-%s"
         ),
-        "request_form": ResponseRequestForm(bound("solicitar")),
+        "comment_form": CommentForm(bound("comentario"), auto_id="comentario-%s"),
+        "assign_form": AssignForm(
+            bound("asignar"),
+            people=people,
+            initial={"assignee": alert.assigned_to_id},
+            auto_id="asignar-%s",
+        ),
+        "request_form": ResponseRequestForm(bound("solicitar"), auto_id="solicitar-%s"),
     }
 
 

@@ -1,8 +1,9 @@
 """The public OCDS API (read-only, no key) under ``/api/ocds/``.
 
 Every answer is an OCDS package at the top level of the JSON (release package or record
-package), assembled as bytes around the stored texts. Lists page with a keyset cursor in
-``links.next`` (and an RFC 8288 ``Link`` header), carry the total in ``X-Total-Count`` and a weak
+package), assembled as bytes around the stored texts, exactly as the 1.1.5 package schemas define
+them. Lists page with a keyset cursor in an RFC 8288 ``Link: <…>; rel="next"`` header (a top-level
+``links`` is not part of the 1.1.5 package schemas), carry the total in ``X-Total-Count`` and a weak
 ``ETag``; Django's ``condition()`` answers 304 to a matching ``If-None-Match``. Errors are
 ``{code, message}`` in Spanish, never a 200.
 """
@@ -30,6 +31,7 @@ from rest_framework.views import APIView
 
 from cms.api_errors import error_response
 from cms.api_throttles import API_THROTTLES
+from cms.links import absolute_url, request_url
 from ocds_pages import api_selectors
 from ocds_pages.api_params import (
     BadParameter,
@@ -40,7 +42,11 @@ from ocds_pages.api_params import (
     parse_list_request,
 )
 from ocds_pages.models import Record, Release
-from ocds_pages.packages import iter_record_package, iter_release_package, record_json
+from ocds_pages.packages import (
+    iter_record_package,
+    iter_release_package,
+    record_json,
+)
 
 JSON = "application/json"
 
@@ -80,11 +86,6 @@ def bad_parameter(error: BadParameter) -> Prepared:
     return Prepared(error=error_response(status.HTTP_400_BAD_REQUEST, error.message))
 
 
-def with_links(package: bytes, links: dict) -> bytes:
-    """Add ``links`` (OCDS 1.1 paging convention) as the last member of a package."""
-    return package[:-1] + b',"links":' + orjson.dumps(links) + b"}"
-
-
 def json_response(body: bytes, **headers) -> HttpResponse:
     """A JSON answer; ``condition()`` adds its ETag."""
     response = HttpResponse(body, content_type=JSON)
@@ -98,7 +99,7 @@ def next_url(request, cursor: str | None) -> str | None:
         return None
     params = request.GET.copy()
     params["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(params.items()))}")
+    return absolute_url(f"{request.path}?{urlencode(sorted(params.items()))}", request)
 
 
 def list_headers(total: int, following: str | None) -> dict:
@@ -132,7 +133,7 @@ def _param(name, description, **kwargs):
 
 
 PAGING_PARAMETERS = [
-    _param("cursor", "Posición opaca; úsela sólo a través de links.next."),
+    _param("cursor", 'Posición opaca; úsela sólo a través del encabezado Link (rel="next").'),
     OpenApiParameter(
         "limit",
         OpenApiTypes.INT,
@@ -193,8 +194,9 @@ class ReleaseListView(FilteredOcdsView):
         operation_id="ocds_releases",
         summary="Entregas (releases) publicadas",
         description=(
-            "Paquete de entregas (release package) paginado con cursor: siga `links.next` hasta "
-            "que no aparezca. El orden es el de publicación; lo publicado durante la paginación "
+            "Paquete de entregas (release package) paginado con cursor: siga el encabezado "
+            '`Link: <…>; rel="next"` hasta que no aparezca. El orden es el de publicación; '
+            "lo publicado durante la paginación "
             "aparece al final, nunca se salta ni se repite. Los cambios de los últimos "
             "OCDS_API_WATERMARK_SECONDS segundos aún no se muestran. Total en `X-Total-Count`."
         ),
@@ -214,11 +216,10 @@ class ReleaseListView(FilteredOcdsView):
         page, following = request.prepared.data
         package = b"".join(
             iter_release_package(
-                releases=(text for _pk, text in page.rows), uri=request.build_absolute_uri()
+                releases=(text for _pk, text in page.rows), uri=request_url(request)
             )
         )
-        links = {"next": following} if following else {}
-        return json_response(with_links(package, links), **list_headers(page.total, following))
+        return json_response(package, **list_headers(page.total, following))
 
 
 def _one_release(request, ocid, release_id) -> Prepared:
@@ -253,7 +254,7 @@ class ReleaseDetailView(PublicOcdsView):
         _pk, text, created_at = request.prepared.data
         published = created_at.isoformat(timespec="seconds")
         package = iter_release_package(
-            releases=[text], uri=request.build_absolute_uri(), published_date=published
+            releases=[text], uri=request_url(request), published_date=published
         )
         return json_response(b"".join(package))
 
@@ -303,7 +304,7 @@ class ReleasePackageView(FilteredOcdsView):
             ) % {"total": total, "max": settings.OCDS_API_PACKAGE_MAX_RELEASES}
             return error_response(status.HTTP_400_BAD_REQUEST, message)
         texts = queryset.order_by("pk").values_list("data", flat=True).iterator(2000)
-        stream = iter_release_package(releases=texts, uri=request.build_absolute_uri())
+        stream = iter_release_package(releases=texts, uri=request_url(request))
         response = StreamingHttpResponse(stream, content_type=JSON)
         response["X-Total-Count"] = str(total)
         return response
@@ -363,9 +364,8 @@ class RecordListView(FilteredOcdsView):
             )
             for _pk, ocid, compiled, _updated in page.rows
         )
-        package = b"".join(iter_record_package(records=records, uri=request.build_absolute_uri()))
-        links = {"next": following} if following else {}
-        return json_response(with_links(package, links), **list_headers(page.total, following))
+        package = b"".join(iter_record_package(records=records, uri=request_url(request)))
+        return json_response(package, **list_headers(page.total, following))
 
 
 def _one_record(request, ocid) -> Prepared:
@@ -407,7 +407,7 @@ class RecordDetailView(PublicOcdsView):
         record = record_json(ocid=ocid, releases=texts, compiled=compiled, versioned=versioned)
         package = iter_record_package(
             records=[record],
-            uri=request.build_absolute_uri(),
+            uri=request_url(request),
             published_date=updated_at.isoformat(timespec="seconds"),
         )
         return json_response(b"".join(package))

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cms.links import absolute_url
 from ocds_pages.flatten import TABLES, headers, table_rows
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import package_metadata
@@ -237,7 +238,7 @@ def _describe(path: Path, root: Path, *, year, fmt, count, uncompressed=0, part=
 
 
 def _release_package_envelope(year: int) -> tuple[bytes, bytes]:
-    uri = f"{settings.SITE_URL}/api/ocds/bulk/{year}/paquete-entregas-{year}.json.gz"
+    uri = absolute_url(f"/api/ocds/bulk/{year}/paquete-entregas-{year}.json.gz")
     opening = orjson.dumps(package_metadata(uri=uri))[:-1] + b',"releases":['
     return opening, b"]}"
 

@@ -20,6 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from cms.api_errors import error_response
+from cms.links import absolute_url
 from ocds_pages.api import PublicOcdsView
 from ocds_pages.bulk import read_metadata
 
@@ -66,7 +67,7 @@ class BulkListView(PublicOcdsView):
     def get(self, request):
         listing = read_metadata()
         for item in listing["files"]:
-            item["url"] = request.build_absolute_uri(f"/api/ocds/bulk/{item['name']}")
+            item["url"] = absolute_url(f"/api/ocds/bulk/{item['name']}", request)
         return Response(listing)
 
 

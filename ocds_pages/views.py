@@ -1,17 +1,18 @@
 """Public views of the published side."""
 
-from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cms.links import absolute_url, request_url, site_url
 from ocds_pages import public
 from ocds_pages import public_search as search
 from ocds_pages.extension import project_extension_metadata, project_release_schema
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import iter_record_package, iter_release_package, record_json
+from ocds_pages.schema import PROJECT_EXTENSION, extension_file
 
 PAGE_SIZE = search.PAGE_SIZE
 
@@ -33,6 +34,27 @@ def extension_metadata(request):
 def extension_release_schema(request):
     """``release-schema.json`` of the project's own OCDS extension, incl. contributed fields."""
     return _json(project_release_schema())
+
+
+@require_safe
+def extension_codelist(request, codelist: str):
+    """A codelist the project's own extension declares (``codelists/bidStatus.csv``)."""
+    return _extension_file(PROJECT_EXTENSION, f"codelists/{codelist}")
+
+
+@require_safe
+def bundled_extension_file(request, name: str, path: str):
+    """A file of an EDCA-MX extension as bundled (the one the system validates with)."""
+    return _extension_file(name, path)
+
+
+def _extension_file(name: str, path: str) -> HttpResponse:
+    found = extension_file(name, path)
+    if found is None:
+        raise Http404(_("La extensión no declara ese archivo."))
+    content_type = "text/csv" if path.endswith(".csv") else "application/json"
+    content_type = f"{content_type}; charset=utf-8"
+    return HttpResponse(found.read_bytes(), content_type=content_type, headers=_CORS)
 
 
 # --- public transparency site ------------------------------------------------------------------
@@ -102,7 +124,7 @@ def _download_queryset(request):
 @require_safe
 def process_search_csv(request):
     """The filtered processes as CSV, streamed (never held in memory)."""
-    rows = search.iter_csv(queryset=_download_queryset(request), site_url=settings.SITE_URL)
+    rows = search.iter_csv(queryset=_download_queryset(request), site_url=site_url(request))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="procesos.csv"'
     return response
@@ -112,7 +134,7 @@ def process_search_csv(request):
 def process_search_json(request):
     """The filtered processes as an OCDS release package of their compiled releases, streamed."""
     texts = search.compiled_release_texts(_download_queryset(request))
-    stream = iter_release_package(releases=texts, uri=request.build_absolute_uri())
+    stream = iter_release_package(releases=texts, uri=request_url(request))
     response = StreamingHttpResponse(stream, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="procesos.json"'
     return response
@@ -153,7 +175,7 @@ def process_record_json(request, ocid):
         compiled=record.compiled_release,
         versioned=record.versioned_release,
     )
-    package = iter_record_package(records=[one], uri=request.build_absolute_uri())
+    package = iter_record_package(records=[one], uri=request_url(request))
     return _attachment(b"".join(package), f"{ocid}.json")
 
 
@@ -163,7 +185,7 @@ def release_json(request, ocid, release_id):
     text = get_object_or_404(
         Release.objects.values_list("data", flat=True), ocid=ocid, release_id=release_id
     )
-    package = iter_release_package(releases=[text], uri=request.build_absolute_uri())
+    package = iter_release_package(releases=[text], uri=request_url(request))
     return _attachment(b"".join(package), f"{release_id}.json")
 
 
@@ -211,6 +233,6 @@ def robots_txt(request):
         "Disallow: /oauth/",
         "Disallow: /procesos/descargar/",
         "Allow: /",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {absolute_url('/sitemap.xml', request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

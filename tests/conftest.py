@@ -51,3 +51,44 @@ def block_outbound_network():
     yield
     socket.socket.connect = original_connect
     socket.socket.connect_ex = original_connect_ex
+
+
+def _flush_lifts_the_release_guards():
+    """Let a transactional test's flush empty the releases, as only the tables' owner could.
+
+    The database refuses to delete or truncate releases (ocds_pages migrations 0002 and 0011), and
+    Django's flush between transactional tests does exactly that. The test database is owned by
+    the test run, so its flush lifts the guard for that one statement batch, as an owner would.
+    """
+    import importlib
+
+    from django.db import connection
+
+    guards = importlib.import_module("ocds_pages.migrations.0011_release_truncate_guard")
+    around = {
+        "postgresql": (
+            [
+                "ALTER TABLE ocds_pages_release DISABLE TRIGGER ocds_pages_release_no_truncate;",
+            ],
+            [
+                "ALTER TABLE ocds_pages_release ENABLE TRIGGER ocds_pages_release_no_truncate;",
+            ],
+        ),
+        "sqlite": (guards.SQLITE_DROP_GUARDS, guards.SQLITE_GUARDS),
+    }
+    ops_class = type(connection.ops)
+    original = ops_class.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if "ocds_pages_release" not in tables or self.connection.vendor not in around:
+            return statements
+        before, after = around[self.connection.vendor]
+        return [*before, *statements, *after]
+
+    ops_class.sql_flush = sql_flush
+
+
+@pytest.fixture(autouse=True, scope="session")
+def release_guards_lifted_for_flush():
+    _flush_lifts_the_release_guards()

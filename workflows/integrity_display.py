@@ -15,12 +15,35 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.integrity import IntegrityFinding
 
+MOMENT = {
+    "bid": _("presentación de propuestas"),
+    "award": _("adjudicación"),
+    "signature": _("firma del contrato"),
+    "payment": _("pago"),
+}
+
+SYSTEM = {
+    "s1": _("S1 · declaraciones"),
+    "s2": _("S2 · servidores que intervienen en contrataciones"),
+    "s3": _("S3 · sancionados"),
+    "69b": _("Lista 69-B del SAT"),
+}
+
 SEVERITY = {"high": _("Alta"), "medium": _("Media"), "low": _("Baja")}
 
 MATCH_KIND = {
     "rfc_exact": _("RFC idéntico"),
     "curp_exact": _("CURP idéntica"),
     "normalised_name": _("nombre normalizado"),
+}
+
+# Keys whose codes are shown by their Spanish name.
+VALUE_NAMES = {
+    "kind": MATCH_KIND,
+    "match_kind": MATCH_KIND,
+    "declarant_match_kind": MATCH_KIND,
+    "moment": MOMENT,
+    "system": SYSTEM,
 }
 
 LABELS = {
@@ -39,12 +62,90 @@ LABELS = {
     "version": _("Versión del indicador"),
     "computed_at": _("Calculado"),
     "missing": _("Datos faltantes"),
+    "not_computable": _("No calculable"),
+    "eligible": _("Elegible"),
+    "flagged": _("Señalado"),
+    "moment": _("Momento"),
+    "active_on": _("Vigente en"),
+    "status_on": _("Situación en"),
+    "age_days": _("Antigüedad (días)"),
+    "award": _("Adjudicación"),
+    "award_date": _("Fecha de adjudicación"),
+    "bid": _("Propuesta"),
+    "tender": _("Procedimiento"),
+    "signature": _("Firma"),
+    "payment": _("Pago"),
+    "code": _("Clave"),
+    "link": _("Enlace"),
+    "url": _("Dirección"),
+    "estimate": _("Monto estimado"),
+    "awarded": _("Monto adjudicado"),
+    "awarded_amount": _("Monto adjudicado"),
+    "winning_amount": _("Monto ganador"),
+    "lowest": _("Propuesta más baja"),
+    "lowest_valid_amount": _("Propuesta solvente más baja"),
+    "gap": _("Diferencia"),
+    "legal_maximum": _("Máximo legal"),
+    "maximum": _("Máximo"),
+    "minimum": _("Mínimo"),
+    "minimum_days": _("Días mínimos"),
+    "counted_from": _("Contado desde"),
+    "total": _("Total"),
+    "count": _("Número"),
+    "bids": _("Propuestas"),
+    "tenderers": _("Licitantes"),
+    "disqualified": _("Desechadas"),
+    "min_disqualified": _("Mínimo de desechadas"),
+    "min_awards": _("Mínimo de adjudicaciones"),
+    "direct_awards": _("Adjudicaciones directas"),
+    "supplier_awards": _("Adjudicaciones al proveedor"),
+    "supplier_total": _("Total al proveedor"),
+    "unit_awards": _("Adjudicaciones de la unidad"),
+    "unit_total": _("Total de la unidad"),
+    "suppliers": _("Proveedores"),
+    "shares": _("Proporciones"),
+    "won": _("Ganó"),
+    "mine": _("Este proceso"),
+    "method": _("Método"),
+    "procurement_method": _("Método de contratación"),
+    "procedure_type": _("Tipo de procedimiento"),
+    "award_criteria": _("Criterio de adjudicación"),
+    "rationale": _("Fundamento"),
+    "category": _("Categoría"),
+    "group": _("Grupo"),
+    "week": _("Semana"),
+    "window": _("Ventana"),
+    "window_days": _("Ventana (días)"),
+    "year": _("Año"),
+    "ocid": _("ocid"),
+    "record_id": _("Registro"),
+    "registry": _("Registro"),
+    "identifiers": _("Identificadores"),
+    "matched": _("Coincidió"),
     # The party and the registry row that matched (integraciones/matching.py).
     "party": _("Parte"),
     "supplier": _("Proveedor"),
     "match": _("Coincidencia en el registro"),
     "matches": _("Coincidencias en los registros"),
     "match_kind": _("Coincidencia por"),
+    "match_label": _("Coincidencia por"),
+    "declarant_match_kind": _("Coincidencia del declarante por"),
+    "party_id": _("id de la parte"),
+    "identifier": _("Identificador"),
+    "external_id": _("id en la fuente"),
+    "registry_synced_at": _("Registro sincronizado"),
+    "updated_at_source": _("Actualizado en la fuente"),
+    "in_latest_list": _("En la lista más reciente"),
+    "published": _("Publicado"),
+    "dof_notice": _("Aviso en el DOF"),
+    "sat_notice": _("Aviso del SAT"),
+    "incorporated": _("Constitución"),
+    "incorporation_source": _("Fuente de la fecha de constitución"),
+    "incorporation_note": _("Nota sobre la constitución"),
+    "participation": _("Participación"),
+    "servants_in_procedure": _("Servidores que intervinieron"),
+    "undated": _("Periodo sin fecha"),
+    "file": _("Expediente"),
     "kind": _("Tipo"),
     "kind_label": _("Tipo"),
     "system": _("Sistema"),
@@ -133,12 +234,22 @@ def finding_views(findings, *, key, justifications=None, missing=()) -> list[Fin
 
 
 def evidence_rows(evidence: dict) -> list[EvidenceRow]:
-    return [_row(str(LABELS.get(key, key)), value, key) for key, value in evidence.items()]
+    # The engine may send how a row matched twice (code and label): the code reads better.
+    redundant = {"match_label"} if "match_kind" in evidence else set()
+    return [
+        _row(str(LABELS.get(key, key)), value, key)
+        for key, value in evidence.items()
+        if key not in redundant
+    ]
 
 
 def _row(label: str, value, key: str = "") -> EvidenceRow:
+    if value in ({}, []):
+        return EvidenceRow(label, text="—")
     if isinstance(value, dict):
         return EvidenceRow(label, children=evidence_rows(value))
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return EvidenceRow(label, children=evidence_rows(value[0]))
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
         children = [_row(f"{label} {index}", item) for index, item in enumerate(value, start=1)]
         return EvidenceRow(label, children=children)
@@ -153,10 +264,13 @@ def _text(value, key: str = "") -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("Sí") if value else _("No"))
-    if key in ("kind", "match_kind") and value in MATCH_KIND:
-        return str(MATCH_KIND[value])
+    names = VALUE_NAMES.get(key, {})
+    if isinstance(value, str) and value in names:
+        return str(names[value])
     if isinstance(value, str):
         return _date_text(value) or value
+    if isinstance(value, float) and abs(value) < 1:
+        return f"{value:.4g}"  # shares and ratios: 0.0023, not 0.00
     if isinstance(value, float):
         return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     if isinstance(value, int):

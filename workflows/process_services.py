@@ -9,7 +9,6 @@ and opens the transaction everything below happens in.
 import hashlib
 
 import orjson
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from viewflow.workflow.status import STATUS
 
+from cms.links import absolute_url
 from ocds_pages.codelists import codes
 from ocds_pages.compile import compile_releases
 from ocds_pages.documents import file_sha256
@@ -334,7 +334,7 @@ def _take_review(activation, user) -> None:
 
 def document_url(document) -> str:
     path = reverse("workflows:public-document", kwargs={"public_id": document.public_id})
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def stage_documents(run) -> list[ProcessDocument]:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.functional import Promise
 
 from indicadores.engine import conf
@@ -71,8 +73,13 @@ class Indicator:
 
     @property
     def thresholds(self) -> dict[str, Any]:
-        """The defaults with the installation's overrides (settings.INDICADORES_UMBRALES)."""
-        return self.defaults | conf.threshold_overrides(self.code)
+        """The defaults with the installation's overrides (settings.INDICADORES_UMBRALES).
+
+        Read for every outcome, so merged once and kept until the setting changes."""
+        merged = _thresholds.get(self.code)
+        if merged is None:
+            merged = _thresholds[self.code] = self.defaults | conf.threshold_overrides(self.code)
+        return dict(merged)
 
     def evaluate(self, view: ProcessView, context: Context) -> list[Outcome]:
         return self.definition(view, context, self)
@@ -116,11 +123,19 @@ class Indicator:
 
 
 _registry: dict[str, Indicator] = {}
+_thresholds: dict[str, dict[str, Any]] = {}
+
+
+@receiver(setting_changed)
+def _forget_thresholds(*, setting, **kwargs):
+    if setting == "INDICADORES_UMBRALES":
+        _thresholds.clear()
 
 
 def register(indicator: Indicator) -> Indicator:
     """Add ``indicator`` to the registry (its code is its identity; a new version replaces it)."""
     _registry[indicator.code] = indicator
+    _thresholds.pop(indicator.code, None)
     return indicator
 
 
@@ -171,3 +186,24 @@ SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 def worst(severities: Iterable[str]) -> str:
     return min(severities, key=lambda s: SEVERITY_RANK.get(s, 3), default=Severity.LOW)
+
+
+# Keys of the evidence that change with every registry sync or statistics run though the process
+# does not (when the mirror fetched the row; the dataset's quartiles): shown to people, but not a
+# reason to call a finding «different».
+VOLATILE_EVIDENCE_KEYS = frozenset({"fetched_at", "registry_synced_at", "statistics"})
+
+
+def comparable(evidence):
+    """``evidence`` without its volatile keys (at any depth), for deciding whether a recomputed
+    finding says something new — a dismissed alert should not reopen because a registry was
+    synced again with the same rows."""
+    if isinstance(evidence, dict):
+        return {
+            key: comparable(value)
+            for key, value in evidence.items()
+            if key not in VOLATILE_EVIDENCE_KEYS
+        }
+    if isinstance(evidence, list):
+        return [comparable(value) for value in evidence]
+    return evidence

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from indicadores.engine.process import Party, ProcessView, amount
 from ocds_pages.models import ProcessProjection, SupplierProjection
@@ -55,6 +56,13 @@ class Peer:
 
 
 def peer_of(view: ProcessView) -> Peer:
+    """The process as a peer, computed once per view (five indicators ask for it)."""
+    if view.peer is None:
+        view.peer = _peer_of(view)
+    return view.peer
+
+
+def _peer_of(view: ProcessView) -> Peer:
     awarded = [amount(a.get("value")) for a in view.active_awards]
     awarded = [value for value in awarded if value is not None]
     contracted = [
@@ -81,7 +89,17 @@ def peer_of(view: ProcessView) -> Peer:
 
 
 def _date(moment) -> datetime.date | None:
-    return moment.date() if moment else None
+    return timezone.localdate(moment) if moment else None
+
+
+def _moments(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
+    """The first and last moment of two days, in the installation's time zone (an index-friendly
+    range on a timestamp column, unlike a per-row date conversion)."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(end, datetime.time.max, tzinfo=zone),
+    )
 
 
 class PeerData:
@@ -91,34 +109,45 @@ class PeerData:
     def __init__(self, processes: list[ProcessView]):
         self.batch = [peer_of(view) for view in processes]
         dated = [peer for peer in self.batch if peer.date]
-        self.direct = self._direct_awards(dated) + [p for p in dated if p.method == "direct"]
+        direct = self._direct_awards(dated) + [p for p in dated if p.method == "direct"]
+        self.direct: dict[tuple, list[Peer]] = defaultdict(list)
+        for peer in direct:
+            for key in peer.suppliers:
+                self.direct[(peer.group, key)].append(peer)
         self.totals, self.supplier_totals = self._yearly_totals(dated)
 
     # -- direct awards (splitting, repetition) --------------------------------------------------
 
     @staticmethod
-    def _windows(dated: list[Peer], before: int, after: int) -> Q:
-        spans: dict[tuple, list[datetime.date]] = defaultdict(list)
-        for peer in dated:
-            spans[peer.group].append(peer.date)
+    def _windows(direct: list[Peer], before: int, after: int) -> Q:
+        """Per unit, the days around the batch's direct awards, overlapping spans merged: a batch
+        in primary-key order may span years, and a unit's whole history need not be read."""
+        spans: dict[tuple, list[list[datetime.date]]] = defaultdict(list)
+        for peer in sorted(direct, key=lambda p: p.date):
+            start = peer.date - datetime.timedelta(days=before)
+            end = peer.date + datetime.timedelta(days=after)
+            merged = spans[peer.group]
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
         query = Q(pk__in=[])
-        for group, dates in spans.items():
-            start = min(dates) - datetime.timedelta(days=before)
-            end = max(dates) + datetime.timedelta(days=after)
-            query |= _group_filter(group, "process__") & (
-                Q(process__award_date__date__range=(start, end))
-                | Q(
-                    process__award_date__isnull=True,
-                    process__contract_date_signed__date__range=(start, end),
+        for group, ranges in spans.items():
+            for start, end in ranges:
+                query |= _group_filter(group, "process__") & (
+                    Q(process__award_date__range=_moments(start, end))
+                    | Q(
+                        process__award_date__isnull=True,
+                        process__contract_date_signed__range=_moments(start, end),
+                    )
                 )
-            )
         return query
 
     def _direct_awards(self, dated: list[Peer]) -> list[Peer]:
-        keys = {key for peer in dated if peer.method == "direct" for key in peer.suppliers}
-        if not keys:
+        direct = [peer for peer in dated if peer.method == "direct" and peer.suppliers]
+        if not direct:
             return []
-        direct = [peer for peer in dated if peer.method == "direct"]
+        keys = {key for peer in direct for key in peer.suppliers}
         rows = (
             SupplierProjection.objects.filter(self._windows(direct, LOOKBACK_DAYS, 7))
             .filter(Q(identifier__in=keys) | Q(party_id__in=keys))
@@ -183,11 +212,8 @@ class PeerData:
         return sorted(
             (
                 other
-                for other in self.direct
-                if other.group == peer.group
-                and supplier in other.suppliers
-                and other.date
-                and start <= other.date <= end
+                for other in self.direct.get((peer.group, supplier), [])
+                if other.date and start <= other.date <= end
             ),
             key=lambda other: (other.date, other.ocid),
         )

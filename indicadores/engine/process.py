@@ -65,6 +65,7 @@ class Payment:
     date: datetime.date | None
     amount: Decimal | None
     payee_id: str
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class Contract:
     date_signed: datetime.date | None
     amount: Decimal | None
     payments: tuple[Payment, ...] = field(default_factory=tuple)
+    currency: str = ""
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    amendments: int = 0
 
 
 def _party_keys(party: dict, reference: dict) -> Party:
@@ -116,6 +121,7 @@ class ProcessView:
         self.unit_id = unit_id
         self.release = release if isinstance(release, dict) else {}
         self.stage = stage  # "" for a published record; the pending stage for a candidate
+        self.peer = None  # indicadores.engine.peers.peer_of caches the process's peer row here
 
     # -- sections -------------------------------------------------------------------------------
 
@@ -142,6 +148,19 @@ class ProcessView:
     @cached_property
     def contract_rows(self) -> list[dict]:
         return as_list(self.release.get("contracts"))
+
+    @cached_property
+    def documents(self) -> list[dict]:
+        """Every document of the process: planning, tender, awards, contracts and their
+        implementation."""
+        found = as_list(as_dict(self.release.get("planning")).get("documents"))
+        found += as_list(self.tender.get("documents"))
+        for award in self.awards:
+            found += as_list(award.get("documents"))
+        for contract in self.contract_rows:
+            found += as_list(contract.get("documents"))
+            found += as_list(as_dict(contract.get("implementation")).get("documents"))
+        return found
 
     @cached_property
     def bids(self) -> list[dict]:
@@ -200,6 +219,7 @@ class ProcessView:
                     date=to_date(t.get("date")),
                     amount=amount(t.get("value") or t.get("amount")),
                     payee_id=str(as_dict(t.get("payee")).get("id") or ""),
+                    currency=str(as_dict(t.get("value") or t.get("amount")).get("currency") or ""),
                 )
                 for t in transactions
             )
@@ -211,6 +231,10 @@ class ProcessView:
                     date_signed=to_date(contract.get("dateSigned")),
                     amount=amount(contract.get("value")),
                     payments=payments,
+                    currency=str(as_dict(contract.get("value")).get("currency") or ""),
+                    start=to_date(as_dict(contract.get("period")).get("startDate")),
+                    end=to_date(as_dict(contract.get("period")).get("endDate")),
+                    amendments=len(as_list(contract.get("amendments"))),
                 )
             )
         return rows

@@ -164,6 +164,25 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
         ]
 
 
+STATISTIC_CODES = frozenset({"R024", "R058", "R038"})
+
+
+def compute_statistics(*, batch: int | None = None, progress=None) -> int:
+    """Recompute the dataset statistics of the relative indicators over every published record
+    (whatever subset is being evaluated: the fences describe the whole dataset); the rows
+    stored."""
+    from indicadores.engine.core import indicator
+    from indicadores.engine.statistics import Collector
+
+    collector = Collector()
+    for views in _batches(Record.objects.all(), batch or conf.batch_size()):
+        for view in views:
+            collector.add(view)
+        if progress:
+            progress(len(views))
+    return collector.store(min_bids=indicator("R038").thresholds["min_bids"])
+
+
 def run(
     *,
     queryset: QuerySet | None = None,

@@ -8,6 +8,7 @@ import importlib
 FAMILIES = (
     "indicadores.indicators.registries",
     "indicadores.indicators.competition",
+    "indicadores.indicators.transparency",
 )
 
 

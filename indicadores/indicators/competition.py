@@ -7,15 +7,19 @@ of its purchasing unit (``indicadores.engine.peers``).
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from indicadores.engine.core import COMPETITION, Context, Indicator, register
-from indicadores.engine.peers import PeerData, peer_of, supplier_key
+from indicadores.engine.peers import PeerData, group_of, peer_of, supplier_key
 from indicadores.engine.process import ProcessView, bids_of, iso, winners_of
 from indicadores.engine.process import amount as read_amount
+from indicadores.engine.statistics import ALL, bid_gap, family, stored
+from indicadores.engine.text import gettext as _
+from indicadores.engine.text import gettext_noop
 from indicadores.indicators.legal import legal_maximum
 from indicadores.outcomes import Severity
 from ocds_pages.search import fold
@@ -36,8 +40,8 @@ FROM_AWARD = frozenset(
 PRICE_ONLY = frozenset({"priceOnly", "lowestCost", "costOnly"})
 NOT_SUBMITTED = frozenset({"invited", "withdrawn"})
 METHOD_LABELS = {
-    "direct": gettext_lazy("adjudicación directa"),
-    "selective": gettext_lazy("invitación a cuando menos tres personas"),
+    "direct": gettext_noop("adjudicación directa"),
+    "selective": gettext_noop("invitación a cuando menos tres personas"),
 }
 
 
@@ -50,13 +54,19 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
+@functools.lru_cache(maxsize=8)
+def _procedure_labels(language: str | None) -> dict[str, str]:
+    """Folded Spanish label → ProcedureType value (labels are lazy: translate them once)."""
+    return {fold(str(member.label)): member.value for member in ProcedureType}
+
+
 def procedure_type(view: ProcessView) -> str:
     """The ``ProcedureType`` of the process from tender/procurementMethodDetails; "open" for a
     public tender whose details do not say which one; "" otherwise."""
     details = fold(str(view.tender.get("procurementMethodDetails") or ""))
-    for member in ProcedureType:
-        if details == fold(str(member.label)):
-            return member.value
+    known = _procedure_labels(translation.get_language())
+    if details in known:
+        return known[details]
     method = view.tender.get("procurementMethod")
     if method == "open":
         for word, member in (
@@ -435,11 +445,13 @@ register(
 # --- MX-ADMAX above the legal maximum -----------------------------------------------------------
 
 
-def _maximum_or_missing(year: int, category: str, method: str):
-    maximum = legal_maximum(year, category, method)
+def _maximum_or_missing(context: Context, year: int, category: str, method: str):
+    """((pesos, source) or None, the «missing» text naming the year)."""
+    maximum = legal_maximum(context, year, category, method)
     missing = _(
-        "monto máximo de %(method)s para %(year)s (%(category)s): INDICADORES_MONTOS_MAXIMOS"
-    ) % {"method": METHOD_LABELS[method], "year": year, "category": category or "—"}
+        "monto máximo de %(method)s para %(year)s (%(category)s): agréguelo en «Montos máximos "
+        "de adjudicación» o en INDICADORES_MONTOS_MAXIMOS"
+    ) % {"method": _(METHOD_LABELS[method]), "year": year, "category": category or "—"}
     return maximum, missing
 
 
@@ -459,15 +471,17 @@ def above_legal_maximum(view: ProcessView, context: Context, indicator: Indicato
             if value is None or value == ""
         ]
         return [indicator.unknown(missing)]
-    maximum, missing = _maximum_or_missing(peer.date.year, peer.category, method)
-    if maximum is None:
+    found, missing = _maximum_or_missing(context, peer.date.year, peer.category, method)
+    if found is None:
         return [indicator.unknown([missing])]
+    maximum, source = found
     evidence = {
         "procurement_method": method,
         "category": peer.category,
         "year": peer.date.year,
         "amount": _number(peer.amount),
         "legal_maximum": _number(maximum),
+        "legal_maximum_source": source,
         "rationale": str(view.tender.get("procurementMethodRationale") or ""),
     }
     if peer.amount > maximum:
@@ -475,7 +489,7 @@ def above_legal_maximum(view: ProcessView, context: Context, indicator: Indicato
             "Una %(method)s de $%(amount)s supera el monto máximo de $%(maximum)s para %(year)s "
             "(salvo que se funde en una excepción de la ley)."
         ) % {
-            "method": METHOD_LABELS[method],
+            "method": _(METHOD_LABELS[method]),
             "amount": _money(peer.amount),
             "maximum": _money(maximum),
             "year": peer.date.year,
@@ -526,9 +540,10 @@ def splitting(view: ProcessView, context: Context, indicator: Indicator):
     peer = peer_of(view)
     if peer.date is None or peer.amount is None:
         return [indicator.unknown(["awards/date", "awards/value/amount"])]
-    maximum, missing = _maximum_or_missing(peer.date.year, peer.category, "direct")
-    if maximum is None:
+    found, missing = _maximum_or_missing(context, peer.date.year, peer.category, "direct")
+    if found is None:
         return [indicator.unknown([missing])]
+    maximum, source = found
     monday = peer.date - datetime.timedelta(days=peer.date.weekday())
     sunday = monday + datetime.timedelta(days=6)
     data = _peers(context)
@@ -550,6 +565,7 @@ def splitting(view: ProcessView, context: Context, indicator: Indicator):
             "direct_awards": _peer_evidence(same_week),
             "total": _number(total),
             "legal_maximum": _number(maximum),
+            "legal_maximum_source": source,
         }
         if len(same_week) > 1 and total > maximum:
             explanation = _(
@@ -712,5 +728,170 @@ register(
         severity=Severity.LOW,
         definition=concentration,
         defaults={"shares": [0.2, 0.3, 0.5], "min_awards": 10},
+    )
+)
+
+
+# --- relative to the dataset: R024, R058 (bid gap) and R038 (disqualifications) ---------------
+
+STATISTICS_MISSING = gettext_noop(
+    "estadísticas del conjunto: ejecute manage.py calcular_indicadores"
+)
+
+
+def _gap_statistics(view: ProcessView, context: Context, indicator: Indicator):
+    """(group, (sample, values, computed_at)) of the process's CUCoP family when it has enough
+    processes, else of the whole dataset; (group, None) when nothing was computed yet."""
+    data = stored(context)
+    key = family(view)
+    chosen = data.gaps.get(key) if key else None
+    if chosen is None or chosen[0] < indicator.thresholds["min_family_sample"]:
+        key, chosen = ALL, data.gaps.get(ALL)
+    return key, chosen
+
+
+def _bid_gap_outcome(view: ProcessView, context: Context, indicator: Indicator, *, low: bool):
+    bids, unknown = _competitive_bids(view, indicator)
+    if unknown or not bids:
+        return [unknown] if unknown else []
+    gap = bid_gap(view)
+    if gap is None:
+        missing = ["bids/details/value", "bids/details/status", "awards/suppliers"]
+        return [indicator.unknown(missing, evidence={"bids": _bid_evidence(bids)})]
+    key, chosen = _gap_statistics(view, context, indicator)
+    if chosen is None:
+        return [indicator.unknown([_(STATISTICS_MISSING)])]
+    sample, values, computed_at = chosen
+    evidence = {
+        "gap": float(round(gap, 6)),
+        "group": key,
+        "statistics": {**values, "sample": sample, "computed_at": iso(computed_at)},
+    }
+    fence = values["lower_fence"] if low else values["upper_fence"]
+    # Strictly beyond the fence: where most gaps are equal (IQR 0) the fence is that value, and
+    # «at the fence» would flag the ordinary processes.
+    if (gap < Decimal(str(fence))) if low else (gap > Decimal(str(fence))):
+        text = (
+            _(
+                "La segunda mejor propuesta quedó a sólo %(gap).2f %% de la ganadora (valla "
+                "inferior del grupo: %(fence).2f %%)."
+            )
+            if low
+            else _(
+                "La propuesta ganadora quedó %(gap).2f %% por debajo de la siguiente (valla "
+                "superior del grupo: %(fence).2f %%)."
+            )
+        )
+        explanation = text % {"gap": gap * 100, "fence": fence * 100}
+        return [indicator.flag(explanation, evidence=evidence)]
+    return [indicator.clear(evidence=evidence)]
+
+
+def close_second_bid(view: ProcessView, context: Context, indicator: Indicator):
+    return _bid_gap_outcome(view, context, indicator, low=True)
+
+
+def discounted_bid(view: ProcessView, context: Context, indicator: Indicator):
+    return _bid_gap_outcome(view, context, indicator, low=False)
+
+
+BID_GAP_DATA = (
+    "bids/details/status",
+    "bids/details/value",
+    "bids/details/tenderers",
+    "awards/suppliers",
+    "tender/items/classification",
+)
+
+register(
+    Indicator(
+        code="R024",
+        version=1,
+        name=gettext_lazy("Segunda propuesta muy cercana a la ganadora"),
+        description=gettext_lazy(
+            "La distancia entre la propuesta válida más baja de los demás y la ganadora "
+            "((segunda − ganadora) / ganadora) queda por debajo de la valla inferior de Tukey de "
+            "su familia CUCoP (o de todos los procesos si la familia tiene menos de "
+            "«min_family_sample»)."
+        ),
+        family=COMPETITION,
+        stages=FROM_AWARD,
+        data=BID_GAP_DATA,
+        source="OCP R024; Cardinal",
+        severity=Severity.LOW,
+        definition=close_second_bid,
+        defaults={"min_family_sample": 20},
+    )
+)
+
+register(
+    Indicator(
+        code="R058",
+        version=1,
+        name=gettext_lazy("Propuesta ganadora con descuento excesivo"),
+        description=gettext_lazy(
+            "La distancia entre la propuesta válida más baja de los demás y la ganadora queda por "
+            "encima de la valla superior de Tukey de su familia CUCoP (o de todos los procesos)."
+        ),
+        family=COMPETITION,
+        stages=FROM_AWARD,
+        data=BID_GAP_DATA,
+        source="OCP R058; Cardinal",
+        severity=Severity.LOW,
+        definition=discounted_bid,
+        defaults={"min_family_sample": 20},
+    )
+)
+
+
+def unit_disqualifications(view: ProcessView, context: Context, indicator: Indicator):
+    bids, unknown = _competitive_bids(view, indicator)
+    if unknown or not bids:
+        return [unknown] if unknown else []
+    data = stored(context)
+    kind, pk = group_of(view.unit_id, view.entity_id)
+    unit, overall = data.units.get(f"{kind}:{pk}"), data.units.get(ALL)
+    if unit is None or overall is None:
+        return [indicator.unknown([_(STATISTICS_MISSING)])]
+    values = unit[1]
+    if values["submitted"] < indicator.thresholds["min_bids"]:
+        return []
+    fence = overall[1]["upper_fence"]
+    evidence = {
+        "unit": {**values, "group": f"{kind}:{pk}"},
+        "statistics": {**overall[1], "sample": overall[0], "computed_at": iso(overall[2])},
+    }
+    if values["ratio"] > 0 and values["ratio"] >= fence:
+        explanation = _(
+            "La unidad compradora descalifica el %(ratio).1f %% de las propuestas que recibe "
+            "(%(disqualified)s de %(submitted)s); la valla superior entre unidades es "
+            "%(fence).1f %%."
+        ) % {
+            "ratio": values["ratio"] * 100,
+            "disqualified": values["disqualified"],
+            "submitted": values["submitted"],
+            "fence": fence * 100,
+        }
+        return [indicator.flag(explanation, evidence=evidence)]
+    return [indicator.clear(evidence=evidence)]
+
+
+register(
+    Indicator(
+        code="R038",
+        version=1,
+        name=gettext_lazy("Unidad compradora con descalificaciones excesivas"),
+        description=gettext_lazy(
+            "La proporción de propuestas descalificadas de la unidad compradora (sobre todos sus "
+            "procedimientos competitivos) es mayor que cero y alcanza la valla superior de Tukey "
+            "entre unidades con al menos «min_bids» propuestas."
+        ),
+        family=COMPETITION,
+        stages=FROM_AWARD,
+        data=("bids/details/status", "unidad compradora"),
+        source="OCP R038; Cardinal; ProZorro RISK-2-10",
+        severity=Severity.LOW,
+        definition=unit_disqualifications,
+        defaults={"min_bids": 2},
     )
 )

@@ -9,7 +9,6 @@ row: system, provider, date of sync and match kind (RFC, CURP or normalised name
 
 import datetime
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicadores.engine.core import REGISTRIES, SEVERITY_RANK, Context, Indicator, register
@@ -21,6 +20,8 @@ from indicadores.engine.registries import (
     mirror_evidence,
     servant_party,
 )
+from indicadores.engine.text import gettext as _
+from indicadores.engine.text import gettext_noop
 from indicadores.outcomes import Severity
 from integraciones.models import S3Sanction, Sat69bEvent
 from workflows.procedures import Stage
@@ -38,16 +39,16 @@ FROM_AWARD = frozenset(
     }
 )
 MOMENTS = {
-    "bid": gettext_lazy("la presentación de propuestas"),
-    "award": gettext_lazy("la adjudicación"),
-    "signature": gettext_lazy("la firma del contrato"),
-    "payment": gettext_lazy("un pago"),
+    "bid": gettext_noop("la presentación de propuestas"),
+    "award": gettext_noop("la adjudicación"),
+    "signature": gettext_noop("la firma del contrato"),
+    "payment": gettext_noop("un pago"),
 }
 SYSTEM_NAMES = {
-    "s1": gettext_lazy("S1 (declaraciones)"),
-    "s2": gettext_lazy("S2 (servidores que intervienen en contrataciones)"),
-    "s3": gettext_lazy("S3 (sancionados)"),
-    SAT69B: gettext_lazy("lista 69-B del SAT"),
+    "s1": gettext_noop("S1 (declaraciones)"),
+    "s2": gettext_noop("S2 (servidores que intervienen en contrataciones)"),
+    "s3": gettext_noop("S3 (sancionados)"),
+    SAT69B: gettext_noop("lista 69-B del SAT"),
 }
 IDENTITY_PATHS = ("parties/identifier/id", "parties/name")
 DATE_PATHS = ("awards/date", "contracts/dateSigned", "tender/tenderPeriod/endDate")
@@ -55,7 +56,7 @@ DATE_PATHS = ("awards/date", "contracts/dateSigned", "tender/tenderPeriod/endDat
 
 def _missing_registry(system: str) -> str:
     return _("%(system)s: el espejo local no tiene datos sincronizados") % {
-        "system": SYSTEM_NAMES[system]
+        "system": _(SYSTEM_NAMES[system])
     }
 
 
@@ -68,7 +69,7 @@ def _moments_evidence(moments) -> list[dict]:
 
 
 def _moment_text(kind: str, date: datetime.date) -> str:
-    return _("%(moment)s (%(date)s)") % {"moment": MOMENTS[kind], "date": date.isoformat()}
+    return _("%(moment)s (%(date)s)") % {"moment": _(MOMENTS[kind]), "date": date.isoformat()}
 
 
 # --- MX-SANC ------------------------------------------------------------------------------------
@@ -422,7 +423,7 @@ def _procedure_dates(view: ProcessView) -> list[tuple[str, datetime.date]]:
     return [(kind, date) for kind, date in moments if date]
 
 
-PROCEDURE_MOMENTS = {**MOMENTS, "tender": gettext_lazy("el inicio del procedimiento")}
+PROCEDURE_MOMENTS = {**MOMENTS, "tender": gettext_noop("el inicio del procedimiento")}
 
 
 def sanctioned_servant(view: ProcessView, context: Context, indicator: Indicator):
@@ -468,7 +469,7 @@ def _servant_outcome(data, indicator, servant, dates):
     }
     if active:
         moment = first["active_on"][0]
-        values["moment"] = str(PROCEDURE_MOMENTS[moment["moment"]])
+        values["moment"] = _(PROCEDURE_MOMENTS[moment["moment"]])
         text = _(
             "%(name)s, que intervino en este procedimiento, tenía una inhabilitación vigente en "
             "S3 (expediente %(file)s, coincidencia por %(kind)s) en %(moment)s."

@@ -13,8 +13,14 @@ from cms.roles import ROLE_GROUP_NAMES, Role, role_permissions
 ADMIN = "wagtailadmin.access_admin"
 EXPECTED = {
     Role.CAPTURISTA: {ADMIN},
-    Role.APROBADOR: {ADMIN},
-    Role.OIC: {ADMIN},
+    # Alerts (indicadores, issue 15): the OIC works them, approvers read and answer them.
+    Role.APROBADOR: {ADMIN, "indicadores.view_alert", "indicadores.answer_alert"},
+    Role.OIC: {
+        ADMIN,
+        "indicadores.view_alert",
+        "indicadores.work_alert",
+        "indicadores.view_alertevent",
+    },
     Role.ADMIN_ENTE: {
         ADMIN,
         "cms.view_purchasingunit",

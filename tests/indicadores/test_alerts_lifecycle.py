@@ -1,10 +1,12 @@
 """The alert lifecycle: outcomes_computed opens and updates alerts; only people close them."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from cms.roles import ROLE_GROUP_NAMES, Role
@@ -346,3 +348,70 @@ def test_history_is_ordered(alert, oic):
         "uno",
         "dos",
     ]
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+def test_an_unanswered_request_past_its_deadline_is_noted_once(alert, oic, approver):
+    deadline = timezone.localdate() + timedelta(days=2)
+    alerts.request_response(alert=alert, user=oic, question="Explique.", deadline=deadline)
+    assert alerts.note_overdue(today=deadline) == []  # the deadline day itself is still on time
+    Notification.objects.all().delete()
+    assert [a.pk for a in alerts.note_overdue(today=deadline + timedelta(days=1))] == [alert.pk]
+    assert alerts.note_overdue(today=deadline + timedelta(days=2)) == []
+    event = alert.events.last()
+    assert (event.kind, event.data) == (EventKind.RESPONSE_OVERDUE, {"deadline": str(deadline)})
+    notices = {n.recipient: n for n in Notification.objects.all()}
+    assert set(notices) == {oic, approver}
+    assert notices[approver].url == f"/tramite/alertas/solicitudes/{alert.pk}/"
+    alerts.answer_response(alert=alert, user=approver, answer="Tarde, pero aquí está.")
+    assert Alert.objects.get(pk=alert.pk).response_answer == "Tarde, pero aquí está."
+
+
+def test_a_new_request_can_be_noted_overdue_again_and_answered_ones_never(alert, oic, approver):
+    deadline = timezone.localdate() + timedelta(days=1)
+    alerts.request_response(alert=alert, user=oic, question="Uno.", deadline=deadline)
+    later = deadline + timedelta(days=1)
+    assert len(alerts.note_overdue(today=later)) == 1
+    alerts.request_response(alert=alert, user=oic, question="Dos.", deadline=deadline)
+    assert len(alerts.note_overdue(today=later)) == 1
+    alerts.request_response(alert=alert, user=oic, question="Tres.", deadline=deadline)
+    alerts.answer_response(alert=alert, user=approver, answer="Respondido.")
+    assert alerts.note_overdue(today=later) == []
+
+
+def test_the_command_notes_what_is_overdue(alert, oic):
+    alerts.request_response(
+        alert=alert, user=oic, question="Explique.", deadline=timezone.localdate()
+    )
+    Alert.objects.filter(pk=alert.pk).update(
+        response_deadline=timezone.localdate() - timedelta(days=1)
+    )
+    out = StringIO()
+    call_command("revisar_solicitudes_alertas", stdout=out)
+    assert alert.ocid in out.getvalue() and "registradas: 1" in out.getvalue()
+    out = StringIO()
+    call_command("revisar_solicitudes_alertas", stdout=out)
+    assert "registradas: 0" in out.getvalue()
+
+
+def test_a_new_sync_date_refreshes_the_evidence_without_noise(alert, entity, unit, oic):
+    alerts.change_status(alert=alert, user=oic, to_status=S.IN_REVIEW)
+    alerts.change_status(alert=alert, user=oic, to_status=S.DISMISSED, text="Homónimo.")
+    synced = {**alert.evidence["registry"], "synced_at": "2025-04-01T06:00:00-06:00"}
+    compute(alert.ocid, entity, unit, sanction(evidence={**alert.evidence, "registry": synced}))
+    alert.refresh_from_db()
+    assert alert.status == S.DISMISSED
+    assert alert.evidence["registry"]["synced_at"] == "2025-04-01T06:00:00-06:00"
+    assert alert.events.last().kind == EventKind.STATUS
+
+
+def test_the_flag_coming_back_with_the_judged_evidence_does_not_reopen(alert, entity, unit, oic):
+    alerts.change_status(alert=alert, user=oic, to_status=S.IN_REVIEW)
+    alerts.change_status(alert=alert, user=oic, to_status=S.DISMISSED, text="Homónimo.")
+    compute(alert.ocid, entity, unit, sanction(status=OutcomeStatus.NOT_COMPUTABLE))
+    compute(alert.ocid, entity, unit, sanction())
+    alert.refresh_from_db()
+    assert alert.status == S.DISMISSED and alert.still_flagged
+    assert kinds(alert)[-2:] == [EventKind.NOT_COMPUTABLE, EventKind.RECOMPUTED]

@@ -13,6 +13,8 @@ from indicadores.models import Alert, AlertStatus, EventKind, Notification
 from indicadores.outcomes import Severity
 from tests.factories import PASSWORD, make_entity, make_member, make_unit
 from tests.indicadores.alert_helpers import compute, new_ocid, sanction, single_bid
+from tests.workflows import drafts
+from workflows.process_models import IntegrityOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +253,58 @@ def test_notices_list_and_mark_read(client, alert, oic):
     assert alert.ocid in response.content.decode()
     client.post("/tramite/avisos/")
     assert not Notification.objects.filter(recipient=oic, read_at__isnull=True).exists()
+
+
+# --- what the approvers wrote ------------------------------------------------------------------
+
+
+def test_the_detail_shows_why_approvers_published_over_the_finding(client):
+    world = drafts.people("SALUD")
+    run, _task = drafts.tender_in_capture(world)
+    process = run.contracting_process
+    planning = process.stage_runs.get(stage="planning")
+    oic = make_member(Role.OIC, world["entity"])
+    IntegrityOverride.objects.create(
+        contracting_process=process,
+        stage_process=planning,
+        release_id=planning.release_id,
+        code="MX-SANC",
+        subject="MX-RFC-MME920427EM3",
+        name="Proveedor sancionado",
+        severity="high",
+        explanation="El proveedor tiene una inhabilitación vigente en el S3.",
+        justification="La inhabilitación fue suspendida por resolución judicial.",
+        user=world["aprobador"],
+    )
+    compute(process.ocid, world["entity"], world["unit"], sanction(), single_bid())
+    login(client, oic)
+    sanc = Alert.objects.get(ocid=process.ocid, code="MX-SANC")
+    html = client.get(detail(sanc)).content.decode()
+    assert "Justificaciones de quien aprobó" in html
+    assert "La inhabilitación fue suspendida por resolución judicial." in html
+    assert f"/tramite/procesos/{process.pk}/" in html  # the process's staff page
+    other = Alert.objects.get(ocid=process.ocid, code="MX-SINGLE-BID")
+    assert "resolución judicial" not in client.get(detail(other)).content.decode()
+
+
+def test_the_history_reads_the_request_and_its_deadline(client, alert, oic):
+    deadline = timezone.localdate() + timedelta(days=4)
+    alerts.request_response(alert=alert, user=oic, question="Explique el fallo.", deadline=deadline)
+    html = login(client, oic).get(detail(alert)).content.decode()
+    assert f"plazo {deadline:%d/%m/%Y}" in html and "Explique el fallo." in html
+
+
+def test_the_alert_page_costs_the_same_queries_with_a_long_history(
+    client, alert, entity, oic, django_assert_max_num_queries
+):
+    login(client, oic)
+    client.get(detail(alert))
+    with CaptureQueriesContext(connection) as short:
+        client.get(detail(alert))
+    people = [make_member(Role.OIC, entity) for _index in range(5)]
+    for person in people:
+        alerts.assign(alert=alert, user=oic, assignee=person)
+        alerts.comment(alert=alert, user=person, text="Revisado.")
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        response = client.get(detail(alert))
+    assert response.content.decode().count("Revisado.") == 5

@@ -46,6 +46,7 @@ def test_every_sitemap_url_answers(client, public_dataset):
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client, settings):
+    settings.PRODUCTION = True  # links start with SITE_URL (cms/links.py)
     response = client.get("/robots.txt")
 
     text = response.content.decode()

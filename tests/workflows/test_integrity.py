@@ -18,6 +18,7 @@ from tests.workflows.walker import Walker
 from workflows import integrity
 from workflows import process_services as services
 from workflows.integrity import IntegrityFinding, register_source
+from workflows.integrity_display import evidence_rows
 from workflows.procedures import Stage
 from workflows.process_models import AuditAction, AuditEntry, IntegrityOverride
 
@@ -313,7 +314,9 @@ def test_evidence_links_are_only_web_addresses(monkeypatch):
     assert 'href="https://example.org/r/1"' in page and 'href="/tramite/">bueno' in page
 
 
-def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_assert_num_queries):
+def test_review_page_queries_do_not_grow_with_the_findings(
+    monkeypatch, django_assert_num_queries, django_assert_max_num_queries
+):
     monkeypatch.setattr(integrity, "_sources", {})
     world = drafts.people()
     walker = Walker(world)
@@ -322,7 +325,7 @@ def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_a
     client.force_login(world["aprobador"])
     client.get(review_url(task))  # warm the per-process caches (schema, merger)
     register_source("prueba", SanctionRegistrySource(sanctioned=()))
-    with django_assert_num_queries(REVIEW_QUERIES) as clean:
+    with django_assert_max_num_queries(REVIEW_QUERY_BUDGET) as clean:
         assert client.get(review_url(task)).status_code == 200
     register_source("prueba", SanctionRegistrySource(amount_threshold=1))
     with django_assert_num_queries(len(clean.captured_queries)):
@@ -330,4 +333,42 @@ def test_review_page_queries_do_not_grow_with_the_findings(monkeypatch, django_a
     assert "MX-SANC" in page and "MX-ADMAX" in page
 
 
-REVIEW_QUERIES = 15
+# Measured: 15 when the panel landed, of which the candidate record costs 4 (the next release's
+# slot, the buyer entity, the published releases, the extension fields); 19 after the capture
+# context started reading the published record for each form it builds (workflows/services.py).
+REVIEW_QUERY_BUDGET = 19
+
+
+def test_evidence_reads_as_labelled_spanish_rows():
+    rows = evidence_rows(
+        {
+            "matches": [
+                {
+                    "system": "s3",
+                    "match_label": "CURP",
+                    "match_kind": "curp_exact",
+                    "serious": True,
+                    "fetched_at": "2026-11-30T18:00:00+00:00",
+                }
+            ],
+            "thresholds": {"days": 15},
+            "sanction_types": ["INHABILITACION", "MULTA"],
+            "clave_propia": None,
+            "resolution_date": "2026-13-40",
+        }
+    )
+    [matches, thresholds, types, own, resolution] = rows
+    assert matches.label == "Coincidencias en los registros"
+    assert [(r.label, r.text) for r in matches.children] == [
+        ("Sistema", "S3 · sancionados"),
+        ("Coincidencia por", "CURP idéntica"),
+        ("Falta grave", "Sí"),
+        ("Sincronizado", "30/11/2026 12:00"),  # local time (America/Mexico_City)
+    ]
+    assert (thresholds.label, thresholds.children[0].label) == ("Umbrales", "Días")
+    two = evidence_rows({"disqualifications": [{"start": "2025-01-01"}, {"start": "2026-01-01"}]})
+    assert [r.label for r in two[0].children] == ["Inhabilitaciones 1", "Inhabilitaciones 2"]
+    assert evidence_rows({"thresholds": {}})[0].text == "—"
+    assert types.text == "INHABILITACION, MULTA"
+    assert (own.label, own.text) == ("clave_propia", "—")  # unknown keys are shown as they come
+    assert resolution.text == "2026-13-40"  # not a date: shown as it came
