@@ -27,7 +27,13 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class WhoAmISerializer(serializers.Serializer):
-    username = serializers.CharField(help_text="Nombre de usuario.")
+    username = serializers.CharField(
+        allow_null=True,
+        help_text="Nombre de usuario; null con un token de credenciales de cliente (una máquina).",
+    )
+    client_id = serializers.CharField(
+        allow_null=True, help_text="Cliente OAuth del token (null con sesión web)."
+    )
     scopes = serializers.ListField(
         child=serializers.CharField(), help_text="Alcances del token (vacío con sesión web)."
     )
@@ -62,9 +68,17 @@ class WhoAmIView(APIView):
     )
     def get(self, request):
         token = getattr(request, "auth", None)
-        memberships = Membership.objects.filter(user=request.user).select_related("entity", "unit")
+        user = request.user if getattr(request.user, "is_authenticated", False) else None
+        # A client-credentials token stands for a machine, not a person: no user, no memberships.
+        memberships = (
+            Membership.objects.filter(user=user).select_related("entity", "unit")
+            if user is not None
+            else Membership.objects.none()
+        )
+        application = getattr(token, "application", None)
         data = {
-            "username": request.user.get_username(),
+            "username": user.get_username() if user is not None else None,
+            "client_id": application.client_id if application is not None else None,
             "scopes": sorted(token.scope.split()) if hasattr(token, "scope") else [],
             "memberships": memberships,
         }

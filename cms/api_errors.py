@@ -40,7 +40,22 @@ MESSAGES = {
         "demasiadas_solicitudes",
         lambda: _("Demasiadas solicitudes; espere los segundos indicados en Retry-After."),
     ),
+    status.HTTP_500_INTERNAL_SERVER_ERROR: (
+        "error_interno",
+        lambda: _("Ocurrió un error interno; ya quedó registrado. Inténtelo de nuevo más tarde."),
+    ),
+    status.HTTP_503_SERVICE_UNAVAILABLE: (
+        "servicio_no_disponible",
+        lambda: _(
+            "El servicio no está disponible por el momento; inténtelo de nuevo en los segundos "
+            "indicados en Retry-After."
+        ),
+    ),
 }
+
+
+class BodyRefused(exceptions.ParseError):
+    """A malformed body whose Spanish message says exactly why (cms.api_parsers)."""
 
 
 def error_body(status_code, message=None, **extra):
@@ -66,6 +81,8 @@ def exception_handler(exc, context):
         message = _("Demasiadas solicitudes; intente de nuevo en %(seconds)d segundos.") % {
             "seconds": int(exc.wait)
         }
+    elif isinstance(exc, BodyRefused):
+        message = str(exc.detail)
     elif isinstance(exc, exceptions.ParseError):
         message = _("El cuerpo de la solicitud no es JSON válido.")
     response.data = error_body(response.status_code, message, **extra)

@@ -36,7 +36,9 @@ from cms.models import Job
 logger = logging.getLogger(__name__)
 
 NATIONAL = "national"  # only the national administrator starts it; it touches the whole install
-ENTITY = "entity"  # an entity administrator starts it for their entity
+# An entity administrator starts it for their entity; the national one for any entity, or for
+# the whole installation (no entity).
+ENTITY = "entity"
 
 TASK_PREFIX = "compra."
 
@@ -174,8 +176,8 @@ def broker_configured() -> bool:
 def create_job(key, parameters, *, user=None, entity=None, entity_id=None, origin=Job.Origin.ADMIN):
     kind = get_kind(key)
     entity_id = entity.pk if entity is not None else entity_id
-    if kind.scope == ENTITY and entity_id is None:
-        raise JobError(_("Este trabajo se hace para un ente; indique cuál."))
+    if kind.scope != ENTITY and entity_id is not None:
+        raise JobError(_("Este trabajo es de toda la instalación; no se hace por ente."))
     return Job.objects.create(
         kind=key,
         parameters=parameters,

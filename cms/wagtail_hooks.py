@@ -22,6 +22,7 @@ from wagtail_modeladmin.views import CreateView, DeleteView, EditView, InspectVi
 
 from cms import admin_forms, dashboard, manual
 from cms.admin_columns import yes_no
+from cms.admin_history import PermittedHistoryView
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import ENTITY_ADMIN_ROLES
 from cms.tenancy import entity_ids_for, is_national_admin, scope_queryset
@@ -47,6 +48,10 @@ class ScopedDeleteView(ScopedInstanceMixin, DeleteView):
 
 
 class ScopedInspectView(ScopedInstanceMixin, InspectView):
+    pass
+
+
+class ScopedHistoryView(ScopedInstanceMixin, PermittedHistoryView):
     pass
 
 
@@ -96,6 +101,7 @@ class ScopedModelAdmin(ModelAdmin):
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
     inspect_view_enabled = True
 
     def get_queryset(self, request):
@@ -311,3 +317,8 @@ def add_platform_panels(request, panels):
 @hooks.register("insert_global_admin_css")
 def home_panels_css():
     return format_html('<link rel="stylesheet" href="{}">', static("cms/home.css"))
+
+
+# «Trabajos» (the long jobs and their schedules) live in their own module; importing it here is
+# what makes Wagtail run its hooks.
+from cms import jobs_admin  # noqa: E402, F401

@@ -26,7 +26,7 @@ class IndicadoresConfig(AppConfig):
     }
 
     def ready(self):
-        from indicadores import receivers
+        from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
         from indicadores.engine import hooks
         from indicadores.signals import outcomes_computed
         from ocds_pages.signals import release_published

@@ -286,5 +286,5 @@ class Notification(models.Model):
         return self.message
 
 
-# The engine's dataset statistics live in their own module (indicadores/engine/stats_model.py).
-from indicadores.engine.stats_model import IndicatorStatistic  # noqa: E402, F401
+# The engine's dataset statistics and legal maxima live in indicadores/engine/stats_model.py.
+from indicadores.engine.stats_model import IndicatorStatistic, LegalMaximum  # noqa: E402, F401

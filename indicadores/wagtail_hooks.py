@@ -94,3 +94,38 @@ class AlertsPanel(Component):
 def add_alerts_panel(request, panels):
     if request.user.has_perm(WORK) or request.user.has_perm(ANSWER):
         panels.append(AlertsPanel(request.user))
+
+
+# --- legal tables of the indicator engine (national administrator = superuser) -----------------
+
+from wagtail_modeladmin.helpers import PermissionHelper  # noqa: E402
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register  # noqa: E402
+
+from indicadores.engine.stats_model import LegalMaximum  # noqa: E402
+
+
+class AddOnlyForSuperusers(PermissionHelper):
+    """The national administrator adds maxima; a correction is a new row (the history stays)."""
+
+    def user_can_list(self, user):
+        return user.is_active and user.is_superuser
+
+    def user_can_create(self, user):
+        return self.user_can_list(user)
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+@modeladmin_register
+class LegalMaximumAdmin(ModelAdmin):
+    model = LegalMaximum
+    menu_label = _("Montos máximos de adjudicación")
+    menu_icon = "table"
+    menu_order = 810
+    permission_helper_class = AddOnlyForSuperusers
+    list_display = ("year", "category", "method", "amount", "source", "recorded_at")
+    list_filter = ("year", "category", "method")

@@ -4,6 +4,11 @@ The body is checked against the request schema of the PDN's own specification (a
 ``integraciones/specs/``; it is read from there, never from the network), tightened with what the
 spec only says in prose: ``page`` ≥ 1, ``pageSize`` 1..200, and no unknown fields — a misspelt
 filter silently ignored would return the wrong processes. Every refusal is a Spanish message.
+
+What the documentation refuses is refused, never silently turned into "no filter" (issue 20,
+item 10): an empty body (the PDN always sends a JSON object, ``{}`` at least), a filter whose value
+is an object (``{"$ne": null}``), an empty sort direction, NUL characters (the database cannot
+store them), and a page beyond ``MAX_PAGE`` (its offset would not fit in the database's integer).
 """
 
 import copy
@@ -15,10 +20,12 @@ import orjson
 from django.utils.translation import gettext as _
 from jsonschema import Draft7Validator
 
+from cms.api_parsers import contains_nul, nul_message
 from ocds_pages.validation import parse_datetime
 
 SPEC_PATH = Path(__file__).resolve().parent / "specs" / "s6-contrataciones-openapi.json"
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 10_000_000
 
 
 class S6RequestError(Exception):
@@ -47,7 +54,7 @@ def specification() -> dict:
 def _tightened(schema: dict) -> dict:
     schema = copy.deepcopy(schema)
     properties = schema["properties"]
-    properties["page"]["minimum"] = 1
+    properties["page"].update(minimum=1, maximum=MAX_PAGE)
     properties["pageSize"].update(minimum=1, maximum=MAX_PAGE_SIZE)
     schema["additionalProperties"] = False
     for name in ("sort", "query"):
@@ -81,7 +88,9 @@ def _type_names(expected) -> str:
 
 def _page_message(name: str) -> str:
     if name == "page":
-        return _("Página inválida: page debe ser un entero mayor o igual a 1.")
+        return _(
+            "Página inválida: page debe ser un entero mayor o igual a 1 (y a lo más %(max)d)."
+        ) % {"max": MAX_PAGE}
     return _("Tamaño de página inválido: pageSize debe ser un entero entre 1 y %(max)d.") % {
         "max": MAX_PAGE_SIZE
     }
@@ -124,23 +133,38 @@ def error_message(error) -> str:
 
 
 def parse_json_object(raw: bytes) -> dict:
-    """The body as a JSON object (an empty body is ``{}``: every parameter has a default)."""
+    """The body as a JSON object (``{}`` asks for the first page of everything)."""
     if not raw.strip():
-        return {}
+        raise S6RequestError(
+            _("El cuerpo de la solicitud está vacío; envíe un objeto JSON (al menos {}).")
+        )
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise S6RequestError(_("El cuerpo de la solicitud no es JSON válido.")) from None
     if not isinstance(body, dict):
         raise S6RequestError(_("El cuerpo de la solicitud debe ser un objeto JSON."))
+    if contains_nul(body):
+        raise S6RequestError(nul_message())
     return body
 
 
-def without_empty(value):
-    """Drop null, "" (or blank) and [] values at any depth: an empty filter means no filter."""
+def without_empty(value, *, top=True):
+    """Drop null, "" (or blank) and [] filter values: an empty filter means no filter.
+
+    Only leaves are dropped: an object that held something stays (``{"$ne": null}`` becomes
+    ``{}`` and fails validation as the non-text it is), and ``sort`` is kept as sent.
+    """
     if isinstance(value, dict):
-        cleaned = {key: without_empty(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if not _is_empty(item)}
+        cleaned = {
+            key: item if top and key == "sort" else without_empty(item, top=False)
+            for key, item in value.items()
+        }
+        return {
+            key: item
+            for key, item in cleaned.items()
+            if not _is_empty(item) or (isinstance(item, dict) and value[key])
+        }
     if isinstance(value, str):
         return value.strip()
     return value
@@ -207,7 +231,7 @@ RECORDS_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "page": {"type": "integer", "minimum": 1},
+        "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
         "pageSize": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         "query": _about(
             "Filtros anidados con la forma de OCDS.",

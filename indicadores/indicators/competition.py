@@ -445,10 +445,12 @@ register(
 # --- MX-ADMAX above the legal maximum -----------------------------------------------------------
 
 
-def _maximum_or_missing(year: int, category: str, method: str):
-    maximum = legal_maximum(year, category, method)
+def _maximum_or_missing(context: Context, year: int, category: str, method: str):
+    """((pesos, source) or None, the «missing» text naming the year)."""
+    maximum = legal_maximum(context, year, category, method)
     missing = _(
-        "monto máximo de %(method)s para %(year)s (%(category)s): INDICADORES_MONTOS_MAXIMOS"
+        "monto máximo de %(method)s para %(year)s (%(category)s): agréguelo en «Montos máximos "
+        "de adjudicación» o en INDICADORES_MONTOS_MAXIMOS"
     ) % {"method": _(METHOD_LABELS[method]), "year": year, "category": category or "—"}
     return maximum, missing
 
@@ -469,15 +471,17 @@ def above_legal_maximum(view: ProcessView, context: Context, indicator: Indicato
             if value is None or value == ""
         ]
         return [indicator.unknown(missing)]
-    maximum, missing = _maximum_or_missing(peer.date.year, peer.category, method)
-    if maximum is None:
+    found, missing = _maximum_or_missing(context, peer.date.year, peer.category, method)
+    if found is None:
         return [indicator.unknown([missing])]
+    maximum, source = found
     evidence = {
         "procurement_method": method,
         "category": peer.category,
         "year": peer.date.year,
         "amount": _number(peer.amount),
         "legal_maximum": _number(maximum),
+        "legal_maximum_source": source,
         "rationale": str(view.tender.get("procurementMethodRationale") or ""),
     }
     if peer.amount > maximum:
@@ -536,9 +540,10 @@ def splitting(view: ProcessView, context: Context, indicator: Indicator):
     peer = peer_of(view)
     if peer.date is None or peer.amount is None:
         return [indicator.unknown(["awards/date", "awards/value/amount"])]
-    maximum, missing = _maximum_or_missing(peer.date.year, peer.category, "direct")
-    if maximum is None:
+    found, missing = _maximum_or_missing(context, peer.date.year, peer.category, "direct")
+    if found is None:
         return [indicator.unknown([missing])]
+    maximum, source = found
     monday = peer.date - datetime.timedelta(days=peer.date.weekday())
     sunday = monday + datetime.timedelta(days=6)
     data = _peers(context)
@@ -560,6 +565,7 @@ def splitting(view: ProcessView, context: Context, indicator: Indicator):
             "direct_awards": _peer_evidence(same_week),
             "total": _number(total),
             "legal_maximum": _number(maximum),
+            "legal_maximum_source": source,
         }
         if len(same_week) > 1 and total > maximum:
             explanation = _(

@@ -3,16 +3,22 @@
 Montos máximos de adjudicación directa e invitación a cuando menos tres personas: the Presupuesto
 de Egresos de la Federación publishes them every year, per range of the entity's authorised
 budget, in thousands of pesos before VAT, for acquisitions (LAASSP: goods and services) and for
-public works (LOPSRM). The table here is in pesos,
-``{year: {mainProcurementCategory: {procurementMethod: pesos}}}``; an installation writes the
-rows of its own budget range in ``INDICADORES_MONTOS_MAXIMOS`` (merged year by year over these).
-A year without a row makes MX-ADMAX and MX-FRAC «not computable», naming the missing year: an
+public works (LOPSRM). Where a maximum comes from, first match wins:
+
+1. ``LegalMaximum`` rows (the national administrator adds them in the admin; the newest row of a
+   year, type and procedure is in force, older ones are its history);
+2. ``INDICADORES_MONTOS_MAXIMOS`` in the settings, ``{year: {category: {method: pesos}}}``;
+3. the rows shipped here.
+
+A year without a maximum makes MX-ADMAX and MX-FRAC «not computable», naming the missing year: an
 invented maximum would be worse than none.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
+
+from indicadores.engine.stats_model import LegalMaximum
 
 # The one row shipped: PEF 2019, acquisitions, as quoted by IMCO's Índice de Riesgos de Corrupción
 # (one budget range). Installations replace or extend it with their own.
@@ -24,13 +30,29 @@ LEGAL_MAXIMA = {
 }
 
 
-def legal_maxima() -> dict:
-    table = {year: dict(rows) for year, rows in LEGAL_MAXIMA.items()}
+def legal_maxima(processes=None) -> dict[tuple[int, str, str], tuple[Decimal, str]]:
+    """(year, category, method) → (pesos, source) from the three places above, read once (a
+    ``Context`` part: one query per batch)."""
+    table: dict[tuple[int, str, str], tuple[Decimal, str]] = {}
+    for year, rows in LEGAL_MAXIMA.items():
+        for category, methods in rows.items():
+            for method, value in methods.items():
+                table[(year, category, method)] = (Decimal(str(value)), "IMCO IRC (PEF 2019)")
     for year, rows in getattr(settings, "INDICADORES_MONTOS_MAXIMOS", {}).items():
-        table.setdefault(int(year), {}).update(rows)
+        for category, methods in rows.items():
+            for method, value in methods.items():
+                table[(int(year), category, method)] = (
+                    Decimal(str(value)),
+                    "INDICADORES_MONTOS_MAXIMOS",
+                )
+    newest_first = LegalMaximum.objects.order_by("recorded_at", "pk").values_list(
+        "year", "category", "method", "amount", "source"
+    )
+    for year, category, method, amount, source in newest_first:
+        table[(year, category, method)] = (amount, source)  # later rows replace earlier ones
     return table
 
 
-def legal_maximum(year: int, category: str, method: str) -> Decimal | None:
-    value = legal_maxima().get(year, {}).get(category, {}).get(method)
-    return Decimal(str(value)) if value is not None else None
+def legal_maximum(context, year: int, category: str, method: str) -> tuple[Decimal, str] | None:
+    """(pesos, source) in force for a year, type of contract and procedure; None if unknown."""
+    return context.part("legal_maxima", legal_maxima).get((year, category, method))

@@ -209,3 +209,12 @@ def test_a_registry_sync_with_no_provider_says_so():
 
     assert job.status == Job.Status.FAILED
     assert job.error_message == "No hay proveedores activos que coincidan."
+
+
+def test_an_installation_wide_job_is_not_started_for_one_entity():
+    make_entity(key="UNO")
+
+    with pytest.raises(CommandError, match="Este trabajo es de toda la instalación"):
+        call_command("ejecutar_trabajo", "exportar_bulk", "--ente", "UNO", stdout=StringIO())
+
+    assert not Job.objects.exists()

@@ -292,3 +292,19 @@ def test_the_history_reads_the_request_and_its_deadline(client, alert, oic):
     alerts.request_response(alert=alert, user=oic, question="Explique el fallo.", deadline=deadline)
     html = login(client, oic).get(detail(alert)).content.decode()
     assert f"plazo {deadline:%d/%m/%Y}" in html and "Explique el fallo." in html
+
+
+def test_the_alert_page_costs_the_same_queries_with_a_long_history(
+    client, alert, entity, oic, django_assert_max_num_queries
+):
+    login(client, oic)
+    client.get(detail(alert))
+    with CaptureQueriesContext(connection) as short:
+        client.get(detail(alert))
+    people = [make_member(Role.OIC, entity) for _index in range(5)]
+    for person in people:
+        alerts.assign(alert=alert, user=oic, assignee=person)
+        alerts.comment(alert=alert, user=person, text="Revisado.")
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        response = client.get(detail(alert))
+    assert response.content.decode().count("Revisado.") == 5

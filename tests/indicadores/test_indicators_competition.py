@@ -355,3 +355,47 @@ def test_conc_not_computable_without_an_amount(outcomes_of, unit):
     view = candidate_view(unit, date="2025-03-06", amount=None)
     view.release["awards"][0].pop("value")
     assert only(outcomes_of("MX-CONC", view)).status == UNKNOWN
+
+
+# --- legal maxima as data -----------------------------------------------------------------------
+
+
+def test_admax_reads_the_newest_legal_maximum_row(outcomes_of, settings):
+    from indicadores.engine.stats_model import LegalMaximum
+
+    settings.INDICADORES_MONTOS_MAXIMOS = MAXIMA  # 300,000: rows in the table come first
+    row = {"year": 2025, "category": "goods", "method": "direct"}
+    LegalMaximum.objects.create(**row, amount=400000, source="PEF 2025 (captura errónea)")
+    LegalMaximum.objects.create(**row, amount=360000, source="PEF 2025, rango 2")
+    release = b.compiled(tender=direct(), award_amount=350000)
+    outcome = only(outcomes_of("MX-ADMAX", b.view(release)))
+    assert outcome.status == CLEAR
+    assert outcome.evidence["legal_maximum"] == 360000.0
+    assert outcome.evidence["legal_maximum_source"] == "PEF 2025, rango 2"
+
+
+def test_legal_maxima_admin_adds_rows_and_never_edits_them(client, db):
+    from django.contrib.auth import get_user_model
+
+    from indicadores.engine.stats_model import LegalMaximum
+    from tests.factories import make_user
+
+    url = "/admin/indicadores/legalmaximum/"
+    client.force_login(make_user(is_staff=True))
+    assert client.get(url).status_code in {302, 403}  # staff who is not the national admin
+    admin = get_user_model().objects.create_superuser("nacional", password="x-Segura-2026")
+    client.force_login(admin)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        f"{url}create/",
+        {
+            "year": 2025,
+            "category": "works",
+            "method": "selective",
+            "amount": "4000000.00",
+            "source": "PEF 2025",
+        },
+    )
+    assert response.status_code == 302
+    row = LegalMaximum.objects.get()
+    assert client.get(f"{url}edit/{row.pk}/").status_code in {302, 403}
