@@ -1,8 +1,9 @@
 """The public OCDS API (read-only, no key) under ``/api/ocds/``.
 
 Every answer is an OCDS package at the top level of the JSON (release package or record
-package), assembled as bytes around the stored texts. Lists page with a keyset cursor in
-``links.next`` (and an RFC 8288 ``Link`` header), carry the total in ``X-Total-Count`` and a weak
+package), assembled as bytes around the stored texts, exactly as the 1.1.5 package schemas define
+them. Lists page with a keyset cursor in an RFC 8288 ``Link: <…>; rel="next"`` header (a top-level
+``links`` is not part of the 1.1.5 package schemas), carry the total in ``X-Total-Count`` and a weak
 ``ETag``; Django's ``condition()`` answers 304 to a matching ``If-None-Match``. Errors are
 ``{code, message}`` in Spanish, never a 200.
 """
@@ -41,7 +42,11 @@ from ocds_pages.api_params import (
     parse_list_request,
 )
 from ocds_pages.models import Record, Release
-from ocds_pages.packages import iter_record_package, iter_release_package, record_json
+from ocds_pages.packages import (
+    iter_record_package,
+    iter_release_package,
+    record_json,
+)
 
 JSON = "application/json"
 
@@ -79,11 +84,6 @@ def conditional(prepare):
 
 def bad_parameter(error: BadParameter) -> Prepared:
     return Prepared(error=error_response(status.HTTP_400_BAD_REQUEST, error.message))
-
-
-def with_links(package: bytes, links: dict) -> bytes:
-    """Add ``links`` (OCDS 1.1 paging convention) as the last member of a package."""
-    return package[:-1] + b',"links":' + orjson.dumps(links) + b"}"
 
 
 def json_response(body: bytes, **headers) -> HttpResponse:
@@ -133,7 +133,7 @@ def _param(name, description, **kwargs):
 
 
 PAGING_PARAMETERS = [
-    _param("cursor", "Posición opaca; úsela sólo a través de links.next."),
+    _param("cursor", 'Posición opaca; úsela sólo a través del encabezado Link (rel="next").'),
     OpenApiParameter(
         "limit",
         OpenApiTypes.INT,
@@ -194,8 +194,9 @@ class ReleaseListView(FilteredOcdsView):
         operation_id="ocds_releases",
         summary="Entregas (releases) publicadas",
         description=(
-            "Paquete de entregas (release package) paginado con cursor: siga `links.next` hasta "
-            "que no aparezca. El orden es el de publicación; lo publicado durante la paginación "
+            "Paquete de entregas (release package) paginado con cursor: siga el encabezado "
+            '`Link: <…>; rel="next"` hasta que no aparezca. El orden es el de publicación; '
+            "lo publicado durante la paginación "
             "aparece al final, nunca se salta ni se repite. Los cambios de los últimos "
             "OCDS_API_WATERMARK_SECONDS segundos aún no se muestran. Total en `X-Total-Count`."
         ),
@@ -218,8 +219,7 @@ class ReleaseListView(FilteredOcdsView):
                 releases=(text for _pk, text in page.rows), uri=request_url(request)
             )
         )
-        links = {"next": following} if following else {}
-        return json_response(with_links(package, links), **list_headers(page.total, following))
+        return json_response(package, **list_headers(page.total, following))
 
 
 def _one_release(request, ocid, release_id) -> Prepared:
@@ -365,8 +365,7 @@ class RecordListView(FilteredOcdsView):
             for _pk, ocid, compiled, _updated in page.rows
         )
         package = b"".join(iter_record_package(records=records, uri=request_url(request)))
-        links = {"next": following} if following else {}
-        return json_response(with_links(package, links), **list_headers(page.total, following))
+        return json_response(package, **list_headers(page.total, following))
 
 
 def _one_record(request, ocid) -> Prepared:

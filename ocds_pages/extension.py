@@ -130,8 +130,6 @@ def project_release_schema() -> dict:
 
 
 def project_extension_metadata() -> dict:
-    """The extension.json served by the project, with the absolute URL of its schema."""
-    metadata = schema.read_json(schema.extension_dir(schema.PROJECT_EXTENSION) / "extension.json")
-    base_url = schema.project_extension_url().rsplit("/", 1)[0]
-    metadata["schemas"] = [f"{base_url}/release-schema.json"]
-    return metadata
+    """The extension.json served by the project. ``schemas`` and ``codelists`` are file names
+    relative to it, as the extension metadata schema requires."""
+    return schema.read_json(schema.extension_dir(schema.PROJECT_EXTENSION) / "extension.json")

@@ -22,12 +22,15 @@ ITERATOR_CHUNK = 2000
 def publisher() -> dict:
     """The package ``publisher``: the OCDS_PUBLISHER setting (name, scheme, uid, uri).
 
-    ``scheme``/``uid`` identify the publishing body (in Mexico, ``MX-RFC`` and its RFC). Without
-    the setting only name and uri are given: an empty ``uid`` is worse than none for OCDS tools.
+    ``scheme``/``uid`` identify the publishing body (in Mexico, ``MX-RFC`` and its RFC) and go
+    together: a scheme without its uid identifies nothing, so without a uid neither is given.
     """
     default = {"name": settings.WAGTAIL_SITE_NAME, "uri": settings.SITE_URL}
     configured = getattr(settings, "OCDS_PUBLISHER", None) or {}
-    return {key: value for key, value in (default | configured).items() if value}
+    found = {key: value for key, value in (default | configured).items() if value}
+    if not found.get("uid"):
+        found.pop("scheme", None)
+    return found
 
 
 def package_metadata(*, uri: str, published_date: str | None = None) -> dict:

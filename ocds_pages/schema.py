@@ -83,22 +83,29 @@ def committed_patched_schema() -> dict:
     return read_json(PATCHED_SCHEMA_PATH)
 
 
-def edca_mx_extension_url(name: str) -> str:
-    """The raw extension.json URL of an EDCA-MX extension's GitHub repository."""
-    documentation = read_json(extension_dir(name) / "extension.json")["documentationUrl"]["en"]
-    repository = documentation.removeprefix("https://github.com/").rstrip("/")
-    return f"https://raw.githubusercontent.com/{repository}/master/extension.json"
-
-
 def project_extension_url() -> str:
     return f"{settings.SITE_URL}/ocds/extension/extension.json"
 
 
-@cache
-def _edca_mx_urls() -> tuple[str, ...]:
-    return tuple(edca_mx_extension_url(name) for name in EDCA_MX_EXTENSIONS)
+def served_extension_url(name: str) -> str:
+    """Where this installation serves the bundled copy of an EDCA-MX extension (its
+    ``extension.json``; the schema and codelists are beside it)."""
+    return f"{settings.SITE_URL}/ocds/extensiones/{name}/extension.json"
 
 
 def extension_urls() -> list[str]:
-    """The ``extensions`` list of every package the system publishes."""
-    return [*_edca_mx_urls(), project_extension_url()]
+    """The ``extensions`` list of every package the system publishes: the copies this
+    installation serves (the files it validates with), so OCP's tools resolve every declared
+    extension, schema and codelist from the publisher alone, with the configured site URL."""
+    return [*(served_extension_url(name) for name in EDCA_MX_EXTENSIONS), project_extension_url()]
+
+
+def extension_file(name: str, path: str) -> Path | None:
+    """A file of a bundled extension that its ``extension.json`` declares (or that file itself),
+    None otherwise: only declared files are served."""
+    if name not in (*EDCA_MX_EXTENSIONS, PROJECT_EXTENSION):
+        return None
+    metadata = read_json(extension_dir(name) / "extension.json")
+    declared = {"extension.json", *metadata.get("schemas", [])}
+    declared |= {f"codelists/{codelist}" for codelist in metadata.get("codelists", [])}
+    return extension_dir(name) / path if path in declared else None

@@ -16,6 +16,16 @@ urlpatterns = [
         views.extension_release_schema,
         name="extension-release-schema",
     ),
+    path(
+        "ocds/extension/codelists/<str:codelist>",
+        views.extension_codelist,
+        name="extension-codelist",
+    ),
+    re_path(
+        r"^ocds/extensiones/(?P<name>[A-Za-z]+)/(?P<path>(?:codelists/)?[+A-Za-z.-]+)$",
+        views.bundled_extension_file,
+        name="bundled-extension-file",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("procesos/", views.process_search, name="process-search"),
     path("procesos/descargar/procesos.csv", views.process_search_csv, name="process-search-csv"),

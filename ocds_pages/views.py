@@ -1,7 +1,7 @@
 """Public views of the published side."""
 
 from django.core.paginator import EmptyPage
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,6 +12,7 @@ from ocds_pages import public_search as search
 from ocds_pages.extension import project_extension_metadata, project_release_schema
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import iter_record_package, iter_release_package, record_json
+from ocds_pages.schema import PROJECT_EXTENSION, extension_file
 
 PAGE_SIZE = search.PAGE_SIZE
 
@@ -33,6 +34,27 @@ def extension_metadata(request):
 def extension_release_schema(request):
     """``release-schema.json`` of the project's own OCDS extension, incl. contributed fields."""
     return _json(project_release_schema())
+
+
+@require_safe
+def extension_codelist(request, codelist: str):
+    """A codelist the project's own extension declares (``codelists/bidStatus.csv``)."""
+    return _extension_file(PROJECT_EXTENSION, f"codelists/{codelist}")
+
+
+@require_safe
+def bundled_extension_file(request, name: str, path: str):
+    """A file of an EDCA-MX extension as bundled (the one the system validates with)."""
+    return _extension_file(name, path)
+
+
+def _extension_file(name: str, path: str) -> HttpResponse:
+    found = extension_file(name, path)
+    if found is None:
+        raise Http404(_("La extensión no declara ese archivo."))
+    content_type = "text/csv" if path.endswith(".csv") else "application/json"
+    content_type = f"{content_type}; charset=utf-8"
+    return HttpResponse(found.read_bytes(), content_type=content_type, headers=_CORS)
 
 
 # --- public transparency site ------------------------------------------------------------------

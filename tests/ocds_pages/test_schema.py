@@ -25,14 +25,15 @@ def test_patched_schema_carries_every_edca_mx_extension_and_ours():
     assert "sha256" in definitions["Document"]["properties"]
 
 
-def test_package_extension_list_names_edca_mx_repositories_and_our_own_url(settings):
+def test_package_extension_list_names_the_copies_this_site_serves(settings):
     settings.SITE_URL = "https://compras.example.gob.mx"
 
     urls = schema.extension_urls()
 
     assert len(urls) == len(schema.EDCA_MX_EXTENSIONS) + 1
+    assert urls[0] == "https://compras.example.gob.mx/ocds/extensiones/budgetLines/extension.json"
     assert urls[-1] == "https://compras.example.gob.mx/ocds/extension/extension.json"
-    assert all(url.startswith("https://") and url.endswith("/extension.json") for url in urls)
+    assert all(url.startswith(settings.SITE_URL) for url in urls)
 
 
 @pytest.mark.django_db
@@ -43,9 +44,8 @@ def test_project_extension_is_served_at_its_stable_urls(client, settings):
     release_schema = client.get("/ocds/extension/release-schema.json")
 
     assert metadata.status_code == 200
-    assert metadata.json()["schemas"] == [
-        "https://compras.example.gob.mx/ocds/extension/release-schema.json"
-    ]
+    assert metadata.json()["schemas"] == ["release-schema.json"]
+    assert metadata.json()["codelists"] == ["bidStatus.csv"]
     assert metadata.json()["name"]["es"] == "Compra Íntegra"
     assert release_schema.json()["definitions"]["Document"]["properties"]["sha256"]["type"] == [
         "string",
