@@ -4,41 +4,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicadores', '0004_legal_maxima'),
+        ("indicadores", "0004_legal_maxima"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndicatorThreshold',
+            name="IndicatorThreshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Código del indicador, p. ej. MX-NEWCO.', max_length=20, verbose_name='indicador')),
-                ('values', models.JSONField(help_text='Los umbrales que cambian, como JSON: p. ej. {"days": 180}. Los nombres son los de docs/indicadores.md; los que no se escriben conservan su valor.', verbose_name='umbrales')),
-                ('reason', models.CharField(help_text='Por qué se cambia (queda en la historia).', max_length=500, verbose_name='motivo')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, help_text='Cuándo se agregó esta fila.', verbose_name='registrado')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Código del indicador, p. ej. MX-NEWCO.",
+                        max_length=20,
+                        verbose_name="indicador",
+                    ),
+                ),
+                (
+                    "values",
+                    models.JSONField(
+                        help_text='Los umbrales que cambian, como JSON: p. ej. {"days": 180}. Los nombres son los de docs/indicadores.md; los que no se escriben conservan su valor.',
+                        verbose_name="umbrales",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        help_text="Por qué se cambia (queda en la historia).",
+                        max_length=500,
+                        verbose_name="motivo",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        auto_now_add=True,
+                        help_text="Cuándo se agregó esta fila.",
+                        verbose_name="registrado",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'umbral de indicador',
-                'verbose_name_plural': 'umbrales de indicadores',
-                'ordering': ['code', '-recorded_at'],
+                "verbose_name": "umbral de indicador",
+                "verbose_name_plural": "umbrales de indicadores",
+                "ordering": ["code", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialHoliday',
+            name="OfficialHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(help_text='El día.', verbose_name='fecha')),
-                ('name', models.CharField(help_text='P. ej. «Jornada electoral» o «Día inhábil local».', max_length=200, verbose_name='motivo')),
-                ('non_working', models.BooleanField(default=True, help_text='Desmárquelo para declarar hábil una fecha que la tabla daba por inhábil.', verbose_name='inhábil')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, help_text='Cuándo se agregó esta fila.', verbose_name='registrado')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(help_text="El día.", verbose_name="fecha")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="P. ej. «Jornada electoral» o «Día inhábil local».",
+                        max_length=200,
+                        verbose_name="motivo",
+                    ),
+                ),
+                (
+                    "non_working",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Desmárquelo para declarar hábil una fecha que la tabla daba por inhábil.",
+                        verbose_name="inhábil",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        auto_now_add=True,
+                        help_text="Cuándo se agregó esta fila.",
+                        verbose_name="registrado",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'día inhábil',
-                'verbose_name_plural': 'días inhábiles',
-                'ordering': ['-date', '-recorded_at'],
-                'indexes': [models.Index(fields=['date', '-recorded_at'], name='indicadores_date_4b6c8c_idx')],
+                "verbose_name": "día inhábil",
+                "verbose_name_plural": "días inhábiles",
+                "ordering": ["-date", "-recorded_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["date", "-recorded_at"], name="indicadores_date_4b6c8c_idx"
+                    )
+                ],
             },
         ),
     ]
