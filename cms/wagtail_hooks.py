@@ -20,6 +20,7 @@ from wagtail_modeladmin.views import CreateView, DeleteView, EditView, InspectVi
 
 from cms import admin_forms, manual
 from cms.admin_columns import yes_no
+from cms.admin_history import PermittedHistoryView
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import ENTITY_ADMIN_ROLES
 from cms.tenancy import entity_ids_for, is_national_admin, scope_queryset
@@ -45,6 +46,10 @@ class ScopedDeleteView(ScopedInstanceMixin, DeleteView):
 
 
 class ScopedInspectView(ScopedInstanceMixin, InspectView):
+    pass
+
+
+class ScopedHistoryView(ScopedInstanceMixin, PermittedHistoryView):
     pass
 
 
@@ -94,6 +99,7 @@ class ScopedModelAdmin(ModelAdmin):
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
     inspect_view_enabled = True
 
     def get_queryset(self, request):
