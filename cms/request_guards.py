@@ -14,6 +14,7 @@ item 5).
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -111,3 +112,8 @@ def server_error(request):
     if is_api(request):
         return error_response(500)
     return defaults.server_error(request)
+
+
+def hidden(request, *args, **kwargs):
+    """For URLs a library mounts that an installation must not expose (cms/urls.py)."""
+    raise Http404

@@ -10,7 +10,7 @@ from wagtail.contrib.sitemaps.views import index as sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import api, oauth, views
+from cms import api, oauth, request_guards, views
 from ocds_pages.sitemaps import SITEMAPS as OCDS_SITEMAPS
 
 # Headless content for a separate front end (Wagtail API v2).
@@ -25,6 +25,8 @@ SITEMAPS = {"paginas": PagesSitemap, **OCDS_SITEMAPS}
 
 urlpatterns = [
     path("salud/", views.health, name="health"),
+    # Wagtail's error-page test view answered 200 to anyone, also in production (issue 20, item 12).
+    path("admin/failwhale/", request_guards.hidden),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("oauth/", include((oauth.urlpatterns, "oauth2_provider"))),

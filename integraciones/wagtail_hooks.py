@@ -8,6 +8,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from cms.admin_columns import yes_no
+from cms.admin_history import PermittedHistoryView
 from integraciones.forms import RegistryProviderForm
 from integraciones.models import RegistryProvider, Sat69bTaxpayer, SyncRun
 
@@ -45,6 +46,7 @@ class ReadOnlyForSuperusers(SuperuserOnly):
 
 
 class RegistryProviderAdmin(ModelAdmin):
+    history_view_class = PermittedHistoryView
     model = RegistryProvider
     menu_label = _("Proveedores PDN")
     menu_icon = "site"
@@ -86,6 +88,7 @@ class RegistryProviderAdmin(ModelAdmin):
 
 
 class SyncRunAdmin(ModelAdmin):
+    history_view_class = PermittedHistoryView
     model = SyncRun
     menu_label = _("Sincronizaciones")
     menu_icon = "history"
@@ -111,6 +114,7 @@ class SyncRunAdmin(ModelAdmin):
 
 
 class Sat69bAdmin(ModelAdmin):
+    history_view_class = PermittedHistoryView
     model = Sat69bTaxpayer
     menu_label = _("Lista 69-B del SAT")
     menu_icon = "warning"

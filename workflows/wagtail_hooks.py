@@ -4,6 +4,7 @@ entity's own forms and reads the national ones (which only the national administ
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,13 @@ from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.roles import Role
 from cms.tenancy import entity_ids_for, is_national_admin
+from workflows import dashboard
 from workflows.admin_forms import FormDefinitionForm
 from workflows.models import (
     CucopItem,
@@ -91,6 +94,46 @@ def _scoped(view_class, action="change"):
     )
 
 
+def visible_definitions(user, queryset, prefix=""):
+    """``queryset`` narrowed to national definitions and those of the user's editor entities
+    (``prefix`` reaches the definition from a related model, e.g. ``"definition__"``)."""
+    if is_national_admin(user):
+        return queryset
+    national = Q(**{f"{prefix}entity__isnull": True})
+    return queryset.filter(national | Q(**{f"{prefix}entity__in": _editor_entities(user)}))
+
+
+def scoped_chooser_viewset(prefix=""):
+    """Wagtail's snippet chooser (choose, results, chosen) limited like the index: another
+    entity's definition is not listed, and choosing it by id answers 404 (issue 20, item 3)."""
+
+    class Listing:
+        def get_object_list(self):
+            return visible_definitions(self.request.user, super().get_object_list(), prefix)
+
+    class Chosen(chooser_views.SnippetChosenView):
+        def get_object(self, pk):
+            queryset = visible_definitions(self.request.user, self.model_class.objects, prefix)
+            return queryset.get(pk=pk)
+
+    class ChosenMultiple(chooser_views.SnippetChosenMultipleView):
+        def get_objects(self, pks):
+            return visible_definitions(self.request.user, super().get_objects(pks), prefix)
+
+    return type(
+        "ScopedChooserViewSet",
+        (chooser_views.SnippetChooserViewSet,),
+        {
+            "choose_view_class": type("Choose", (Listing, chooser_views.ChooseView), {}),
+            "choose_results_view_class": type(
+                "ChooseResults", (Listing, chooser_views.ChooseResultsView), {}
+            ),
+            "chosen_view_class": Chosen,
+            "chosen_multiple_view_class": ChosenMultiple,
+        },
+    )
+
+
 class FormDefinitionIndexView(snippet_views.IndexView):
     def get_base_queryset(self):
         user = self.request.user
@@ -116,6 +159,11 @@ class FormDefinitionViewSet(SnippetViewSet):
     unpublish_view_class = _scoped(snippet_views.UnpublishView, "publish")
     preview_on_edit_view_class = _scoped(snippet_views.PreviewOnEditView, "view")
     inspect_view_class = _scoped(snippet_views.InspectView, "view")
+    # Revisions and the chooser are Wagtail's too, and were not scoped (issue 20, item 3).
+    revisions_view_class = _scoped(snippet_views.PreviewRevisionView)
+    revisions_compare_view_class = _scoped(snippet_views.RevisionsCompareView)
+    revisions_unschedule_view_class = _scoped(snippet_views.RevisionsUnscheduleView, "publish")
+    chooser_viewset_class = scoped_chooser_viewset()
     inspect_view_enabled = True
     list_display = ["title", "stage", "procedure_type", "entity", "published_version"]
     list_filter = ["stage", "procedure_type"]
@@ -179,6 +227,7 @@ class FormVersionViewSet(SnippetViewSet):
     url_prefix = "formularios/versiones"
     index_view_class = FormVersionIndexView
     inspect_view_class = FormVersionInspectView
+    chooser_viewset_class = scoped_chooser_viewset("definition__")
     inspect_view_enabled = True
     list_display = ["title", "number", "stage", "procedure_type", "published_at", "published_by"]
     list_filter = ["stage", "procedure_type"]
@@ -275,3 +324,9 @@ def register_processes_menu_item():
         icon_name="folder-open-inverse",
         order=20,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_role_panels(request, panels):
+    """Each role's home: capture, review, the entity overview and the stage forms."""
+    panels.extend(dashboard.role_panels(request))

@@ -144,3 +144,7 @@ def test_database_outage_on_a_public_page_is_the_spanish_500_page(production_err
     response = production_errors.get("/entes/")
     assert response.status_code == 500
     assert "Ocurrió un error en el servidor" in response.content.decode()
+
+
+def test_wagtail_error_test_page_is_not_exposed(production_errors):
+    assert production_errors.get("/admin/failwhale/").status_code == 404

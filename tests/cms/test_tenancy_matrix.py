@@ -2,6 +2,8 @@
 
 A person of entity A never reads or writes rows of entity B: instance URLs of B answer 404, list
 pages never show B's rows. Later issues add their URLs to ``STAFF_CASES`` / ``API_CASES``.
+Every URL Wagtail generates for our models (history, usage, chooser, revisions…) is covered by
+test_admin_url_matrix.py, which takes the list from the URL resolver.
 """
 
 from dataclasses import dataclass
