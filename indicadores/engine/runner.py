@@ -111,7 +111,7 @@ class Summary:
 
     @classmethod
     def for_indicators(cls, selected: Iterable[Indicator]) -> "Summary":
-        rows = {i.code: IndicatorSummary(i.code, i.version, str(i.name)) for i in selected}
+        rows = {i.code: IndicatorSummary(i.code, i.current_version, str(i.name)) for i in selected}
         return cls(by_code=rows)
 
     def add(self, outcomes: Iterable[Outcome]) -> None:
