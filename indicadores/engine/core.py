@@ -220,7 +220,9 @@ def worst(severities: Iterable[str]) -> str:
 # Keys of the evidence that change with every registry sync or statistics run though the process
 # does not (when the mirror fetched the row; the dataset's quartiles): shown to people, but not a
 # reason to call a finding «different».
-VOLATILE_EVIDENCE_KEYS = frozenset({"fetched_at", "registry_synced_at", "statistics"})
+VOLATILE_EVIDENCE_KEYS = frozenset(
+    {"fetched_at", "registry_synced_at", "statistics", "statistics_computed_at"}
+)
 
 
 def comparable(evidence):
