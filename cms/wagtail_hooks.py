@@ -8,7 +8,9 @@ are created by the national administrator.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -18,7 +20,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, InspectView
 
-from cms import admin_forms, manual
+from cms import admin_forms, dashboard, manual
 from cms.admin_columns import yes_no
 from cms.admin_history import PermittedHistoryView
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
@@ -302,6 +304,19 @@ def register_manual_menu_item():
 @hooks.register("construct_help_menu")
 def remove_wagtail_guides(request, menu_items):
     menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
+# --- Home: a panel per role (cms/dashboard.py; workflows adds its own) ------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def add_platform_panels(request, panels):
+    panels.extend(dashboard.platform_panels(request))
+
+
+@hooks.register("insert_global_admin_css")
+def home_panels_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/home.css"))
 
 
 # «Trabajos» (the long jobs and their schedules) live in their own module; importing it here is

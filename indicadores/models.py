@@ -287,4 +287,9 @@ class Notification(models.Model):
 
 
 # The engine's dataset statistics and legal maxima live in indicadores/engine/stats_model.py.
-from indicadores.engine.stats_model import IndicatorStatistic, LegalMaximum  # noqa: E402, F401
+from indicadores.engine.stats_model import (  # noqa: E402, F401
+    IndicatorStatistic,
+    IndicatorThreshold,
+    LegalMaximum,
+    OfficialHoliday,
+)

@@ -101,7 +101,11 @@ def add_alerts_panel(request, panels):
 from wagtail_modeladmin.helpers import PermissionHelper  # noqa: E402
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register  # noqa: E402
 
-from indicadores.engine.stats_model import LegalMaximum  # noqa: E402
+from indicadores.engine.stats_model import (  # noqa: E402
+    IndicatorThreshold,
+    LegalMaximum,
+    OfficialHoliday,
+)
 
 
 class AddOnlyForSuperusers(PermissionHelper):
@@ -129,3 +133,24 @@ class LegalMaximumAdmin(ModelAdmin):
     permission_helper_class = AddOnlyForSuperusers
     list_display = ("year", "category", "method", "amount", "source", "recorded_at")
     list_filter = ("year", "category", "method")
+
+
+@modeladmin_register
+class IndicatorThresholdAdmin(ModelAdmin):
+    model = IndicatorThreshold
+    menu_label = _("Umbrales de indicadores")
+    menu_icon = "cog"
+    menu_order = 811
+    permission_helper_class = AddOnlyForSuperusers
+    list_display = ("code", "values", "reason", "recorded_at")
+    list_filter = ("code",)
+
+
+@modeladmin_register
+class OfficialHolidayAdmin(ModelAdmin):
+    model = OfficialHoliday
+    menu_label = _("Días inhábiles")
+    menu_icon = "date"
+    menu_order = 812
+    permission_helper_class = AddOnlyForSuperusers
+    list_display = ("date", "name", "non_working", "recorded_at")

@@ -51,9 +51,9 @@ def choice_sources():
 
 
 def document_type_codes():
-    from ocds_pages.codelists import codelist
+    from ocds_pages.codelists import spanish_choices
 
-    return [(row["Code"], row["Title"]) for row in codelist("documentType")]
+    return sorted(spanish_choices("documentType"), key=lambda option: option[1])
 
 
 def procedure_type_choices():

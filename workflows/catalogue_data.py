@@ -164,7 +164,7 @@ DOCUMENT_TYPES = [
     ("Criterios de evaluación", "evaluationCriteria"),
     ("Acta de junta de aclaraciones", "clarifications"),
     ("Acta de presentación y apertura de proposiciones", "evaluationReports"),
-    ("Dictamen de excepción a la licitación", "tenderNotice"),
+    ("Dictamen de excepción a la licitación", "evaluationReports"),
     ("Acta de fallo", "awardNotice"),
     ("Contrato firmado", "contractSigned"),
     ("Anexos del contrato", "contractAnnexe"),

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
-from ocds_pages.codelists import codelist
+from ocds_pages.codelists import codelist, spanish_choices
+from workflows import currencies
 from workflows.models import CucopItem, DocumentType, LegalJustification, UnitOfMeasure
 
 CATALOGUES_NAMES = ("cucop", "units", "justifications", "document_types")
@@ -53,7 +54,10 @@ def options(source: str) -> list[tuple[str, str]]:
     if kind == "codelist":
         if not codelist_exists(name):
             raise UnknownSource(source)
-        return [(row["Code"], f"{row['Code']} · {row['Title']}") for row in codelist(name)]
+        if name == "currency":
+            return currencies.choices()
+        # Staff read OCP's Spanish titles; the code stays the stored value.
+        return spanish_choices(name)
     return _catalogue_rows(name)
 
 

@@ -45,6 +45,9 @@ def document(key, label, path, document_type):
     )
 
 
+DICTAMEN_DOCUMENT_TYPE = "evaluationReports"
+
+
 def items_group(path, *, min_rows=1):
     return group(
         "partidas",
@@ -246,7 +249,9 @@ TENDER_DIRECT = [
         help_text="Artículo y fracción que permiten adjudicar sin licitación.",
     ),
     items_group("tender/items"),
-    document("dictamen", "Dictamen de excepción", "tender/documents", "tenderNotice"),
+    # The dictamen justifies awarding without a tender: OCDS's evaluationReports ("including the
+    # justification for the award"), not a tenderNotice — there is no call for tenders.
+    document("dictamen", "Dictamen de excepción", "tender/documents", DICTAMEN_DOCUMENT_TYPE),
 ]
 CLARIFICATION_MEETING = [
     group(
@@ -605,6 +610,48 @@ def publish_payment_fields(definitions, versions) -> int:
             continue
         fields = [
             _with_payment_fields(item) if _payment_fields_outdated(item) else item
+            for item in latest.spec["fields"]
+        ]
+        spec = {**latest.spec, "fields": fields}
+        versions.objects.create(
+            definition=definition,
+            number=latest.number + 1,
+            stage=definition.stage,
+            procedure_type=definition.procedure_type,
+            title=definition.title,
+            spec=spec,
+        )
+        definition.fields = stream_from_spec(spec)
+        definition.save(update_fields=["fields"])
+        published += 1
+    return published
+
+
+def _dictamen_outdated(item: dict) -> bool:
+    return (
+        item.get("kind") == "field"
+        and item.get("key") == "dictamen"
+        and item.get("field_type") == "file"
+        and item.get("document_type") == "tenderNotice"
+    )
+
+
+def publish_dictamen_document_type(definitions, versions) -> int:
+    """Publish a new version of the forms whose «Dictamen de excepción» file was published as a
+    tenderNotice, now with the document type of what it is (DICTAMEN_DOCUMENT_TYPE).
+
+    The latest version is kept as it is except for that field, so editors' changes are not lost;
+    drafts keep the version they were filled with. Models are passed in for the data migration.
+    """
+    from workflows.spec import stream_from_spec
+
+    published = 0
+    for definition in definitions.objects.filter(stage="tender"):
+        latest = versions.objects.filter(definition=definition).order_by("-number").first()
+        if latest is None or not any(_dictamen_outdated(i) for i in latest.spec["fields"]):
+            continue
+        fields = [
+            {**item, "document_type": DICTAMEN_DOCUMENT_TYPE} if _dictamen_outdated(item) else item
             for item in latest.spec["fields"]
         ]
         spec = {**latest.spec, "fields": fields}

@@ -47,8 +47,9 @@ class CaptureContext:
     ocid: str = ""
     award_id: str = ""
     contract_id: str = ""
-    # The process's compiled release so far (an amendment's dates are checked against it).
-    published: dict | None = dataclasses.field(default=None, compare=False, hash=False)
+    # The process's compiled release so far, or a function that reads it when first needed (an
+    # amendment's end date is checked against the start already published).
+    published: object = dataclasses.field(default=None, compare=False, hash=False)
 
     def default_id(self, kind: str) -> str:
         return f"{self.ocid}-{kind}-1" if self.ocid else f"{kind}-1"
@@ -346,7 +347,11 @@ class StageForm(AccessibleFormMixin, forms.Form):
 
     def _impossible_data(self) -> list:
         """Values valid one by one that no process can have together (workflows.rules)."""
-        fragment = to_ocds({"fields": self.items}, self.values(), context=self.context)
+        # Only what can be impossible (dates, amounts, quantities): choices and files would cost a
+        # catalogue query each and cannot be.
+        fragment = to_ocds(
+            {"fields": _checked_items(self.items)}, self.values(), context=self.context
+        )
         issues = impossible_data_issues(fragment, self.context.published)
         for issue in issues:
             self._attach(issue.path, issue.message)
@@ -397,6 +402,18 @@ class StageForm(AccessibleFormMixin, forms.Form):
                 if row.cleaned_data and not row.cleaned_data.get("DELETE")
             ]
         return values
+
+
+def _checked_items(items: list[dict]) -> list[dict]:
+    skipped = (FieldType.CHOICE, FieldType.FILE, FieldType.FIXED)
+    checked = []
+    for item in items:
+        if item["kind"] == "group":
+            fields = [f for f in item["fields"] if f["field_type"] not in skipped]
+            checked.append({**item, "fields": fields, "party_role": ""})
+        elif item["field_type"] not in skipped:
+            checked.append(item)
+    return checked
 
 
 def _under(path: str, base: str) -> bool:

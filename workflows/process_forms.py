@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import PurchasingUnit
 from cms.tenancy import scope_queryset
-from ocds_pages.codelists import codelist
+from workflows import document_types
 from workflows.permissions import capture_units
 from workflows.procedures import ProcedureType, Stage
 from workflows.process_models import MainProcurementCategory
@@ -92,14 +92,14 @@ class ProcessFilterForm(forms.Form):
     )
 
 
-def document_type_choices():
-    return [(row["Code"], row.get("Title") or row["Code"]) for row in codelist("documentType")]
-
-
 class DocumentForm(forms.Form):
     stage = forms.ChoiceField(label=_("Etapa en que se publica"), choices=Stage.choices)
     title = forms.CharField(label=_("Título"), max_length=300)
-    document_type = forms.ChoiceField(label=_("Tipo de documento"), choices=document_type_choices)
+    document_type = forms.ChoiceField(
+        label=_("Tipo de documento"),
+        choices=document_types.choices,
+        help_text=_("Elija qué es el documento; se publica con su código de la lista de OCDS."),
+    )
     document_id = forms.CharField(
         label=_("Nueva versión de"),
         required=False,
@@ -114,6 +114,13 @@ class DocumentForm(forms.Form):
         validators=[validate_upload],
         widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
+
+    def __init__(self, *args, stage: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage:
+            # The process's current stage: its document types come first.
+            self.fields["stage"].initial = stage
+            self.fields["document_type"].choices = document_types.choices(stage)
 
     def kwargs(self) -> dict:
         data = self.cleaned_data

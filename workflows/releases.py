@@ -222,8 +222,26 @@ def _contracts(release, process, stage, previous):
         contract["id"] = contract_id(process.ocid, index)
         contract.setdefault("awardID", award_id(process.ocid, 0))
         _amendment_ids(contract, release, previous)
+        _implementation_ids(contract, release)
         _payments(release, contract)
     _status(release, stage)
+
+
+def _implementation_ids(contract: dict, release: dict) -> None:
+    """Payments and milestones the form only numbered (1, 2…) get an id of their release.
+
+    OCDS merges them by id: each «Actualización de la ejecución» numbers its rows from 1 again,
+    so without this the second update's first milestone would replace the first one's in the
+    record and the indicators would lose it. An id the form captured (the CFDI folio of a
+    payment) is kept.
+    """
+    implementation = contract.get("implementation")
+    if not isinstance(implementation, dict):
+        return
+    for key in ("transactions", "milestones"):
+        for element in implementation.get(key) or []:
+            if isinstance(element, dict) and str(element.get("id", "")).isdigit():
+                element["id"] = f"{release['id']}-{element['id']}"
 
 
 def _payments(release: dict, contract: dict) -> None:

@@ -348,22 +348,56 @@ def impossible_data_issues(fragment: dict, published: dict | None = None) -> lis
     error beside the field that wrote it (workflows/forms_engine.py, ``StageForm``).
     """
     issues: list[ValidationIssue] = []
-    _impossible(fragment, published or {}, "", issues)
+    _impossible(fragment, _Published(published, fragment), "", issues)
     return issues
 
 
-def _impossible(node, before, path: str, issues: list) -> None:
+class _Published:
+    """The published release, read only when a period without its start asks for it."""
+
+    def __init__(self, source, fragment: dict):
+        self.source, self.fragment, self.value = source, fragment, None
+
+    def start_of(self, path: str):
+        """The published startDate of the period the fragment has at ``path``."""
+        return _published_node(path, self.fragment, self.get()).get("startDate")
+
+    def get(self) -> dict:
+        if self.value is None:
+            value = self.source() if callable(self.source) else self.source
+            self.value = value if isinstance(value, dict) else {}
+        return self.value
+
+
+def _impossible(node, published: _Published, path: str, issues: list) -> None:
     if isinstance(node, list):
         for index, element in enumerate(node):
-            _impossible(element, _same_element(before, element, index), f"{path}/{index}", issues)
+            _impossible(element, published, f"{path}/{index}", issues)
         return
     if not isinstance(node, dict):
         return
-    before = before if isinstance(before, dict) else {}
-    issues += _inverted_period(node, before, path)
+    issues += _inverted_period(node, published, path)
     issues += _negative(node, path)
     for key, value in node.items():
-        _impossible(value, before.get(key), f"{path}/{key}" if path else key, issues)
+        _impossible(value, published, f"{path}/{key}" if path else key, issues)
+
+
+def _published_node(fragment_path: str, fragment: dict, published: dict) -> dict:
+    """The published counterpart of the fragment's object at ``fragment_path``: list elements
+    are matched by id, else by position."""
+    node, before = fragment, published
+    for part in [p for p in fragment_path.split("/") if p]:
+        if isinstance(node, list) and part.isdigit():
+            index = int(part)
+            element = node[index] if index < len(node) else {}
+            before = _same_element(before, element, index)
+            node = element
+        elif isinstance(node, dict):
+            node = node.get(part)
+            before = before.get(part) if isinstance(before, dict) else {}
+        else:
+            return {}
+    return before if isinstance(before, dict) else {}
 
 
 def _same_element(before, element, index: int):
@@ -381,11 +415,11 @@ def _day(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y")
 
 
-def _inverted_period(node: dict, before: dict, path: str) -> list[ValidationIssue]:
-    if "endDate" not in node:
-        return []
+def _inverted_period(node: dict, published: _Published, path: str) -> list[ValidationIssue]:
     end = parse_datetime(node.get("endDate"))
-    start = parse_datetime(node.get("startDate") or before.get("startDate"))
+    if end is None:
+        return []
+    start = parse_datetime(node.get("startDate") or published.start_of(path))
     if not (start and end) or end >= start:
         return []
     values = {"end": _day(end), "start": _day(start)}

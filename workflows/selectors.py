@@ -118,3 +118,10 @@ def deadline_notices(*, user, limit: int = 50) -> list:
         if may_capture(user, entry.contracting_process):
             notices.append(entry)
     return notices[:limit]
+
+
+def current_stage(*, process) -> str:
+    """The stage a new document most likely belongs to: the one in capture, else the last one."""
+    runs = StageProcess.objects.filter(contracting_process=process).order_by("-pk")
+    latest = runs.filter(finished__isnull=True).values_list("stage", flat=True).first()
+    return latest or runs.values_list("stage", flat=True).first() or Stage.PLANNING

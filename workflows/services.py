@@ -171,8 +171,9 @@ def extension_fields_sync() -> None:
 
 
 def stage_draft_context(*, draft: StageDraft) -> CaptureContext:
+    ocid = draft.ocid
     return CaptureContext(
-        procedure_type=draft.procedure_type, ocid=draft.ocid, published=_published(draft.ocid)
+        procedure_type=draft.procedure_type, ocid=ocid, published=lambda: _published(ocid)
     )
 
 

@@ -91,7 +91,11 @@ def process_detail(request, pk):
         and process.closed
         and Stage.TENDER_UNSUCCESSFUL in services.published_stages(process)
         and not process.replacements.exists(),
-        "document_form": DocumentForm(prefix="documento") if can_capture else None,
+        "document_form": DocumentForm(
+            prefix="documento", stage=selectors.current_stage(process=process)
+        )
+        if can_capture
+        else None,
     }
     return render(request, "workflows/tramite/process_detail.html", context)
 

@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.roles import Role
 from cms.tenancy import entity_ids_for, is_national_admin
+from workflows import dashboard
 from workflows.admin_forms import FormDefinitionForm
 from workflows.models import (
     CucopItem,
@@ -323,3 +324,9 @@ def register_processes_menu_item():
         icon_name="folder-open-inverse",
         order=20,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_role_panels(request, panels):
+    """Each role's home: capture, review, the entity overview and the stage forms."""
+    panels.extend(dashboard.role_panels(request))

@@ -39,6 +39,7 @@ class Context:
     def __init__(self, processes: list[ProcessView]):
         self.processes = processes
         self._parts: dict[str, Any] = {}
+        refresh_threshold_rows()
 
     def part(self, name: str, build: Callable[[list[ProcessView]], Any]) -> Any:
         if name not in self._parts:
@@ -78,8 +79,15 @@ class Indicator:
         Read for every outcome, so merged once and kept until the setting changes."""
         merged = _thresholds.get(self.code)
         if merged is None:
-            merged = _thresholds[self.code] = self.defaults | conf.threshold_overrides(self.code)
+            row = _threshold_rows.get(self.code, ({}, 0))[0]
+            merged = self.defaults | conf.threshold_overrides(self.code) | row
+            _thresholds[self.code] = merged
         return dict(merged)
+
+    @property
+    def current_version(self) -> int:
+        """The declared version plus one for every threshold change the administrator made."""
+        return self.version + _threshold_rows.get(self.code, ({}, 0))[1]
 
     def evaluate(self, view: ProcessView, context: Context) -> list[Outcome]:
         return self.definition(view, context, self)
@@ -90,7 +98,7 @@ class Indicator:
         evidence = {"thresholds": self.thresholds, **kwargs.pop("evidence", {})}
         return Outcome(
             code=self.code,
-            version=self.version,
+            version=self.current_version,
             status=status,
             severity=severity,
             evidence=evidence,
@@ -124,6 +132,27 @@ class Indicator:
 
 _registry: dict[str, Indicator] = {}
 _thresholds: dict[str, dict[str, Any]] = {}
+_threshold_rows: dict[str, tuple[dict, int]] = {}  # code → (newest values, number of rows)
+_threshold_stamp: list = [None]
+
+
+def refresh_threshold_rows() -> None:
+    """Reload the administrator's threshold rows when they changed (one query per batch on a
+    table of a few rows, so a change made in any process is seen by the next batch)."""
+    from indicadores.engine.stats_model import IndicatorThreshold
+
+    rows = list(
+        IndicatorThreshold.objects.order_by("recorded_at", "pk").values_list("pk", "code", "values")
+    )
+    if rows == _threshold_stamp[0]:
+        return
+    loaded: dict[str, tuple[dict, int]] = {}
+    for _pk, code, values in rows:
+        loaded[code] = (values, loaded.get(code, ({}, 0))[1] + 1)
+    _threshold_rows.clear()
+    _threshold_rows.update(loaded)
+    _thresholds.clear()
+    _threshold_stamp[0] = rows
 
 
 @receiver(setting_changed)
@@ -191,7 +220,9 @@ def worst(severities: Iterable[str]) -> str:
 # Keys of the evidence that change with every registry sync or statistics run though the process
 # does not (when the mirror fetched the row; the dataset's quartiles): shown to people, but not a
 # reason to call a finding «different».
-VOLATILE_EVIDENCE_KEYS = frozenset({"fetched_at", "registry_synced_at", "statistics"})
+VOLATILE_EVIDENCE_KEYS = frozenset(
+    {"fetched_at", "registry_synced_at", "statistics", "statistics_computed_at"}
+)
 
 
 def comparable(evidence):

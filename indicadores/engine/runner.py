@@ -111,7 +111,7 @@ class Summary:
 
     @classmethod
     def for_indicators(cls, selected: Iterable[Indicator]) -> "Summary":
-        rows = {i.code: IndicatorSummary(i.code, i.version, str(i.name)) for i in selected}
+        rows = {i.code: IndicatorSummary(i.code, i.current_version, str(i.name)) for i in selected}
         return cls(by_code=rows)
 
     def add(self, outcomes: Iterable[Outcome]) -> None:
@@ -164,7 +164,7 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
         ]
 
 
-STATISTIC_CODES = frozenset({"R024", "R058", "R038"})
+STATISTIC_CODES = frozenset({"R024", "R058", "R038", "MX-ROTA"})
 
 
 def compute_statistics(*, batch: int | None = None, progress=None) -> int:
@@ -180,7 +180,10 @@ def compute_statistics(*, batch: int | None = None, progress=None) -> int:
             collector.add(view)
         if progress:
             progress(len(views))
-    return collector.store(min_bids=indicator("R038").thresholds["min_bids"])
+    return collector.store(
+        min_bids=indicator("R038").thresholds["min_bids"],
+        min_processes=indicator("MX-ROTA").thresholds["min_processes"],
+    )
 
 
 def run(

@@ -5,16 +5,21 @@
   over all processes; R024 flags a gap below the lower fence, R058 one above the upper fence.
 * ``unit_disqualified``: a purchasing unit's disqualified bids / submitted bids over all its
   competitive procedures; fences over the units; R038 flags a unit above the upper fence.
+* ``bidder_set``: the sets of three or more bidders that met again and again in the competitive
+  procedures of one unit, with who won each time; MX-ROTA flags a process of a recurring set
+  whose wins rotate among its members.
 
 Quartiles are the «inclusive» ones (linear interpolation, as Cardinal's pandas default); fences
 are Q1 − k·IQR and Q3 + k·IQR with k = 1.5.
 """
 
+import hashlib
 import statistics
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from indicadores.engine.peers import group_of
@@ -23,6 +28,8 @@ from indicadores.engine.stats_model import IndicatorStatistic
 
 BID_GAP = "bid_gap"
 UNIT_DISQUALIFIED = "unit_disqualified"
+BIDDER_SET = "bidder_set"
+RUN = "run"  # one row per computation: says that statistics exist, and when
 ALL = "*"
 TUKEY_K = 1.5
 FAMILY_DIGITS = 3
@@ -69,6 +76,22 @@ def disqualification(view: ProcessView) -> tuple[int, int] | None:
     return len(submitted), sum(1 for b in submitted if b.status == "disqualified")
 
 
+def bidder_set_key(view: ProcessView) -> tuple[str, list[str]] | None:
+    """(key, sorted bidder ids) of a competitive procedure with three or more bidders."""
+    if view.tender.get("procurementMethod") not in {"open", "selective"}:
+        return None
+    bidders = set()
+    for bid in bids_of(view):
+        if bid.status in SUBMITTED:
+            bidders |= bid.tenderers
+    if len(bidders) < 3:
+        return None
+    members = sorted(bidders)
+    digest = hashlib.sha1("\n".join(members).encode(), usedforsecurity=False).hexdigest()[:20]
+    kind, pk = group_of(view.unit_id, view.entity_id)
+    return f"{kind}:{pk}:{digest}", members
+
+
 def fences(values: list[float]) -> dict | None:
     if len(values) < 4:
         return None
@@ -96,6 +119,7 @@ class Collector:
     def __init__(self):
         self.gaps: dict[str, list[float]] = defaultdict(list)
         self.units: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.sets: dict[str, dict] = {}
 
     def add(self, view: ProcessView) -> None:
         gap = bid_gap(view)
@@ -110,10 +134,21 @@ class Collector:
             entry = self.units[f"{kind}:{pk}"]
             entry[0] += counts[0]
             entry[1] += counts[1]
+        found = bidder_set_key(view)
+        if found is not None:
+            key, members = found
+            entry = self.sets.setdefault(key, {"tenderers": members, "wins": {}, "ocids": []})
+            for winner in sorted(winners_of(view)):
+                entry["wins"][winner] = entry["wins"].get(winner, 0) + 1
+            entry["ocids"].append(view.ocid)
 
-    def rows(self, *, min_bids: int) -> list[IndicatorStatistic]:
+    def rows(self, *, min_bids: int, min_processes: int = 3) -> list[IndicatorStatistic]:
         now = timezone.now()
-        rows = []
+        rows = [_row(RUN, ALL, 0, {}, now)]
+        for key, entry in self.sets.items():
+            if len(entry["ocids"]) >= min_processes:
+                values = {**entry, "ocids": sorted(entry["ocids"])[:50]}
+                rows.append(_row(BIDDER_SET, key, len(entry["ocids"]), values, now))
         for key, values in self.gaps.items():
             computed = fences(values)
             if computed:
@@ -131,16 +166,17 @@ class Collector:
         return rows
 
     @transaction.atomic
-    def store(self, *, min_bids: int) -> int:
+    def store(self, *, min_bids: int, min_processes: int = 3) -> int:
         """Replace every stored statistic with these (all or nothing)."""
-        rows = self.rows(min_bids=min_bids)
+        rows = self.rows(min_bids=min_bids, min_processes=min_processes)
         IndicatorStatistic.objects.all().delete()
         IndicatorStatistic.objects.bulk_create(rows, batch_size=1000)
         return len(rows)
 
 
 class StoredStatistics:
-    """The statistics a batch needs: every bid-gap fence and its units' rows (two queries)."""
+    """The statistics a batch needs: every bid-gap fence, its units' rows and its bidder sets
+    (three queries)."""
 
     def __init__(self, processes: list[ProcessView]):
         rows = IndicatorStatistic.objects.filter(measure=BID_GAP).values_list(
@@ -158,6 +194,16 @@ class StoredStatistics:
         self.units = {
             key: (sample, values, computed_at) for key, sample, values, computed_at in rows
         }
+        keys = {found[0] for found in map(bidder_set_key, processes) if found}
+        rows = IndicatorStatistic.objects.filter(
+            Q(measure=BIDDER_SET, key__in=keys) | Q(measure=RUN)
+        ).values_list("measure", "key", "sample", "values", "computed_at")
+        self.sets, self.computed_at = {}, None
+        for measure, key, sample, values, computed_at in rows:
+            if measure == RUN:
+                self.computed_at = computed_at
+            else:
+                self.sets[key] = (sample, values, computed_at)
 
 
 def stored(context) -> StoredStatistics:

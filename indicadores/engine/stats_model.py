@@ -112,3 +112,103 @@ class LegalMaximum(models.Model):
 
     def __str__(self):
         return f"{self.year} · {self.get_category_display()} · {self.get_method_display()}"
+
+
+class IndicatorThreshold(models.Model):
+    """Thresholds of one indicator set by the national administrator: a new version of it.
+
+    Rows are only added: the newest row of a code is in force (merged over the indicator's
+    defaults and ``INDICADORES_UMBRALES``) and every row counts as one more version of the
+    indicator, so outcomes computed before and after a change never share a version.
+    """
+
+    code = models.CharField(
+        _("indicador"), max_length=20, help_text=_("Código del indicador, p. ej. MX-NEWCO.")
+    )
+    values = models.JSONField(
+        _("umbrales"),
+        help_text=_(
+            'Los umbrales que cambian, como JSON: p. ej. {"days": 180}. Los nombres son los de '
+            "docs/indicadores.md; los que no se escriben conservan su valor."
+        ),
+    )
+    reason = models.CharField(
+        _("motivo"), max_length=500, help_text=_("Por qué se cambia (queda en la historia).")
+    )
+    recorded_at = models.DateTimeField(
+        _("registrado"), auto_now_add=True, help_text=_("Cuándo se agregó esta fila.")
+    )
+
+    class Meta:
+        verbose_name = _("umbral de indicador")
+        verbose_name_plural = _("umbrales de indicadores")
+        ordering = ["code", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.code} · {self.recorded_at:%Y-%m-%d %H:%M}" if self.recorded_at else self.code
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from indicadores.engine.core import indicators
+
+        known = {item.code: item for item in indicators()}
+        item = known.get(self.code)
+        if item is None:
+            raise ValidationError(
+                {"code": _("No existe el indicador %(code)s.") % {"code": self.code}}
+            )
+        if not isinstance(self.values, dict) or not self.values:
+            raise ValidationError({"values": _("Escriba un objeto JSON con los umbrales.")})
+        unknown = sorted(set(self.values) - set(item.defaults))
+        if unknown:
+            raise ValidationError(
+                {
+                    "values": _("%(code)s no tiene los umbrales: %(names)s. Tiene: %(known)s.")
+                    % {
+                        "code": self.code,
+                        "names": ", ".join(unknown),
+                        "known": ", ".join(item.defaults) or "—",
+                    }
+                }
+            )
+        for name, value in self.values.items():
+            if not isinstance(value, type(item.defaults[name])) or isinstance(value, bool) != (
+                isinstance(item.defaults[name], bool)
+            ):
+                raise ValidationError(
+                    {
+                        "values": _("El umbral %(name)s debe ser del mismo tipo que %(default)s.")
+                        % {"name": name, "default": item.defaults[name]}
+                    }
+                )
+
+
+class OfficialHoliday(models.Model):
+    """A non-working day the installation adds to those of the Ley Federal del Trabajo (art. 74),
+    or a day it declares working after all. Rows are only added; the newest row of a date is in
+    force. Read by MX-HOLIDAY."""
+
+    date = models.DateField(_("fecha"), help_text=_("El día."))
+    name = models.CharField(
+        _("motivo"),
+        max_length=200,
+        help_text=_("P. ej. «Jornada electoral» o «Día inhábil local»."),
+    )
+    non_working = models.BooleanField(
+        _("inhábil"),
+        default=True,
+        help_text=_("Desmárquelo para declarar hábil una fecha que la tabla daba por inhábil."),
+    )
+    recorded_at = models.DateTimeField(
+        _("registrado"), auto_now_add=True, help_text=_("Cuándo se agregó esta fila.")
+    )
+
+    class Meta:
+        verbose_name = _("día inhábil")
+        verbose_name_plural = _("días inhábiles")
+        ordering = ["-date", "-recorded_at"]
+        indexes = [models.Index(fields=["date", "-recorded_at"])]
+
+    def __str__(self):
+        return f"{self.date} · {self.name}"

@@ -17,7 +17,7 @@ from indicadores.engine.core import COMPETITION, Context, Indicator, register
 from indicadores.engine.peers import PeerData, group_of, peer_of, supplier_key
 from indicadores.engine.process import ProcessView, bids_of, iso, winners_of
 from indicadores.engine.process import amount as read_amount
-from indicadores.engine.statistics import ALL, bid_gap, family, stored
+from indicadores.engine.statistics import ALL, bid_gap, bidder_set_key, family, stored
 from indicadores.engine.text import gettext as _
 from indicadores.engine.text import gettext_noop
 from indicadores.indicators.legal import legal_maximum
@@ -893,5 +893,58 @@ register(
         severity=Severity.LOW,
         definition=unit_disqualifications,
         defaults={"min_bids": 2},
+    )
+)
+
+
+# --- MX-ROTA recurring bidders with rotating winners --------------------------------------------
+
+
+def rotation(view: ProcessView, context: Context, indicator: Indicator):
+    found = bidder_set_key(view)
+    if found is None or not view.active_awards:
+        return []
+    data = stored(context)
+    if data.computed_at is None:
+        return [indicator.unknown([_(STATISTICS_MISSING)])]
+    key, members = found
+    row = data.sets.get(key)
+    evidence = {"tenderers": members, "statistics_computed_at": iso(data.computed_at)}
+    if row is None:
+        return [indicator.clear(evidence=evidence)]
+    sample, values, _computed_at = row
+    winners = {party: wins for party, wins in values["wins"].items() if wins}
+    evidence |= {"processes": sample, "wins": winners, "ocids": values["ocids"]}
+    if sample >= indicator.thresholds["min_processes"] and len(winners) >= 2:
+        explanation = _(
+            "Los mismos %(bidders)s licitantes compitieron en %(count)s procedimientos de la "
+            "unidad compradora y el triunfo se turnó entre %(winners)s de ellos."
+        ) % {"bidders": len(members), "count": sample, "winners": len(winners)}
+        return [indicator.flag(explanation, evidence=evidence)]
+    return [indicator.clear(evidence=evidence)]
+
+
+register(
+    Indicator(
+        code="MX-ROTA",
+        version=1,
+        name=gettext_lazy("Mismos licitantes con ganador que se turna"),
+        description=gettext_lazy(
+            "El mismo grupo de tres o más licitantes compitió en al menos «min_processes» "
+            "procedimientos competitivos de la unidad compradora y ganaron al menos dos de ellos "
+            "(posible rotación de ganadores)."
+        ),
+        family=COMPETITION,
+        stages=FROM_AWARD,
+        data=(
+            "bids/details/tenderers",
+            "bids/details/status",
+            "awards/suppliers",
+            "unidad compradora",
+        ),
+        source="OCP (rotación de ofertas, «same set of winners and losers»); Cardinal",
+        severity=Severity.MEDIUM,
+        definition=rotation,
+        defaults={"min_processes": 3},
     )
 )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from indicadores.engine.core import TRANSPARENCY, Context, Indicator, register
 from indicadores.engine.process import Contract, ProcessView, as_dict, iso, to_date
 from indicadores.engine.process import amount as read_amount
+from indicadores.engine.stats_model import OfficialHoliday
 from indicadores.engine.text import gettext as _
 from indicadores.engine.text import gettext_noop
 from indicadores.outcomes import Severity
@@ -607,17 +608,30 @@ HOLIDAY_DATES = (
 )
 
 
+def _installation_days(processes) -> dict[datetime.date, tuple[bool, str]]:
+    """date → (non-working, reason) of the administrator's rows, the newest per date (a Context
+    part: one query per batch)."""
+    rows = OfficialHoliday.objects.order_by("recorded_at", "pk").values_list(
+        "date", "non_working", "name"
+    )
+    return {date: (non_working, name) for date, non_working, name in rows}
+
+
 def holiday_dates(view: ProcessView, context: Context, indicator: Indicator):
     if not view.active_awards:
         return []
     checked, hits = [], []
     extra = indicator.thresholds["extra_holidays"]
+    installation = context.part("holidays", _installation_days)
     for path, read in HOLIDAY_DATES:
         for date in read(view):
             if date is None:
                 continue
             checked.append({"path": path, "date": iso(date)})
             reason = official_holidays(date.year, extra).get(date)
+            if date in installation:
+                non_working, name = installation[date]
+                reason = name if non_working else None
             if reason is None and indicator.thresholds["sundays"] and date.weekday() == 6:
                 reason = "domingo"
             if reason:
@@ -639,8 +653,8 @@ register(
         name=gettext_lazy("Fechas clave en día inhábil"),
         description=gettext_lazy(
             "El inicio o fin del periodo de propuestas, la adjudicación o la firma caen en un "
-            "día de descanso obligatorio (LFT art. 74, más los que agregue la instalación) o en "
-            "domingo."
+            "día de descanso obligatorio (LFT art. 74, más los días inhábiles que registre el "
+            "administrador) o en domingo."
         ),
         family=TRANSPARENCY,
         stages=FROM_AWARD,

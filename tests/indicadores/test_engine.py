@@ -226,3 +226,97 @@ def test_evidence_compares_equal_across_registry_syncs():
     after = next(o for o in evaluate_candidate(b.candidate(release)) if o.code == "MX-SANC")
     assert before.evidence != after.evidence  # the date of sync is shown...
     assert comparable(before.evidence) == comparable(after.evidence)  # ...but is not news
+
+
+# --- thresholds as data -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_threshold_row_changes_the_indicator_and_its_version(settings):
+    from indicadores.engine.stats_model import IndicatorThreshold
+
+    settings.INDICADORES_UMBRALES = {"MX-NEWCO": {"days": 100}}
+    young = b.party(name="Nueva Empresa", rfc="NEM240601AB1")  # 277 days old at the award
+    release = b.compiled(suppliers=[young])
+
+    def newco():
+        return next(o for o in evaluate_candidate(b.candidate(release)) if o.code == "MX-NEWCO")
+
+    assert (newco().status, newco().version) == (OutcomeStatus.NOT_FLAGGED, 1)
+    IndicatorThreshold.objects.create(code="MX-NEWCO", values={"days": 300}, reason="Prueba")
+    outcome = newco()
+    assert (outcome.status, outcome.version) == (OutcomeStatus.FLAGGED, 2)
+    assert outcome.evidence["thresholds"] == {"days": 300}
+
+
+@pytest.mark.django_db
+def test_threshold_rows_are_validated_in_spanish():
+    from django.core.exceptions import ValidationError
+
+    from indicadores.engine.stats_model import IndicatorThreshold
+
+    for code, values, message in (
+        ("R999", {"days": 1}, "No existe el indicador"),
+        ("MX-NEWCO", {"dias": 1}, "no tiene los umbrales: dias"),
+        ("MX-NEWCO", {"days": "muchos"}, "mismo tipo"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            IndicatorThreshold(code=code, values=values, reason="x").clean()
+
+
+@pytest.mark.django_db
+def test_threshold_admin_adds_a_version(client):
+    from django.contrib.auth import get_user_model
+
+    from indicadores.engine.stats_model import IndicatorThreshold
+
+    admin = get_user_model().objects.create_superuser("nacional", password="x-Segura-2026")
+    client.force_login(admin)
+    url = "/admin/indicadores/indicatorthreshold/create/"
+    bad = client.post(url, {"code": "MX-NEWCO", "values": '{"dias": 3}', "reason": "x"})
+    assert bad.status_code == 200 and "no tiene los umbrales" in bad.content.decode()
+    good = client.post(url, {"code": "MX-NEWCO", "values": '{"days": 180}', "reason": "x"})
+    assert good.status_code == 302
+    assert IndicatorThreshold.objects.get().values == {"days": 180}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "release",
+    [
+        {"ocid": "ocds-x-1"},
+        {"ocid": "ocds-x-2", "tender": [], "awards": "x", "contracts": None, "bids": []},
+        {
+            "ocid": "ocds-x-3",
+            "tender": {
+                "procurementMethod": "open",
+                "tenderPeriod": "x",
+                "items": ["x", {"classification": "x"}],
+                "value": {"amount": "mucho"},
+                "awardCriteria": "priceOnly",
+                "numberOfTenderers": True,
+            },
+            "parties": [{"id": None}, "x", {"id": "p", "identifier": "x", "roles": None}],
+            "awards": [
+                {"status": "active", "date": "ayer", "suppliers": [{"id": "p"}, "x"], "value": 3},
+                "x",
+            ],
+            "bids": {"details": [{"status": 3, "value": {"amount": None}, "tenderers": "x"}]},
+            "contracts": [
+                {
+                    "value": {"amount": "abc"},
+                    "period": "x",
+                    "amendments": ["x"],
+                    "implementation": {"transactions": [{"date": 5, "value": "x"}, "x"]},
+                    "documents": "x",
+                }
+            ],
+        },
+    ],
+)
+def test_malformed_records_never_break_the_engine(release):
+    """Imported OCDS can be anything the schema lets through (and a draft anything at all): every
+    indicator answers, none raises."""
+    outcomes = evaluate_candidate(b.candidate(release, stage=Stage.IMPLEMENTATION_UPDATE))
+    for outcome in outcomes:
+        json.dumps({"evidence": outcome.evidence, "missing": outcome.missing})

@@ -147,3 +147,41 @@ def test_calcular_indicadores_refreshes_the_statistics_first(db, capsys):
     assert row.values == {"submitted": 2, "disqualified": 1, "ratio": 0.5}
     # One unit is too few for fences: the indicator says so instead of guessing.
     assert payload["indicators"][0]["not_computable"] == 1
+
+
+# --- MX-ROTA ------------------------------------------------------------------------------------
+
+RINGS = ["AAA010101AA1", "BBB010101BB1", "CCC010101CC1"]
+
+
+def ring_view(winner: str, *, unit_id=1):
+    """A competitive procedure of ``unit_id`` among the three ring members, won by ``winner``."""
+    bids = [b.bid(f"MX-RFC-{rfc}", 100000 + n) for n, rfc in enumerate(RINGS)]
+    release = b.compiled(suppliers=[b.party(name=winner, rfc=winner)], bids=bids)
+    return b.view(release, entity_id=1, unit_id=unit_id)
+
+
+def store_ring(winners):
+    collector = Collector()
+    for winner in winners:
+        collector.add(ring_view(winner))
+    collector.store(min_bids=2, min_processes=3)
+
+
+def test_rota_same_bidders_taking_turns(outcomes_of):
+    store_ring([RINGS[0], RINGS[1], RINGS[0]])
+    outcome = only(outcomes_of("MX-ROTA", ring_view(RINGS[2])))
+    assert outcome.status == FLAGGED
+    assert outcome.evidence["processes"] == 3
+    assert outcome.evidence["wins"] == {f"MX-RFC-{RINGS[0]}": 2, f"MX-RFC-{RINGS[1]}": 1}
+
+
+def test_rota_one_winner_or_another_unit(outcomes_of):
+    store_ring([RINGS[0]] * 3)
+    assert only(outcomes_of("MX-ROTA", ring_view(RINGS[0]))).status == CLEAR
+    assert only(outcomes_of("MX-ROTA", ring_view(RINGS[0], unit_id=2))).status == CLEAR
+
+
+def test_rota_not_computable_before_statistics(outcomes_of):
+    outcome = only(outcomes_of("MX-ROTA", ring_view(RINGS[0])))
+    assert outcome.status == UNKNOWN and "calcular_indicadores" in outcome.missing[0]

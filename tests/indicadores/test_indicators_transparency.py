@@ -317,3 +317,24 @@ def test_holiday_not_computable_without_dates(outcomes_of):
     release = b.compiled(tender_start=None, tender_end=None, signed=None)
     release["awards"][0].pop("date")
     assert only(outcomes_of("MX-HOLIDAY", b.view(release))).status == UNKNOWN
+
+
+def test_holiday_rows_of_the_administrator(outcomes_of):
+    import datetime
+
+    from indicadores.engine.stats_model import OfficialHoliday
+
+    release = b.compiled(tender_start="2025-02-04T10:00:00-06:00")
+    assert only(outcomes_of("MX-HOLIDAY", b.view(release))).status == CLEAR
+    OfficialHoliday.objects.create(date=datetime.date(2025, 3, 5), name="Jornada electoral")
+    outcome = only(outcomes_of("MX-HOLIDAY", b.view(release)))
+    assert outcome.status == FLAGGED
+    assert outcome.evidence["holidays"][0]["reason"] == "Jornada electoral"
+    signed_on_holiday = b.compiled(
+        tender_start="2025-02-04T10:00:00-06:00", signed="2025-09-16T09:00:00-06:00"
+    )
+    OfficialHoliday.objects.create(
+        date=datetime.date(2025, 9, 16), name="Hábil por acuerdo", non_working=False
+    )
+    OfficialHoliday.objects.create(date=datetime.date(2025, 3, 5), name="x", non_working=False)
+    assert only(outcomes_of("MX-HOLIDAY", b.view(signed_on_holiday))).status == CLEAR

@@ -1,8 +1,10 @@
 """OCP's own validator (lib-cove-ocds) and extension tools (ocdsextensionregistry), run offline.
 
-The OCDS 1.1.5 standard they read is a ZIP built here from the schema the project bundles, and
-every extension URL of our packages is answered by this site itself (Django's test client behind
-a requests transport adapter): what a consumer resolves is exactly what the project serves.
+The OCDS 1.1.5 standard they read is a ZIP built here from the schema the project bundles (and
+the one schema lib-cove dereferences by URL, the versioned release schema of record packages, is
+read from the same folder), and every extension URL of our packages is answered by this site
+itself (Django's test client behind a requests transport adapter): what a consumer resolves is
+exactly what the project serves.
 """
 
 import io
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 from urllib.parse import urlsplit
 
+import jsonref
 import requests
 from django.conf import settings
 from django.test import Client
@@ -75,10 +78,42 @@ def served_by_this_site():
         session.adapters.update(previous)
 
 
+STANDARD_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
+
+
+class BundledStandard:
+    """Stands in for ``requests`` inside jsonref: the standard's schema URLs are read from the
+    bundled copy; any other URL fails, as there is no network."""
+
+    @staticmethod
+    def get(url, **kwargs):
+        if not url.startswith(STANDARD_SCHEMA_URL):
+            raise requests.ConnectionError(f"sin red: {url}")
+        response = requests.Response()
+        response.status_code = 200
+        response.url = url
+        response._content = (CORE_DIR / url.removeprefix(STANDARD_SCHEMA_URL)).read_bytes()
+        return response
+
+
+@contextmanager
+def standard_read_locally():
+    previous = jsonref.requests
+    jsonref.requests = BundledStandard
+    try:
+        yield
+    finally:
+        jsonref.requests = previous
+
+
 def lib_cove_ocds(package: dict) -> dict:
     """lib-cove-ocds's report on ``package`` (its API context: validation_errors, extensions,
     additional_closed_codelist_values...), with the extensions resolved from this site."""
     config = LibCoveOCDSConfig({"standard_zip": standard_zip(), "context": "api"})
     # It writes the extended schema to output_dir: a temporary one, not the working directory.
-    with served_by_this_site(), tempfile.TemporaryDirectory() as output_dir:
+    with (
+        served_by_this_site(),
+        standard_read_locally(),
+        tempfile.TemporaryDirectory() as output_dir,
+    ):
         return ocds_json_output(output_dir, json_data=package, lib_cove_ocds_config=config)

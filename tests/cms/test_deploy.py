@@ -1,0 +1,65 @@
+"""The production settings module and the gunicorn configuration of deploy/ (issue 21)."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "cms.settings_production",
+    "SECRET_KEY": "k" * 60 + "-prueba-de-despliegue-no-es-secreta",
+    "ALLOWED_HOSTS": "compras.ejemplo.gob.mx",
+    "OCID_PREFIX": "ocds-abc123",
+    # What a careless .env could say; the production module overrides it.
+    "DEBUG": "1",
+    "DEVTOOLS": "1",
+}
+
+
+def run(args, **env):
+    base = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env={**base, **PRODUCTION_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def test_production_settings_never_load_devtools_nor_debug():
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DEBUG, s.PRODUCTION, 'devtools' in s.INSTALLED_APPS, "
+        "s.SESSION_COOKIE_SECURE, 'django_celery_beat' in s.INSTALLED_APPS]))"
+    )
+
+    result = run(["-c", script])
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, True, False, True, True]
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run(["-c", "import django; django.setup()"], SECRET_KEY="")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY es obligatoria con DJANGO_ENV=production" in result.stderr
+
+
+def test_the_gunicorn_configuration_is_valid():
+    result = run(
+        ["-m", "gunicorn", "--check-config", "--config", "deploy/gunicorn.conf.py", "cms.wsgi"],
+        GUNICORN_WORKERS="3",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
