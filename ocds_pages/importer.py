@@ -7,7 +7,13 @@ releases, and JSON Lines whose lines are releases, compiled releases, records or
 Guarantees: a file that is not well-formed JSON is rejected whole before anything is stored (we
 could not tell which processes it cuts in half); releases are grouped by ocid and each process is
 stored atomically through ``publish_releases``; an invalid process never stops the others; a
-release already stored (same ocid and id) is skipped and counted.
+release already stored (same ocid and id, same content) is skipped and counted, and one with the
+same ocid and id but different content is a conflict, reported and never stored.
+
+Third-party data never touches this installation's own processes: an ocid under our own prefix
+is refused, and an ocid whose prefix is not of the registered form ``ocds-`` plus six lowercase
+letters or digits is refused unless the import allows it explicitly (then reported). Imported
+data is checked against OCDS; our capture rules (LAASSP) only give warnings (docs/ocds.md §8).
 """
 
 import gzip
@@ -19,12 +25,18 @@ from pathlib import Path
 
 import ijson
 import orjson
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cms.models import RFC_PATTERN, Entity
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import IMPORT_RULES, ReleaseInvalid, publish_releases
+from ocds_pages.validation import capture_rule_issues
+from ocds_pages.versioned import releases_from_versioned
+
+# The registered form of an OCID prefix (what lib-cove-ocds checks): ocds- and six characters.
+REGISTERED_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}-")
 
 
 class ImportFileError(Exception):
@@ -35,12 +47,26 @@ class ImportFileError(Exception):
 class ImportSummary:
     imported: int = 0
     duplicates: int = 0
+    conflicts: int = 0
     invalid: int = 0
+    refused_ocid: int = 0
     without_entity: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def add_error(self, location: str, message: str) -> None:
         self.errors.append(f"{location}: {message}")
+
+    def add_warning(self, location: str, message: str) -> None:
+        self.warnings.append(f"{location}: {message}")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the person importing allowed: ``any_prefix`` accepts ocids whose prefix is not of
+    the registered ``ocds-xxxxxx`` form (each such process is reported)."""
+
+    any_prefix: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +138,9 @@ def _top_level_key(path: Path) -> str:
 
 
 def releases_of_record(record: dict, location: str) -> Iterator[Item]:
-    """The embedded releases of a record; its compiledRelease when it only links releases."""
+    """The embedded releases of a record; when it only links them, the releases its
+    versionedRelease records (every one, with its id, date and tag); its compiledRelease only
+    when it has neither."""
     embedded = [
         release
         for release in record.get("releases") or []
@@ -121,6 +149,9 @@ def releases_of_record(record: dict, location: str) -> Iterator[Item]:
     if embedded:
         for index, release in enumerate(embedded):
             yield Item(f"{location}/releases/{index}", release)
+    elif isinstance(record.get("versionedRelease"), dict):
+        for release in releases_from_versioned(record["versionedRelease"]):
+            yield Item(f"{location}/versionedRelease ({release['id']})", release)
     elif isinstance(record.get("compiledRelease"), dict):
         yield Item(f"{location}/compiledRelease", record["compiledRelease"])
     else:
@@ -263,25 +294,33 @@ def import_items(
     resolver: EntityResolver,
     summary: ImportSummary,
     progress: Callable[[int], None] = lambda count: None,
+    options: ImportOptions = ImportOptions(),
 ) -> ImportSummary:
     """Store the items process by process (consecutive items with the same ocid)."""
     for ocid, group in groupby(items, key=_ocid_of):
         group = list(group)
-        import_process(ocid=ocid, items=group, resolver=resolver, summary=summary)
+        import_process(ocid=ocid, items=group, resolver=resolver, summary=summary, options=options)
         progress(len(group))
     return summary
 
 
-def import_process(*, ocid, items: list[Item], resolver: EntityResolver, summary: ImportSummary):
+def import_process(
+    *,
+    ocid,
+    items: list[Item],
+    resolver: EntityResolver,
+    summary: ImportSummary,
+    options: ImportOptions = ImportOptions(),
+):
     """Store the new releases of one process atomically, or report why not."""
     if not isinstance(ocid, str) or not ocid:
         for item in items:
             summary.invalid += 1
             summary.add_error(item.location, _("La entrega no es un objeto con ocid."))
         return
-    existing = set(Release.objects.filter(ocid=ocid).values_list("release_id", flat=True))
-    new = [item for item in items if item.release.get("id") not in existing]
-    summary.duplicates += len(items) - len(new)
+    if not _ocid_accepted(ocid, items, summary, options):
+        return
+    new = _new_items(ocid, items, summary)
     if not new:
         return
     releases = [item.release for item in new]
@@ -301,6 +340,69 @@ def import_process(*, ocid, items: list[Item], resolver: EntityResolver, summary
         return
     resolver.settle(committed=True)
     summary.imported += len(new)
+    _capture_rule_warnings(releases, new, summary)
+
+
+def _ocid_accepted(ocid: str, items: list[Item], summary, options: ImportOptions) -> bool:
+    """Our own prefix is never imported (it would change a process of this installation);
+    a prefix of another form only when allowed, and then reported."""
+    if ocid.startswith(f"{settings.OCID_PREFIX}-"):
+        message = _(
+            "El ocid %(ocid)s usa el prefijo de esta instalación (%(prefix)s); una importación "
+            "nunca agrega entregas a los procesos propios: se rechazó."
+        ) % {"ocid": ocid, "prefix": settings.OCID_PREFIX}
+    elif not REGISTERED_PREFIX.match(ocid):
+        message = _(
+            "El ocid %(ocid)s no empieza con un prefijo registrado (ocds- y seis letras "
+            "minúsculas o dígitos)"
+        ) % {"ocid": ocid}
+        if options.any_prefix:
+            summary.add_warning(items[0].location, message + _("; se importó porque se pidió."))
+            return True
+        message += _("; se rechazó (use --cualquier-prefijo para aceptarlo).")
+    else:
+        return True
+    summary.refused_ocid += len(items)
+    summary.add_error(items[0].location, message)
+    return False
+
+
+def _new_items(ocid: str, items: list[Item], summary: ImportSummary) -> list[Item]:
+    """The items not stored yet. One already stored with the same content is a repeat; with
+    different content it is a conflict (reported, never stored: a release is immutable)."""
+    stored = dict(Release.objects.filter(ocid=ocid).values_list("release_id", "data"))
+    new = []
+    for item in items:
+        release_id = item.release.get("id")
+        if release_id not in stored:
+            new.append(item)
+        elif orjson.loads(stored[release_id]) == item.release:
+            summary.duplicates += 1
+        else:
+            summary.conflicts += 1
+            summary.add_error(
+                item.location,
+                _(
+                    "La entrega %(id)s del proceso %(ocid)s ya está guardada con otro contenido; "
+                    "no se reemplaza (conflicto)."
+                )
+                % {"id": release_id, "ocid": ocid},
+            )
+    return new
+
+
+def _capture_rule_warnings(releases: list[dict], items: list[Item], summary) -> None:
+    """Our capture rules, as warnings on imported data (they refuse only our own releases)."""
+    awards = [
+        award
+        for release in releases
+        for award in release.get("awards") or []
+        if isinstance(award, dict)
+    ]
+    locations = {id(item.release): item.location for item in items}
+    for release in releases:
+        for issue in capture_rule_issues(release, {"awards": awards}):
+            summary.add_warning(locations[id(release)], f"{issue.path}: {issue.message}")
 
 
 def _entity_for(ocid: str, releases: list[dict], resolver: EntityResolver) -> Entity | None:

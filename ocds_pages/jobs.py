@@ -125,7 +125,10 @@ def run_import(job, progress) -> JobOutcome:
     figures = {
         "imported": summary.imported,
         "duplicates": summary.duplicates,
+        "conflicts": summary.conflicts,
         "invalid": summary.invalid,
+        "refused_ocid": summary.refused_ocid,
+        "warnings": len(summary.warnings),
         "without_entity": summary.without_entity,
         "rejected_files": len(rejected),
     }
@@ -133,12 +136,16 @@ def run_import(job, progress) -> JobOutcome:
         [
             _("Importadas: %(count)s") % {"count": summary.imported},
             _("Omitidas por repetidas: %(count)s") % {"count": summary.duplicates},
+            _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": summary.conflicts},
             _("Inválidas: %(count)s") % {"count": summary.invalid},
+            _("Rechazadas por su ocid: %(count)s") % {"count": summary.refused_ocid},
+            _("Avisos de las reglas de captura: %(count)s") % {"count": len(summary.warnings)},
             _("Sin ente: %(count)s") % {"count": summary.without_entity},
             _("Archivos rechazados: %(count)s") % {"count": len(rejected)},
         ]
     )
     errors = rejected + summary.errors
+    errors += [_("Aviso: %(warning)s") % {"warning": warning} for warning in summary.warnings]
     if len(errors) > MAX_REPORTED_ERRORS:
         hidden = len(errors) - MAX_REPORTED_ERRORS
         errors = errors[:MAX_REPORTED_ERRORS] + [_("… y %(count)s más.") % {"count": hidden}]

@@ -57,7 +57,10 @@ def _sum_amounts(objects: list[dict], excluded_statuses: set[str]) -> tuple[Deci
         amount = to_decimal(value.get("amount"))
         if amount is None:
             continue
-        currency = currency or _text(value.get("currency"), 3)
+        this = _text(value.get("currency"), 3)
+        if currency and this and this != currency:
+            continue  # never add two currencies (no rate is published): the first one's sum
+        currency = currency or this
         total = (total or Decimal(0)) + amount
     return (total if total is None or abs(total) < _AMOUNT_LIMIT else None), currency
 

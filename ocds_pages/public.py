@@ -12,8 +12,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import orjson
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Sum, Value
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.dispatch import receiver
 from django.http import Http404
@@ -389,7 +390,18 @@ def process_detail(*, ocid: str) -> dict:
 
 
 def _amount_expression():
-    return Coalesce("contracted_amount", "awarded_amount", "tender_amount")
+    """A process's amount for the sums (contracted, else awarded, else estimated), only when it is
+    in the installation's currency: the pages add them up as MXN and never convert (no rate is
+    published), so an amount in another currency is left out of the sum rather than mixed in."""
+    local = Q(currency=settings.DEFAULT_CURRENCY) | Q(currency="")
+    tender_local = Q(tender_currency=settings.DEFAULT_CURRENCY) | Q(tender_currency="")
+    outcome = Q(contracted_amount__isnull=False) | Q(awarded_amount__isnull=False)
+    return Case(
+        When(outcome & local, then=Coalesce("contracted_amount", "awarded_amount")),
+        When(~outcome & tender_local, then="tender_amount"),
+        default=None,
+        output_field=ProcessProjection._meta.get_field("tender_amount"),
+    )
 
 
 def _year_expression():
@@ -525,7 +537,10 @@ def site_figures() -> dict:
         totals = ProcessProjection.objects.aggregate(
             processes=Count("pk"),
             entities=Count("entity", distinct=True),
-            contracted=Sum("contracted_amount"),
+            contracted=Sum(
+                "contracted_amount",
+                filter=Q(currency=settings.DEFAULT_CURRENCY) | Q(currency=""),
+            ),
         )
         suppliers = SupplierProjection.objects.aggregate(
             count=Count(Coalesce(NullIf("identifier", Value("")), "party_id"), distinct=True)

@@ -38,11 +38,14 @@ class PublicationRules:
 
     ocid_prefix: str | None = OWN_PREFIX
     language: str | None = "es"
+    # Our capture rules (LAASSP) beyond OCDS: own releases only (validation.capture_rule_issues).
+    capture_rules: bool = True
 
 
 OWN_RULES = PublicationRules()
-# Imports keep the ocid prefix and language of the system that published them.
-IMPORT_RULES = PublicationRules(ocid_prefix=None, language=None)
+# Imports keep the ocid prefix and language of the system that published them, and are checked
+# against OCDS: our capture rules are reported as warnings by the importer, never a refusal.
+IMPORT_RULES = PublicationRules(ocid_prefix=None, language=None, capture_rules=False)
 
 
 def dumps(data: dict) -> str:
@@ -236,6 +239,7 @@ def _validate_batch(releases, stored, record, rules: PublicationRules) -> None:
             previous=previous,
             ocid_prefix=rules.ocid_prefix,
             language=rules.language,
+            capture_rules=rules.capture_rules,
         )
         issues += _duplicate_release_issues(release, seen)
         if issues:

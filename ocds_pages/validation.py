@@ -75,6 +75,7 @@ def validate_release(
     previous: dict | None = None,
     ocid_prefix: str | None = OWN_PREFIX,
     language: str | None = "es",
+    capture_rules: bool = True,
 ) -> list[ValidationIssue]:
     """Every problem of ``release``; an empty list means it may be published.
 
@@ -83,7 +84,8 @@ def validate_release(
     before this release (None for the first one); references such as ``contracts/0/awardID`` may
     point to it. ``ocid_prefix`` is the prefix the ocid must carry (our own by default; None for
     imports, which keep foreign prefixes). ``language`` is the required ``language`` of the
-    release (None: any).
+    release (None: any). ``capture_rules`` adds the rules our own capture follows (LAASSP) beyond
+    OCDS — see :func:`capture_rule_issues`; third-party data is checked against OCDS only.
     """
     if not isinstance(release, dict):
         return [ValidationIssue("", _("Se esperaba un objeto JSON (una entrega OCDS)."))]
@@ -91,7 +93,24 @@ def validate_release(
         schema = release_schema()
     issues = list(_schema_issues(release, schema))
     issues += _rule_issues(release, previous or {}, ocid_prefix, language)
+    if capture_rules:
+        issues += capture_rule_issues(release, previous)
     return sorted(issues, key=lambda issue: issue.path)
+
+
+def capture_rule_issues(release: dict, previous: dict | None = None) -> list[ValidationIssue]:
+    """What our capture rules (LAASSP) refuse although OCDS allows it: a contract signed before
+    the date of its award. Own releases must meet them; on imported data they are warnings
+    (a real publisher may record an award's date hours after the contract's signature)."""
+    if not isinstance(release, dict):
+        return []
+    awards = _award_dates(release, previous or {})
+    issues = []
+    for index, contract in enumerate(release.get("contracts") or []):
+        award_id = contract.get("awardID") if isinstance(contract, dict) else None
+        if isinstance(award_id, str | int) and award_id in awards:
+            issues += _date_signed_issues(contract, index, awards[award_id])
+    return issues
 
 
 # --- JSON Schema ---------------------------------------------------------------------------------
@@ -393,8 +412,6 @@ def _award_reference_issues(release, previous) -> list[ValidationIssue]:
                     % {"award": award_id},
                 )
             )
-            continue
-        issues += _date_signed_issues(contract, index, awards[award_id])
     return issues
 
 

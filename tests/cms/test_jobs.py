@@ -182,7 +182,10 @@ def test_an_import_job_reports_its_figures_and_each_error():
     assert job.result == {
         "imported": 0,
         "duplicates": 0,
+        "conflicts": 0,
         "invalid": 0,
+        "refused_ocid": 0,
+        "warnings": 0,
         "without_entity": 6,
         "rejected_files": 0,
     }

@@ -100,3 +100,34 @@ def test_paid_progress_never_adds_another_currency():
         {"amount": Decimal(250000), "currency": "AED"},
         {"amount": Decimal(1000), "currency": "USD"},
     ]
+
+
+def test_public_sums_leave_out_other_currencies_instead_of_mixing_them():
+    from cms.models import Entity
+    from ocds_pages.projections import process_fields
+    from ocds_pages.public import _entity_figures
+    from ocds_pages.publication import publish_releases
+    from tests.ocds_pages.factories import make_award_release, make_tender_release, own_ocid
+
+    entity = Entity.objects.create(key="CURR", name="Ente de monedas", acronym="CURR")
+    for serial, value in ((1, (100000, "MXN")), (2, (5000, "USD"))):
+        ocid = own_ocid(entity, serial)
+        award = {"value": {"amount": value[0], "currency": value[1]}}
+        publish_releases(
+            releases=[
+                make_tender_release(ocid=ocid, entity=entity),
+                make_award_release(ocid=ocid, entity=entity, award=award),
+            ],
+            entity=entity,
+        )
+    figures = _entity_figures(entity)
+    assert sum(row["amount"] or 0 for row in figures["table"]) == 100000
+    mixed = process_fields(
+        {
+            "awards": [
+                {"value": {"amount": 100, "currency": "MXN"}},
+                {"value": {"amount": 7, "currency": "USD"}},
+            ]
+        }
+    )
+    assert (mixed["awarded_amount"], mixed["currency"]) == (100, "MXN")

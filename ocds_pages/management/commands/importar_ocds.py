@@ -9,6 +9,7 @@ from tqdm import tqdm
 from ocds_pages.importer import (
     EntityResolver,
     ImportFileError,
+    ImportOptions,
     ImportSummary,
     check_well_formed,
     import_items,
@@ -31,15 +32,25 @@ class Command(BaseCommand):
             help=_("Dar de alta como ente público al comprador que no exista (orden federal)."),
         )
         parser.add_argument(
+            "--cualquier-prefijo",
+            action="store_true",
+            dest="any_prefix",
+            help=_(
+                "Aceptar ocids cuyo prefijo no tiene la forma registrada ocds-xxxxxx (se "
+                "reportan). Los del prefijo de esta instalación se rechazan siempre."
+            ),
+        )
+        parser.add_argument(
             "--sin-progreso",
             action="store_true",
             dest="no_progress",
             help=_("No mostrar la barra de progreso."),
         )
 
-    def handle(self, *args, files, create_entities, no_progress, **options):
+    def handle(self, *args, files, create_entities, no_progress, any_prefix=False, **options):
         summary = ImportSummary()
         resolver = EntityResolver(create=create_entities)
+        self.options = ImportOptions(any_prefix=any_prefix)
         rejected_files = 0
         for path in files:
             try:
@@ -55,19 +66,28 @@ class Command(BaseCommand):
 
     def import_file(self, path: Path, resolver, summary, no_progress):
         total = check_well_formed(path)  # a broken file is rejected before anything is stored
-        errors_before = len(summary.errors)
+        errors_before, warnings_before = len(summary.errors), len(summary.warnings)
         with tqdm(total=total, desc=path.name, unit=_("entregas"), disable=no_progress) as bar:
             import_items(
-                items=read_items(path), resolver=resolver, summary=summary, progress=bar.update
+                items=read_items(path),
+                resolver=resolver,
+                summary=summary,
+                progress=bar.update,
+                options=self.options,
             )
         for error in summary.errors[errors_before:]:
             self.stderr.write(error)
+        for warning in summary.warnings[warnings_before:]:
+            self.stderr.write(_("Aviso: %(warning)s") % {"warning": warning})
 
     def report(self, summary: ImportSummary, rejected_files: int):
         lines = [
             _("Importadas: %(count)s") % {"count": summary.imported},
             _("Omitidas por repetidas: %(count)s") % {"count": summary.duplicates},
+            _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": summary.conflicts},
             _("Inválidas: %(count)s") % {"count": summary.invalid},
+            _("Rechazadas por su ocid: %(count)s") % {"count": summary.refused_ocid},
+            _("Avisos de las reglas de captura: %(count)s") % {"count": len(summary.warnings)},
             _("Sin ente: %(count)s") % {"count": summary.without_entity},
             _("Archivos rechazados: %(count)s") % {"count": rejected_files},
         ]
