@@ -14,6 +14,7 @@ store them), and a page beyond ``MAX_PAGE`` (its offset would not fit in the dat
 import copy
 import functools
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 import orjson
@@ -180,6 +181,24 @@ def validate(body: dict, validator: Draft7Validator) -> None:
         raise S6RequestError(error_message(errors[0]))
 
 
+def in_utc(container: dict, *names: str) -> None:
+    """Rewrite the date-times ``names`` of ``container`` in UTC.
+
+    RFC 3339 allows offsets up to ±23:59, PostgreSQL only up to ±15:59 (a valid query answered
+    500); in UTC every valid date-time is stored and compared the same way.
+    """
+    for name in names:
+        moment = parse_datetime(container.get(name))
+        if moment is None:
+            continue
+        try:
+            container[name] = moment.astimezone(UTC).isoformat()
+        except OverflowError:
+            raise S6RequestError(
+                _("%(name)s está fuera del intervalo de fechas admitido.") % {"name": name}
+            ) from None
+
+
 def check_date_order(start, end) -> None:
     start, end = parse_datetime(start), parse_datetime(end)
     if start and end and start > end:
@@ -193,6 +212,7 @@ def read_contrataciones_request(raw: bytes) -> S6Request:
     body = without_empty(parse_json_object(raw))
     validate(body, contrataciones_validator())
     query = body.get("query", {})
+    in_utc(query, "tenderStartDate", "tenderEndDate")
     check_date_order(query.get("tenderStartDate"), query.get("tenderEndDate"))
     return S6Request(
         page=int(body.get("page", 1)),
@@ -306,6 +326,7 @@ def read_records_request(raw: bytes) -> S6Request:
     body = without_empty(parse_json_object(raw))
     validate(body, records_validator())
     period = body.get("query", {}).get("tender", {}).get("tenderPeriod", {})
+    in_utc(period, "startDate", "endDate")
     check_date_order(period.get("startDate"), period.get("endDate"))
     return S6Request(
         page=int(body.get("page", 1)),

@@ -33,6 +33,7 @@ from cms.models import RFC_PATTERN, Entity
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import IMPORT_RULES, ReleaseInvalid, publish_releases
 from ocds_pages.validation import capture_rule_issues
+from ocds_pages.versioned import releases_from_versioned
 
 # The registered form of an OCID prefix (what lib-cove-ocds checks): ocds- and six characters.
 REGISTERED_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}-")
@@ -137,7 +138,9 @@ def _top_level_key(path: Path) -> str:
 
 
 def releases_of_record(record: dict, location: str) -> Iterator[Item]:
-    """The embedded releases of a record; its compiledRelease when it only links releases."""
+    """The embedded releases of a record; when it only links them, the releases its
+    versionedRelease records (every one, with its id, date and tag); its compiledRelease only
+    when it has neither."""
     embedded = [
         release
         for release in record.get("releases") or []
@@ -146,6 +149,9 @@ def releases_of_record(record: dict, location: str) -> Iterator[Item]:
     if embedded:
         for index, release in enumerate(embedded):
             yield Item(f"{location}/releases/{index}", release)
+    elif isinstance(record.get("versionedRelease"), dict):
+        for release in releases_from_versioned(record["versionedRelease"]):
+            yield Item(f"{location}/versionedRelease ({release['id']})", release)
     elif isinstance(record.get("compiledRelease"), dict):
         yield Item(f"{location}/compiledRelease", record["compiledRelease"])
     else:

@@ -278,3 +278,45 @@ def test_threshold_admin_adds_a_version(client):
     good = client.post(url, {"code": "MX-NEWCO", "values": '{"days": 180}', "reason": "x"})
     assert good.status_code == 302
     assert IndicatorThreshold.objects.get().values == {"days": 180}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "release",
+    [
+        {"ocid": "ocds-x-1"},
+        {"ocid": "ocds-x-2", "tender": [], "awards": "x", "contracts": None, "bids": []},
+        {
+            "ocid": "ocds-x-3",
+            "tender": {
+                "procurementMethod": "open",
+                "tenderPeriod": "x",
+                "items": ["x", {"classification": "x"}],
+                "value": {"amount": "mucho"},
+                "awardCriteria": "priceOnly",
+                "numberOfTenderers": True,
+            },
+            "parties": [{"id": None}, "x", {"id": "p", "identifier": "x", "roles": None}],
+            "awards": [
+                {"status": "active", "date": "ayer", "suppliers": [{"id": "p"}, "x"], "value": 3},
+                "x",
+            ],
+            "bids": {"details": [{"status": 3, "value": {"amount": None}, "tenderers": "x"}]},
+            "contracts": [
+                {
+                    "value": {"amount": "abc"},
+                    "period": "x",
+                    "amendments": ["x"],
+                    "implementation": {"transactions": [{"date": 5, "value": "x"}, "x"]},
+                    "documents": "x",
+                }
+            ],
+        },
+    ],
+)
+def test_malformed_records_never_break_the_engine(release):
+    """Imported OCDS can be anything the schema lets through (and a draft anything at all): every
+    indicator answers, none raises."""
+    outcomes = evaluate_candidate(b.candidate(release, stage=Stage.IMPLEMENTATION_UPDATE))
+    for outcome in outcomes:
+        json.dumps({"evidence": outcome.evidence, "missing": outcome.missing})

@@ -57,3 +57,19 @@ def test_an_empty_sort_direction_is_refused(post):
 def test_empty_object_still_asks_for_everything(post):
     for url in URLS:
         assert post(url, b"{}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "raw"),
+    [
+        (URLS[0], b'{"query":{"tenderStartDate":"0149-03-20T16:29:43.8-23:26"}}'),
+        (URLS[1], b'{"query":{"tender":{"tenderPeriod":{"endDate":"2025-06-14T15:52:18+19:49"}}}}'),
+    ],
+)
+def test_offsets_postgresql_cannot_store_are_compared_in_utc(post, url, raw):
+    # Found by tests/cms/test_api_fuzz.py on PostgreSQL (offsets beyond ±15:59 answered 500).
+    assert post(url, raw).status_code == 200
+
+
+def test_a_date_that_leaves_the_calendar_in_utc_is_refused(post):
+    refused(post(URLS[0], b'{"query":{"tenderEndDate":"0001-01-01T00:00:00+05:00"}}'), "fuera")
