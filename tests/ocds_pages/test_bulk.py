@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from ocdskit.util import detect_format
 from openpyxl import load_workbook
 
-from ocds_pages.models import Record
+from ocds_pages.compile import compile_releases
+from ocds_pages.models import Record, Release
 from ocds_pages.publication import publish_release
 from tests.ocds_pages.factories import make_contract_release, make_entity
 from tests.ocds_pages.test_packages import offline_validator
@@ -87,6 +88,28 @@ def test_release_package_validates_and_metadata_is_exact(bulk_dir, imss):
     assert item["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert item["part"] is None
     assert item["generated_at"]
+
+
+def test_record_package_per_year_lets_a_consumer_rebuild_history_from_bulk_alone(bulk_dir, imss):
+    ocids = {publish_process(imss) for _ in range(2)}
+
+    export()
+
+    [item] = files_by_format(bulk_dir, 2025)["record-package.json.gz"]
+    package = orjson.loads(gzip.decompress((bulk_dir / item["name"]).read_bytes()))
+    assert list(offline_validator("record-package-schema.json").iter_errors(package)) == []
+    assert item["count"] == len(package["records"]) == 2
+    for record in package["records"]:
+        assert record["ocid"] in ocids
+        stored = Record.objects.get(ocid=record["ocid"])
+        assert record["versionedRelease"] == orjson.loads(stored.versioned_release)
+        assert [release["id"] for release in record["releases"]] == list(
+            Release.objects.filter(ocid=record["ocid"])
+            .order_by("date", "pk")
+            .values_list("release_id", flat=True)
+        )
+        # The history rebuilds from the bulk file alone: compiling its releases gives it back.
+        assert compile_releases(record["releases"]).versioned == record["versionedRelease"]
 
 
 def test_files_are_split_before_the_size_limit_and_each_part_is_complete(
