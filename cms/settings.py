@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL characters refused, API errors as JSON (cms.request_guards).
     "cms.request_guards.RequestGuardMiddleware",
+    # Content-Security-Policy and Permissions-Policy (cms.security_headers).
+    "cms.security_headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -434,6 +436,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
+# Content-Security-Policy and Permissions-Policy on every response (cms.security_headers).
+CONTENT_SECURITY_POLICY = env_bool("CONTENT_SECURITY_POLICY", True)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
