@@ -24,6 +24,14 @@ def admin_users(user):
     return get_user_model().objects.filter(memberships__entity__in=entities).distinct()
 
 
+def preselect_only_choice(field) -> None:
+    """With a single possible value, choose it: an entity administrator has one entity."""
+    choices = list(field.queryset[:2])
+    if len(choices) == 1:
+        field.initial = choices[0].pk
+        field.empty_label = None
+
+
 class EntityScopedForm(WagtailAdminModelForm):
     """Limits entity/unit/user choices to the editing user's entities."""
 
@@ -34,6 +42,8 @@ class EntityScopedForm(WagtailAdminModelForm):
             return
         if "entity" in self.fields:
             self.fields["entity"].queryset = admin_entities(user)
+            if self.instance.pk is None:
+                preselect_only_choice(self.fields["entity"])
         if "unit" in self.fields:
             self.fields["unit"].queryset = admin_units(user)
         if "user" in self.fields:
@@ -90,6 +100,7 @@ class EntityUserCreateForm(WagtailAdminModelForm):
         if self.for_user is not None:
             self.fields["entity"].queryset = admin_entities(self.for_user)
             self.fields["unit"].queryset = admin_units(self.for_user)
+            preselect_only_choice(self.fields["entity"])
         self.fields["email"].required = True
 
     def clean(self):

@@ -27,7 +27,7 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +64,11 @@ class JobProgress:
     """The runner's handle on its row: totals, advances and a note, written at most once a second.
 
     ``advance`` has tqdm's ``update`` signature, so the same progress callbacks the management
-    commands pass to tqdm can be pointed at a job.
+    commands pass to tqdm can be pointed at a job. The writes go through a connection of their
+    own: the runner's connection may be in the middle of a ``COPY`` (ocds_pages/bulk.py streams
+    the export that way; a second statement on it waits for the copy forever) or of a long
+    transaction (whose writes nobody sees until it commits). SQLite allows one writer at a time,
+    so there the runner's own connection is used.
     """
 
     def __init__(self, job: Job):
@@ -74,6 +78,7 @@ class JobProgress:
         self.note_text = ""
         self.interval = float(getattr(settings, "JOBS_PROGRESS_SECONDS", 1.0))
         self._written_at = 0.0
+        self._connection = None
 
     def set_total(self, total: int | None) -> None:
         self.total = total
@@ -92,9 +97,26 @@ class JobProgress:
         if not force and now - self._written_at < self.interval:
             return
         self._written_at = now
-        Job.objects.filter(pk=self.job.pk).update(
-            progress_done=self.done, progress_total=self.total, progress_note=self.note_text
-        )
+        table = Job._meta.db_table
+        with self._writer().cursor() as cursor:
+            cursor.execute(
+                # Table and column names come from the model, never from input.
+                f"UPDATE {table} SET progress_done = %s, progress_total = %s, "  # noqa: S608
+                "progress_note = %s WHERE id = %s",
+                [self.done, self.total, self.note_text, self.job.pk],
+            )
+
+    def _writer(self):
+        if connection.vendor == "sqlite":
+            return connection
+        if self._connection is None:
+            self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 Runner = Callable[[Job, JobProgress], JobOutcome]
@@ -251,6 +273,7 @@ def execute(job_id: int) -> Job:
 
 
 def _finish(job, progress, *, status, summary="", result=None, error=""):
+    progress.close()
     job.status = status
     job.finished_at = timezone.now()
     job.summary = summary

@@ -117,3 +117,29 @@ def server_error(request):
 def hidden(request, *args, **kwargs):
     """For URLs a library mounts that an installation must not expose (cms/urls.py)."""
     raise Http404
+
+
+class StaffNotFoundMiddleware:
+    """Staff screens (/tramite/) answer a missing row with the Spanish 404 page, DEBUG or not.
+
+    With DEBUG, Django answers Http404 with its English technical page; staff trying a development
+    installation met it whenever a process of another entity answered 404 (cms.tenancy).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if (
+            settings.DEBUG
+            and isinstance(exception, Http404)
+            and request.path_info.startswith(STAFF_PREFIXES)
+        ):
+            return page_not_found(request, exception)
+        return None
+
+
+STAFF_PREFIXES = ("/tramite/",)

@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL characters refused, API errors as JSON (cms.request_guards).
     "cms.request_guards.RequestGuardMiddleware",
+    # Spanish 404 on staff screens also with DEBUG (cms.request_guards).
+    "cms.request_guards.StaffNotFoundMiddleware",
     # Content-Security-Policy and Permissions-Policy (cms.security_headers).
     "cms.security_headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -17,6 +17,7 @@ data is checked against OCDS; our capture rules (LAASSP) only give warnings (doc
 """
 
 import gzip
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,10 +30,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cms.models import RFC_PATTERN, Entity
+from cms.models import RFC_PATTERN, Entity, PurchasingUnit
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import IMPORT_RULES, ReleaseInvalid, publish_releases
 from ocds_pages.validation import capture_rule_issues
+from ocds_pages.versioned import releases_from_versioned
 
 # The registered form of an OCID prefix (what lib-cove-ocds checks): ocds- and six characters.
 REGISTERED_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}-")
@@ -137,7 +139,9 @@ def _top_level_key(path: Path) -> str:
 
 
 def releases_of_record(record: dict, location: str) -> Iterator[Item]:
-    """The embedded releases of a record; its compiledRelease when it only links releases."""
+    """The embedded releases of a record; when it only links them, the releases its
+    versionedRelease records (every one, with its id, date and tag); its compiledRelease only
+    when it has neither."""
     embedded = [
         release
         for release in record.get("releases") or []
@@ -146,6 +150,9 @@ def releases_of_record(record: dict, location: str) -> Iterator[Item]:
     if embedded:
         for index, release in enumerate(embedded):
             yield Item(f"{location}/releases/{index}", release)
+    elif isinstance(record.get("versionedRelease"), dict):
+        for release in releases_from_versioned(record["versionedRelease"]):
+            yield Item(f"{location}/versionedRelease ({release['id']})", release)
     elif isinstance(record.get("compiledRelease"), dict):
         yield Item(f"{location}/compiledRelease", record["compiledRelease"])
     else:
@@ -327,7 +334,8 @@ def import_process(
                 summary.without_entity += len(new)
                 summary.add_error(new[0].location, _unknown_buyer_message(ocid, releases))
                 return
-            publish_releases(releases=releases, entity=entity, rules=IMPORT_RULES)
+            unit = _unit_for(entity, releases, resolver.create, new[0].location, summary)
+            publish_releases(releases=releases, entity=entity, unit=unit, rules=IMPORT_RULES)
     except ReleaseInvalid as rejected:
         resolver.settle(committed=False)
         _report_invalid(rejected, new, summary)
@@ -397,6 +405,67 @@ def _capture_rule_warnings(releases: list[dict], items: list[Item], summary) -> 
     for release in releases:
         for issue in capture_rule_issues(release, {"awards": awards}):
             summary.add_warning(locations[id(release)], f"{issue.path}: {issue.message}")
+
+
+def procuring_entity(releases: list[dict]) -> tuple[dict, dict]:
+    """``tender.procuringEntity`` (the latest release that names it) and its party."""
+    reference, parties = {}, {}
+    for release in releases:
+        tender = release.get("tender")
+        if isinstance(tender, dict) and isinstance(tender.get("procuringEntity"), dict):
+            reference = tender["procuringEntity"]
+        for party in release.get("parties") or []:
+            if isinstance(party, dict):
+                parties[party.get("id")] = party
+    return reference, parties.get(reference.get("id")) or {}
+
+
+UNIT_KEY = re.compile(r"^[A-Z0-9]{6,20}$")
+
+
+def _unit_for(entity: Entity, releases, create: bool, location: str, summary):
+    """The purchasing unit of ``tender.procuringEntity`` among the entity's units (by key, by
+    its identifier or by name); created with --crear-entes, reported otherwise. Unit-level
+    indicators and filters then see imported processes too."""
+    reference, party = procuring_entity(releases)
+    if not reference:
+        return None
+    identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    keys = {
+        re.sub(r"[^A-Z0-9]", "", str(value).upper())[:20]
+        for value in (reference.get("id"), identifier.get("id"))
+        if value
+    }
+    name = str(reference.get("name") or party.get("name") or "").strip()
+    units = PurchasingUnit.objects.filter(entity=entity)
+    unit = units.filter(key__in=keys).first() if keys else None
+    unit = unit or (units.filter(name__iexact=name).first() if name else None)
+    if unit is not None:
+        return unit
+    if create and name:
+        return PurchasingUnit.objects.create(entity=entity, key=_unit_key(keys, name), name=name)
+    summary.add_warning(
+        location,
+        _(
+            "La unidad compradora '%(unit)s' (tender.procuringEntity) no es una unidad de "
+            "%(entity)s; el proceso quedó sin unidad (use --crear-entes para darla de alta)."
+        )
+        % {"unit": name or reference.get("id"), "entity": entity.name},
+    )
+    return None
+
+
+def _unit_key(keys: set[str], name: str) -> str:
+    """A free unit key: the procuring entity's id when it has the form of one, else derived."""
+    for key in sorted(keys):
+        if UNIT_KEY.match(key) and not PurchasingUnit.objects.filter(key=key).exists():
+            return key
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest().upper()
+    key, suffix = f"IMP{digest[:10]}", 1
+    while PurchasingUnit.objects.filter(key=key).exists():
+        suffix += 1
+        key = f"IMP{digest[:10]}{suffix}"
+    return key
 
 
 def _entity_for(ocid: str, releases: list[dict], resolver: EntityResolver) -> Entity | None:

@@ -33,3 +33,19 @@ def record(*, process, action, user=None, stage_process=None, reason="", diff=No
         diff=diff or [],
         key=key,
     )
+
+
+def net_changes(diffs) -> list[dict]:
+    """Several successive diffs folded into one: each path's first «before» and last «after».
+
+    A value changed and later put back is no change at all.
+    """
+    folded: dict[str, dict] = {}
+    for diff in diffs:
+        for change in diff:
+            path = change["path"]
+            if path in folded:
+                folded[path]["after"] = change["after"]
+            else:
+                folded[path] = dict(change)
+    return [change for change in folded.values() if change["before"] != change["after"]]

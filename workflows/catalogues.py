@@ -42,7 +42,8 @@ def _catalogue_rows(name: str) -> list[tuple[str, str]]:
     if name == "units":
         return [(u.code, str(u)) for u in UnitOfMeasure.objects.filter(active=True)]
     if name == "justifications":
-        return [(j.code, str(j)) for j in LegalJustification.objects.filter(active=True)]
+        justifications = LegalJustification.objects.filter(active=True).in_legal_order()
+        return [(j.code, str(j)) for j in justifications]
     if name == "document_types":
         return [(d.ocds_code, d.name) for d in DocumentType.objects.filter(active=True)]
     raise UnknownSource(name)

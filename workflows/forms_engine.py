@@ -341,9 +341,10 @@ class StageForm(AccessibleFormMixin, forms.Form):
     def is_valid(self):
         valid = super().is_valid()
         valid = all([valid, *(formset.is_valid() for formset in self.formsets.values())])
-        if valid and not hasattr(self, "impossible"):
+        if self.is_bound and not hasattr(self, "impossible"):
+            # Checked on what is valid so far too, so every error shows at once.
             self.impossible = self._impossible_data()
-        return valid and not getattr(self, "impossible", None)
+        return valid and not self.impossible
 
     def _impossible_data(self) -> list:
         """Values valid one by one that no process can have together (workflows.rules)."""

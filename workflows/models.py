@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
@@ -343,6 +344,31 @@ class UnitOfMeasure(models.Model):
         return f"{self.name} ({self.code})"
 
 
+def roman(number: int) -> str:
+    """``number`` (1–399) in Roman numerals, as the law numbers its fractions."""
+    numerals = []
+    for value, numeral in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX")):
+        count, number = divmod(number, value)
+        numerals.append(numeral * count)
+    for value, numeral in ((5, "V"), (4, "IV"), (1, "I")):
+        count, number = divmod(number, value)
+        numerals.append(numeral * count)
+    return "".join(numerals)
+
+
+class LegalJustificationQuerySet(models.QuerySet):
+    def in_legal_order(self):
+        """By law, article and fraction as the law reads: V before IX, 41 before 100.
+
+        Fractions are Roman numerals stored as text, so ordering by the column put IX before V.
+        """
+        fraction = models.Case(
+            *[models.When(fraction=roman(n), then=models.Value(n)) for n in range(1, 100)],
+            default=models.Value(0),
+        )
+        return self.order_by("law", Length("article"), "article", fraction, "code")
+
+
 class LegalJustification(models.Model):
     """A legal ground for awarding directly (LAASSP art. 41/42, LOPSRM art. 42/43)."""
 
@@ -367,6 +393,8 @@ class LegalJustification(models.Model):
     active = models.BooleanField(
         _("vigente"), default=True, help_text=_("Un fundamento no vigente no se ofrece.")
     )
+
+    objects = LegalJustificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fundamento de adjudicación directa")

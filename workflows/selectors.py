@@ -6,6 +6,7 @@ from viewflow.workflow.models import Task
 
 from cms.tenancy import scope_queryset
 from ocds_pages.models import Release
+from workflows.audit import net_changes
 from workflows.permissions import may_capture, may_review
 from workflows.procedures import MAIN_STAGES, Stage
 from workflows.process_models import AuditAction, AuditEntry, ContractingProcess, StageProcess
@@ -125,3 +126,27 @@ def current_stage(*, process) -> str:
     runs = StageProcess.objects.filter(contracting_process=process).order_by("-pk")
     latest = runs.filter(finished__isnull=True).values_list("stage", flat=True).first()
     return latest or runs.values_list("stage", flat=True).first() or Stage.PLANNING
+
+
+def resubmission(*, run, labels=None) -> dict | None:
+    """For a stage sent back to review after a return: that return (who, when, why) and what
+    the draft changed since then, so the approver checks exactly what was corrected.
+
+    The changes are the SAVE_DRAFT diffs of the audit log after the last return, folded into one
+    (workflows/audit.py); ``labels`` (field key → label) names the changed fields.
+    """
+    entries = list(
+        run.audit_entries.filter(action__in=(AuditAction.RETURN, AuditAction.SAVE_DRAFT))
+        .select_related("user")
+        .order_by("at", "pk")
+    )
+    returns = [index for index, entry in enumerate(entries) if entry.action == AuditAction.RETURN]
+    if not returns:
+        return None
+    returned = entries[returns[-1]]
+    changes = net_changes(entry.diff for entry in entries[returns[-1] + 1 :])
+    labels = labels or {}
+    for change in changes:
+        key = change["path"].split("/", 1)[0]
+        change["label"] = labels.get(key, key)
+    return {"returned": returned, "returns": len(returns), "changes": changes}

@@ -330,6 +330,8 @@ def _render_review(request, task, run, acting, *, issues=(), integrity=None, sta
     documents = services.stage_documents(run)
     findings = _integrity_panel(run, fragment, documents, **(integrity or {}))
     fragment = fragment or {}
+    form = forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None
+    labels = {name: str(field.label) for name, field in form.fields.items()} if form else {}
     context = {
         "task": task,
         "run": run,
@@ -341,7 +343,8 @@ def _render_review(request, task, run, acting, *, issues=(), integrity=None, sta
             procedure_type=process.procedure_type, stage=run.stage, draft=fragment
         ),
         "issues": issues,
-        "form": forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None,
+        "form": form,
+        "resubmission": selectors.resubmission(run=run, labels=labels),
         "draft_json": json.dumps(fragment, ensure_ascii=False, indent=2),
         "documents": documents,
         "findings": findings,

@@ -262,8 +262,14 @@ class UnitViewSet(SnippetViewSet):
     search_fields = ["name", "code"]
 
 
+class JustificationIndexView(snippet_views.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().in_legal_order()
+
+
 class JustificationViewSet(SnippetViewSet):
     model = LegalJustification
+    index_view_class = JustificationIndexView
     icon = "doc-full"
     menu_label = _("Fundamentos de adjudicación directa")
     url_prefix = "formularios/fundamentos"

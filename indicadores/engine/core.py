@@ -36,9 +36,12 @@ class Context:
     only needs the registries never computes the statistics of the competition indicators.
     """
 
-    def __init__(self, processes: list[ProcessView]):
+    def __init__(self, processes: list[ProcessView], run_cache: dict | None = None):
         self.processes = processes
         self._parts: dict[str, Any] = {}
+        # A set-based run over published records passes a cache that outlives the batch (see
+        # indicadores.engine.peers.RunPeers); a candidate or a single record has none.
+        self.run_cache = run_cache
         refresh_threshold_rows()
 
     def part(self, name: str, build: Callable[[list[ProcessView]], Any]) -> Any:
@@ -202,10 +205,12 @@ def evaluate(
 
 
 def evaluate_batch(
-    views: list[ProcessView], selected: Iterable[Indicator] | None = None
+    views: list[ProcessView],
+    selected: Iterable[Indicator] | None = None,
+    run_cache: dict | None = None,
 ) -> list[tuple[ProcessView, list[Outcome]]]:
     """Outcomes of many processes, sharing one context (one set of registry queries)."""
-    context = Context(views)
+    context = Context(views, run_cache)
     chosen = None if selected is None else list(selected)
     return [(view, evaluate(view, context, chosen)) for view in views]
 

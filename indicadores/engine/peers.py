@@ -282,3 +282,141 @@ class PeerData:
             (peer.group, peer.date.year, supplier), (Decimal(0), 0)
         )
         return total, count, mine, mine_count
+
+
+def _groups_filter(groups, prefix="") -> Q:
+    units = [pk for kind, pk in groups if kind == "unit"]
+    entities = [pk for kind, pk in groups if kind == "entity"]
+    query = Q(pk__in=[])
+    if units:
+        query |= Q(**{f"{prefix}unit_id__in": units})
+    if entities:
+        query |= Q(**{f"{prefix}unit__isnull": True, f"{prefix}entity_id__in": entities})
+    return query
+
+
+class RunPeers:
+    """The same answers as :class:`PeerData` for a set-based run over published records, with
+    each unit's direct awards and yearly totals read once per run instead of once per batch.
+
+    A run walks the records in primary-key order, so every batch touches the whole history of its
+    units; reading a unit once and keeping it for the rest of the run (``cache``, owned by the
+    run) turns a cost that grows with batches × history into one read of each unit. The records
+    of a run are published, so their projection rows are their own data: nothing is added from
+    the batch (unlike a candidate, whose data is not published yet).
+    """
+
+    def __init__(self, processes: list[ProcessView], cache: dict):
+        self.cache = cache
+        for view in processes:
+            peer_of(view)
+        groups = {group_of(view.unit_id, view.entity_id) for view in processes}
+        missing = groups - cache.keys()
+        if missing:
+            self._load(missing)
+
+    def _load(self, groups) -> None:
+        loaded = {
+            group: {"direct": defaultdict(list), "totals": {}, "suppliers": {}} for group in groups
+        }
+        rows = (
+            SupplierProjection.objects.filter(_groups_filter(groups, "process__"))
+            .filter(process__procurement_method="direct")
+            .values_list(
+                "process__ocid",
+                "process__unit_id",
+                "process__entity_id",
+                "process__main_procurement_category",
+                "process__award_date",
+                "process__contract_date_signed",
+                "process__awarded_amount",
+                "process__contracted_amount",
+                "process__currency",
+                "identifier",
+                "party_id",
+            )
+        )
+        found: dict[str, dict] = {}
+        for (
+            ocid,
+            unit,
+            entity,
+            category,
+            awarded_on,
+            signed_on,
+            awarded,
+            contracted,
+            currency,
+            rfc,
+            party_id,
+        ) in rows:
+            entry = found.setdefault(
+                ocid,
+                {
+                    "group": group_of(unit, entity),
+                    "category": category,
+                    "date": _date(awarded_on) or _date(signed_on),
+                    "amount": (awarded if awarded is not None else contracted)
+                    if currency in PESOS
+                    else None,
+                    "suppliers": set(),
+                },
+            )
+            entry["suppliers"].add(normalise_rfc(rfc) or party_id)
+        for ocid, e in found.items():
+            peer = Peer(
+                ocid,
+                e["group"],
+                "direct",
+                e["category"],
+                e["date"],
+                e["amount"],
+                frozenset(e["suppliers"]),
+            )
+            for key in peer.suppliers:
+                loaded[peer.group]["direct"][key].append(peer)
+        common = {
+            "award_date__isnull": False,
+            "awarded_amount__isnull": False,
+            "currency__in": PESOS,
+        }
+        totals = (
+            ProcessProjection.objects.filter(_groups_filter(groups), **common)
+            .values_list("unit_id", "entity_id", ExtractYear("award_date"))
+            .annotate(total=Sum("awarded_amount"), count=Count("id"))
+        )
+        for unit, entity, year, total, count in totals:
+            loaded[group_of(unit, entity)]["totals"][year] = (total, count)
+        by_supplier = (
+            SupplierProjection.objects.filter(_groups_filter(groups, "process__"))
+            .filter(**{f"process__{name}": value for name, value in common.items()})
+            .values_list(
+                "process__unit_id",
+                "process__entity_id",
+                ExtractYear("process__award_date"),
+                "identifier",
+                "party_id",
+            )
+            .annotate(total=Sum("process__awarded_amount"), count=Count("process_id"))
+        )
+        for unit, entity, year, rfc, party_id, total, count in by_supplier:
+            suppliers = loaded[group_of(unit, entity)]["suppliers"]
+            key = (year, normalise_rfc(rfc) or party_id)
+            old_total, old_count = suppliers.get(key, (Decimal(0), 0))
+            suppliers[key] = (old_total + total, old_count + count)
+        self.cache.update(loaded)
+
+    def direct_awards(self, peer: Peer, supplier: str, start, end) -> list[Peer]:
+        unit = self.cache.get(peer.group, {}).get("direct", {})
+        return sorted(
+            (p for p in unit.get(supplier, []) if p.date and start <= p.date <= end),
+            key=lambda other: (other.date, other.ocid),
+        )
+
+    def year_totals(self, peer: Peer, supplier: str) -> tuple[Decimal, int, Decimal, int]:
+        unit = self.cache.get(peer.group, {})
+        total, count = unit.get("totals", {}).get(peer.date.year, (Decimal(0), 0))
+        mine, mine_count = unit.get("suppliers", {}).get(
+            (peer.date.year, supplier), (Decimal(0), 0)
+        )
+        return total, count, mine, mine_count

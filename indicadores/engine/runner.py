@@ -203,8 +203,9 @@ def run(
     queryset = queryset if queryset is not None else Record.objects.all()
     summary = Summary.for_indicators(chosen)
     started = time.monotonic()
+    run_cache: dict = {}  # what batches share: each unit's peers, read once (engine/peers.py)
     for views in _batches(queryset, batch or conf.batch_size()):
-        for view, outcomes in evaluate_batch(views, chosen):
+        for view, outcomes in evaluate_batch(views, chosen, run_cache):
             summary.add(outcomes)
             if send:
                 send_outcomes(view, outcomes)

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from indicadores.engine.core import COMPETITION, Context, Indicator, register
-from indicadores.engine.peers import PeerData, group_of, peer_of, supplier_key
+from indicadores.engine.peers import PeerData, RunPeers, group_of, peer_of, supplier_key
 from indicadores.engine.process import ProcessView, bids_of, iso, winners_of
 from indicadores.engine.process import amount as read_amount
 from indicadores.engine.statistics import ALL, bid_gap, bidder_set_key, family, stored
@@ -526,7 +526,10 @@ register(
 # --- set-level: MX-FRAC, MX-ADREP, MX-CONC ------------------------------------------------------
 
 
-def _peers(context: Context) -> PeerData:
+def _peers(context: Context) -> PeerData | RunPeers:
+    if context.run_cache is not None:
+        cache = context.run_cache.setdefault("peers", {})
+        return context.part("peers", lambda processes: RunPeers(processes, cache))
     return context.part("peers", PeerData)
 
 

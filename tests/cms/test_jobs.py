@@ -221,3 +221,20 @@ def test_an_installation_wide_job_is_not_started_for_one_entity():
         call_command("ejecutar_trabajo", "exportar_bulk", "--ente", "UNO", stdout=StringIO())
 
     assert not Job.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_job_writes_its_progress_while_the_rows_stream(settings, tmp_path):
+    """On PostgreSQL the export streams with COPY; progress written on the same connection would
+    wait for the copy forever (cms.jobs.JobProgress writes on a connection of its own)."""
+    settings.OCDS_BULK_DIR = tmp_path / "bulk"
+    entity = make_entity()
+    publish_process(entity, year=2025)
+    publish_process(entity, year=2025)
+    job = jobs.create_job("exportar_bulk", {"years": [2025]})
+
+    job = jobs.execute(job.pk)
+
+    assert job.status == Job.Status.DONE, job.error_message
+    assert job.progress_total == job.progress_done > 0
+    assert job.summary.startswith("2025: 2 procesos, 4 entregas")

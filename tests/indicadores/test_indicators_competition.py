@@ -399,3 +399,42 @@ def test_legal_maxima_admin_adds_rows_and_never_edits_them(client, db):
     assert response.status_code == 302
     row = LegalMaximum.objects.get()
     assert client.get(f"{url}edit/{row.pk}/").status_code in {302, 403}
+
+
+def test_the_set_based_run_agrees_with_one_record_at_a_time(unit, settings):
+    """calcular_indicadores reads each unit's peers once per run (RunPeers); a record evaluated
+    alone reads them around itself (PeerData): both must say the same."""
+    from indicadores.engine.core import indicator
+    from indicadores.engine.runner import evaluate_record, run
+    from indicadores.signals import outcomes_computed
+    from ocds_pages.models import Record
+
+    settings.INDICADORES_MONTOS_MAXIMOS = MAXIMA
+    settings.INDICADORES_UMBRALES = {"MX-CONC": {"min_awards": 3}}
+    other_unit = make_unit(entity=unit.entity, key="OTRA-UC")
+    for date, amount, supplier, where in (
+        ("2025-03-04", 200000, None, unit),
+        ("2025-03-06", 150000, None, unit),
+        ("2025-01-10", 90000, None, unit),
+        ("2025-02-10", 100000, OTHER, unit),
+        ("2025-03-05", 250000, None, other_unit),
+        ("2024-03-05", 50000, OTHER, other_unit),
+    ):
+        publish_award(where, date=date, amount=amount, supplier=supplier)
+    codes = ("MX-FRAC", "MX-ADREP", "MX-CONC")
+    received = {}
+
+    def listener(sender, ocid, outcomes, **kwargs):
+        received[ocid] = outcomes
+
+    outcomes_computed.connect(listener, dispatch_uid="test-run-agrees")
+    try:
+        run(selected=[indicator(code) for code in codes], batch=2)
+    finally:
+        outcomes_computed.disconnect(dispatch_uid="test-run-agrees")
+    flagged = 0
+    for record in Record.objects.all():
+        alone = [o for o in evaluate_record(record) if o.code in codes]
+        assert received[record.ocid] == alone, record.ocid
+        flagged += sum(o.flagged for o in alone)
+    assert flagged >= 3  # the week's split purchase (twice) and the concentration
