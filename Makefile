@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install migrate demo messages lint format bench bench-componentes check clean capturas
+.PHONY: run test install migrate demo messages lint format bench bench-componentes bench-carga check clean capturas
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,17 @@ bench: install
 		--procesos $(BENCH_PROCESOS) --entes $(BENCH_ENTES) --semilla $(BENCH_SEMILLA) \
 		--repeticiones $(BENCH_REPETICIONES) \
 		--repeticiones-exportacion $(BENCH_REPETICIONES_EXPORTACION) $(BENCH_ARGS)
+
+# Load (issue 21; not a test): BENCH_CLIENTES concurrent clients for BENCH_SEGUNDOS seconds against
+# gunicorn (deploy/gunicorn.conf.py) on the published data of DATABASE_URL; set REDIS_URL for the
+# shared cache. docs/benchmarks.md («Carga») explains how to prepare the data and read the output.
+BENCH_CLIENTES ?= 50
+BENCH_SEGUNDOS ?= 60
+BENCH_WORKERS ?= 3
+
+bench-carga: install
+	DEBUG=false DEVTOOLS=1 $(PY) manage.py bench_carga --clientes $(BENCH_CLIENTES) \
+		--segundos $(BENCH_SEGUNDOS) --workers $(BENCH_WORKERS) $(BENCH_ARGS)
 
 # The component benchmarks: each builds its own throwaway database and prints its figures;
 # docs/benchmarks.md keeps the results. Use DATABASE_URL=postgres://... for the figures that count.

@@ -86,6 +86,8 @@ def test_contract_dates_files_payments_and_drafts(live_server, page):
     assert "La fecha de término (24/03/2026) es anterior a la de inicio (30/06/2026)." in body
     assert "No se admiten programas ni archivos ejecutables." in body
     assert page.locator('[name="fin"]').input_value() == "2026-03-24"  # the draft is kept
+    page.locator('[name="inicio"]').scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 120)")
     screenshot(page, "tramite-contrato-fechas-invertidas")
 
     # Corrected, with a real PDF: the draft file is not public while the contract is in review.
@@ -116,6 +118,8 @@ def test_contract_dates_files_payments_and_drafts(live_server, page):
     data.pop("pagos-1-importe_1")
     fill(page, data)
     assert page.locator('[name="pagos-1-importe_1"]').input_value() == "MXN"
+    page.locator('[name="pagos-1-importe_0"]').scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 200)")
     screenshot(page, "tramite-pagos-agregar-fila")
     submit(page)
     assert page.url == f"{base}/tramite/procesos/{process.pk}/"
