@@ -138,6 +138,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public reads go to the read replica when there is one (cms/db_replica.py).
+    "cms.db_replica.PublicReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL characters refused, API errors as JSON (cms.request_guards).
     "cms.request_guards.RequestGuardMiddleware",
@@ -192,6 +194,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica for the public site, the OCDS API and the S6 (cms/db_replica.py): with
+# DATABASE_REPLICA_URL, public requests read there; staff, jobs and every write use the primary.
+DATABASE_REPLICA_PATHS = env_list(
+    "DATABASE_REPLICA_PATHS", "/procesos/,/entes/,/proveedores/,/api/ocds/,/api/s6/"
+)
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"),
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["cms.db_replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

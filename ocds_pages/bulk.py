@@ -5,6 +5,9 @@ Per year, under OCDS_BULK_DIR/<year>/:
   of that year, as OCP's Data Registry does);
 * ``paquete-entregas-<year>.json.gz`` — a release package with every release dated that year
   (releases are immutable, so they never move between years);
+* ``paquete-registros-<year>.json.gz`` — a record package with the records of the compiled file
+  (each with its releases, compiled and versioned release), so a consumer rebuilds every
+  process's history from bulk files alone (as Kingfisher does);
 * ``tablas-<year>-csv.zip`` and ``tablas-<year>.xlsx`` — the flat tables of ocds_pages.flatten.
 JSON files are split into parts when their uncompressed size would pass OCDS_BULK_MAX_BYTES
 (OCP: 1 GB). ``metadata.json`` lists every file with size, count, sha256 and generated_at.
@@ -35,7 +38,7 @@ from openpyxl import Workbook
 from cms.links import absolute_url
 from ocds_pages.flatten import TABLES, headers, table_rows
 from ocds_pages.models import Record, Release
-from ocds_pages.packages import package_metadata
+from ocds_pages.packages import package_metadata, stored_records
 
 METADATA_NAME = "metadata.json"
 XLSX_MAX_ROWS = 1_048_575  # one row of the sheet is the header
@@ -237,10 +240,39 @@ def _describe(path: Path, root: Path, *, year, fmt, count, uncompressed=0, part=
     )
 
 
-def _release_package_envelope(year: int) -> tuple[bytes, bytes]:
-    uri = absolute_url(f"/api/ocds/bulk/{year}/paquete-entregas-{year}.json.gz")
-    opening = orjson.dumps(package_metadata(uri=uri))[:-1] + b',"releases":['
+def _package_envelope(year: int, stem: str, key: str) -> tuple[bytes, bytes]:
+    uri = absolute_url(f"/api/ocds/bulk/{year}/{stem}-{year}.json.gz")
+    opening = orjson.dumps(package_metadata(uri=uri))[:-1] + b',"' + key.encode() + b'":['
     return opening, b"]}"
+
+
+def _release_package_envelope(year: int) -> tuple[bytes, bytes]:
+    return _package_envelope(year, "paquete-entregas", "releases")
+
+
+def _write_record_package(year: int, directory: Path, staging: Path, summary) -> None:
+    """The year's records with their releases and versioned release, in one record package
+    (split like the others). None for a year without records: a record package must hold one."""
+    if not compiled_queryset(year).exists():
+        return
+    opening, closing = _package_envelope(year, "paquete-registros", "records")
+    package = SplitGzipWriter(
+        directory, f"paquete-registros-{year}", "json.gz", opening=opening, closing=closing
+    )
+    for record in stored_records(queryset=compiled_queryset(year)):
+        package.write(record)
+    for path, count, size, part in package.close():
+        summary.files.append(
+            _describe(
+                path,
+                staging,
+                year=year,
+                fmt="record-package.json.gz",
+                count=count,
+                uncompressed=size,
+                part=part,
+            )
+        )
 
 
 def export_year(
@@ -283,6 +315,7 @@ def export_year(
                 part=part,
             )
         )
+    _write_record_package(year, directory, staging, summary)
     _finish_tables(tables, directory, staging, summary)
     return summary
 

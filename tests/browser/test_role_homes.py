@@ -22,7 +22,7 @@ ENGLISH = re.compile(
     r"\b(Search all pages|Go to the first error|Select an option|Keyboard shortcuts?|Shortcuts|"
     r"editor guide|Editor Guide|What's new|Dashboard|Help|Save changes|Toggle|Your|Welcome|"
     r"Pages|Edit|Delete|Cancel|Account|Log out|Recent|Locked|Awaiting|created in|Sort by|"
-    r"Filter|Close|Section|More contrast|Skip to)\b"
+    r"Filter|Close|Section|More contrast|Skip to|Actions)\b"
 )
 
 VISIBLE_TEXT = """() => {
@@ -125,3 +125,36 @@ def test_help_opens_our_manual_and_the_shortcuts_dialog_is_spanish(live_server, 
     page.wait_for_url(f"{base}/admin/manual/")
     assert page.locator("h2#capturista").is_visible()
     assert english_on(page) == []
+
+
+STAFF_SCREENS = {
+    "editor.imss": [
+        "/admin/formularios/definiciones/",
+        "/admin/formularios/definiciones/add/",
+        "/admin/formularios/fundamentos/",
+        "/admin/pages/",
+        "/admin/account/",
+    ],
+    "admin_ente.imss": [
+        "/admin/auth/user/",
+        "/admin/auth/user/create/",
+        "/admin/cms/purchasingunit/",
+        "/admin/cms/membership/create/",
+    ],
+    "capturista.imss": ["/tramite/", "/tramite/procesos/", "/tramite/procesos/nuevo/"],
+}
+
+
+def test_staff_screens_carry_no_wagtail_english(live_server, page):
+    call_command("cargar_demo")
+    call_command("instalar_formularios", verbosity=0)
+    base = live_server.url
+    found = {}
+    for username, paths in STAFF_SCREENS.items():
+        page.context.clear_cookies()
+        log_in(page, base, username)
+        for path in paths:
+            page.goto(base + path)
+            if english := english_on(page):
+                found[path] = english
+    assert found == {}

@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from ocdskit.util import detect_format
 from openpyxl import load_workbook
 
-from ocds_pages.models import Record
+from ocds_pages.compile import compile_releases
+from ocds_pages.models import Record, Release
 from ocds_pages.publication import publish_release
 from tests.ocds_pages.factories import make_contract_release, make_entity
 from tests.ocds_pages.test_packages import offline_validator
@@ -89,6 +90,28 @@ def test_release_package_validates_and_metadata_is_exact(bulk_dir, imss):
     assert item["generated_at"]
 
 
+def test_record_package_per_year_lets_a_consumer_rebuild_history_from_bulk_alone(bulk_dir, imss):
+    ocids = {publish_process(imss) for _ in range(2)}
+
+    export()
+
+    [item] = files_by_format(bulk_dir, 2025)["record-package.json.gz"]
+    package = orjson.loads(gzip.decompress((bulk_dir / item["name"]).read_bytes()))
+    assert list(offline_validator("record-package-schema.json").iter_errors(package)) == []
+    assert item["count"] == len(package["records"]) == 2
+    for record in package["records"]:
+        assert record["ocid"] in ocids
+        stored = Record.objects.get(ocid=record["ocid"])
+        assert record["versionedRelease"] == orjson.loads(stored.versioned_release)
+        assert [release["id"] for release in record["releases"]] == list(
+            Release.objects.filter(ocid=record["ocid"])
+            .order_by("date", "pk")
+            .values_list("release_id", flat=True)
+        )
+        # The history rebuilds from the bulk file alone: compiling its releases gives it back.
+        assert compile_releases(record["releases"]).versioned == record["versionedRelease"]
+
+
 def test_files_are_split_before_the_size_limit_and_each_part_is_complete(
     bulk_dir, imss, settings, tmp_path
 ):
@@ -119,9 +142,11 @@ def test_csv_tables_have_spanish_headers_and_rows(bulk_dir, imss):
     release["contracts"][0]["implementation"] = {
         "transactions": [
             {
-                "id": "pago-1",
+                "id": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
                 "date": "2025-04-01T10:00:00-06:00",
                 "value": {"amount": 50000, "currency": "MXN"},
+                "payer": {"id": release["buyer"]["id"], "name": release["buyer"]["name"]},
+                "payee": {"id": "MX-RFC-MME920427EM3", "name": "Medicamentos Mexicanos"},
             }
         ]
     }
@@ -151,6 +176,10 @@ def test_csv_tables_have_spanish_headers_and_rows(bulk_dir, imss):
     assert process["Método de contratación (tender/procurementMethod)"] == "open"
     [payment] = table("pagos")
     assert payment["Monto (value/amount)"] == "50000"
+    cfdi = payment["Id de la transacción (folio fiscal del CFDI) (id)"]
+    assert cfdi == "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+    assert payment["Id del beneficiario (payee/id)"] == "MX-RFC-MME920427EM3"
+    assert payment["Id del pagador (payer/id)"] == release["buyer"]["id"]
     [supplier] = table("proveedores")
     assert supplier["RFC (parties/identifier/id)"] == "MME920427EM3"
     sections = sorted(

@@ -79,9 +79,9 @@ def test_api_release_and_record_packages_pass_ocp_validator(client, generated):
     assert_clean(record.json())
 
 
-def test_bulk_release_packages_pass_ocp_validator(generated, settings):
+def test_bulk_release_and_record_packages_pass_ocp_validator(generated, settings):
     call_command("exportar_bulk", "--sin-progreso", stdout=io.StringIO(), stderr=io.StringIO())
-    packages = sorted(settings.OCDS_BULK_DIR.glob("*/paquete-entregas-*.json.gz"))
-    assert packages
+    packages = sorted(settings.OCDS_BULK_DIR.glob("*/paquete-*.json.gz"))
+    assert {path.name.split("-")[1] for path in packages} == {"entregas", "registros"}
     for path in packages:
         assert_clean(orjson.loads(gzip.decompress(path.read_bytes())))
