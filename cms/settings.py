@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "cms.request_guards.RequestGuardMiddleware",
     # Spanish 404 on staff screens also with DEBUG (cms.request_guards).
     "cms.request_guards.StaffNotFoundMiddleware",
+    # Content-Security-Policy and Permissions-Policy (cms.security_headers).
+    "cms.security_headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -450,6 +452,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
+# Content-Security-Policy and Permissions-Policy on every response (cms.security_headers).
+CONTENT_SECURITY_POLICY = env_bool("CONTENT_SECURITY_POLICY", True)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -87,13 +87,17 @@ AMENDMENT_COLUMNS = _columns(
     ("Justificación", "rationale"),
     ("Descripción", "description"),
 )
+# In our own publications a payment's id is the folio fiscal of its CFDI (docs/ocds.md, «Pagos»);
+# payer and payee ids join the parties (proveedores) table.
 PAYMENT_COLUMNS = _columns(
-    ("Id de la transacción", "id"),
+    ("Id de la transacción (folio fiscal del CFDI)", "id"),
     ("Fecha", "date"),
     ("Monto", "value/amount"),
     ("Moneda", "value/currency"),
     ("Pagador", "payer/name"),
     ("Beneficiario", "payee/name"),
+    ("Id del pagador", "payer/id"),
+    ("Id del beneficiario", "payee/id"),
 )
 
 OCID = "ocid"

@@ -19,7 +19,9 @@ PRODUCTION_ENV = {
 
 
 def run(args, **env):
-    base = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check either.
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {key: value for key, value in os.environ.items() if key not in dropped}
     return subprocess.run(
         [sys.executable, *args],
         cwd=settings.BASE_DIR,

@@ -142,9 +142,11 @@ def test_csv_tables_have_spanish_headers_and_rows(bulk_dir, imss):
     release["contracts"][0]["implementation"] = {
         "transactions": [
             {
-                "id": "pago-1",
+                "id": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
                 "date": "2025-04-01T10:00:00-06:00",
                 "value": {"amount": 50000, "currency": "MXN"},
+                "payer": {"id": release["buyer"]["id"], "name": release["buyer"]["name"]},
+                "payee": {"id": "MX-RFC-MME920427EM3", "name": "Medicamentos Mexicanos"},
             }
         ]
     }
@@ -174,6 +176,10 @@ def test_csv_tables_have_spanish_headers_and_rows(bulk_dir, imss):
     assert process["Método de contratación (tender/procurementMethod)"] == "open"
     [payment] = table("pagos")
     assert payment["Monto (value/amount)"] == "50000"
+    cfdi = payment["Id de la transacción (folio fiscal del CFDI) (id)"]
+    assert cfdi == "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+    assert payment["Id del beneficiario (payee/id)"] == "MX-RFC-MME920427EM3"
+    assert payment["Id del pagador (payer/id)"] == release["buyer"]["id"]
     [supplier] = table("proveedores")
     assert supplier["RFC (parties/identifier/id)"] == "MME920427EM3"
     sections = sorted(

@@ -73,3 +73,37 @@ def test_two_approvers_at_once_publish_exactly_one_release():
     assert sorted(kind for kind, _detail in outcomes) == ["published", "refused"]
     assert Release.objects.filter(ocid=process.ocid).count() == 1
     assert process.audit_entries.filter(action=AuditAction.APPROVE).count() == 1
+
+
+def test_the_approver_who_loses_the_race_is_told_so_not_given_a_500():
+    # issue 20, item 6: the same race through the screen both approvers use.
+    from django.test import Client
+
+    call_command("instalar_formularios", verbosity=0)
+    world = drafts.people("CARRERA")
+    process, task = submitted_planning(world)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def approve(approver):
+        client = Client(raise_request_exception=False)
+        client.force_login(approver)
+        try:
+            barrier.wait()
+            response = client.post(f"/tramite/tareas/{task.pk}/", {"accion": "aprobar"})
+            answers.append((response.status_code, response.content.decode()))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=(world[who],)) for who in ("aprobador", "aprobador2")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(code for code, _html in answers)
+    assert codes[0] == 302, codes  # the winner goes to the process, with its release
+    assert codes[1] in (403, 422), codes
+    assert "ya no está pendiente" in answers[[c for c, _h in answers].index(codes[1])][1]
+    assert Release.objects.filter(ocid=process.ocid).count() == 1
