@@ -5,9 +5,11 @@ Columns (first row, in any order): ``usuario``, ``nombre``, ``apellidos``, ``cor
 capturistas). Each row is saved whole or not at all; a bad row is reported with its line number
 and why, and the others are still loaded. Accounts start without a password: each person sets
 theirs with «¿Olvidó su contraseña?» on the login page, so no password travels in a spreadsheet.
+(The password is random rather than unusable: Django's password reset skips unusable ones.)
 """
 
 import csv
+import secrets
 from pathlib import Path
 
 from django import forms
@@ -88,7 +90,7 @@ def run_people_import(job, progress) -> JobOutcome:
                     first_name=row["nombre"],
                     last_name=row["apellidos"],
                 )
-                user.set_unusable_password()
+                user.set_password(secrets.token_urlsafe(32))  # nobody knows it: reset it
                 user.save(update_fields=["password"])
                 Membership.objects.create(
                     user=user, entity_id=job.entity_id, unit=unit, role=row["rol"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cms import jobs
@@ -54,7 +55,9 @@ def test_an_entity_admin_loads_people_and_gets_each_bad_row_with_its_reason(clie
         "Renglón 8: la unidad «UC9999999» no es de este ente.",
     ]
     ana = get_user_model().objects.get(username="ana.lopez")
-    assert not ana.has_usable_password()  # each person sets theirs («¿Olvidó su contraseña?»)
+    # Nobody knows the password, but the reset form («¿Olvidó su contraseña?») reaches the person.
+    assert ana.has_usable_password()
+    assert list(PasswordResetForm().get_users("ana@ejemplo.gob.mx")) == [ana]
     assert Membership.objects.get(user=ana).unit.key == "UC0000001"
     beto = Membership.objects.get(user__username="beto.ruiz")
     assert (beto.entity, beto.role, beto.unit) == (entity, Role.APROBADOR, None)
