@@ -53,6 +53,7 @@ class CmsConfig(AppConfig):
     }
 
     def ready(self):
+        from cms import people_import  # noqa: F401  (its job kind registers with cms.jobs)
         from cms.models import Membership
 
         post_migrate.connect(_after_migrate, dispatch_uid="cms_role_groups")
