@@ -5,10 +5,15 @@ The one upload check of the system: «Subir documento» (``process_forms.Documen
 (``forms_engine.make_field``, ``services.stage_draft_save``) go through :func:`check_upload`.
 
 The type is recognised by the file's first bytes (its "magic number"); a file whose content does
-not match an allowed format is refused, and executables are refused by name even if renamed. The
+not match an allowed format is refused, and executables are refused by name even if renamed.
+The name's extension must agree with the content (a PDF/HTML polyglot named ``.html`` is refused,
+issue 20, item 11), and a ZIP named as an office document must have that document's structure:
+``[Content_Types].xml`` and the main part for Office Open XML, the ``mimetype`` entry for
+OpenDocument. The
 size limit (``UPLOAD_MAX_BYTES``) and the allowed formats (``UPLOAD_FORMATS``) are settings.
 """
 
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +40,12 @@ ZIP_TYPES = {
     "zip": "application/zip",
 }
 EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg,.jpeg"}
+# What a ZIP named .docx/.xlsx/.odt/.ods must contain: entries, or the "mimetype" entry's text.
+OOXML_PARTS = {
+    "docx": ("[Content_Types].xml", "word/document.xml"),
+    "xlsx": ("[Content_Types].xml", "xl/workbook.xml"),
+}
+ODF_MIMETYPES = {"odt": ZIP_TYPES["odt"], "ods": ZIP_TYPES["ods"]}
 EXECUTABLE_MAGIC = [
     b"MZ",  # Windows PE (exe, dll, scr)
     b"\x7fELF",  # Linux
@@ -89,7 +100,66 @@ def check_upload(uploaded) -> CheckedUpload:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension in EXECUTABLE_EXTENSIONS or any(head.startswith(m) for m in EXECUTABLE_MAGIC):
         raise UploadRefused(_("No se admiten programas ni archivos ejecutables."))
-    return CheckedUpload(content_type=_content_type(head, extension), size=uploaded.size)
+    content_type = _content_type(head, extension)
+    _check_extension(content_type, extension)
+    if extension in OOXML_PARTS or extension in ODF_MIMETYPES:
+        _check_office_structure(uploaded, extension)
+    return CheckedUpload(content_type=content_type, size=uploaded.size)
+
+
+def _check_extension(content_type: str, extension: str) -> None:
+    """The name's extension (when it has one) must be the content's: served by the content's
+    type, a file named for another format would mislead whoever downloads it."""
+    if not extension:
+        return
+    for name, (mime, _magic) in MAGIC.items():
+        if mime == content_type and f".{extension}" not in EXTENSIONS[name].split(","):
+            raise UploadRefused(
+                _(
+                    "La extensión «.%(extension)s» no corresponde al contenido del archivo "
+                    "(%(format)s); renómbrelo como %(expected)s."
+                )
+                % {
+                    "extension": extension,
+                    "format": name.upper(),
+                    "expected": EXTENSIONS[name].split(",")[0],
+                }
+            )
+    if content_type in ZIP_TYPES.values() and extension not in ZIP_TYPES:
+        raise UploadRefused(
+            _(
+                "La extensión «.%(extension)s» no corresponde al contenido del archivo (ZIP); "
+                "renómbrelo como .zip."
+            )
+            % {"extension": extension}
+        )
+
+
+def _check_office_structure(uploaded, extension: str) -> None:
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            names = set(archive.namelist())
+            if extension in OOXML_PARTS:
+                valid = all(part in names for part in OOXML_PARTS[extension])
+            else:
+                valid = (
+                    "mimetype" in names
+                    and archive.read("mimetype").strip().decode(errors="replace")
+                    == ODF_MIMETYPES[extension]
+                )
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+        valid = False
+    finally:
+        uploaded.seek(0)
+    if not valid:
+        raise UploadRefused(
+            _(
+                "El archivo se llama .%(extension)s pero no tiene la estructura de un documento "
+                "%(format)s; ábralo y guárdelo de nuevo desde su programa de oficina."
+            )
+            % {"extension": extension, "format": extension.upper()}
+        )
 
 
 def validate_upload(uploaded) -> None:
