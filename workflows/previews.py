@@ -5,6 +5,7 @@ fragment it produces is what a correct capture of the form publishes.
 """
 
 import json
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -33,9 +34,22 @@ def _sample_number(item, fallback):
     return value
 
 
+def _pattern_example(item) -> str | None:
+    """A token of the help text that satisfies the field's pattern (help texts of patterned
+    fields give an example, e.g. the CFDI folio's UUID), so the preview's sample validates."""
+    pattern = re.compile(item["pattern"])
+    for token in re.split(r"[\s,;()]+", item.get("help_text") or ""):
+        token = token.rstrip(".:")
+        if token and pattern.fullmatch(token):
+            return token
+    return None
+
+
 def _sample_text(item):
     if item.get("default"):
         return item["default"]
+    if item.get("pattern") and (example := _pattern_example(item)):
+        return example
     text = f"Ejemplo: {item['label']}"
     if item.get("max_length"):
         text = text[: item["max_length"]]

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.ocds_pages.factories import make_tender_release, own_ocid
+from tests.ocds_pages.factories import make_tender_release
 
 from .factories import edit_spec, entity_copy, make_entity, new_field, publish
 
@@ -65,6 +65,11 @@ def add_folio_field(spec):
     )
 
 
+# The importer refuses this installation's own prefix (its records come only from publication),
+# so the imported releases carry another publisher's registered prefix.
+THIRD_PARTY_OCID = "ocds-7x9k2m-IMSS-00000"
+
+
 def test_a_field_published_here_validates_at_once_in_another_process(tmp_path):
     # A transactional test before this one may have flushed the shipped forms; put them back.
     call_command("instalar_formularios", verbosity=0)
@@ -74,10 +79,12 @@ def test_a_field_published_here_validates_at_once_in_another_process(tmp_path):
     publish(definition)
     releases = [
         make_tender_release(
-            ocid=own_ocid(entity, 1), entity=entity, tender={"folioSuficiencia": 1204}
+            ocid=THIRD_PARTY_OCID + "1", entity=entity, tender={"folioSuficiencia": 1204}
         ),
         make_tender_release(
-            ocid=own_ocid(entity, 2), entity=entity, tender={"folioSuficiencia": "mil doscientos"}
+            ocid=THIRD_PARTY_OCID + "2",
+            entity=entity,
+            tender={"folioSuficiencia": "mil doscientos"},
         ),
     ]
     package = tmp_path / "entregas.json"
