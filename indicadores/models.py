@@ -293,3 +293,6 @@ from indicadores.engine.stats_model import (  # noqa: E402, F401
     LegalMaximum,
     OfficialHoliday,
 )
+
+# The risk index (issue 17) lives in indicadores/risk/models.py.
+from indicadores.risk.models import ProcessRisk, RiskScore  # noqa: E402, F401
