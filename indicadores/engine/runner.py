@@ -53,7 +53,8 @@ def evaluate_record(record: Record) -> list[Outcome]:
     return evaluate_batch([view_of_record(record)])[0][1]
 
 
-def send_outcomes(view: ProcessView, outcomes: list[Outcome]) -> None:
+def send_outcomes(view: ProcessView, outcomes: list[Outcome], *, complete: bool = True) -> None:
+    """``complete``: every indicator was evaluated (the risk index only counts such runs)."""
     outcomes_computed.send(
         sender=Record,
         ocid=view.ocid,
@@ -61,6 +62,8 @@ def send_outcomes(view: ProcessView, outcomes: list[Outcome]) -> None:
         unit_id=view.unit_id,
         outcomes=outcomes,
         computed_at=timezone.now(),
+        release=view.release,
+        complete=complete,
     )
 
 
@@ -208,12 +211,13 @@ def run(
     summary = Summary.for_indicators(chosen)
     started = time.monotonic()
     run_cache: dict = {}  # what batches share: each unit's peers, read once (engine/peers.py)
+    complete = {item.code for item in chosen} >= {item.code for item in indicators()}
     for views in _batches(queryset, batch or conf.batch_size()):
         context = Context(views, run_cache)
         for view, outcomes in evaluate_batch(views, chosen, context=context):
             summary.add(outcomes)
             if send:
-                send_outcomes(view, outcomes)
+                send_outcomes(view, outcomes, complete=complete)
         for listener in BATCH_LISTENERS:
             listener(views, context)
         if progress:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cms", "0007_jobs"),
-        ("indicadores", "0005_thresholds_and_holidays"),
+        ("indicadores", "0006_risk_index"),
         ("ocds_pages", "0011_release_truncate_guard"),
     ]
 
