@@ -3,6 +3,7 @@
 from django.urls import path
 
 from indicadores import api, views
+from indicadores.monitoring.urls import urlpatterns as monitoring_urls
 
 app_name = "indicadores"
 
@@ -20,3 +21,6 @@ urlpatterns += [
     path("api/alertas/", api.AlertsView.as_view(), name="api-alerts"),
     path("api/alertas/busqueda", api.AlertSearchView.as_view(), name="api-alert-search"),
 ]
+
+# Contract monitoring (issue 19): its API and screens.
+urlpatterns += monitoring_urls
