@@ -38,7 +38,7 @@ from openpyxl import Workbook
 from cms.links import absolute_url
 from ocds_pages.flatten import TABLES, headers, table_rows
 from ocds_pages.models import Record, Release
-from ocds_pages.packages import package_metadata, stored_records
+from ocds_pages.packages import declared_by, package_metadata, stored_records
 
 METADATA_NAME = "metadata.json"
 XLSX_MAX_ROWS = 1_048_575  # one row of the sheet is the header
@@ -240,14 +240,17 @@ def _describe(path: Path, root: Path, *, year, fmt, count, uncompressed=0, part=
     )
 
 
-def _package_envelope(year: int, stem: str, key: str) -> tuple[bytes, bytes]:
+def _package_envelope(year: int, stem: str, key: str, queryset: QuerySet) -> tuple[bytes, bytes]:
+    """The opening and closing of a package of the items of ``queryset``: it declares every
+    extension they declare (ours, and those of the imported ones)."""
     uri = absolute_url(f"/api/ocds/bulk/{year}/{stem}-{year}.json.gz")
-    opening = orjson.dumps(package_metadata(uri=uri))[:-1] + b',"' + key.encode() + b'":['
+    metadata = package_metadata(uri=uri, extensions=declared_by(queryset))
+    opening = orjson.dumps(metadata)[:-1] + b',"' + key.encode() + b'":['
     return opening, b"]}"
 
 
 def _release_package_envelope(year: int) -> tuple[bytes, bytes]:
-    return _package_envelope(year, "paquete-entregas", "releases")
+    return _package_envelope(year, "paquete-entregas", "releases", releases_queryset(year))
 
 
 def _write_record_package(year: int, directory: Path, staging: Path, summary) -> None:
@@ -255,7 +258,9 @@ def _write_record_package(year: int, directory: Path, staging: Path, summary) ->
     (split like the others). None for a year without records: a record package must hold one."""
     if not compiled_queryset(year).exists():
         return
-    opening, closing = _package_envelope(year, "paquete-registros", "records")
+    opening, closing = _package_envelope(
+        year, "paquete-registros", "records", compiled_queryset(year)
+    )
     package = SplitGzipWriter(
         directory, f"paquete-registros-{year}", "json.gz", opening=opening, closing=closing
     )
