@@ -42,3 +42,11 @@ class IndicadoresConfig(AppConfig):
         release_published.connect(
             hooks.on_release_published, dispatch_uid="indicadores.engine.release_published"
         )
+        # Contract monitoring (issue 19): its rows follow each publication and each set run.
+        from indicadores.engine.runner import BATCH_LISTENERS
+        from indicadores.monitoring import store
+
+        release_published.connect(
+            store.on_release_published, dispatch_uid="indicadores.monitoring.release_published"
+        )
+        BATCH_LISTENERS.append(store.refresh)
