@@ -22,5 +22,10 @@ urlpatterns += [
     path("api/alertas/busqueda", api.AlertSearchView.as_view(), name="api-alert-search"),
 ]
 
+# The risk index: its API and the OIC's dashboard (indicadores/risk/urls.py).
+from indicadores.risk.urls import urlpatterns as risk_urlpatterns  # noqa: E402
+
+urlpatterns += risk_urlpatterns
+
 # Contract monitoring (issue 19): its API and screens.
 urlpatterns += monitoring_urls
