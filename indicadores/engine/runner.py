@@ -171,7 +171,7 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
         ]
 
 
-STATISTIC_CODES = frozenset({"R024", "R058", "R038", "MX-ROTA"})
+STATISTIC_CODES = frozenset({"R024", "R058", "R038", "R038-LIC", "MX-ROTA"})
 
 
 def compute_statistics(*, batch: int | None = None, progress=None) -> int:
@@ -190,6 +190,7 @@ def compute_statistics(*, batch: int | None = None, progress=None) -> int:
     return collector.store(
         min_bids=indicator("R038").thresholds["min_bids"],
         min_processes=indicator("MX-ROTA").thresholds["min_processes"],
+        min_bidder_bids=indicator("R038-LIC").thresholds["min_bids"],
     )
 
 

@@ -114,7 +114,7 @@ def fill_as_the_release_did(apps):
 
 
 def test_a_database_of_the_previous_release_keeps_its_data_when_migrated_forward():
-    release_state = [(app, name) for app, name in RELEASE_MIGRATIONS.items()]
+    release_state = list(RELEASE_MIGRATIONS.items())
     newest = latest()
     try:
         historical = migrate_to(release_state)
