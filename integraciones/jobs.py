@@ -117,7 +117,9 @@ class Sat69bImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if bool(cleaned.get("file")) == bool(cleaned.get("url")):
-            raise forms.ValidationError(_("Suba el archivo o escriba su dirección (una de las dos)."))
+            raise forms.ValidationError(
+                _("Suba el archivo o escriba su dirección (una de las dos).")
+            )
         return cleaned
 
 
@@ -158,7 +160,9 @@ def run_sat69b_import(job, progress) -> JobOutcome:
     try:
         summary = sat69b_import(source=source, progress=counted)
     except (RegistryError, OSError) as exc:
-        raise JobError(_("No se pudo importar el listado 69-B: %(error)s") % {"error": exc}) from exc
+        raise JobError(
+            _("No se pudo importar el listado 69-B: %(error)s") % {"error": exc}
+        ) from exc
     progress.note("")
     result = {
         "rows": summary.rows,
