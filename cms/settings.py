@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "workflows",
     "integraciones",
     "indicadores",
+    "indicadores.market",  # market research (its own tables and migrations)
     *(["devtools"] if DEVTOOLS else []),
     # Wagtail
     "wagtail_modeladmin",
