@@ -18,6 +18,7 @@ class IndicadoresConfig(AppConfig):
             "indicadores.view_alert",
             "indicadores.work_alert",
             "indicadores.view_alertevent",
+            "indicadores.view_riskscore",  # the risk dashboard (indicadores/risk/views.py)
         ],
         Role.APROBADOR: [
             "indicadores.view_alert",
