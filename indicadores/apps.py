@@ -29,6 +29,9 @@ class IndicadoresConfig(AppConfig):
     for _role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE):
         role_permissions.setdefault(_role, []).append("indicadores.view_monitoredcontract")
     del _role
+    for _role in (Role.OIC, Role.ADMIN_ENTE):  # the entity moderates its citizen reports
+        role_permissions[_role].append("indicadores.moderate_citizenreport")
+    del _role
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
@@ -55,3 +58,9 @@ class IndicadoresConfig(AppConfig):
             store.on_release_published, dispatch_uid="indicadores.monitoring.release_published"
         )
         BATCH_LISTENERS.append(store.refresh)
+        # …and the public pages show each contract's progress and the entity's portfolio.
+        from indicadores.monitoring import public
+        from ocds_pages import public_sections
+
+        public_sections.register(public_sections.PROCESS, "seguimiento", public.process_section)
+        public_sections.register(public_sections.ENTITY, "seguimiento", public.entity_section)

@@ -25,11 +25,13 @@ PAGES = {
     # entity and unit choices (2), count, page of results, suppliers of the page
     "/procesos/": 5,
     SEARCH: 5,
-    # the record with entity, unit and projection joined; the list of its releases
-    "/procesos/ocds-cidemo-IMSS-000001/": 2,
+    # the record with entity, unit and projection joined; the list of its releases; the
+    # contracts' monitoring rows (a section of indicadores, ocds_pages.public_sections)
+    "/procesos/ocds-cidemo-IMSS-000001/": 3,
     "/entes/": 1,
-    # entity, "has publications", figures, latest processes (entity and unit joined)
-    "/entes/IMSS/": 4,
+    # entity, "has publications", figures, latest processes (entity and unit joined); the
+    # monitoring aggregate (a section of indicadores, ocds_pages.public_sections)
+    "/entes/IMSS/": 5,
     # first supplier row, buyers aggregate, processes with entity joined
     "/proveedores/MME920427EM3/": 3,
 }
