@@ -34,9 +34,13 @@ class IndicadoresConfig(AppConfig):
         from workflows.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        from indicadores.risk import public as risk_public
         from indicadores.risk import receivers as risk_receivers
+        from ocds_pages import public_panels
 
         outcomes_computed.connect(risk_receivers.outcomes_computed, dispatch_uid="risk_index")
+        public_panels.register("ente", "riesgo", risk_public.entity_panel)
+        public_panels.register("proveedor", "riesgo", risk_public.supplier_panel)
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
         # integrity findings of the capture and review screens, and every publication.
         register_source(hooks.SOURCE_NAME, hooks.integrity_source)

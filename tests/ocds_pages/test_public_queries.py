@@ -28,10 +28,11 @@ PAGES = {
     # the record with entity, unit and projection joined; the list of its releases
     "/procesos/ocds-cidemo-IMSS-000001/": 2,
     "/entes/": 1,
-    # entity, "has publications", figures, latest processes (entity and unit joined)
-    "/entes/IMSS/": 4,
-    # first supplier row, buyers aggregate, processes with entity joined
-    "/proveedores/MME920427EM3/": 3,
+    # entity, "has publications", figures, latest processes (entity and unit joined); the risk
+    # index panel (indicadores/risk/public.py: its years, none here; with an index, +1 for units)
+    "/entes/IMSS/": 5,
+    # first supplier row, buyers aggregate, processes with entity joined; the risk panel's sum
+    "/proveedores/MME920427EM3/": 4,
 }
 
 
