@@ -30,7 +30,7 @@ class IndicadoresConfig(AppConfig):
         from indicadores.engine import hooks
         from indicadores.signals import outcomes_computed
         from ocds_pages.signals import release_published
-        from workflows.integrity import register_source
+        from workflows.processes.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the

@@ -5,7 +5,7 @@ type on day one. Editors then adapt them in Wagtail (a change publishes a new ve
 remain as version 1). Labels are Spanish, as staff read them.
 """
 
-from workflows.spec import normalise_field, normalise_group
+from workflows.forms.spec import normalise_field, normalise_group, stream_from_spec
 
 
 def field(key, label, field_type, path, *, required=False, **options):
@@ -460,7 +460,7 @@ IMPLEMENTATION = [
     ),
 ]
 
-# (stage, procedure type, Spanish title, fields): values of workflows.procedures.Stage and
+# (stage, procedure type, Spanish title, fields): values of workflows.base.procedures.Stage and
 # ProcedureType ("" for every procedure type), written out because migrations read this list.
 DEFAULT_DEFINITIONS = [
     ("planning", "", "Planeación", PLANNING),
@@ -509,8 +509,6 @@ def install_default_forms(definitions, versions) -> int:
     Models are passed in so the data migration can use its historical ones. Returns how many
     definitions were created; existing ones (perhaps edited) are never touched.
     """
-    from workflows.spec import stream_from_spec
-
     created_count = 0
     for stage, procedure, title, spec in default_specs():
         definition, created = definitions.objects.get_or_create(
@@ -548,8 +546,6 @@ def publish_bids_group(definitions, versions) -> int:
     edits are not lost; drafts keep the version they were filled with. Returns how many versions
     were published. Models are passed in so the data migration can use its historical ones.
     """
-    from workflows.spec import stream_from_spec
-
     published = 0
     for definition in definitions.objects.filter(stage="award", entity=None):
         latest = versions.objects.filter(definition=definition).order_by("-number").first()
@@ -600,8 +596,6 @@ def publish_payment_fields(definitions, versions) -> int:
     lost; drafts keep the version they were filled with. Returns how many versions were
     published. Models are passed in so the data migration can use its historical ones.
     """
-    from workflows.spec import stream_from_spec
-
     published = 0
     stages = ("implementation", "implementationUpdate")
     for definition in definitions.objects.filter(stage__in=stages):
@@ -643,8 +637,6 @@ def publish_dictamen_document_type(definitions, versions) -> int:
     The latest version is kept as it is except for that field, so editors' changes are not lost;
     drafts keep the version they were filled with. Models are passed in for the data migration.
     """
-    from workflows.spec import stream_from_spec
-
     published = 0
     for definition in definitions.objects.filter(stage="tender"):
         latest = versions.objects.filter(definition=definition).order_by("-number").first()

@@ -16,19 +16,20 @@ from ocds_pages.documents import file_sha256
 from ocds_pages.extension import extension_field_sources, extension_fields_register
 from ocds_pages.models import Record
 from ocds_pages.schema import committed_patched_schema
-from workflows import extension_fields, ocds_paths
-from workflows.choices import FieldType
-from workflows.forms_engine import (
+from workflows.base.procedures import ALL_PROCEDURES
+from workflows.base.uploads import UploadRefused, check_upload
+from workflows.forms import extension_fields, ocds_paths
+from workflows.forms.checks import DefinitionIssue
+from workflows.forms.choices import FieldType
+from workflows.forms.form_models import DraftFile, FormDefinition, FormVersion, StageDraft
+from workflows.forms.forms_engine import (
     CaptureContext,
     build_form,
     data_from_values,
     to_ocds,
     values_from_post,
 )
-from workflows.models import DraftFile, FormDefinition, FormVersion, StageDraft
-from workflows.procedures import ALL_PROCEDURES
-from workflows.spec import spec_from_stream
-from workflows.uploads import UploadRefused, check_upload
+from workflows.forms.spec import spec_from_stream
 
 # --- definitions and versions ---
 
@@ -218,7 +219,7 @@ def _stored_files(draft: StageDraft) -> dict:
 
 def _store_upload(draft: StageDraft, upload) -> dict | None:
     """Store an accepted upload at once (so it is not lost); None when it is refused — the form's
-    file field then shows why (workflows/uploads.py is the one check for every upload)."""
+    file field then shows why (workflows/base/uploads.py is the one check for every upload)."""
     try:
         checked = check_upload(upload)
     except UploadRefused:
@@ -227,7 +228,7 @@ def _store_upload(draft: StageDraft, upload) -> dict | None:
     upload.seek(0)
     name = PurePosixPath(upload.name).name
     path = default_storage.save(f"borradores/{draft.entity.key}/{digest}/{name}", upload)
-    # Private until its stage is approved (workflows/media.py serves it).
+    # Private until its stage is approved (workflows/processes/media.py serves it).
     DraftFile.objects.create(
         entity=draft.entity,
         draft=draft,
@@ -311,8 +312,6 @@ def stage_draft_move_to_version(
 def extension_conflicts(*, spec: dict, exclude: int | None = None) -> list:
     """Custom fields declared by other published forms with the same name but another type."""
     from django.utils.translation import gettext as _
-
-    from workflows.checks import DefinitionIssue
 
     others: dict[tuple[str, str], dict] = {}
     versions = FormVersion.objects.exclude(definition_id=exclude).order_by("definition", "number")

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from ocds_pages.models import Record
 from ocds_pages.validation import parse_datetime
-from workflows import audit
-from workflows.process_models import AuditAction, AuditEntry, ContractingProcess
+from workflows.processes import audit
+from workflows.processes.process_models import AuditAction, AuditEntry, ContractingProcess
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from workflows.permissions import may_capture, may_review
-from workflows.procedures import Stage
-from workflows.process_models import StageProcess
+from workflows.base.procedures import Stage
+from workflows.processes.permissions import may_capture, may_review
+from workflows.processes.process_models import StageProcess
 
 
 def stage_of(task) -> StageProcess:

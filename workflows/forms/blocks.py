@@ -1,16 +1,16 @@
 """StreamField blocks with which editors build a stage form: fields and repeating groups.
 
 Everything here is data (docs/arquitectura.md, decision 6): the blocks only describe a field; the
-form engine (``workflows.forms_engine``) turns the frozen description into a Django form and into
-OCDS.
+form engine (``workflows.forms.forms_engine``) turns the frozen description into a Django form and
+into OCDS.
 """
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from workflows.choices import FieldType
-from workflows.procedures import ProcedureType
+from workflows.base.procedures import ProcedureType
+from workflows.forms.choices import FieldType
 
 CATALOGUES = {
     "cucop": _("Catálogo: CUCoP (clasificación de bienes y servicios)"),

@@ -6,11 +6,16 @@ from viewflow.workflow.models import Task
 
 from cms.tenancy import scope_queryset
 from ocds_pages.models import Release
-from workflows.audit import net_changes
-from workflows.permissions import may_capture, may_review
-from workflows.procedures import MAIN_STAGES, Stage
-from workflows.process_models import AuditAction, AuditEntry, ContractingProcess, StageProcess
-from workflows.process_services import stage_needs
+from workflows.base.procedures import MAIN_STAGES, Stage
+from workflows.processes.audit import net_changes
+from workflows.processes.permissions import may_capture, may_review
+from workflows.processes.process_models import (
+    AuditAction,
+    AuditEntry,
+    ContractingProcess,
+    StageProcess,
+)
+from workflows.processes.process_services import stage_needs
 
 ACTIVE = ("NEW", "ASSIGNED", "STARTED")
 TASK_ENTITY = "process__stageprocess__contracting_process__entity"
@@ -133,7 +138,7 @@ def resubmission(*, run, labels=None) -> dict | None:
     the draft changed since then, so the approver checks exactly what was corrected.
 
     The changes are the SAVE_DRAFT diffs of the audit log after the last return, folded into one
-    (workflows/audit.py); ``labels`` (field key → label) names the changed fields.
+    (workflows/processes/audit.py); ``labels`` (field key → label) names the changed fields.
     """
     entries = list(
         run.audit_entries.filter(action__in=(AuditAction.RETURN, AuditAction.SAVE_DRAFT))

@@ -25,24 +25,24 @@ from ocds_pages.documents import file_sha256
 from ocds_pages.models import Release
 from ocds_pages.publication import ReleaseInvalid, next_ocid, next_release_slot, publish_release
 from ocds_pages.validation import ValidationIssue
-from workflows import audit
-from workflows import services as forms
-from workflows.flows import FLOWS, stage_of
-from workflows.forms_engine import data_from_values
-from workflows.integrity import Candidate, IntegrityFinding, findings_for
-from workflows.models import DraftFile, FormVersion
-from workflows.permissions import may_capture, may_capture_in
-from workflows.procedures import Stage, can_start
-from workflows.process_models import (
+from workflows.base.procedures import Stage, can_start
+from workflows.base.rules import capture_issues
+from workflows.base.uploads import check_upload
+from workflows.forms import form_services
+from workflows.forms.form_models import DraftFile, FormVersion
+from workflows.forms.forms_engine import data_from_values
+from workflows.processes import audit
+from workflows.processes.flows import FLOWS, stage_of
+from workflows.processes.integrity import Candidate, IntegrityFinding, findings_for
+from workflows.processes.permissions import may_capture, may_capture_in
+from workflows.processes.process_models import (
     AuditAction,
     ContractingProcess,
     IntegrityOverride,
     ProcessDocument,
     StageProcess,
 )
-from workflows.releases import build_stage_release
-from workflows.rules import capture_issues
-from workflows.uploads import check_upload
+from workflows.processes.releases import build_stage_release
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -157,7 +157,7 @@ def stage_start(*, process, stage: str, user) -> StageProcess:
 
 def _new_stage_draft(process, stage, user):
     try:
-        return forms.stage_draft_create(
+        return form_services.stage_draft_create(
             user=user,
             entity=process.entity,
             unit=process.unit,
@@ -201,7 +201,7 @@ def stage_fragment(run) -> dict | None:
     """
     if run.stage_draft is None:
         return None
-    fragment, _form = forms.stage_draft_fragment(draft=run.stage_draft)
+    fragment, _form = form_services.stage_draft_fragment(draft=run.stage_draft)
     return fragment
 
 
@@ -209,7 +209,7 @@ def stage_needs(run) -> list[ValidationIssue]:
     """What the run's capture still lacks now: its form's errors, else the law's rules unmet."""
     draft = run.stage_draft
     if draft is not None and draft.values:
-        fragment, form = forms.stage_draft_fragment(draft=draft)
+        fragment, form = form_services.stage_draft_fragment(draft=draft)
         if fragment is None:
             return form_issues(form)
     else:
@@ -228,7 +228,9 @@ def capture_submit(*, task, user, values: dict) -> list:
     hand the values over.
     """
     draft = stage_of(task).stage_draft
-    data = data_from_values(draft.version, values, context=forms.stage_draft_context(draft=draft))
+    data = data_from_values(
+        draft.version, values, context=form_services.stage_draft_context(draft=draft)
+    )
     form, issues = capture_submit_form(task=task, user=user, data=data)
     return form_issues(form) + issues
 
@@ -278,7 +280,7 @@ def capture_save_form(*, task, user, data, files=None):
 def _save_form(run, user, data, files):
     draft = run.stage_draft
     before = dict(draft.values or {})
-    form = forms.stage_draft_save(draft=draft, data=data, files=files, user=user)
+    form = form_services.stage_draft_save(draft=draft, data=data, files=files, user=user)
     audit.record(
         process=run.contracting_process,
         action=AuditAction.SAVE_DRAFT,
@@ -294,7 +296,7 @@ def capture_move_to_latest_version(*, task, user):
     with task.activation() as activation:
         _take(activation, user, "capture")
         run = activation.process
-        draft = forms.stage_draft_move_to_version(draft=run.stage_draft, user=user)
+        draft = form_services.stage_draft_move_to_version(draft=run.stage_draft, user=user)
         audit.record(
             process=run.contracting_process,
             action=AuditAction.SAVE_DRAFT,
@@ -310,7 +312,7 @@ def capture_submit_form(*, task, user, data, files=None):
     """Save the stage form and, when it is valid and meets the law's rules, send it to review.
 
     Returns ``(form, issues)``: form errors stay on the form; ``issues`` are the rules of
-    workflows.rules still unmet. Sent only when both are empty.
+    workflows.base.rules still unmet. Sent only when both are empty.
     """
     with task.activation() as activation:
         _take(activation, user, "capture")
@@ -348,7 +350,8 @@ def stage_documents(run) -> list[ProcessDocument]:
     return list(latest.values())
 
 
-# --- integrity findings on the candidate record (workflows/integrity.py) -------------------------
+# --- integrity findings on the candidate record (workflows/processes/integrity.py)
+# -------------------------
 
 
 def stage_candidate(run, *, fragment=None, documents=None) -> Candidate | None:
@@ -499,7 +502,7 @@ def _publish(activation, user, justifications=None):
         published_in=stored.release_id
     )
     DraftFile.objects.filter(
-        path__in=forms.draft_file_paths(run.stage_draft), published_in=""
+        path__in=form_services.draft_file_paths(run.stage_draft), published_in=""
     ).update(published_in=stored.release_id)
     if Stage(run.stage).closes:
         process.closed = True

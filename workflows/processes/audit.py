@@ -1,6 +1,6 @@
 """The audit log: every action on a process, with the change it made to the draft."""
 
-from workflows.process_models import AuditEntry
+from workflows.processes.process_models import AuditEntry
 
 MISSING = "∅"  # shown for a value that did not exist on one side of the change
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from cms.models import Entity, PurchasingUnit
-from workflows.procedures import ProcedureType, Stage
+from workflows.base.procedures import ProcedureType, Stage
 
 
 class MainProcurementCategory(models.TextChoices):

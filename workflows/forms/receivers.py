@@ -1,7 +1,7 @@
 """Signal receivers: publishing a form definition in Wagtail freezes a new FormVersion."""
 
-from workflows.models import FormDefinition
-from workflows.services import form_version_publish
+from workflows.forms.form_models import FormDefinition
+from workflows.forms.form_services import form_version_publish
 
 
 def form_definition_published(sender, instance, revision=None, **kwargs):

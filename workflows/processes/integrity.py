@@ -33,7 +33,7 @@ class Candidate:
     ocid: str
     entity_id: int
     unit_id: int | None
-    stage: str  # a ``workflows.procedures.Stage`` value
+    stage: str  # a ``workflows.base.procedures.Stage`` value
     compiled_release: dict
 
 

@@ -1,6 +1,6 @@
 """Django forms of the process screens (creating a process, filtering, uploading a document).
 
-The stage data itself is captured with the stage form engine (workflows.forms_engine); these
+The stage data itself is captured with the stage form engine (workflows.forms.forms_engine); these
 forms only cover what the process holds outside any stage.
 """
 
@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import PurchasingUnit
 from cms.tenancy import scope_queryset
-from workflows import document_types
-from workflows.permissions import capture_units
-from workflows.procedures import ProcedureType, Stage
-from workflows.process_models import MainProcurementCategory
-from workflows.uploads import accept_attribute, validate_upload
+from workflows.base.procedures import ProcedureType, Stage
+from workflows.base.uploads import accept_attribute, validate_upload
+from workflows.processes import document_types
+from workflows.processes.permissions import capture_units
+from workflows.processes.process_models import MainProcurementCategory
 
 
 class ProcessForm(forms.Form):

@@ -1,8 +1,9 @@
 """Staff screens of the contracting processes (/tramite/): inbox, processes, process page, tasks.
 
-Thin views over ``workflows.process_services`` (writes) and ``workflows.selectors`` (reads). Every
-row is found through cms.tenancy, so anything of another entity answers 404. The tasks are the
-viewflow tasks of the stage flows; each one is shown and acted on at /tramite/tareas/<pk>/.
+Thin views over ``workflows.processes.process_services`` (writes) and
+``workflows.processes.selectors`` (reads). Every row is found through cms.tenancy, so anything of
+another entity answers 404. The tasks are the viewflow tasks of the stage flows; each one is shown
+and acted on at /tramite/tareas/<pk>/.
 """
 
 import json
@@ -17,18 +18,17 @@ from django.views.decorators.http import require_POST
 
 from cms.tenancy import get_scoped_or_404
 from ocds_pages.publication import ReleaseInvalid
-from workflows import process_services as services
-from workflows import selectors
-from workflows import services as forms
-from workflows.flows import stage_of
-from workflows.integrity_display import finding_views
-from workflows.media import READER_ROLES, file_response
-from workflows.permissions import may_capture, may_review
-from workflows.procedures import Stage
-from workflows.process_forms import DocumentForm, ProcessFilterForm, ProcessForm
-from workflows.process_models import ContractingProcess, ProcessDocument
-from workflows.rules import capture_issues, review_warnings
-from workflows.uploads import UploadRefused
+from workflows.base.procedures import Stage
+from workflows.base.rules import capture_issues, review_warnings
+from workflows.base.uploads import UploadRefused
+from workflows.forms import form_services
+from workflows.processes import process_services, selectors
+from workflows.processes.flows import stage_of
+from workflows.processes.integrity_display import finding_views
+from workflows.processes.media import READER_ROLES, file_response
+from workflows.processes.permissions import may_capture, may_review
+from workflows.processes.process_forms import DocumentForm, ProcessFilterForm, ProcessForm
+from workflows.processes.process_models import ContractingProcess, ProcessDocument
 
 
 @login_required
@@ -60,7 +60,7 @@ def process_create(request):
     if not form.fields["unit"].queryset.exists():
         raise PermissionDenied(_("Sólo capturistas de una unidad compradora crean procesos."))
     if request.method == "POST" and form.is_valid():
-        process = services.process_create(user=request.user, **form.service_kwargs())
+        process = process_services.process_create(user=request.user, **form.service_kwargs())
         messages.success(
             request, _("Proceso %(ocid)s creado; capture su planeación.") % {"ocid": process.ocid}
         )
@@ -85,11 +85,11 @@ def process_detail(request, pk):
         "overrides": selectors.integrity_overrides(process=process),
         "releases": selectors.releases_of(process=process),
         "documents": process.documents.select_related("uploaded_by"),
-        "startable": services.startable_stages(process) if can_capture else [],
+        "startable": process_services.startable_stages(process) if can_capture else [],
         "can_capture": can_capture,
         "can_replace": can_capture
         and process.closed
-        and Stage.TENDER_UNSUCCESSFUL in services.published_stages(process)
+        and Stage.TENDER_UNSUCCESSFUL in process_services.published_stages(process)
         and not process.replacements.exists(),
         "document_form": DocumentForm(
             prefix="documento", stage=selectors.current_stage(process=process)
@@ -105,14 +105,14 @@ def process_detail(request, pk):
 def stage_start(request, pk):
     process = _process_or_404(request, pk)
     try:
-        run = services.stage_start(
+        run = process_services.stage_start(
             process=process, stage=request.POST.get("stage"), user=request.user
         )
-    except (services.WorkflowError, ValueError) as refused:
+    except (process_services.WorkflowError, ValueError) as refused:
         messages.error(request, str(refused) or _("Etapa desconocida."))
         return redirect("workflows:process-detail", pk=process.pk)
     messages.success(request, _("Etapa «%(stage)s» iniciada.") % {"stage": run.get_stage_display()})
-    return redirect("workflows:task", pk=services.active_task(run).pk)
+    return redirect("workflows:task", pk=process_services.active_task(run).pk)
 
 
 @login_required
@@ -120,8 +120,8 @@ def stage_start(request, pk):
 def process_replace(request, pk):
     process = _process_or_404(request, pk)
     try:
-        new = services.process_replace(process=process, user=request.user)
-    except services.WorkflowError as refused:
+        new = process_services.process_replace(process=process, user=request.user)
+    except process_services.WorkflowError as refused:
         messages.error(request, str(refused))
         return redirect("workflows:process-detail", pk=process.pk)
     messages.success(
@@ -140,10 +140,10 @@ def document_upload(request, pk):
         messages.error(request, _("Revise el documento: %(errors)s") % {"errors": form.errors})
         return redirect("workflows:process-detail", pk=process.pk)
     try:
-        document = services.document_upload(
+        document = process_services.document_upload(
             process=process, user=request.user, uploaded=form.cleaned_data["file"], **form.kwargs()
         )
-    except (UploadRefused, services.WorkflowError) as refused:
+    except (UploadRefused, process_services.WorkflowError) as refused:
         messages.error(request, str(refused))
         return redirect("workflows:process-detail", pk=process.pk)
     messages.success(
@@ -203,26 +203,28 @@ def _added_rows(request) -> dict:
 
 
 def _capture(request, task, run):
-    acting = services.may_act(request.user, task)
+    acting = process_services.may_act(request.user, task)
     if request.method != "POST":
-        form = forms.stage_draft_form(draft=run.stage_draft)
+        form = form_services.stage_draft_form(draft=run.stage_draft)
         return _render_capture(request, task, run, form, acting)
     if not acting:
         raise PermissionDenied(_("Esta tarea no le corresponde."))
     if request.POST.get("accion") == "migrar":
-        services.capture_move_to_latest_version(task=task, user=request.user)
+        process_services.capture_move_to_latest_version(task=task, user=request.user)
         messages.success(
             request, _("El borrador usa ahora la versión más reciente del formulario.")
         )
         return redirect("workflows:task", pk=task.pk)
     if request.POST.get("accion") == "enviar" and not _added_rows(request):
         return _submit(request, task, run)
-    form = services.capture_save_form(
+    form = process_services.capture_save_form(
         task=task, user=request.user, data=request.POST, files=request.FILES
     )
     if _added_rows(request):
         messages.info(request, _("Se agregó una fila; el borrador quedó guardado."))
-        form = forms.stage_draft_form(draft=run.stage_draft, extra_rows=_added_rows(request))
+        form = form_services.stage_draft_form(
+            draft=run.stage_draft, extra_rows=_added_rows(request)
+        )
         return _render_capture(request, task, run, form, True)
     if not form.is_valid():
         messages.warning(
@@ -235,7 +237,7 @@ def _capture(request, task, run):
 
 
 def _submit(request, task, run):
-    form, issues = services.capture_submit_form(
+    form, issues = process_services.capture_submit_form(
         task=task, user=request.user, data=request.POST, files=request.FILES
     )
     if form.is_valid() and not issues:
@@ -248,7 +250,7 @@ def _submit(request, task, run):
 def _render_capture(request, task, run, form, acting, *, issues=None, status=200):
     run.refresh_from_db()
     process = run.contracting_process
-    fragment = services.stage_fragment(run) if run.stage_draft.values else None
+    fragment = process_services.stage_fragment(run) if run.stage_draft.values else None
     if issues is None and fragment is not None:
         # The form shows its own errors; these are the law's rules the complete form still misses.
         issues = capture_issues(
@@ -271,7 +273,7 @@ def _render_capture(request, task, run, form, acting, *, issues=None, status=200
 
 
 def _review(request, task, run):
-    acting = services.may_act(request.user, task)
+    acting = process_services.may_act(request.user, task)
     if request.method == "POST":
         if not acting:
             raise PermissionDenied(_("No puede revisar esta tarea."))
@@ -282,25 +284,27 @@ def _review(request, task, run):
 def _decide(request, task, run):
     if request.POST.get("accion") == "devolver":
         try:
-            services.review_return(task=task, user=request.user, reason=request.POST.get("motivo"))
-        except services.WorkflowError as refused:
+            process_services.review_return(
+                task=task, user=request.user, reason=request.POST.get("motivo")
+            )
+        except process_services.WorkflowError as refused:
             messages.error(request, str(refused))
             return _render_review(request, task, run, True, status=422)
         messages.success(request, _("Etapa devuelta a captura."))
         return redirect("workflows:inbox")
     justifications = _posted_justifications(request)
     try:
-        release = services.review_approve(
+        release = process_services.review_approve(
             task=task, user=request.user, justifications=justifications
         )
     except ReleaseInvalid as invalid:
         messages.error(request, _("La entrega no es válida; no se publicó nada."))
         return _render_review(request, task, run, True, issues=invalid.issues, status=422)
-    except services.IntegrityBlocked as blocked:
+    except process_services.IntegrityBlocked as blocked:
         messages.error(request, str(blocked))
         integrity = {"justifications": justifications, "missing": blocked.missing}
         return _render_review(request, task, run, True, integrity=integrity, status=422)
-    except services.WorkflowError as refused:
+    except process_services.WorkflowError as refused:
         messages.error(request, str(refused))
         return _render_review(request, task, run, True, status=422)
     messages.success(
@@ -310,7 +314,7 @@ def _decide(request, task, run):
 
 
 def _posted_justifications(request) -> dict[str, str]:
-    """What the approver wrote for each finding (fields named by ``services.finding_key``)."""
+    """What the approver wrote for each finding (named by ``process_services.finding_key``)."""
     return {name: value for name, value in request.POST.items() if name.startswith("hallazgo-")}
 
 
@@ -318,19 +322,19 @@ def _integrity_panel(run, fragment, documents, *, justifications=None, missing=(
     """The findings on the candidate record, for the panel (None while the form has errors)."""
     if fragment is None:
         return None
-    findings = services.stage_findings(run, fragment=fragment, documents=documents)
+    findings = process_services.stage_findings(run, fragment=fragment, documents=documents)
     return finding_views(
-        findings, key=services.finding_key, justifications=justifications, missing=missing
+        findings, key=process_services.finding_key, justifications=justifications, missing=missing
     )
 
 
 def _render_review(request, task, run, acting, *, issues=(), integrity=None, status=200):
     process = run.contracting_process
-    fragment = services.stage_fragment(run)
-    documents = services.stage_documents(run)
+    fragment = process_services.stage_fragment(run)
+    documents = process_services.stage_documents(run)
     findings = _integrity_panel(run, fragment, documents, **(integrity or {}))
     fragment = fragment or {}
-    form = forms.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None
+    form = form_services.stage_draft_form(draft=run.stage_draft) if run.stage_draft else None
     labels = {name: str(field.label) for name, field in form.fields.items()} if form else {}
     context = {
         "task": task,

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from workflows import catalogues
-from workflows.choices import FieldType
-from workflows.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
-from workflows.procedures import ProcedureType
-from workflows.spec import is_visible
+from workflows.base.procedures import ProcedureType
+from workflows.forms import catalogues
+from workflows.forms.choices import FieldType
+from workflows.forms.form_services import definition_spec
+from workflows.forms.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
+from workflows.forms.spec import is_visible
 
 SAMPLE_RFC = "MME920427EM3"
 SAMPLE_CURP = "GODE561231HDFRRN09"
@@ -123,8 +124,6 @@ def sample_form_and_fragment(spec: dict, stage: str, procedure_type: str):
 
 def preview_context(definition) -> dict:
     """Template context of the Wagtail preview of a definition being edited."""
-    from workflows.services import definition_spec
-
     spec = definition_spec(definition=definition)
     # A form for all procedures is previewed as the most common competitive one.
     procedure = definition.procedure_type or ProcedureType.LP_NATIONAL

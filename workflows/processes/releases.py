@@ -9,9 +9,9 @@ contract, the status an event implies) is set here and wins over the draft.
 from ocds_pages.documents import build_document
 from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from ocds_pages.publication import ReleaseSlot
-from workflows import currencies
-from workflows.procedures import ProcedureType, Stage
-from workflows.rules import bid_details, organization_id
+from workflows.base import currencies
+from workflows.base.procedures import ProcedureType, Stage
+from workflows.base.rules import bid_details, organization_id
 
 DOCUMENT_SECTION = {
     Stage.PLANNING: "planning",
@@ -301,8 +301,8 @@ def _amendment_ids(node: dict, release: dict, previous_id) -> None:
 
 
 def _status(release, stage: Stage) -> None:
-    """The status the stage gives (workflows.procedures): an event's overrides the draft, a main
-    stage's is the default of the object it creates."""
+    """The status the stage gives (workflows.base.procedures): an event's overrides the draft, a
+    main stage's is the default of the object it creates."""
     effect = stage.status
     if effect is None:
         return

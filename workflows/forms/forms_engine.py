@@ -24,11 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import RFC_PATTERN
 from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
-from workflows import catalogues, currencies, ocds_paths, uploads
-from workflows.choices import FieldType
-from workflows.procedures import ProcedureType, Stage
-from workflows.rules import impossible_data_issues
-from workflows.spec import is_visible
+from workflows.base import currencies, uploads
+from workflows.base.procedures import ProcedureType, Stage
+from workflows.base.rules import impossible_data_issues
+from workflows.forms import catalogues, ocds_paths
+from workflows.forms.choices import FieldType
+from workflows.forms.spec import is_visible
 
 CURP_PATTERN = (
     r"^[A-Z][AEIOUX][A-Z]{2}\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[HM]"
@@ -205,7 +206,7 @@ def make_field(item: dict) -> forms.Field | None:
     if kind == FieldType.CURP:
         return _identifier_field(CURP_PATTERN, _("La CURP no tiene el formato oficial."), kwargs)
     if kind == FieldType.FILE:
-        # The same check as «Subir documento» (workflows/uploads.py): content, size, formats.
+        # The same check as «Subir documento» (workflows/base/uploads.py): content, size, formats.
         widget = forms.ClearableFileInput(attrs={"accept": uploads.accept_attribute()})
         return forms.FileField(validators=[uploads.validate_upload], widget=widget, **kwargs)
     return None
@@ -347,7 +348,7 @@ class StageForm(AccessibleFormMixin, forms.Form):
         return valid and not self.impossible
 
     def _impossible_data(self) -> list:
-        """Values valid one by one that no process can have together (workflows.rules)."""
+        """Values valid one by one that no process can have together (workflows.base.rules)."""
         # Only what can be impossible (dates, amounts, quantities): choices and files would cost a
         # catalogue query each and cannot be.
         fragment = to_ocds(
@@ -653,7 +654,8 @@ def _structural_ids(fragment: dict, stage: str, context: CaptureContext) -> None
     """Ids OCDS merges by and the status a stage fixes: the system sets them, not the person."""
     effect = Stage(stage).status if stage in Stage.values else None
     if effect is not None:
-        # The form captures the reason; the status itself is the stage's (workflows.procedures).
+        # The form captures the reason; the status itself is the stage's
+        # (workflows.base.procedures).
         set_path(fragment, effect.path, effect.status)
     if isinstance(fragment.get("tender"), dict):
         fragment["tender"].setdefault("id", context.default_id("tender"))

@@ -14,9 +14,9 @@ from django.utils import timezone
 from cms.dashboard import HomePanel, holds
 from cms.roles import Role
 from cms.tenancy import entity_ids_for, is_national_admin, scope_queryset
-from workflows import selectors
-from workflows.models import FormDefinition
-from workflows.process_models import ContractingProcess
+from workflows.forms.form_models import FormDefinition
+from workflows.processes import selectors
+from workflows.processes.process_models import ContractingProcess
 
 RECENT = 5  # rows of each list on the home page; the full lists are one click away
 

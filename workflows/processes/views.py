@@ -1,8 +1,8 @@
 """The retired standalone draft screens (/captura/borradores/): their addresses redirect.
 
-A stage is captured in one place, its task at /tramite/ (``workflows.staff_views``), with one
-draft (the ``StageDraft`` of its ``StageProcess``). Bookmarks and links to the old screens lead to
-the equivalent page: the list to the inbox, "new draft" to "new process", a draft to the task (or
+A stage is captured in one place, its task at /tramite/ (``workflows.processes.staff_views``), with
+one draft (the ``StageDraft`` of its ``StageProcess``). Bookmarks and links to the old screens lead
+to the equivalent page: the list to the inbox, "new draft" to "new process", a draft to the task (or
 the process) it belongs to. A draft of another entity still answers 404.
 """
 
@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
 from cms.tenancy import get_scoped_or_404
-from workflows.models import StageDraft
-from workflows.process_services import active_task
+from workflows.forms.form_models import StageDraft
+from workflows.processes.process_services import active_task
 
 
 def draft_list(request):

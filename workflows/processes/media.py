@@ -26,8 +26,8 @@ from django.views import static
 
 from cms.roles import Role
 from cms.tenancy import has_role
-from workflows.models import DraftFile
-from workflows.process_models import ProcessDocument
+from workflows.forms.form_models import DraftFile
+from workflows.processes.process_models import ProcessDocument
 
 PRIVATE_PREFIXES = ("borradores/", "procesos/")
 # Who reads a process's documents before they are public: those who capture, approve and audit.

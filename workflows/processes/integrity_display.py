@@ -1,9 +1,9 @@
 """Integrity findings as people read them: Spanish labels, readable evidence, safe links.
 
-A finding's evidence is JSON written by whichever source found it (workflows/integrity.py): values,
-thresholds and the registry row that matched (integraciones/matching.py names its keys). Here it
-becomes a tree of labelled rows for the panel template; keys without a known label are shown as
-they come, so nothing a source sends is hidden.
+A finding's evidence is JSON written by whichever source found it
+(workflows/processes/integrity.py): values, thresholds and the registry row that matched
+(integraciones/matching.py names its keys). Here it becomes a tree of labelled rows for the panel
+template; keys without a known label are shown as they come, so nothing a source sends is hidden.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from workflows.integrity import IntegrityFinding
+from workflows.processes.integrity import IntegrityFinding
 
 MOMENT = {
     "bid": _("presentación de propuestas"),

@@ -12,9 +12,9 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from cms.models import Entity
 from cms.roles import Role
 from cms.tenancy import scope_queryset
-from workflows.checks import check_spec
-from workflows.services import extension_conflicts
-from workflows.spec import spec_from_stream
+from workflows.forms.checks import check_spec
+from workflows.forms.form_services import extension_conflicts
+from workflows.forms.spec import spec_from_stream
 
 
 def editor_entities(user):

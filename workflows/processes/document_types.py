@@ -7,7 +7,7 @@ the fit from the codelist's own Section column (``ocds_pages.codelists.document_
 from django.utils.translation import gettext as _
 
 from ocds_pages.codelists import document_type_sections, spanish_choices
-from workflows.procedures import Stage
+from workflows.base.procedures import Stage
 
 SECTIONS = ("planning", "tender", "award", "contract", "implementation")
 

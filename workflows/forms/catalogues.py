@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from django.utils.translation import gettext as _
 
 from ocds_pages.codelists import codelist, spanish_choices
-from workflows import currencies
-from workflows.models import CucopItem, DocumentType, LegalJustification, UnitOfMeasure
+from workflows.base import currencies
+from workflows.forms.form_models import CucopItem, DocumentType, LegalJustification, UnitOfMeasure
 
 CATALOGUES_NAMES = ("cucop", "units", "justifications", "document_types")
 CATALOGUE_SCHEMES = {"cucop": "CUCOP", "units": "UNCEFACT"}

@@ -1,4 +1,4 @@
-"""The field types of the stage forms (stages and procedure types: workflows.procedures)."""
+"""The field types of the stage forms (stages and procedure types: workflows.base.procedures)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ocds_pages.schema import committed_patched_schema
-from workflows import catalogues, ocds_paths
-from workflows.choices import FieldType
-from workflows.procedures import ALL_PROCEDURES, ProcedureType, Stage
-from workflows.spec import is_visible
+from workflows.base.procedures import ALL_PROCEDURES, ProcedureType, Stage
+from workflows.forms import catalogues, ocds_paths
+from workflows.forms.choices import FieldType
+from workflows.forms.spec import is_visible
 
 # The sections a stage's release may carry (planning may announce the planned tender).
 STAGE_SECTIONS = {

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ocds_pages.party_keys import rfc_party_id
 from ocds_pages.validation import ValidationIssue, parse_datetime
-from workflows.procedures import COMPETITIVE, ProcedureType, Stage
+from workflows.base.procedures import COMPETITIVE, ProcedureType, Stage
 
 # "artículo 41 fracción III" / "Art. 42, fr. I": both the article and the fraction are required.
 ARTICLE = re.compile(r"\bart(?:[íi]culo|\.)\s*\d+", re.IGNORECASE)
@@ -345,7 +345,7 @@ def impossible_data_issues(fragment: dict, published: dict | None = None) -> lis
 
     ``published`` is the process's compiled release so far: an amendment that only moves an end
     date is compared with the start already published. The form engine turns each issue into an
-    error beside the field that wrote it (workflows/forms_engine.py, ``StageForm``).
+    error beside the field that wrote it (workflows/forms/forms_engine.py, ``StageForm``).
     """
     issues: list[ValidationIssue] = []
     _impossible(fragment, _Published(published, fragment), "", issues)
