@@ -2,7 +2,7 @@
 
 The one upload check of the system: «Subir documento» (``process_forms.DocumentForm`` and
 ``process_services.document_upload``) and every file field of a stage form
-(``forms_engine.make_field``, ``services.stage_draft_save``) go through :func:`check_upload`.
+(``forms_engine.make_field``, ``form_services.stage_draft_save``) go through :func:`check_upload`.
 
 The type is recognised by the file's first bytes (its "magic number"); a file whose content does
 not match an allowed format is refused, and executables are refused by name even if renamed.

@@ -2,10 +2,10 @@
 
 They are rows of the project extension (``ocds_pages.extension.extension_fields_register``, under
 the source ``workflows``), written after every ``migrate`` and when the forms are reinstalled
-(``services.extension_fields_sync``), so releases carrying them validate in every process and the
-published extension documents them. The bids are not here: their structure (the OCDS bid
-extension, ``bids/details``) is in the committed project extension, so the form definition
-checks, which read the committed schema, accept a group that records them.
+(``form_services.extension_fields_sync``), so releases carrying them validate in every process and
+the published extension documents them. The bids are not here: their structure (the OCDS bid
+extension, ``bids/details``) is in the committed project extension, so the form definition checks,
+which read the committed schema, accept a group that records them.
 """
 
 from ocds_pages.extension import extension_fields_register

@@ -2,7 +2,7 @@
 
 Four eyes: whoever sent a capture to review can never review it, whatever roles they hold (the
 national administrator included). The check is here, in the review node's permission, and is
-made again inside the approval transaction (services.review_approve).
+made again inside the approval transaction (process_services.review_approve).
 """
 
 from cms.roles import Role
