@@ -37,10 +37,11 @@ run: messages demo
 	@echo ""
 	@echo "Compra Íntegra está en http://$(HOST):$(PORT)/  (administración: http://$(HOST):$(PORT)/admin/)"
 	@echo "Cuentas de demostración: vea README.md (sección «Cuentas de demostración»)."
-	@echo "Servidores falsos de la PDN (S1, S2, S3) en 127.0.0.1:8791-8795; bitácora en var/servidores_falsos.log"
+	@echo "Servidores falsos de la PDN (S1, S2, S3) en 127.0.0.1:8791-8795 y lista 69-B del SAT en 8796; bitácora en var/servidores_falsos.log"
 	@echo "Tras sincronizar los registros se calculan los indicadores (alertas del OIC); resumen en var/indicadores.log"
 	$(PY) manage.py servidores_falsos_pdn > var/servidores_falsos.log 2>&1 & \
 	sleep 2; $(PY) manage.py sincronizar_registros --sin-progreso || true; \
+	$(PY) manage.py importar_69b http://127.0.0.1:8796/Listado_Completo_69-B.csv --sin-progreso || true; \
 	$(PY) manage.py calcular_indicadores --sin-progreso > var/indicadores.log 2>&1 || true; \
 	PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 

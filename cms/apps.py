@@ -55,6 +55,9 @@ class CmsConfig(AppConfig):
     def ready(self):
         from cms import people_import  # noqa: F401  (its job kind registers with cms.jobs)
         from cms.models import Membership
+        from cms.security_headers import nonce_wagtail_choosers
+
+        nonce_wagtail_choosers()
 
         post_migrate.connect(_after_migrate, dispatch_uid="cms_role_groups")
         post_save.connect(_membership_changed, sender=Membership, dispatch_uid="membership_saved")

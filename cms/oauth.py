@@ -26,6 +26,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from cms import login_throttle
 from cms.api_errors import error_body
 from cms.client_address import client_address
+from cms.security_headers import allow_form_target
 
 TOKEN_ERROR_MESSAGES = {
     "invalid_client": lambda: _(
@@ -134,9 +135,21 @@ def _too_many_attempts(wait):
     return response
 
 
+class AuthorizationView(dot_views.AuthorizationView):
+    """The consent page of the authorization-code grant. Its answer redirects to the client's
+    callback, which the page's Content-Security-Policy must let the form reach
+    (cms.security_headers.allow_form_target)."""
+
+    def get_context_data(self, **kwargs):
+        # Here the redirect URI is one the client registered (oauthlib checked it).
+        if kwargs.get("redirect_uri"):
+            allow_form_target(self.request, kwargs["redirect_uri"])
+        return super().get_context_data(**kwargs)
+
+
 app_name = "oauth2_provider"
 urlpatterns = [
-    path("authorize/", dot_views.AuthorizationView.as_view(), name="authorize"),
+    path("authorize/", AuthorizationView.as_view(), name="authorize"),
     path("token/", TokenView.as_view(), name="token"),
     path("revoke_token/", dot_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", dot_views.IntrospectTokenView.as_view(), name="introspect"),

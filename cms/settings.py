@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "workflows",
     "integraciones",
     "indicadores",
+    "indicadores.market",  # market research (its own tables and migrations)
     *(["devtools"] if DEVTOOLS else []),
     # Wagtail
     "wagtail_modeladmin",
@@ -417,6 +418,10 @@ OCDS_API_PACKAGE_MAX_RELEASES = int(env("OCDS_API_PACKAGE_MAX_RELEASES", "50000"
 # Bulk files (manage.py exportar_bulk) and OCP's limit of 1 GB of uncompressed JSON per file.
 OCDS_BULK_DIR = Path(env("OCDS_BULK_DIR", VAR_DIR / "bulk"))
 OCDS_BULK_MAX_BYTES = int(env("OCDS_BULK_MAX_BYTES", str(1_000_000_000)))
+# The local extension registry: copies of the extensions third-party publications declare, laid
+# out like their URLs (<host>/<path>/extension.json); imports resolve them from here, offline
+# (ocds_pages/declared_extensions.py, docs/ocds.md).
+OCDS_EXTENSIONS_DIR = Path(env("OCDS_EXTENSIONS_DIR", VAR_DIR / "extensiones"))
 # The PDN sends small JSON queries; anything bigger is refused with 413 before parsing.
 S6_MAX_BODY_BYTES = int(env("S6_MAX_BODY_BYTES", str(16 * 1024)))
 # totalRows of an S6 query is cached this long (0 = always count); see integraciones/s6_counts.py.

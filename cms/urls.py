@@ -1,7 +1,7 @@
 """The roof: every app's URLs are mounted here (docs/arquitectura.md §3 allows this one import)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -31,7 +31,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("oauth/", include((oauth.urlpatterns, "oauth2_provider"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The Swagger UI's start-up script from its own URL (?script), not inline: the staff CSP
+    # allows no inline script without a nonce (cms/security_headers.py).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v2/", content_api.urls),
     path("api/yo/", api.WhoAmIView.as_view(), name="api-whoami"),
     path("api/entes/", api.EntityListView.as_view(), name="api-entities"),

@@ -38,6 +38,7 @@ BIDDERS = [
     ("Distribuidora Norte, S.A. de C.V.", "DIS020202CD2"),
 ]
 START = datetime(2026, 2, 2, 9, 0)
+DEMO_JUSTIFICATION = "Demostración: se aprueba para mostrar la alerta al órgano interno de control."
 
 
 def _money(amount) -> dict:
@@ -198,10 +199,19 @@ class Demo:
         return form
 
     def approve(self, process, stage):
-        run = self._run(process, stage)
-        return process_services.review_approve(
-            task=process_services.active_task(run), user=self.aprobador
-        )
+        """Approve as the screen does; blocking integrity findings (the mirrors already hold the
+        registries, e.g. a second load) are justified the way an approver must."""
+        task = process_services.active_task(self._run(process, stage))
+        try:
+            with transaction.atomic():
+                return process_services.review_approve(task=task, user=self.aprobador)
+        except process_services.IntegrityBlocked as blocked:
+            justifications = {
+                process_services.finding_key(f): DEMO_JUSTIFICATION for f in blocked.missing
+            }
+            return process_services.review_approve(
+                task=task, user=self.aprobador, justifications=justifications
+            )
 
     def give_back(self, process, stage, reason):
         run = self._run(process, stage)
@@ -328,4 +338,6 @@ def load_demo_processes() -> int:
         if entity is None or ContractingProcess.objects.filter(entity=entity).exists():
             continue
         created += loader(Demo(entity))
-    return created
+    from devtools.demo_alerts import load_planted_cases  # it builds on this module's Demo
+
+    return created + load_planted_cases()

@@ -151,13 +151,15 @@ class Generator:
     version: str
     seed: int = 9
     size: int = 23
+    # Records added ahead of the generated ones, by collection (the demo's planted cases).
+    planted: dict[str, list[dict]] = field(default_factory=dict)
     _cache: dict[str, list[dict]] = field(default_factory=dict)
 
     def records(self, collection: str) -> list[dict]:
         if collection not in self._cache:
             rng = seeded(f"{self.seed}-{self.system}-{self.version}-{collection}")
             build = getattr(self, f"_{self.system}_{self.version}")
-            known = self._known(collection)
+            known = self._known(collection) + self.planted.get(collection, [])
             generated = [build(collection, rng, index) for index in range(self.size - len(known))]
             self._cache[collection] = known + generated
         return self._cache[collection]
@@ -315,6 +317,22 @@ class Generator:
             tipoParticipacion={"clave": "ACCI", "valor": "ACCIONISTA"},
             tipoRelacion="DECLARANTE",
         )
+        return record
+
+    def s2_intervention(self, person: dict, file_number: str, beneficiary: str = "") -> dict:
+        """An S2 v2 record: ``person`` (``names``, ``rfc``, ``curp`` as in ``KNOWN``) intervened,
+        as the contracting area, in the procedure filed under ``file_number``."""
+        collection = V2_COLLECTIONS["s2"][0]
+        record = self._s2_v2(collection, seeded(f"intervencion-{file_number}"), file_number)
+        names, first, second = person["names"]
+        record["datosGenerales"].update(
+            nombre=names, primerApellido=first, segundoApellido=second,
+            rfc=person["rfc"], curp=person["curp"],
+        )  # fmt: skip
+        block = record["tipoContratacion"][0]["contratacionAdquisicion"]
+        block["datosGeneralesProcedimientos"][0]["numeroExpedienteFolio"] = file_number
+        if beneficiary:
+            block["informacionPersonasBeneficiarias"] = {"razonSocial": beneficiary}
         return record
 
     # -- generated records, one builder per system and version --------------------------------
@@ -556,10 +574,13 @@ class FakeRegistryServer:
         port: int = 0,
         host: str = "127.0.0.1",
         max_limit: int | None = None,
+        planted: dict[str, list[dict]] | None = None,
     ):
         self.system, self.version = system, version
         self.max_limit = max_limit  # v2: like Directus' QUERY_LIMIT_MAX, caps what limit asks
-        self.generator = Generator(system=system, version=version, seed=seed, size=size)
+        self.generator = Generator(
+            system=system, version=version, seed=seed, size=size, planted=planted or {}
+        )
         self.faults = Faults()
         self.data_requests: list[dict] = []
         self.token_requests: list[dict] = []
@@ -837,9 +858,15 @@ def demo_port(*, system: str, version: str, base_port: int = DEMO_BASE_PORT) -> 
 
 
 def demo_servers(
-    *, host: str = "127.0.0.1", base_port: int = DEMO_BASE_PORT, size: int = 60
+    *,
+    host: str = "127.0.0.1",
+    base_port: int = DEMO_BASE_PORT,
+    size: int = 60,
+    planted: dict[tuple[str, str], dict[str, list[dict]]] | None = None,
 ) -> list[FakeRegistryServer]:
-    """One fake per system and version on the demo ports (not started)."""
+    """One fake per system and version on the demo ports (not started); ``planted`` adds records
+    by (system, version) and collection (devtools/demo_alerts.py)."""
+    planted = planted or {}
     return [
         FakeRegistryServer(
             system=system,
@@ -847,6 +874,7 @@ def demo_servers(
             port=demo_port(system=system, version=version, base_port=base_port),
             host=host,
             size=size,
+            planted=planted.get((system, version)),
         )
         for system, version in DEMO_SYSTEMS
     ]

@@ -33,9 +33,20 @@ class IndicadoresConfig(AppConfig):
         from workflows.processes.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        from indicadores.risk import receivers as risk_receivers
+
+        outcomes_computed.connect(risk_receivers.outcomes_computed, dispatch_uid="risk_index")
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
         # integrity findings of the capture and review screens, and every publication.
         register_source(hooks.SOURCE_NAME, hooks.integrity_source)
         release_published.connect(
             hooks.on_release_published, dispatch_uid="indicadores.engine.release_published"
         )
+        # Contract monitoring (issue 19): its rows follow each publication and each set run.
+        from indicadores.engine.runner import BATCH_LISTENERS
+        from indicadores.monitoring import store
+
+        release_published.connect(
+            store.on_release_published, dispatch_uid="indicadores.monitoring.release_published"
+        )
+        BATCH_LISTENERS.append(store.refresh)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from cms.jobs import ENTITY, JobKind, JobOutcome, register
 from indicadores.engine.core import indicators
 from indicadores.engine.runner import STATISTIC_CODES, compute_statistics, run
+from indicadores.risk.services import during_run
 from ocds_pages.models import Record
 
 
@@ -26,7 +27,9 @@ def run_recompute(job, progress) -> JobOutcome:
         progress.done = 0
     progress.note(_("Indicadores"))
     progress.set_total(queryset.count())
-    summary = run(queryset=queryset, selected=selected, send=True, progress=progress.advance)
+    # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
+    with during_run(selected=selected, send=True, whole=not job.entity_id):
+        summary = run(queryset=queryset, selected=selected, send=True, progress=progress.advance)
     lines = [
         _("Procesos evaluados: %(count)s en %(seconds).1f s")
         % {"count": summary.processes, "seconds": summary.seconds}

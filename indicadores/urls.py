@@ -20,3 +20,8 @@ urlpatterns += [
     path("api/alertas/", api.AlertsView.as_view(), name="api-alerts"),
     path("api/alertas/busqueda", api.AlertSearchView.as_view(), name="api-alert-search"),
 ]
+
+# The risk index: its API and the OIC's dashboard (indicadores/risk/urls.py).
+from indicadores.risk.urls import urlpatterns as risk_urlpatterns  # noqa: E402
+
+urlpatterns += risk_urlpatterns

@@ -43,8 +43,10 @@ from ocds_pages.api_params import (
 )
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import (
+    declared_by,
     iter_record_package,
     iter_release_package,
+    package_extensions,
     record_json,
 )
 
@@ -182,7 +184,7 @@ def _release_page(request) -> Prepared:
         return bad_parameter(error)
     page = api_selectors.release_page(query)
     following = next_url(request, page.next_cursor)
-    etag = weak_etag("releases", [pk for pk, _text in page.rows], page.total, following)
+    etag = weak_etag("releases", [row[0] for row in page.rows], page.total, following)
     return Prepared(etag=etag, data=(page, following))
 
 
@@ -216,7 +218,9 @@ class ReleaseListView(FilteredOcdsView):
         page, following = request.prepared.data
         package = b"".join(
             iter_release_package(
-                releases=(text for _pk, text in page.rows), uri=request_url(request)
+                releases=(row[1] for row in page.rows),
+                uri=request_url(request),
+                extensions=package_extensions(row[2] for row in page.rows),
             )
         )
         return json_response(package, **list_headers(page.total, following))
@@ -225,7 +229,7 @@ class ReleaseListView(FilteredOcdsView):
 def _one_release(request, ocid, release_id) -> Prepared:
     row = (
         Release.objects.filter(ocid=ocid, release_id=release_id)
-        .values_list("pk", "data", "created_at")
+        .values_list("pk", "data", "created_at", "extensions")
         .first()
     )
     if row is None:
@@ -251,10 +255,13 @@ class ReleaseDetailView(PublicOcdsView):
     def get(self, request, ocid, release_id):
         if request.prepared.error:
             return request.prepared.error
-        _pk, text, created_at = request.prepared.data
+        _pk, text, created_at, extensions = request.prepared.data
         published = created_at.isoformat(timespec="seconds")
         package = iter_release_package(
-            releases=[text], uri=request_url(request), published_date=published
+            releases=[text],
+            uri=request_url(request),
+            published_date=published,
+            extensions=package_extensions([extensions]),
         )
         return json_response(b"".join(package))
 
@@ -304,7 +311,9 @@ class ReleasePackageView(FilteredOcdsView):
             ) % {"total": total, "max": settings.OCDS_API_PACKAGE_MAX_RELEASES}
             return error_response(status.HTTP_400_BAD_REQUEST, message)
         texts = queryset.order_by("pk").values_list("data", flat=True).iterator(2000)
-        stream = iter_release_package(releases=texts, uri=request_url(request))
+        stream = iter_release_package(
+            releases=texts, uri=request_url(request), extensions=declared_by(queryset)
+        )
         response = StreamingHttpResponse(stream, content_type=JSON)
         response["X-Total-Count"] = str(total)
         return response
@@ -362,16 +371,19 @@ class RecordListView(FilteredOcdsView):
             record_json(
                 ocid=ocid, releases=releases.get(ocid, []), compiled=compiled, versioned=None
             )
-            for _pk, ocid, compiled, _updated in page.rows
+            for _pk, ocid, compiled, _updated, _extensions in page.rows
         )
-        package = b"".join(iter_record_package(records=records, uri=request_url(request)))
+        extensions = package_extensions(row[4] for row in page.rows)
+        package = b"".join(
+            iter_record_package(records=records, uri=request_url(request), extensions=extensions)
+        )
         return json_response(package, **list_headers(page.total, following))
 
 
 def _one_record(request, ocid) -> Prepared:
     row = (
         Record.objects.filter(ocid=ocid)
-        .values_list("compiled_release", "versioned_release", "updated_at")
+        .values_list("compiled_release", "versioned_release", "updated_at", "extensions")
         .first()
     )
     if row is None:
@@ -400,7 +412,7 @@ class RecordDetailView(PublicOcdsView):
     def get(self, request, ocid):
         if request.prepared.error:
             return request.prepared.error
-        compiled, versioned, updated_at = request.prepared.data
+        compiled, versioned, updated_at, extensions = request.prepared.data
         texts = (
             Release.objects.filter(ocid=ocid).order_by("date", "pk").values_list("data", flat=True)
         )
@@ -409,5 +421,6 @@ class RecordDetailView(PublicOcdsView):
             records=[record],
             uri=request_url(request),
             published_date=updated_at.isoformat(timespec="seconds"),
+            extensions=package_extensions([extensions]),
         )
         return json_response(b"".join(package))

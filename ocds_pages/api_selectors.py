@@ -42,12 +42,14 @@ class KeysetPage:
 
 
 def release_page(request: ListRequest) -> KeysetPage:
-    """(pk, JSON text) of one page of releases, the total and the cursor of the next page."""
+    """(pk, JSON text, declared extensions) of one page of releases, the total and the cursor of
+    the next page."""
     queryset = request.queryset
     total = queryset.count()
     if request.cursor:
         queryset = queryset.filter(pk__gt=request.cursor[0])
-    rows = list(queryset.order_by("pk").values_list("pk", "data")[: request.limit + 1])
+    columns = ("pk", "data", "extensions")
+    rows = list(queryset.order_by("pk").values_list(*columns)[: request.limit + 1])
     following = None
     if len(rows) > request.limit:
         rows = rows[: request.limit]
@@ -61,12 +63,13 @@ def _after(updated_at: str, pk: int) -> Q:
 
 
 def record_page(request: ListRequest) -> KeysetPage:
-    """(pk, ocid, compiled text, updated_at) of one page of records, total and next cursor."""
+    """(pk, ocid, compiled text, updated_at, declared extensions) of one page of records, total
+    and next cursor."""
     queryset = request.queryset
     total = queryset.count()
     if request.cursor:
         queryset = queryset.filter(_after(*request.cursor))
-    columns = ("pk", "ocid", "compiled_release", "updated_at")
+    columns = ("pk", "ocid", "compiled_release", "updated_at", "extensions")
     rows = list(queryset.order_by("updated_at", "pk").values_list(*columns)[: request.limit + 1])
     following = None
     if len(rows) > request.limit:

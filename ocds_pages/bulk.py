@@ -8,7 +8,11 @@ Per year, under OCDS_BULK_DIR/<year>/:
 * ``paquete-registros-<year>.json.gz`` — a record package with the records of the compiled file
   (each with its releases, compiled and versioned release), so a consumer rebuilds every
   process's history from bulk files alone (as Kingfisher does);
-* ``tablas-<year>-csv.zip`` and ``tablas-<year>.xlsx`` — the flat tables of ocds_pages.flatten.
+* ``tablas-<year>-csv.zip`` and ``tablas-<year>.xlsx`` — the flat tables of ocds_pages.flatten;
+* ``tablas-completas-<year>-csv.zip`` and ``tablas-completas-<year>.xlsx`` — the full flattening
+  of ocds_pages.flatten_full: every field of the schema, one table per array, with a data
+  dictionary; in the workbook, Spanish titles above the column names, frozen headers, autofilter
+  and dates as dates.
 JSON files are split into parts when their uncompressed size would pass OCDS_BULK_MAX_BYTES
 (OCP: 1 GB). ``metadata.json`` lists every file with size, count, sha256 and generated_at.
 
@@ -20,6 +24,7 @@ chunked iterator), and the spreadsheet is written in openpyxl's write-only mode.
 import csv
 import gzip
 import hashlib
+import io
 import shutil
 import tempfile
 import zipfile
@@ -34,11 +39,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from cms.links import absolute_url
+from ocds_pages.extension import release_schema
 from ocds_pages.flatten import TABLES, headers, table_rows
+from ocds_pages.flatten_full import Table, all_tables, release_rows, spreadsheet_value, tables_of
 from ocds_pages.models import Record, Release
-from ocds_pages.packages import package_metadata, stored_records
+from ocds_pages.packages import declared_by, package_metadata, stored_records
 
 METADATA_NAME = "metadata.json"
 XLSX_MAX_ROWS = 1_048_575  # one row of the sheet is the header
@@ -215,6 +225,119 @@ class TableWriters:
                 sheet.close()
 
 
+DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
+DICTIONARY = "diccionario"
+DICTIONARY_HEADINGS = ["tabla", "ruta del arreglo", "columna", "título", "tipo"]
+
+
+class FullTableWriters:
+    """The full flattening: a CSV per table (zipped with ``diccionario.csv``) and a sheet per
+    table of one workbook (with a ``diccionario`` sheet first). A table gets its file or sheet
+    with its first row, so tables no process uses are left out; rows are written as they come
+    (openpyxl's write-only mode), whatever the number of processes."""
+
+    def __init__(self, directory: Path, main: Table):
+        self.directory, self.main = directory, main
+        self.order = {table.name: index for index, table in enumerate(all_tables(main))}
+        self.handles, self.csv, self.rows, self.sheets = {}, {}, {}, {}
+        self.tables: dict[str, Table] = {}
+        self.kinds: dict[str, list[str]] = {}
+        self.workbook = Workbook(write_only=True)
+        self.bold = Font(bold=True)
+        self.xlsx_refused: str | None = None
+
+    def _open(self, table: Table) -> None:
+        handle = (self.directory / f"{table.name}.csv").open("w", encoding="utf-8-sig", newline="")
+        self.handles[table.name], self.csv[table.name] = handle, csv.writer(handle)
+        self.csv[table.name].writerow(table.headings())
+        self.rows[table.name], self.tables[table.name] = 0, table
+        self.kinds[table.name] = table.kinds()
+        sheet = self.workbook.create_sheet(table.name[:31])
+        sheet.freeze_panes = "A3"  # before the first row: the sheet view is written with it
+        sheet.append([self._bold(sheet, title) for title in table.titles()])
+        sheet.append([self._bold(sheet, heading) for heading in table.headings()])
+        self.sheets[table.name] = sheet
+
+    def _bold(self, sheet, value) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = self.bold
+        return cell
+
+    def _xlsx_row(self, sheet, table: Table, row: list) -> list:
+        cells = []
+        for value, kind in zip(row, self.kinds[table.name], strict=True):
+            value = spreadsheet_value(value, kind)
+            if kind == "datetime" and value is not None and not isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                value = cell
+            cells.append(value)
+        return cells
+
+    def add(self, compiled: dict) -> None:
+        for table, row in release_rows(self.main, compiled):
+            if table.name not in self.csv:
+                self._open(table)
+            self.csv[table.name].writerow(row)
+            self.rows[table.name] += 1
+            if self.xlsx_refused is not None:
+                continue
+            if self.rows[table.name] > XLSX_MAX_ROWS - 1:  # two header rows
+                self.xlsx_refused = table.name
+            else:
+                sheet = self.sheets[table.name]
+                sheet.append(self._xlsx_row(sheet, table, row))
+
+    def _dictionary_rows(self) -> list[list]:
+        return [
+            [name, self.tables[name].path, heading, title, kind]
+            for name in self._names()
+            for heading, title, kind in zip(
+                self.tables[name].headings(),
+                self.tables[name].titles(),
+                self.tables[name].kinds(),
+                strict=True,
+            )
+        ]
+
+    def _names(self) -> list[str]:
+        return sorted(self.tables, key=self.order.__getitem__)
+
+    def finish(self, zip_path: Path, xlsx_path: Path | None) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        dictionary = [DICTIONARY_HEADINGS, *self._dictionary_rows()]
+        with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            with archive.open(f"{DICTIONARY}.csv", "w") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                csv.writer(text).writerows(dictionary)
+                text.flush()
+                text.detach()
+            for name in self._names():
+                archive.write(self.directory / f"{name}.csv", arcname=f"{name}.csv")
+                (self.directory / f"{name}.csv").unlink()
+        if xlsx_path is None:
+            for sheet in self.sheets.values():
+                sheet.close()
+            return
+        self._finish_workbook(dictionary, xlsx_path)
+
+    def _finish_workbook(self, dictionary: list[list], xlsx_path: Path) -> None:
+        for name, sheet in self.sheets.items():
+            width = len(self.tables[name].headings())
+            last = get_column_letter(width)
+            sheet.auto_filter.ref = f"A2:{last}{self.rows[name] + 2}"
+        index = self.workbook.create_sheet(DICTIONARY)
+        index.freeze_panes = "A2"
+        index.append([self._bold(index, heading) for heading in dictionary[0]])
+        for row in dictionary[1:]:
+            index.append(row)
+        index.auto_filter.ref = f"A1:E{len(dictionary)}"
+        # The dictionary first, then the tables in the order of the schema.
+        self.workbook._sheets = [index, *(self.sheets[name] for name in self._names())]
+        self.workbook.save(xlsx_path)
+
+
 # --- export ---------------------------------------------------------------------------------------
 
 
@@ -240,14 +363,17 @@ def _describe(path: Path, root: Path, *, year, fmt, count, uncompressed=0, part=
     )
 
 
-def _package_envelope(year: int, stem: str, key: str) -> tuple[bytes, bytes]:
+def _package_envelope(year: int, stem: str, key: str, queryset: QuerySet) -> tuple[bytes, bytes]:
+    """The opening and closing of a package of the items of ``queryset``: it declares every
+    extension they declare (ours, and those of the imported ones)."""
     uri = absolute_url(f"/api/ocds/bulk/{year}/{stem}-{year}.json.gz")
-    opening = orjson.dumps(package_metadata(uri=uri))[:-1] + b',"' + key.encode() + b'":['
+    metadata = package_metadata(uri=uri, extensions=declared_by(queryset))
+    opening = orjson.dumps(metadata)[:-1] + b',"' + key.encode() + b'":['
     return opening, b"]}"
 
 
 def _release_package_envelope(year: int) -> tuple[bytes, bytes]:
-    return _package_envelope(year, "paquete-entregas", "releases")
+    return _package_envelope(year, "paquete-entregas", "releases", releases_queryset(year))
 
 
 def _write_record_package(year: int, directory: Path, staging: Path, summary) -> None:
@@ -255,7 +381,9 @@ def _write_record_package(year: int, directory: Path, staging: Path, summary) ->
     (split like the others). None for a year without records: a record package must hold one."""
     if not compiled_queryset(year).exists():
         return
-    opening, closing = _package_envelope(year, "paquete-registros", "records")
+    opening, closing = _package_envelope(
+        year, "paquete-registros", "records", compiled_queryset(year)
+    )
     package = SplitGzipWriter(
         directory, f"paquete-registros-{year}", "json.gz", opening=opening, closing=closing
     )
@@ -284,9 +412,14 @@ def export_year(
     summary = YearSummary(year=year)
     jsonl = SplitGzipWriter(directory, f"compilados-{year}", "jsonl.gz")
     tables = TableWriters(directory)
+    full = directory / "completas"
+    full.mkdir()
+    full_tables = FullTableWriters(full, tables_of(release_schema().data))
     for text in stored_texts(compiled_queryset(year), "compiled_release"):
         jsonl.write(text)
-        tables.add(orjson.loads(text))
+        compiled = orjson.loads(text)
+        tables.add(compiled)
+        full_tables.add(compiled)
         summary.records += 1
         progress(1)
     for path, count, size, part in jsonl.close():
@@ -317,12 +450,17 @@ def export_year(
         )
     _write_record_package(year, directory, staging, summary)
     _finish_tables(tables, directory, staging, summary)
+    _finish_tables(full_tables, directory, staging, summary, full=True)
+    full.rmdir()
     return summary
 
 
-def _finish_tables(tables: TableWriters, directory: Path, staging: Path, summary: YearSummary):
+def _finish_tables(tables, directory: Path, staging: Path, summary: YearSummary, full=False):
+    """Close the curated or the ``full`` tables: the CSV zip, and the workbook unless a table
+    is too long for a sheet or the year's JSON is too big for a spreadsheet."""
+    stem, prefix = ("tablas-completas", "full.") if full else ("tablas", "")
     json_size = sum(item.uncompressed_size for item in summary.files if item.format == "jsonl.gz")
-    xlsx_path = directory / f"tablas-{summary.year}.xlsx"
+    xlsx_path = directory / f"{stem}-{summary.year}.xlsx"
     if tables.xlsx_refused:
         summary.notes.append(
             f"xlsx omitido: la tabla {tables.xlsx_refused} excede {XLSX_MAX_ROWS} filas"
@@ -332,14 +470,18 @@ def _finish_tables(tables: TableWriters, directory: Path, staging: Path, summary
         # As OCP's Data Registry: no spreadsheet for more than 1 GB of JSON.
         summary.notes.append(_("XLSX omitido: el JSON del año excede OCDS_BULK_MAX_BYTES."))
         xlsx_path = None
-    zip_path = directory / f"tablas-{summary.year}-csv.zip"
+    zip_path = directory / f"{stem}-{summary.year}-csv.zip"
     tables.finish(zip_path, xlsx_path)
     summary.files.append(
-        _describe(zip_path, staging, year=summary.year, fmt="csv.zip", count=summary.records)
+        _describe(
+            zip_path, staging, year=summary.year, fmt=f"{prefix}csv.zip", count=summary.records
+        )
     )
     if xlsx_path is not None:
         summary.files.append(
-            _describe(xlsx_path, staging, year=summary.year, fmt="xlsx", count=summary.records)
+            _describe(
+                xlsx_path, staging, year=summary.year, fmt=f"{prefix}xlsx", count=summary.records
+            )
         )
 
 

@@ -31,7 +31,8 @@ class BulkFileSerializer(serializers.Serializer):
     year = serializers.IntegerField(help_text="Año de los datos.")
     format = serializers.CharField(
         help_text="jsonl.gz (entregas compiladas, una por línea), release-package.json.gz, "
-        "csv.zip (tablas) o xlsx (tablas)."
+        "record-package.json.gz, csv.zip y xlsx (tablas seleccionadas en español) o "
+        "full.csv.zip y full.xlsx (todos los campos, una tabla por arreglo)."
     )
     count = serializers.IntegerField(help_text="Entregas o procesos que contiene.")
     size = serializers.IntegerField(help_text="Tamaño del archivo en bytes.")

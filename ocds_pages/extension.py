@@ -9,6 +9,7 @@ the transaction commits (docs/ocds.md, «Extensiones de formularios: filas, no m
 """
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,11 +26,12 @@ FieldsKey = tuple[tuple[str, str, str], ...]
 class ReleaseSchema:
     """The patched release schema for one state of the extension fields (do not mutate ``data``).
 
-    Equal (and hashed) by ``key`` alone — the rows it was built from — so validators and mergers
-    can be cached per state of the data.
+    Equal (and hashed) by ``key`` alone — the rows it was built from, or for an imported
+    publication the extensions it declares (``ocds_pages.declared_extensions``) — so validators
+    and mergers can be cached per state of the data.
     """
 
-    key: FieldsKey
+    key: Hashable
     data: dict = field(compare=False, repr=False)
 
 

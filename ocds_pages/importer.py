@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cms.models import RFC_PATTERN, Entity, PurchasingUnit
+from ocds_pages.declared_extensions import declared_release_schema, ordered_union
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import IMPORT_RULES, ReleaseInvalid, publish_releases
 from ocds_pages.validation import capture_rule_issues
@@ -54,6 +55,7 @@ class ImportSummary:
     without_entity: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unknown_extensions: set[str] = field(default_factory=set)  # reported once per import
 
     def add_error(self, location: str, message: str) -> None:
         self.errors.append(f"{location}: {message}")
@@ -72,10 +74,12 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class Item:
-    """One release read from a file, with where it came from (for error messages)."""
+    """One release read from a file, with where it came from (for error messages) and the
+    extensions its package declared (none when it came without a package)."""
 
     location: str
     release: object
+    extensions: tuple[str, ...] = ()
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -138,7 +142,7 @@ def _top_level_key(path: Path) -> str:
     raise ImportFileError(_("El archivo no es un paquete OCDS (no tiene releases ni records)."))
 
 
-def releases_of_record(record: dict, location: str) -> Iterator[Item]:
+def releases_of_record(record: dict, location: str, extensions=()) -> Iterator[Item]:
     """The embedded releases of a record; when it only links them, the releases its
     versionedRelease records (every one, with its id, date and tag); its compiledRelease only
     when it has neither."""
@@ -149,32 +153,47 @@ def releases_of_record(record: dict, location: str) -> Iterator[Item]:
     ]
     if embedded:
         for index, release in enumerate(embedded):
-            yield Item(f"{location}/releases/{index}", release)
+            yield Item(f"{location}/releases/{index}", release, extensions)
     elif isinstance(record.get("versionedRelease"), dict):
         for release in releases_from_versioned(record["versionedRelease"]):
-            yield Item(f"{location}/versionedRelease ({release['id']})", release)
+            yield Item(f"{location}/versionedRelease ({release['id']})", release, extensions)
     elif isinstance(record.get("compiledRelease"), dict):
-        yield Item(f"{location}/compiledRelease", record["compiledRelease"])
+        yield Item(f"{location}/compiledRelease", record["compiledRelease"], extensions)
     else:
-        yield Item(location, record)  # validation will say what is missing
+        yield Item(location, record, extensions)  # validation will say what is missing
 
 
-def releases_of_object(obj: object, location: str) -> Iterator[Item]:
+def _declared(package: dict) -> tuple[str, ...]:
+    return ordered_union(package.get("extensions") if isinstance(package, dict) else None)
+
+
+def releases_of_object(obj: object, location: str, extensions=()) -> Iterator[Item]:
     """A JSON Lines object may be a release, a compiled release, a record or a package."""
     if isinstance(obj, dict) and isinstance(obj.get("records"), list):
         for index, record in enumerate(obj["records"]):
-            yield from releases_of_record(record, f"{location}/records/{index}")
+            yield from releases_of_record(record, f"{location}/records/{index}", _declared(obj))
     elif isinstance(obj, dict) and "publisher" in obj and isinstance(obj.get("releases"), list):
         for index, release in enumerate(obj["releases"]):
-            yield Item(f"{location}/releases/{index}", release)
+            yield Item(f"{location}/releases/{index}", release, _declared(obj))
     elif (
         isinstance(obj, dict)
         and ("compiledRelease" in obj or "tag" not in obj)
         and "releases" in obj
     ):
-        yield from releases_of_record(obj, location)
+        yield from releases_of_record(obj, location, extensions)
     else:
-        yield Item(location, obj)
+        yield Item(location, obj, extensions)
+
+
+def package_extensions(path: Path) -> tuple[str, ...]:
+    """The ``extensions`` a package file declares (wherever the key is), streamed."""
+    with open_binary(path) as handle:
+        urls = [
+            value
+            for prefix, event, value in ijson.parse(handle)
+            if prefix == "extensions.item" and event == "string"
+        ]
+    return ordered_union(urls)
 
 
 def read_items(path: Path) -> Iterator[Item]:
@@ -187,12 +206,13 @@ def read_items(path: Path) -> Iterator[Item]:
                     yield from releases_of_object(_parse_line(line, number), f"{name}:{number}")
         return
     key = _top_level_key(path)
+    extensions = package_extensions(path) if key != "item" else ()
     with open_binary(path) as handle:
         for index, obj in enumerate(ijson.items(handle, f"{key}.item", use_float=True)):
             if key == "records":
-                yield from releases_of_record(obj, f"{name}: records/{index}")
+                yield from releases_of_record(obj, f"{name}: records/{index}", extensions)
             elif key == "releases":
-                yield Item(f"{name}: releases/{index}", obj)
+                yield Item(f"{name}: releases/{index}", obj, extensions)
             else:
                 yield from releases_of_object(obj, f"{name}: {index}")
 
@@ -325,6 +345,8 @@ def import_process(
     if not new:
         return
     releases = [item.release for item in new]
+    extensions = ordered_union(*(item.extensions for item in new))
+    _report_unknown_extensions(extensions, new[0].location, summary)
     # An entity created for the buyer (--crear-entes) shares the process's fate: if the process
     # is invalid, the entity is rolled back with it.
     try:
@@ -335,7 +357,13 @@ def import_process(
                 summary.add_error(new[0].location, _unknown_buyer_message(ocid, releases))
                 return
             unit = _unit_for(entity, releases, resolver.create, new[0].location, summary)
-            publish_releases(releases=releases, entity=entity, unit=unit, rules=IMPORT_RULES)
+            publish_releases(
+                releases=releases,
+                entity=entity,
+                unit=unit,
+                rules=IMPORT_RULES,
+                extensions=extensions,
+            )
     except ReleaseInvalid as rejected:
         resolver.settle(committed=False)
         _report_invalid(rejected, new, summary)
@@ -343,6 +371,23 @@ def import_process(
     resolver.settle(committed=True)
     summary.imported += len(new)
     _capture_rule_warnings(releases, new, summary)
+
+
+def _report_unknown_extensions(extensions, location: str, summary: ImportSummary) -> None:
+    """An extension found neither bundled nor in OCDS_EXTENSIONS_DIR: its fields are kept and
+    its URL still declared, but they are not validated nor merged by its rules; say so once."""
+    for url in declared_release_schema(extensions).unknown:
+        if url not in summary.unknown_extensions:
+            summary.unknown_extensions.add(url)
+            summary.add_warning(
+                location,
+                _(
+                    "La extensión %(url)s no está en la carpeta de extensiones "
+                    "(OCDS_EXTENSIONS_DIR) ni entre las incluidas: sus campos se guardan y se "
+                    "sirven declarados, pero no se validan ni se compilan con sus reglas."
+                )
+                % {"url": url},
+            )
 
 
 def _ocid_accepted(ocid: str, items: list[Item], summary, options: ImportOptions) -> bool:

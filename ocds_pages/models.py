@@ -82,6 +82,15 @@ class Release(models.Model):
         auto_now_add=True,
         help_text=_("Cuándo se guardó en este sistema."),
     )
+    extensions = models.JSONField(
+        _("extensiones declaradas"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Las URL de las extensiones que declaró el paquete de donde se importó la entrega; "
+            "vacío en las entregas de esta instalación (que declaran las propias)."
+        ),
+    )
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -150,6 +159,16 @@ class Record(models.Model):
     )
     updated_at = models.DateTimeField(
         _("actualizado"), auto_now=True, db_index=True, help_text=_("Última recompilación.")
+    )
+    extensions = models.JSONField(
+        _("extensiones declaradas"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Proceso importado: las URL de las extensiones que declararon sus publicaciones (la "
+            "unión, en orden); con ellas se valida, se compila y se sirve. Vacío en los procesos "
+            "de esta instalación."
+        ),
     )
 
     class Meta:

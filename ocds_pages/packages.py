@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ocds_pages.declared_extensions import ordered_union
 from ocds_pages.models import Record, Release
 from ocds_pages.schema import extension_urls
 
@@ -33,8 +34,21 @@ def publisher() -> dict:
     return found
 
 
-def package_metadata(*, uri: str, published_date: str | None = None) -> dict:
-    """Everything a package carries besides its releases or records."""
+def package_extensions(declarations: Iterable[list | None]) -> list[str]:
+    """The ``extensions`` of a package holding releases or records with these declarations
+    (their ``extensions`` column): None — this installation's own — stands for the extensions we
+    publish with; an imported one for those its publisher declared. The union, in order, so
+    every field of every item is declared as its publisher declared it (docs/ocds.md §8).
+    Without items, ours."""
+    lists = [extension_urls() if declared is None else declared for declared in declarations]
+    return list(ordered_union(*lists)) if lists else extension_urls()
+
+
+def package_metadata(
+    *, uri: str, published_date: str | None = None, extensions: list[str] | None = None
+) -> dict:
+    """Everything a package carries besides its releases or records; ``extensions`` from
+    :func:`package_extensions` (ours when None)."""
     return {
         "uri": uri,
         "version": "1.1",
@@ -46,7 +60,7 @@ def package_metadata(*, uri: str, published_date: str | None = None) -> dict:
         "publicationPolicy": getattr(
             settings, "OCDS_PUBLICATION_POLICY", f"{settings.SITE_URL}/politica-de-publicacion/"
         ),
-        "extensions": extension_urls(),
+        "extensions": extension_urls() if extensions is None else extensions,
     }
 
 
@@ -74,10 +88,15 @@ def _as_bytes(text: str | bytes) -> bytes:
 
 
 def iter_release_package(
-    *, releases: Iterable[str | bytes], uri: str, published_date: str | None = None
+    *,
+    releases: Iterable[str | bytes],
+    uri: str,
+    published_date: str | None = None,
+    extensions: list[str] | None = None,
 ) -> Iterator[bytes]:
     """A release package whose ``releases`` are the given JSON texts, as a stream of bytes."""
-    opening = _envelope(package_metadata(uri=uri, published_date=published_date), "releases")
+    metadata = package_metadata(uri=uri, published_date=published_date, extensions=extensions)
+    opening = _envelope(metadata, "releases")
     return _joined((_as_bytes(text) for text in releases), opening, b"]}")
 
 
@@ -95,14 +114,26 @@ def record_json(
 
 
 def iter_record_package(
-    *, records: Iterable[bytes], uri: str, published_date: str | None = None
+    *,
+    records: Iterable[bytes],
+    uri: str,
+    published_date: str | None = None,
+    extensions: list[str] | None = None,
 ) -> Iterator[bytes]:
     """A record package whose ``records`` are the given record JSON bytes, as a stream."""
-    opening = _envelope(package_metadata(uri=uri, published_date=published_date), "records")
+    metadata = package_metadata(uri=uri, published_date=published_date, extensions=extensions)
+    opening = _envelope(metadata, "records")
     return _joined(records, opening, b"]}")
 
 
 # --- selectors over the stored data ------------------------------------------------------------
+
+
+def declared_by(queryset: QuerySet, column: str = "extensions") -> list[str]:
+    """The package ``extensions`` for the releases or records of ``queryset`` (one query over
+    the distinct declarations, which are few); ``column`` leads to their ``extensions``."""
+    rows = queryset.order_by().values_list(column, flat=True).distinct()
+    return package_extensions(list(rows))
 
 
 def stored_release_texts(*, queryset: QuerySet | None = None) -> Iterator[str]:

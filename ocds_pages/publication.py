@@ -4,7 +4,7 @@
 the query projections, all in one transaction: either everything is stored or nothing is.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, PurchasingUnit
 from ocds_pages.compile import compile_releases, get_merger
+from ocds_pages.declared_extensions import declared_release_schema, ordered_union
 from ocds_pages.extension import ReleaseSchema, release_schema
 from ocds_pages.models import OcidCounter, Record, Release
 from ocds_pages.projections import project_record
@@ -172,16 +173,22 @@ def publish_releases(
     entity: Entity,
     unit: PurchasingUnit | None = None,
     rules: PublicationRules = OWN_RULES,
+    extensions: Sequence[str] | None = None,
 ) -> list[Release]:
     """Store several releases of ONE ocid atomically: all of them, or none (ReleaseInvalid).
 
     Imports use it to store a whole process at once, so an invalid item never leaves half a
     process. The record is compiled once, after all the releases are in.
+
+    ``extensions`` are the extension URLs an imported package declares (None: this
+    installation's own release): the releases keep them, the record adds them to those its
+    earlier imports declared, and both the validation and the compilation use OCDS patched
+    with them (``ocds_pages.declared_extensions``) instead of our schema.
     """
     ocid = _single_ocid(releases)
     try:
         with transaction.atomic():
-            return _publish_locked(ocid, releases, entity, unit, rules)
+            return _publish_locked(ocid, releases, entity, unit, rules, extensions)
     except IntegrityError as error:
         # Two first publications of one ocid at once: the record row did not exist to be
         # locked, so the unique constraints decide and the loser is rolled back whole.
@@ -189,14 +196,21 @@ def publish_releases(
         raise ReleaseInvalid([ValidationIssue("ocid", message % {"ocid": ocid})]) from error
 
 
-def _publish_locked(ocid, releases, entity, unit, rules) -> list[Release]:
+def _publish_locked(ocid, releases, entity, unit, rules, extensions) -> list[Release]:
     record = Record.objects.select_for_update().filter(ocid=ocid).first()
     _check_owner(record, entity, ocid)
     stored = _stored_releases(ocid)
-    _validate_batch(releases, stored, record, rules)
-    rows = Release.objects.bulk_create(_release_row(r, entity, unit) for r in releases)
+    declared = record_extensions(record, extensions)
+    schema = schema_for(declared)
+    _validate_batch(releases, stored, record, rules, schema)
+    rows = Release.objects.bulk_create(_release_row(r, entity, unit, extensions) for r in releases)
     record = _recompile(
-        ocid=ocid, record=record, entity=entity, unit=unit, releases=stored + releases
+        ocid=ocid,
+        record=record,
+        entity=entity,
+        unit=unit,
+        releases=stored + releases,
+        extensions=declared,
     )
     transaction.on_commit(
         lambda: release_published.send(Release, ocid=ocid, releases=rows, record=record)
@@ -227,11 +241,28 @@ def _stored_releases(ocid: str) -> list[dict]:
     return [orjson.loads(text) for text in texts]
 
 
-def _validate_batch(releases, stored, record, rules: PublicationRules) -> None:
-    """Each release is validated against the state the earlier ones leave (in date order)."""
+def record_extensions(record: Record | None, extensions: Sequence[str] | None) -> list | None:
+    """The extensions a record declares after an import declaring ``extensions``: the union of
+    its earlier imports' and these. None for this installation's own processes."""
+    before = record.extensions if record is not None else None
+    if extensions is None and before is None:
+        return None
+    return list(ordered_union(before, extensions))
+
+
+def schema_for(extensions: Sequence[str] | None) -> ReleaseSchema:
+    """The schema a record is validated and compiled with: ours (the bundled one plus the form
+    fields) for our own processes, OCDS plus the declared extensions for imported ones."""
+    if extensions is None:
+        return release_schema()
+    return declared_release_schema(extensions).schema
+
+
+def _validate_batch(releases, stored, record, rules: PublicationRules, schema) -> None:
+    """Each release is validated against the state the earlier ones leave (in date order);
+    ``schema`` is read once, so every release of the batch is checked against the same one."""
     previous = orjson.loads(record.compiled_release) if record else None
     seen = {release.get("id") for release in stored}
-    schema = release_schema()  # read once: every release of the batch is checked against it
     for position, release in enumerate(_date_ordered(releases)):
         issues = validate_release(
             release,
@@ -299,15 +330,20 @@ def record_fields(
     return fields, compiled
 
 
-def _release_row(release: dict, entity: Entity, unit: PurchasingUnit | None) -> Release:
-    return Release(**release_fields(release), entity=entity, unit=unit)
+def _release_row(release: dict, entity: Entity, unit, extensions) -> Release:
+    extensions = list(extensions) if extensions is not None else None
+    return Release(**release_fields(release), entity=entity, unit=unit, extensions=extensions)
 
 
-def _recompile(*, ocid, record: Record | None, entity, unit, releases: list[dict]) -> Record:
-    """Write the compiled and versioned release of ``releases`` to the (locked) record."""
-    fields, compiled = record_fields(releases)
+def _recompile(
+    *, ocid, record: Record | None, entity, unit, releases: list[dict], extensions
+) -> Record:
+    """Write the compiled and versioned release of ``releases`` to the (locked) record, merged
+    with the schema of its ``extensions`` (ours when None)."""
+    fields, compiled = record_fields(releases, schema=schema_for(extensions))
     record = record or Record(ocid=ocid)
     record.entity = entity
+    record.extensions = extensions
     record.unit = unit or record.unit
     for name, value in fields.items():
         setattr(record, name, value)
@@ -326,4 +362,5 @@ def recompile_record(*, record: Record) -> Record:
             entity=record.entity,
             unit=None,
             releases=_stored_releases(record.ocid),
+            extensions=record.extensions,
         )

@@ -11,7 +11,13 @@ from ocds_pages import public
 from ocds_pages import public_search as search
 from ocds_pages.extension import project_extension_metadata, project_release_schema
 from ocds_pages.models import Record, Release
-from ocds_pages.packages import iter_record_package, iter_release_package, record_json
+from ocds_pages.packages import (
+    declared_by,
+    iter_record_package,
+    iter_release_package,
+    package_extensions,
+    record_json,
+)
 from ocds_pages.schema import PROJECT_EXTENSION, extension_file
 
 PAGE_SIZE = search.PAGE_SIZE
@@ -133,8 +139,10 @@ def process_search_csv(request):
 @require_safe
 def process_search_json(request):
     """The filtered processes as an OCDS release package of their compiled releases, streamed."""
-    texts = search.compiled_release_texts(_download_queryset(request))
-    stream = iter_release_package(releases=texts, uri=request_url(request))
+    queryset = _download_queryset(request)
+    texts = search.compiled_release_texts(queryset)
+    extensions = declared_by(queryset, "record__extensions")
+    stream = iter_release_package(releases=texts, uri=request_url(request), extensions=extensions)
     response = StreamingHttpResponse(stream, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="procesos.json"'
     return response
@@ -166,7 +174,8 @@ def _attachment(content, filename: str) -> HttpResponse:
 def process_record_json(request, ocid):
     """The OCDS record package of one process (its releases, compiled and versioned release)."""
     record = get_object_or_404(
-        Record.objects.only("ocid", "compiled_release", "versioned_release"), ocid=ocid
+        Record.objects.only("ocid", "compiled_release", "versioned_release", "extensions"),
+        ocid=ocid,
     )
     texts = Release.objects.filter(ocid=ocid).order_by("date", "pk").values_list("data", flat=True)
     one = record_json(
@@ -175,17 +184,23 @@ def process_record_json(request, ocid):
         compiled=record.compiled_release,
         versioned=record.versioned_release,
     )
-    package = iter_record_package(records=[one], uri=request_url(request))
+    package = iter_record_package(
+        records=[one],
+        uri=request_url(request),
+        extensions=package_extensions([record.extensions]),
+    )
     return _attachment(b"".join(package), f"{ocid}.json")
 
 
 @require_safe
 def release_json(request, ocid, release_id):
     """One release of a process, in a release package."""
-    text = get_object_or_404(
-        Release.objects.values_list("data", flat=True), ocid=ocid, release_id=release_id
+    text, extensions = get_object_or_404(
+        Release.objects.values_list("data", "extensions"), ocid=ocid, release_id=release_id
     )
-    package = iter_release_package(releases=[text], uri=request_url(request))
+    package = iter_release_package(
+        releases=[text], uri=request_url(request), extensions=package_extensions([extensions])
+    )
     return _attachment(b"".join(package), f"{release_id}.json")
 
 

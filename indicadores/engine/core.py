@@ -208,9 +208,10 @@ def evaluate_batch(
     views: list[ProcessView],
     selected: Iterable[Indicator] | None = None,
     run_cache: dict | None = None,
+    context: Context | None = None,
 ) -> list[tuple[ProcessView, list[Outcome]]]:
     """Outcomes of many processes, sharing one context (one set of registry queries)."""
-    context = Context(views, run_cache)
+    context = context or Context(views, run_cache)
     chosen = None if selected is None else list(selected)
     return [(view, evaluate(view, context, chosen)) for view in views]
 

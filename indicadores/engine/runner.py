@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from indicadores.engine import conf
-from indicadores.engine.core import Indicator, evaluate_batch, indicators
+from indicadores.engine.core import Context, Indicator, evaluate_batch, indicators
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome, OutcomeStatus
 from indicadores.signals import outcomes_computed
@@ -54,7 +54,8 @@ def evaluate_record(record: Record) -> list[Outcome]:
     return evaluate_batch([view_of_record(record)])[0][1]
 
 
-def send_outcomes(view: ProcessView, outcomes: list[Outcome]) -> None:
+def send_outcomes(view: ProcessView, outcomes: list[Outcome], *, complete: bool = True) -> None:
+    """``complete``: every indicator was evaluated (the risk index only counts such runs)."""
     outcomes_computed.send(
         sender=Record,
         ocid=view.ocid,
@@ -62,6 +63,8 @@ def send_outcomes(view: ProcessView, outcomes: list[Outcome]) -> None:
         unit_id=view.unit_id,
         outcomes=outcomes,
         computed_at=timezone.now(),
+        release=view.release,
+        complete=complete,
     )
 
 
@@ -148,6 +151,10 @@ def summarise(outcome_lists: Iterable[Iterable[Outcome]]) -> list[IndicatorSumma
 
 # --- set-based run ------------------------------------------------------------------------------
 
+# What else a set-based run keeps up to date, batch by batch, with the batch's views and shared
+# context (contract monitoring stores its rows: indicadores.monitoring.store.refresh).
+BATCH_LISTENERS: list[Callable[[list[ProcessView], Context], object]] = []
+
 
 def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
     """Records in primary-key order, ``size`` at a time, by key (no OFFSET, docs/arquitectura.md
@@ -165,7 +172,7 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
         ]
 
 
-STATISTIC_CODES = frozenset({"R024", "R058", "R038", "MX-ROTA"})
+STATISTIC_CODES = frozenset({"R024", "R058", "R038", "R038-LIC", "MX-ROTA"})
 
 
 def compute_statistics(*, batch: int | None = None, progress=None) -> int:
@@ -184,6 +191,7 @@ def compute_statistics(*, batch: int | None = None, progress=None) -> int:
     return collector.store(
         min_bids=indicator("R038").thresholds["min_bids"],
         min_processes=indicator("MX-ROTA").thresholds["min_processes"],
+        min_bidder_bids=indicator("R038-LIC").thresholds["min_bids"],
     )
 
 
@@ -205,11 +213,15 @@ def run(
     summary = Summary.for_indicators(chosen)
     started = time.monotonic()
     run_cache: dict = {}  # what batches share: each unit's peers, read once (engine/peers.py)
+    complete = {item.code for item in chosen} >= {item.code for item in indicators()}
     for views in _batches(queryset, batch or conf.batch_size()):
-        for view, outcomes in evaluate_batch(views, chosen, run_cache):
+        context = Context(views, run_cache)
+        for view, outcomes in evaluate_batch(views, chosen, context=context):
             summary.add(outcomes)
             if send:
-                send_outcomes(view, outcomes)
+                send_outcomes(view, outcomes, complete=complete)
+        for listener in BATCH_LISTENERS:
+            listener(views, context)
         if progress:
             progress(len(views))
     summary.seconds = time.monotonic() - started

@@ -9,6 +9,7 @@ FAMILIES = (
     "indicadores.indicators.registries",
     "indicadores.indicators.competition",
     "indicadores.indicators.transparency",
+    "indicadores.monitoring.indicators",  # contract monitoring (issue 19)
 )
 
 

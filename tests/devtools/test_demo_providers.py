@@ -51,7 +51,8 @@ def test_the_fake_servers_command_prints_where_they_listen(capsys):
     worker.join(timeout=10)
 
     out = capsys.readouterr().out
-    assert out.count("http://127.0.0.1:") == 5
+    assert out.count("http://127.0.0.1:") == 6  # five PDN fakes and SAT's 69-B list
+    assert "/Listado_Completo_69-B.csv" in out
     assert "cargar_proveedores_demo" in out
 
 

@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import io
 import zipfile
+from datetime import datetime
 from io import StringIO
 
 import orjson
@@ -272,3 +273,52 @@ def test_unlisted_paths_are_404(client, bulk_dir, imss):
 
 def test_empty_listing_before_any_export(client):
     assert client.get("/api/ocds/bulk/").json() == {"generated_at": None, "files": []}
+
+
+def test_full_tables_workbook_has_every_table_typed_frozen_and_filtered(bulk_dir, imss):
+    """Issue 22, item 13: the full flattening, as a journalist opens it in a spreadsheet."""
+    ocid = publish_process(imss)
+
+    export()
+
+    assert {"full.csv.zip", "full.xlsx"} <= set(files_by_format(bulk_dir, 2025))
+    workbook = load_workbook(bulk_dir / "2025" / "tablas-completas-2025.xlsx")
+    assert workbook.sheetnames[:3] == ["diccionario", "main", "parties"]
+    assert {"ten_items", "awards", "awa_suppliers", "awa_items"} <= set(workbook.sheetnames)
+    main = workbook["main"]
+    titles, headings, row = (list(r) for r in main.iter_rows(max_row=3, values_only=True))
+    assert main.freeze_panes == "A3"
+    assert main.auto_filter.ref == f"A2:{main.cell(2, len(headings)).column_letter}3"
+    assert row[headings.index("ocid")] == ocid
+    column = headings.index("tender/tenderPeriod/startDate")
+    assert titles[column] == "Licitación: Periodo de licitación: Fecha de inicio"
+    assert row[column] == datetime(2025, 2, 3, 10, 0)  # a date, in the installation's time
+    assert main.cell(3, column + 1).number_format == "yyyy-mm-dd hh:mm:ss"
+    method = headings.index("tender/procurementMethod")
+    assert headings[method + 1] == "tender/procurementMethod (etiqueta)"
+    assert (row[method], row[method + 1]) == ("open", "Abierta")
+    assert row[headings.index("tender/value/amount")] == 250000
+    suppliers = list(workbook["awa_suppliers"].iter_rows(min_row=2, values_only=True))
+    assert suppliers[0][:3] == ("ocid", "id", "awards/0/id")
+    assert suppliers[1][0] == ocid and suppliers[1][2] == f"{ocid}-award-1"
+    dictionary = list(workbook["diccionario"].iter_rows(values_only=True))
+    assert dictionary[0] == ("tabla", "ruta del arreglo", "columna", "título", "tipo")
+    assert ("awa_suppliers", "awards/suppliers", "awards/0/suppliers/0/name") in {
+        row[:3] for row in dictionary
+    }
+
+
+def test_full_tables_csv_keep_the_ocds_text_and_come_with_their_dictionary(bulk_dir, imss):
+    ocid = publish_process(imss)
+
+    export()
+
+    archive = zipfile.ZipFile(bulk_dir / "2025" / "tablas-completas-2025-csv.zip")
+    assert {"diccionario.csv", "main.csv", "ten_items.csv", "awa_items.csv"} <= set(
+        archive.namelist()
+    )
+    text = archive.read("main.csv").decode("utf-8-sig")
+    [process] = list(csv.DictReader(io.StringIO(text)))
+    assert process["ocid"] == ocid
+    assert process["tender/tenderPeriod/startDate"] == "2025-02-03T10:00:00-06:00"
+    assert (process["tender/status"], process["tender/status (etiqueta)"]) == ("active", "Activo")

@@ -1,7 +1,8 @@
-"""Serve fake PDN providers (S1 v2, S2 v1/v2, S3 v1/v2) on loopback for the demo.
+"""Serve fake PDN providers (S1 v2, S2 v1/v2, S3 v1/v2) and SAT's 69-B list on loopback (demo).
 
 They speak the specifications of integraciones/specs/ with generated data, so
-``sincronizar_registros`` can be tried end to end without the real PDN.
+``sincronizar_registros`` and ``importar_69b`` can be tried end to end without the real PDN or SAT.
+The records of the demo's planted integrity cases (devtools/demo_alerts.py) are added to them.
 """
 
 import time
@@ -9,8 +10,10 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from devtools.demo_alerts import planted_registry_records
 from devtools.fake_pdn import (
     DEMO_BASE_PORT,
+    DEMO_SYSTEMS,
     FAKE_CLIENT_ID,
     FAKE_CLIENT_SECRET,
     FAKE_PASSWORD,
@@ -18,6 +21,7 @@ from devtools.fake_pdn import (
     FAKE_V2_TOKEN,
     demo_servers,
 )
+from devtools.fake_sat import FakeSat69bServer
 
 
 class Command(BaseCommand):
@@ -42,12 +46,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        base_port = options["puerto_base"]
         servers = demo_servers(
-            host=options["host"], base_port=options["puerto_base"], size=options["registros"]
+            host=options["host"],
+            base_port=base_port,
+            size=options["registros"],
+            planted=planted_registry_records(),
         )
         for server in servers:
             server.start()
             self.stdout.write(f"{server.system} {server.version}: {server.url}")
+        # The 69-B list on the port after the PDN fakes (8796 by default).
+        sat = FakeSat69bServer(
+            host=options["host"], port=base_port and base_port + len(DEMO_SYSTEMS)
+        ).start()
+        servers.append(sat)
+        self.stdout.write(f"SAT 69-B: {sat.list_url}")
         self.stdout.write(
             _(
                 "Credenciales OAuth (S1 y v1): usuario %(user)s, contraseña %(password)s, "

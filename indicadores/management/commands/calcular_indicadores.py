@@ -10,6 +10,7 @@ from tqdm import tqdm
 from cms.models import Entity
 from indicadores.engine.core import indicators
 from indicadores.engine.runner import STATISTIC_CODES, compute_statistics, run
+from indicadores.risk.services import during_run
 from ocds_pages.models import Record
 
 
@@ -95,12 +96,16 @@ class Command(BaseCommand):
                 disable=no_progress,
             ) as bar:
                 compute_statistics(batch=batch, progress=bar.update)
-        with tqdm(
-            total=queryset.count(),
-            desc=_("Indicadores"),
-            unit=_("procesos"),
-            disable=no_progress,
-        ) as bar:
+        with (
+            tqdm(
+                total=queryset.count(),
+                desc=_("Indicadores"),
+                unit=_("procesos"),
+                disable=no_progress,
+            ) as bar,
+            # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
+            during_run(selected=selected, send=not dry_run, whole=not entities),
+        ):
             summary = run(
                 queryset=queryset,
                 selected=selected,

@@ -1,0 +1,172 @@
+"""Stored rows of the risk index: one per published process, one per unit or entity and year.
+
+``ProcessRisk`` keeps what each process contributes (its tally, risk/tally.py) so a publication
+can take the old contribution out of its year's aggregates and put the new one in; ``RiskScore``
+keeps the sums, with the derived index, components and quality score as columns to sort and
+serve. Both are rewritten by ``calcular_indicadores`` and kept current on every publication.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import Entity, PurchasingUnit
+
+
+class ProcessRisk(models.Model):
+    """One published process's contribution to the risk index."""
+
+    ocid = models.CharField(_("ocid"), max_length=128, unique=True, help_text=_("ocid."))
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ente público"),
+        help_text=_("Ente comprador."),
+    )
+    unit = models.ForeignKey(
+        PurchasingUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unidad compradora"),
+        help_text=_("Unidad compradora, si se conoce."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("año"),
+        help_text=_("Año del inicio de la licitación, o de la adjudicación, firma o entrega."),
+    )
+    procurement_method = models.CharField(
+        _("procedimiento"),
+        max_length=20,
+        blank=True,
+        help_text=_("tender/procurementMethod (open, selective, limited, direct)."),
+    )
+    category = models.CharField(
+        _("categoría"),
+        max_length=20,
+        blank=True,
+        help_text=_("tender/mainProcurementCategory (goods, works, services)."),
+    )
+    amount = models.DecimalField(
+        _("monto"),
+        max_digits=22,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Monto adjudicado, contratado o estimado, en pesos."),
+    )
+    flagged_codes = models.CharField(
+        _("indicadores con bandera"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Códigos con bandera separados y rodeados por espacios: « R018 MX-DOCS »."),
+    )
+    tally = models.JSONField(
+        _("aporte"),
+        default=dict,
+        help_text=_("Cuentas que el proceso suma al índice (docs/indicadores.md §6)."),
+    )
+    computed_at = models.DateTimeField(_("calculado"), help_text=_("Cuándo se calculó."))
+
+    class Meta:
+        verbose_name = _("riesgo de un proceso")
+        verbose_name_plural = _("riesgo de los procesos")
+        # The dashboard filters by entity or unit and year, then method and category.
+        indexes = [
+            models.Index(fields=["entity", "year", "procurement_method"], name="risk_process_ent"),
+            models.Index(fields=["unit", "year"], name="risk_process_unit"),
+        ]
+
+    def __str__(self):
+        return self.ocid
+
+
+class RiskScore(models.Model):
+    """The risk index of an entity (``unit`` empty) or a purchasing unit in one year."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ente público"),
+        help_text=_("Ente comprador."),
+    )
+    unit = models.ForeignKey(
+        PurchasingUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unidad compradora"),
+        help_text=_("Vacío: el ente completo (todas sus unidades y los procesos sin unidad)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos."))
+    processes = models.PositiveIntegerField(_("procesos"), help_text=_("Procesos del año."))
+    index = models.FloatField(
+        _("índice de riesgo"),
+        null=True,
+        blank=True,
+        help_text=_("0 a 100; promedio de los componentes calculables. Vacío: no calculable."),
+    )
+    competition = models.FloatField(
+        _("competencia"), null=True, blank=True, help_text=_("Componente de competencia, 0 a 100.")
+    )
+    transparency = models.FloatField(
+        _("transparencia"),
+        null=True,
+        blank=True,
+        help_text=_("Componente de transparencia, 0 a 100."),
+    )
+    legality = models.FloatField(
+        _("legalidad"), null=True, blank=True, help_text=_("Componente de legalidad, 0 a 100.")
+    )
+    integrity = models.FloatField(
+        _("integridad"), null=True, blank=True, help_text=_("Componente de integridad, 0 a 100.")
+    )
+    quality = models.FloatField(
+        _("calidad de los datos"),
+        null=True,
+        blank=True,
+        help_text=_("0 a 100; aparte del índice, nunca promediada con él."),
+    )
+    tally = models.JSONField(
+        _("cuentas"),
+        default=dict,
+        help_text=_("Suma de los aportes de sus procesos: numeradores y denominadores elegibles."),
+    )
+    updated_at = models.DateTimeField(
+        _("actualizado"), auto_now=True, help_text=_("Último cambio.")
+    )
+
+    class Meta:
+        verbose_name = _("índice de riesgo")
+        verbose_name_plural = _("índices de riesgo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "year"],
+                condition=Q(unit__isnull=True),
+                name="risk_score_entity_year",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=Q(unit__isnull=False),
+                name="risk_score_unit_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "entity"], name="risk_score_year")]
+
+    def __str__(self):
+        return f"{self.entity_id}/{self.unit_id or '-'}/{self.year}"
+
+    def refresh_columns(self) -> None:
+        """Derive the index, components and quality columns from the tally."""
+        from indicadores.risk.score import Score
+
+        score = Score.of(self.tally)
+        self.processes = score.processes
+        self.index = score.index
+        for component in score.components:
+            setattr(self, component.key, component.value)
+        self.quality = score.quality

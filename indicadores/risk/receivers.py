@@ -1,0 +1,16 @@
+"""The risk index listens to the engine (connected in IndicadoresConfig.ready)."""
+
+from indicadores.engine.process import ProcessView
+from indicadores.risk import services
+
+
+def outcomes_computed(sender, *, ocid, entity_id, unit_id, outcomes, release=None, **kwargs):
+    """indicadores.signals.outcomes_computed: update the process's contribution to the index.
+
+    Only a complete evaluation (every indicator, with the record it judged) moves the index; a
+    run limited to some indicators (``calcular_indicadores --indicador``) says ``complete=False``.
+    """
+    if release is None or not kwargs.get("complete", True):
+        return
+    view = ProcessView(ocid=ocid, entity_id=entity_id, unit_id=unit_id, release=release)
+    services.receive(services.Evaluated(view=view, outcomes=list(outcomes)))
