@@ -3,6 +3,7 @@
 from django.urls import path
 
 from indicadores import api, views
+from indicadores.monitoring.urls import urlpatterns as monitoring_urls
 
 app_name = "indicadores"
 
@@ -25,3 +26,6 @@ urlpatterns += [
 from indicadores.risk.urls import urlpatterns as risk_urlpatterns  # noqa: E402
 
 urlpatterns += risk_urlpatterns
+
+# Contract monitoring (issue 19): its API and screens.
+urlpatterns += monitoring_urls
