@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("integraciones.urls")),
     path("", include("indicadores.urls")),
+    path("", include("indicadores.market.urls")),
     path(
         "sitemap.xml",
         sitemap_index,

@@ -18,12 +18,17 @@ class IndicadoresConfig(AppConfig):
             "indicadores.view_alert",
             "indicadores.work_alert",
             "indicadores.view_alertevent",
+            "indicadores.view_riskscore",  # the risk dashboard (indicadores/risk/views.py)
         ],
         Role.APROBADOR: [
             "indicadores.view_alert",
             "indicadores.answer_alert",
         ],
     }
+    # Contract monitoring (issue 19): every staff role of an entity follows its contracts.
+    for _role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE):
+        role_permissions.setdefault(_role, []).append("indicadores.view_monitoredcontract")
+    del _role
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)

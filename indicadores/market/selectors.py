@@ -18,6 +18,8 @@ from indicadores.market.statistics import (
     Summary,
     band,
     grouped,
+    q,
+    quantile,
     summarise,
 )
 from ocds_pages.search import fold
@@ -178,3 +180,79 @@ def price_reference(
         inflation_base=adjuster.base,
         mixed_units=len({row.unit_key for row in valid}) > 1,
     )
+
+
+# --- candidate suppliers -------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A supplier that sold the item: its experience and where its prices sit in the market."""
+
+    key: str
+    supplier_id: str
+    name: str
+    rfc: str
+    contracts: int
+    buyers: int
+    amount: Decimal
+    first_date: object
+    last_date: object
+    median_price: Decimal
+    price_ratio: Decimal | None  # its median / the basket's reference price
+    sources: list[str]
+    screening: object = None  # screening.Screening, for staff only
+    excluded: str = ""
+
+    @property
+    def price_position(self) -> str:
+        if self.price_ratio is None:
+            return ""
+        return f"{(self.price_ratio - 1) * 100:+.1f} %"
+
+
+def _source_label(row: PriceRow) -> str:
+    return row.values["dataset__name"] or "local"
+
+
+def candidates(
+    reference: Reference, *, excluded_suppliers: dict[str, str] | None = None
+) -> list[Candidate]:
+    """Suppliers of the basket's rows, most experienced first (contracts, then buyers), and
+    among equals the lower price position first."""
+    groups: dict[str, list[PriceRow]] = {}
+    for row in reference.rows:
+        if row.supplier_key:
+            groups.setdefault(row.supplier_key, []).append(row)
+    market = reference.reference_price()
+    found = []
+    for key, rows in groups.items():
+        median = summarise_median([row.price for row in rows])
+        dates = [row.date for row in rows if row.date]
+        first = rows[0]
+        found.append(
+            Candidate(
+                key=key,
+                supplier_id=first.supplier_id,
+                name=first.supplier_name,
+                rfc=first.supplier_rfc,
+                contracts=len({row.ocid for row in rows}),
+                buyers=len({row.buyer_name for row in rows}),
+                amount=sum((row.price * (row.quantity or 0) for row in rows), Decimal(0)),
+                first_date=min(dates) if dates else None,
+                last_date=max(dates) if dates else None,
+                median_price=median,
+                price_ratio=(median / market).quantize(Decimal("0.0001")) if market else None,
+                sources=sorted({_source_label(row) for row in rows}),
+                excluded=(excluded_suppliers or {}).get(key, ""),
+            )
+        )
+    far = Decimal(10**9)
+    return sorted(
+        found,
+        key=lambda c: (-c.contracts, -c.buyers, c.price_ratio or far, c.name, c.key),
+    )
+
+
+def summarise_median(prices: list[Decimal]) -> Decimal:
+    return q(quantile(sorted(prices), Decimal("0.5")))
