@@ -25,13 +25,17 @@ class IndicadoresConfig(AppConfig):
             "indicadores.answer_alert",
         ],
     }
+    # Contract monitoring (issue 19): every staff role of an entity follows its contracts.
+    for _role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE):
+        role_permissions.setdefault(_role, []).append("indicadores.view_monitoredcontract")
+    del _role
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
         from indicadores.engine import hooks
         from indicadores.signals import outcomes_computed
         from ocds_pages.signals import release_published
-        from workflows.integrity import register_source
+        from workflows.processes.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
         from indicadores.risk import public as risk_public

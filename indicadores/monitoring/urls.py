@@ -2,8 +2,20 @@
 
 from django.urls import path
 
-from indicadores.monitoring import api
+from indicadores.monitoring import api, views
 
 urlpatterns = [
     path("api/seguimiento/contratos/", api.ContractsView.as_view(), name="api-monitoring"),
+    path("tramite/seguimiento/", views.dashboard, name="monitoring"),
+    path("tramite/seguimiento/contratos/", views.contract_list, name="monitoring-list"),
+    path(
+        "tramite/seguimiento/contratos/<int:pk>/",
+        views.contract_detail,
+        name="monitoring-contract",
+    ),
+    path(
+        "tramite/seguimiento/exportar.<str:fmt>",
+        views.export,
+        name="monitoring-export",
+    ),
 ]
