@@ -38,12 +38,16 @@ class IndicadoresConfig(AppConfig):
         from indicadores.engine import hooks
         from indicadores.signals import outcomes_computed
         from ocds_pages.signals import release_published
-        from workflows.integrity import register_source
+        from workflows.processes.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        from indicadores.risk import public as risk_public
         from indicadores.risk import receivers as risk_receivers
+        from ocds_pages import public_panels
 
         outcomes_computed.connect(risk_receivers.outcomes_computed, dispatch_uid="risk_index")
+        public_panels.register("ente", "riesgo", risk_public.entity_panel)
+        public_panels.register("proveedor", "riesgo", risk_public.supplier_panel)
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
         # integrity findings of the capture and review screens, and every publication.
         register_source(hooks.SOURCE_NAME, hooks.integrity_source)
@@ -60,7 +64,7 @@ class IndicadoresConfig(AppConfig):
         BATCH_LISTENERS.append(store.refresh)
         # …and the public pages show each contract's progress and the entity's portfolio.
         from indicadores.monitoring import public
-        from ocds_pages import public_sections
+        from ocds_pages import public_panels
 
-        public_sections.register(public_sections.PROCESS, "seguimiento", public.process_section)
-        public_sections.register(public_sections.ENTITY, "seguimiento", public.entity_section)
+        public_panels.register("proceso", "seguimiento", public.process_section)
+        public_panels.register("ente", "seguimiento", public.entity_section)

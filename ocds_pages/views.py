@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cms.links import absolute_url, request_url, site_url
-from ocds_pages import public, public_sections
+from ocds_pages import public
 from ocds_pages import public_search as search
 from ocds_pages.extension import project_extension_metadata, project_release_schema
 from ocds_pages.models import Record, Release
@@ -159,7 +159,6 @@ def process_page(request, ocid):
         "meta_description": _("%(buyer)s · %(method)s · %(ocid)s")
         % {"buyer": summary["buyer"], "method": summary["method"] or "—", "ocid": ocid},
         "og_type": "article",
-        "extra_sections": public_sections.render(public_sections.PROCESS, request, ocid),
     }
     return render(request, "ocds_pages/process_page.html", context)
 
@@ -223,7 +222,6 @@ def entity_page(request, key):
         "meta_title": detail["entity"]["name"],
         "meta_description": _("Procesos de contratación de %(name)s: %(count)s publicados.")
         % {"name": detail["entity"]["name"], "count": detail["figures"]["count"]},
-        "extra_sections": public_sections.render(public_sections.ENTITY, request, key),
     }
     return render(request, "ocds_pages/entity_page.html", context)
 

@@ -256,3 +256,54 @@ def candidates(
 
 def summarise_median(prices: list[Decimal]) -> Decimal:
     return q(quantile(sorted(prices), Decimal("0.5")))
+
+
+# --- a study's basket ----------------------------------------------------------------------------
+
+
+@dataclass
+class Basket:
+    """Everything a study's screen and report show, computed from its stored inputs."""
+
+    reference: Reference
+    candidates: list[Candidate]
+    method: str
+
+    @property
+    def reference_price(self) -> Decimal | None:
+        return self.reference.reference_price(self.method)
+
+
+def _decimal(value) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def search_of(params: dict) -> QuerySet:
+    """The price rows of a stored search (a study's ``search`` or a cleaned SearchForm)."""
+    return search(
+        clasificacion=params.get("clasificacion", ""),
+        familia=params.get("familia", ""),
+        texto=params.get("texto", ""),
+        unidad=params.get("unidad", ""),
+        anio=int(params["anio"]) if params.get("anio") else None,
+        estado=params.get("estado", ""),
+        cantidad_min=_decimal(params.get("cantidad_min")),
+        cantidad_max=_decimal(params.get("cantidad_max")),
+    )
+
+
+def basket(params: dict, *, method: str = MEDIAN, exclusions=()) -> Basket:
+    """The basket of a search with a study's exclusions (``Exclusion`` rows) applied."""
+    rows = {e.key: e.reason for e in exclusions if e.kind == "row"}
+    suppliers = {e.key: e.reason for e in exclusions if e.kind == "supplier"}
+    reference = price_reference(
+        search_of(params),
+        adjust=params.get("inpc") in ("True", "1", True),
+        excluded_rows=rows,
+        excluded_suppliers=suppliers,
+    )
+    return Basket(
+        reference=reference,
+        candidates=candidates(reference, excluded_suppliers=suppliers),
+        method=method,
+    )

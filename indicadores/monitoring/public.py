@@ -1,6 +1,6 @@
 """The public side of contract monitoring: sections of the public pages and citizen reports.
 
-Registered in ``ocds_pages.public_sections`` (docs/arquitectura.md §4): the process page gains
+Registered in ``ocds_pages.public_panels`` (docs/arquitectura.md §4): the process page gains
 each contract's progress (milestones, payments, amendments, guarantees — no personal data: the
 supplier's RFC is not shown here and a natural person's never is), the entity page its portfolio
 by status. Anyone may report a problem with a delivery; the report waits for the entity's
@@ -26,7 +26,7 @@ from cms.client_address import client_address
 from indicadores.monitoring.choices import PRECEDENCE, ContractStatus
 from indicadores.monitoring.models import CitizenReport, MonitoredContract
 from ocds_pages.public import cached
-from workflows.uploads import UploadRefused, check_upload
+from workflows.base.uploads import UploadRefused, check_upload
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_SIDE = 2000
@@ -35,7 +35,7 @@ PHOTO_MAX_SIDE = 2000
 # --- sections of the public pages ---------------------------------------------------------------
 
 
-def process_section(request, ocid: str) -> str:
+def process_section(ocid: str) -> str:
     # Cached with the public pages (until the next publication, an hour at most): a second visit
     # makes no query (tests/ocds_pages/test_public_queries.py).
     contracts = cached(
@@ -45,9 +45,7 @@ def process_section(request, ocid: str) -> str:
     )
     if not contracts:
         return ""
-    return render_to_string(
-        "indicadores/monitoring/public_process.html", {"contracts": contracts}, request=request
-    )
+    return render_to_string("indicadores/monitoring/public_process.html", {"contracts": contracts})
 
 
 def entity_figures(key: str) -> dict:
@@ -66,13 +64,11 @@ def entity_figures(key: str) -> dict:
     return counts
 
 
-def entity_section(request, key: str) -> str:
+def entity_section(key: str) -> str:
     figures = cached("seguimiento-ente", key, lambda: entity_figures(key))
     if not figures["total"]:
         return ""
-    return render_to_string(
-        "indicadores/monitoring/public_entity.html", {"figures": figures}, request=request
-    )
+    return render_to_string("indicadores/monitoring/public_entity.html", {"figures": figures})
 
 
 # --- citizen reports ----------------------------------------------------------------------------

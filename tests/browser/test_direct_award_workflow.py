@@ -10,8 +10,8 @@ from devtools.demo_entities import DEMO_PASSWORD
 from ocds_pages.models import Release
 from tests.browser.conftest import screenshot
 from tests.workflows import form_values as values
-from workflows.forms_engine import CaptureContext, data_from_values
-from workflows.process_models import ContractingProcess, StageProcess
+from workflows.forms.forms_engine import CaptureContext, data_from_values
+from workflows.processes.process_models import ContractingProcess, StageProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

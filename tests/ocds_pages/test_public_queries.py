@@ -29,11 +29,12 @@ PAGES = {
     # contracts' monitoring rows (a section of indicadores, ocds_pages.public_sections)
     "/procesos/ocds-cidemo-IMSS-000001/": 3,
     "/entes/": 1,
-    # entity, "has publications", figures, latest processes (entity and unit joined); the
-    # monitoring aggregate (a section of indicadores, ocds_pages.public_sections)
-    "/entes/IMSS/": 5,
-    # first supplier row, buyers aggregate, processes with entity joined
-    "/proveedores/MME920427EM3/": 3,
+    # entity, "has publications", figures, latest processes (entity and unit joined); the risk
+    # index panel (indicadores/risk/public.py: its years, none here; with an index, +1 for units);
+    # the contract monitoring panel (indicadores/monitoring/public.py: one aggregate)
+    "/entes/IMSS/": 6,
+    # first supplier row, buyers aggregate, processes with entity joined; the risk panel's sum
+    "/proveedores/MME920427EM3/": 4,
 }
 
 

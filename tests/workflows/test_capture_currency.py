@@ -8,8 +8,8 @@ import pytest
 
 from ocds_pages.public import _contract
 from tests.workflows import drafts
-from workflows.forms_engine import build_form
-from workflows.services import form_version_for
+from workflows.forms.form_services import form_version_for
+from workflows.forms.forms_engine import build_form
 
 pytestmark = pytest.mark.django_db
 

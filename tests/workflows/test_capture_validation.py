@@ -10,10 +10,10 @@ from ocds_pages.models import Release
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows.defaults import field, group
-from workflows.forms_engine import build_form
-from workflows.process_models import ContractingProcess
-from workflows.process_services import active_task
+from workflows.forms.defaults import field, group
+from workflows.forms.forms_engine import build_form
+from workflows.processes.process_models import ContractingProcess
+from workflows.processes.process_services import active_task
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_a_negative_budget_line_is_refused_when_creating_a_process(walker):
 
 
 def test_the_service_refuses_negative_budget_lines_too(walker):
-    from workflows.process_services import WorkflowError, process_create
+    from workflows.processes.process_services import WorkflowError, process_create
 
     with pytest.raises(WorkflowError, match="no puede ser negativo"):
         process_create(

@@ -2,9 +2,9 @@
 
 from django.test import Client
 
-from workflows.forms_engine import CaptureContext, data_from_values
-from workflows.process_models import ContractingProcess, StageProcess
-from workflows.process_services import active_task
+from workflows.forms.forms_engine import CaptureContext, data_from_values
+from workflows.processes.process_models import ContractingProcess, StageProcess
+from workflows.processes.process_services import active_task
 
 
 class Walker:
