@@ -29,6 +29,9 @@ class IndicadoresConfig(AppConfig):
     for _role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE):
         role_permissions.setdefault(_role, []).append("indicadores.view_monitoredcontract")
     del _role
+    for _role in (Role.OIC, Role.ADMIN_ENTE):  # the entity moderates its citizen reports
+        role_permissions[_role].append("indicadores.moderate_citizenreport")
+    del _role
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
@@ -59,3 +62,9 @@ class IndicadoresConfig(AppConfig):
             store.on_release_published, dispatch_uid="indicadores.monitoring.release_published"
         )
         BATCH_LISTENERS.append(store.refresh)
+        # …and the public pages show each contract's progress and the entity's portfolio.
+        from indicadores.monitoring import public
+        from ocds_pages import public_panels
+
+        public_panels.register("proceso", "seguimiento", public.process_section)
+        public_panels.register("ente", "seguimiento", public.entity_section)

@@ -3,9 +3,9 @@
 ``ocds_pages`` owns the public entity and supplier pages but cannot import ``indicadores``; an app
 above registers a panel from its ``AppConfig.ready()`` and the page template renders every panel
 registered for it with ``{% public_panels "ente" key %}`` (templatetags/ocds_public.py). A panel
-is a function of the page's key (the entity's key, the supplier's key) that returns HTML (already
-escaped, e.g. from ``render_to_string``) or "" to show nothing. A panel that fails is left out
-and logged: the published page must still open.
+is a function of the page's key (the entity's key, the supplier's key, the process's ocid) that
+returns HTML (already escaped, e.g. from ``render_to_string``) or "" to show nothing. A panel
+that fails is left out and logged: the published page must still open.
 """
 
 import logging
@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
-PAGES = ("ente", "proveedor")
+PAGES = ("ente", "proveedor", "proceso")
 _panels: dict[str, dict[str, Callable[[str], str]]] = {page: {} for page in PAGES}
 
 
