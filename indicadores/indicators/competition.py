@@ -31,7 +31,7 @@ from indicadores.engine.text import gettext_noop
 from indicadores.indicators.legal import legal_maximum
 from indicadores.outcomes import Severity
 from ocds_pages.search import fold
-from workflows.procedures import ProcedureType, Stage
+from workflows.base.procedures import ProcedureType, Stage
 
 COMPETITIVE_METHODS = frozenset({"open", "selective"})
 FROM_TENDER = frozenset(Stage) - {Stage.PLANNING}

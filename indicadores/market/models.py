@@ -275,3 +275,123 @@ class InflationIndex(models.Model):
 
     def __str__(self):
         return f"{self.year}-{self.month:02d}: {self.value}"
+
+
+class Method(models.TextChoices):
+    MEDIAN = "median", _("Mediana de los precios válidos")
+    MEAN = "mean", _("Media de los precios válidos (sin atípicos)")
+    LOWEST = "lowest", _("Precio válido más bajo")
+
+
+class MarketStudy(models.Model):
+    """A purchasing unit's market research for one need: its search, exclusions and reports."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        related_name="market_studies",
+        verbose_name=_("ente público"),
+        help_text=_("Ente que hace la investigación; sólo su personal la ve."),
+    )
+    process = models.ForeignKey(
+        "workflows.ContractingProcess",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="market_studies",
+        verbose_name=_("proceso de contratación"),
+        help_text=_("Proceso cuya etapa de planeación recibe el reporte, si ya existe."),
+    )
+    title = models.CharField(
+        _("necesidad"),
+        max_length=300,
+        help_text=_("Qué se necesita comprar, p. ej. «Paracetamol 500 mg para el 2.º semestre»."),
+    )
+    quantity = models.DecimalField(
+        _("cantidad requerida"),
+        max_digits=22,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Cantidad que se piensa comprar, en la unidad de la búsqueda."),
+    )
+    search = models.JSONField(
+        _("búsqueda"),
+        default=dict,
+        help_text=_(
+            "Parámetros de la búsqueda de precios (clasificacion, familia, texto, unidad, anio, "
+            "estado, cantidad_min, cantidad_max, inpc), como en la API de mercado."
+        ),
+    )
+    method = models.CharField(
+        _("método"),
+        max_length=10,
+        choices=Method.choices,
+        default=Method.MEDIAN,
+        help_text=_("Cómo se obtiene el precio de referencia de la canasta."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("creada por"),
+        help_text=_("Quién inició la investigación."),
+    )
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True, help_text=_("Alta."))
+    updated_at = models.DateTimeField(_("modificada"), auto_now=True, help_text=_("Último cambio."))
+
+    class Meta:
+        verbose_name = _("investigación de mercado")
+        verbose_name_plural = _("investigaciones de mercado")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["entity", "-updated_at"], name="study_entity_recent")]
+
+    def __str__(self):
+        return self.title
+
+
+class Exclusion(models.Model):
+    """A price row or a supplier left out of a study's basket, and why."""
+
+    class Kind(models.TextChoices):
+        ROW = "row", _("Precio")
+        SUPPLIER = "supplier", _("Proveedor")
+
+    study = models.ForeignKey(
+        MarketStudy,
+        on_delete=models.CASCADE,
+        related_name="exclusions",
+        verbose_name=_("investigación"),
+        help_text=_("Investigación a cuya canasta se aplica."),
+    )
+    kind = models.CharField(
+        _("qué"), max_length=10, choices=Kind.choices, help_text=_("Un precio o un proveedor.")
+    )
+    key = models.CharField(
+        _("clave"),
+        max_length=600,
+        help_text=_("Clave de la fila de precio, o clave del proveedor (RFC o nombre)."),
+    )
+    label = models.CharField(
+        _("descripción"), max_length=500, help_text=_("Qué se excluyó, para leerlo en el reporte.")
+    )
+    reason = models.TextField(_("motivo"), help_text=_("Por qué se excluye; va en el reporte."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("excluido por"),
+        help_text=_("Quién lo excluyó."),
+    )
+    created_at = models.DateTimeField(_("excluido"), auto_now_add=True, help_text=_("Cuándo."))
+
+    class Meta:
+        verbose_name = _("exclusión de la canasta")
+        verbose_name_plural = _("exclusiones de la canasta")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "kind", "key"], name="exclusion_unique")
+        ]
+
+    def __str__(self):
+        return self.label

@@ -18,6 +18,8 @@ from indicadores.market.statistics import (
     Summary,
     band,
     grouped,
+    q,
+    quantile,
     summarise,
 )
 from ocds_pages.search import fold
@@ -177,4 +179,131 @@ def price_reference(
         inflation_available=adjuster.available,
         inflation_base=adjuster.base,
         mixed_units=len({row.unit_key for row in valid}) > 1,
+    )
+
+
+# --- candidate suppliers -------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A supplier that sold the item: its experience and where its prices sit in the market."""
+
+    key: str
+    supplier_id: str
+    name: str
+    rfc: str
+    contracts: int
+    buyers: int
+    amount: Decimal
+    first_date: object
+    last_date: object
+    median_price: Decimal
+    price_ratio: Decimal | None  # its median / the basket's reference price
+    sources: list[str]
+    screening: object = None  # screening.Screening, for staff only
+    excluded: str = ""
+
+    @property
+    def price_position(self) -> str:
+        if self.price_ratio is None:
+            return ""
+        return f"{(self.price_ratio - 1) * 100:+.1f} %"
+
+
+def _source_label(row: PriceRow) -> str:
+    return row.values["dataset__name"] or "local"
+
+
+def candidates(
+    reference: Reference, *, excluded_suppliers: dict[str, str] | None = None
+) -> list[Candidate]:
+    """Suppliers of the basket's rows, most experienced first (contracts, then buyers), and
+    among equals the lower price position first."""
+    groups: dict[str, list[PriceRow]] = {}
+    for row in reference.rows:
+        if row.supplier_key:
+            groups.setdefault(row.supplier_key, []).append(row)
+    market = reference.reference_price()
+    found = []
+    for key, rows in groups.items():
+        median = summarise_median([row.price for row in rows])
+        dates = [row.date for row in rows if row.date]
+        first = rows[0]
+        found.append(
+            Candidate(
+                key=key,
+                supplier_id=first.supplier_id,
+                name=first.supplier_name,
+                rfc=first.supplier_rfc,
+                contracts=len({row.ocid for row in rows}),
+                buyers=len({row.buyer_name for row in rows}),
+                amount=sum((row.price * (row.quantity or 0) for row in rows), Decimal(0)),
+                first_date=min(dates) if dates else None,
+                last_date=max(dates) if dates else None,
+                median_price=median,
+                price_ratio=(median / market).quantize(Decimal("0.0001")) if market else None,
+                sources=sorted({_source_label(row) for row in rows}),
+                excluded=(excluded_suppliers or {}).get(key, ""),
+            )
+        )
+    far = Decimal(10**9)
+    return sorted(
+        found,
+        key=lambda c: (-c.contracts, -c.buyers, c.price_ratio or far, c.name, c.key),
+    )
+
+
+def summarise_median(prices: list[Decimal]) -> Decimal:
+    return q(quantile(sorted(prices), Decimal("0.5")))
+
+
+# --- a study's basket ----------------------------------------------------------------------------
+
+
+@dataclass
+class Basket:
+    """Everything a study's screen and report show, computed from its stored inputs."""
+
+    reference: Reference
+    candidates: list[Candidate]
+    method: str
+
+    @property
+    def reference_price(self) -> Decimal | None:
+        return self.reference.reference_price(self.method)
+
+
+def _decimal(value) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def search_of(params: dict) -> QuerySet:
+    """The price rows of a stored search (a study's ``search`` or a cleaned SearchForm)."""
+    return search(
+        clasificacion=params.get("clasificacion", ""),
+        familia=params.get("familia", ""),
+        texto=params.get("texto", ""),
+        unidad=params.get("unidad", ""),
+        anio=int(params["anio"]) if params.get("anio") else None,
+        estado=params.get("estado", ""),
+        cantidad_min=_decimal(params.get("cantidad_min")),
+        cantidad_max=_decimal(params.get("cantidad_max")),
+    )
+
+
+def basket(params: dict, *, method: str = MEDIAN, exclusions=()) -> Basket:
+    """The basket of a search with a study's exclusions (``Exclusion`` rows) applied."""
+    rows = {e.key: e.reason for e in exclusions if e.kind == "row"}
+    suppliers = {e.key: e.reason for e in exclusions if e.kind == "supplier"}
+    reference = price_reference(
+        search_of(params),
+        adjust=params.get("inpc") in ("True", "1", True),
+        excluded_rows=rows,
+        excluded_suppliers=suppliers,
+    )
+    return Basket(
+        reference=reference,
+        candidates=candidates(reference, excluded_suppliers=suppliers),
+        method=method,
     )

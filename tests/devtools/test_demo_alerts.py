@@ -26,7 +26,7 @@ from devtools.fake_sat import KNOWN_69B, FakeSat69bServer
 from indicadores.engine import conf
 from indicadores.models import Alert
 from integraciones.models import RegistryProvider, SyncRun
-from workflows import process_services as services
+from workflows.processes import process_services
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -109,9 +109,9 @@ def test_the_planted_cases_are_in_the_oic_queue_with_their_evidence(demo, client
 def test_the_approver_sees_the_sanction_blocking_the_contract(demo, client):
     process = planted_process(SANCTIONED)
     run = process.stage_runs.get(stage="contract")
-    [finding] = [f for f in services.stage_findings(run) if f.code == "MX-SANC"]
+    [finding] = [f for f in process_services.stage_findings(run) if f.code == "MX-SANC"]
     assert finding.blocking
     assert client.login(username="aprobador.imss", password=DEMO_PASSWORD)
-    page = client.get(f"/tramite/tareas/{services.active_task(run).pk}/").content.decode()
+    page = client.get(f"/tramite/tareas/{process_services.active_task(run).pk}/").content.decode()
     panel = page[page.index('data-testid="hallazgos-integridad"') : page.index('id="decision"')]
     assert 'data-testid="hallazgo-MX-SANC"' in panel and "Bloquea la aprobación" in panel
