@@ -29,6 +29,9 @@ class IndicadoresConfig(AppConfig):
     for _role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE):
         role_permissions.setdefault(_role, []).append("indicadores.view_monitoredcontract")
     del _role
+    for _role in (Role.OIC, Role.ADMIN_ENTE):  # the entity moderates its citizen reports
+        role_permissions[_role].append("indicadores.moderate_citizenreport")
+    del _role
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
@@ -38,9 +41,13 @@ class IndicadoresConfig(AppConfig):
         from workflows.processes.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        from indicadores.risk import public as risk_public
         from indicadores.risk import receivers as risk_receivers
+        from ocds_pages import public_panels
 
         outcomes_computed.connect(risk_receivers.outcomes_computed, dispatch_uid="risk_index")
+        public_panels.register("ente", "riesgo", risk_public.entity_panel)
+        public_panels.register("proveedor", "riesgo", risk_public.supplier_panel)
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
         # integrity findings of the capture and review screens, and every publication.
         register_source(hooks.SOURCE_NAME, hooks.integrity_source)
@@ -55,3 +62,9 @@ class IndicadoresConfig(AppConfig):
             store.on_release_published, dispatch_uid="indicadores.monitoring.release_published"
         )
         BATCH_LISTENERS.append(store.refresh)
+        # …and the public pages show each contract's progress and the entity's portfolio.
+        from indicadores.monitoring import public
+        from ocds_pages import public_panels
+
+        public_panels.register("proceso", "seguimiento", public.process_section)
+        public_panels.register("ente", "seguimiento", public.entity_section)

@@ -62,7 +62,15 @@ class SearchForm(forms.Form):
 class StudyForm(forms.ModelForm):
     class Meta:
         model = MarketStudy
-        fields = ["title", "quantity", "method"]
+        fields = ["title", "quantity", "method", "process"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the processes of the study's entity (none before it has one).
+        entity_id = self.instance.entity_id if self.instance.pk else None
+        field = self.fields["process"]
+        field.queryset = field.queryset.filter(entity_id=entity_id).order_by("-pk")
+        field.label_from_instance = lambda process: f"{process.ocid} · {process.title}"
 
 
 class ExclusionForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicadores.monitoring import api, views
+from indicadores.monitoring import api, public, views
 
 urlpatterns = [
     path("api/seguimiento/contratos/", api.ContractsView.as_view(), name="api-monitoring"),
@@ -13,6 +13,18 @@ urlpatterns = [
         views.contract_detail,
         name="monitoring-contract",
     ),
+    path("tramite/seguimiento/reportes/", views.report_list, name="monitoring-reports"),
+    path(
+        "tramite/seguimiento/reportes/<int:pk>/moderar/",
+        views.report_moderate,
+        name="monitoring-report-moderate",
+    ),
+    path(
+        "tramite/seguimiento/reportes/<int:pk>/foto",
+        views.report_photo,
+        name="monitoring-report-photo",
+    ),
+    path("seguimiento/<str:ocid>/reportar/", public.report, name="monitoring-report"),
     path(
         "tramite/seguimiento/exportar.<str:fmt>",
         views.export,
