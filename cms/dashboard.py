@@ -1,8 +1,8 @@
 """The admin home: a panel per role, so each person lands on what waits for them.
 
 Wagtail's ``construct_homepage_panels`` hook is the registry every app adds its panels to (this
-module's for the entity administrator and the site's pages; ``workflows.dashboard`` for capture,
-review, the OIC's overview and the stage forms), so cms never imports a higher app
+module's for the entity administrator and the site's pages; ``workflows.processes.dashboard`` for
+capture, review, the OIC's overview and the stage forms), so cms never imports a higher app
 (docs/arquitectura.md §4). Panels compute their context when built, so the home page's queries can
 be counted and kept few.
 """

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "workflows",
     "integraciones",
     "indicadores",
+    "indicadores.market",  # market research (its own tables and migrations)
     *(["devtools"] if DEVTOOLS else []),
     # Wagtail
     "wagtail_modeladmin",
@@ -284,13 +285,13 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Documents people upload (workflows/uploads.py): the size limit in MB and the formats accepted,
-# recognised by their content: pdf, png, jpeg, docx, xlsx, odt, ods, zip.
+# Documents people upload (workflows/base/uploads.py): the size limit in MB and the formats
+# accepted, recognised by their content: pdf, png, jpeg, docx, xlsx, odt, ods, zip.
 UPLOAD_MAX_BYTES = int(float(env("UPLOAD_MAX_MB", "20")) * 1024 * 1024)
 UPLOAD_FORMATS = env_list("UPLOAD_FORMATS", "pdf,png,jpeg,docx,xlsx,odt,ods,zip")
 # Drafts and unpublished documents are served by a view that checks entity and role
-# (workflows/media.py). "nginx" hands the bytes to nginx with X-Accel-Redirect (to the internal
-# location below), "sendfile" with X-Sendfile (Apache, lighttpd); empty: Django sends them.
+# (workflows/processes/media.py). "nginx" hands the bytes to nginx with X-Accel-Redirect (to the
+# internal location below), "sendfile" with X-Sendfile (Apache, lighttpd); empty: Django sends them.
 PROTECTED_MEDIA_SERVER = env("PROTECTED_MEDIA_SERVER", "")
 PROTECTED_MEDIA_INTERNAL_URL = env("PROTECTED_MEDIA_INTERNAL_URL", "/media-protegido/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("integraciones.urls")),
     path("", include("indicadores.urls")),
+    path("", include("indicadores.market.urls")),
     path(
         "sitemap.xml",
         sitemap_index,
@@ -51,8 +52,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
-# MEDIA_URL is answered by workflows.media (drafts and unpublished documents are private; under
-# DEBUG it serves the rest too, which a web server does in production).
+# MEDIA_URL is answered by workflows.processes.media (drafts and unpublished documents are private;
+# under DEBUG it serves the rest too, which a web server does in production).
 
 # The API answers its errors as JSON {code, message}; people get the Spanish pages.
 handler400 = "cms.request_guards.bad_request"

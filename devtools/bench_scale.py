@@ -1,9 +1,9 @@
 """The measurements of ``manage.py bench_escala`` (issue 10): one function per figure family.
 
-Everything goes through URLs with Django's test client (S6, the OCDS API, the public pages),
-through ``workflows.process_services`` (publishing a stage, as staff do) or through the bulk
-exporter's streaming function in a child process (``devtools.bench_export``), so what is measured
-is the code that serves real requests. Each figure is a list of seconds without the warm-up call.
+Everything goes through URLs with Django's test client (S6, the OCDS API, the public pages), through
+``workflows.processes.process_services`` (publishing a stage, as staff do) or through the bulk
+exporter's streaming function in a child process (``devtools.bench_export``), so what is measured is
+the code that serves real requests. Each figure is a list of seconds without the warm-up call.
 """
 
 import json
@@ -31,7 +31,7 @@ from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import Role
 from devtools.demo_processes import Demo, Purchase, planning_values, tender_values
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
-from workflows.procedures import Stage
+from workflows.base.procedures import Stage
 
 S6_URL = "/api/s6/contrataciones-abiertas"
 PDN_CLIENT_ID = "bench-escala-pdn"

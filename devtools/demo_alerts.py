@@ -30,8 +30,8 @@ from devtools.demo_processes import Demo, Purchase, _contract
 from devtools.fake_pdn import KNOWN, V2_COLLECTIONS, Generator
 from devtools.fake_sat import KNOWN_69B
 from indicadores.engine.stats_model import LegalMaximum
-from workflows.procedures import Stage
-from workflows.process_models import ContractingProcess
+from workflows.base.procedures import Stage
+from workflows.processes.process_models import ContractingProcess
 
 ENTITY_KEY = "IMSS"
 DEMO_YEAR = 2026

@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cms.models import Entity
-from workflows import process_services as services
-from workflows.forms_engine import CaptureContext, data_from_values
-from workflows.procedures import Stage, procurement_method
-from workflows.process_models import ContractingProcess, StageProcess
+from workflows.base.procedures import Stage, procurement_method
+from workflows.forms.forms_engine import CaptureContext, data_from_values
+from workflows.processes import process_services
+from workflows.processes.process_models import ContractingProcess, StageProcess
 
 
 @dataclass(frozen=True)
@@ -164,8 +164,8 @@ class Demo:
 
     def create(self, p: Purchase, procedure_type: str, replaces=None) -> ContractingProcess:
         if replaces is not None:
-            return services.process_replace(process=replaces, user=self.capturista)
-        return services.process_create(
+            return process_services.process_replace(process=replaces, user=self.capturista)
+        return process_services.process_create(
             user=self.capturista,
             unit=self.unit,
             title=p.title,
@@ -184,14 +184,16 @@ class Demo:
             stage != Stage.PLANNING
             and not process.stage_runs.filter(stage=stage, finished__isnull=True).exists()
         ):
-            services.stage_start(process=process, stage=stage, user=self.capturista)
+            process_services.stage_start(process=process, stage=stage, user=self.capturista)
         run = self._run(process, stage)
         context = CaptureContext(procedure_type=process.procedure_type)
         data = data_from_values(run.stage_draft.version, values, context=context)
-        task = services.active_task(run)
+        task = process_services.active_task(run)
         if not submit:
-            return services.capture_save_form(task=task, user=self.capturista, data=data)
-        form, issues = services.capture_submit_form(task=task, user=self.capturista, data=data)
+            return process_services.capture_save_form(task=task, user=self.capturista, data=data)
+        form, issues = process_services.capture_submit_form(
+            task=task, user=self.capturista, data=data
+        )
         if not form.is_valid() or issues:
             raise ValueError(f"{stage}: {form.errors} {issues}")
         return form
@@ -199,19 +201,23 @@ class Demo:
     def approve(self, process, stage):
         """Approve as the screen does; blocking integrity findings (the mirrors already hold the
         registries, e.g. a second load) are justified the way an approver must."""
-        task = services.active_task(self._run(process, stage))
+        task = process_services.active_task(self._run(process, stage))
         try:
             with transaction.atomic():
-                return services.review_approve(task=task, user=self.aprobador)
-        except services.IntegrityBlocked as blocked:
-            justifications = {services.finding_key(f): DEMO_JUSTIFICATION for f in blocked.missing}
-            return services.review_approve(
+                return process_services.review_approve(task=task, user=self.aprobador)
+        except process_services.IntegrityBlocked as blocked:
+            justifications = {
+                process_services.finding_key(f): DEMO_JUSTIFICATION for f in blocked.missing
+            }
+            return process_services.review_approve(
                 task=task, user=self.aprobador, justifications=justifications
             )
 
     def give_back(self, process, stage, reason):
         run = self._run(process, stage)
-        services.review_return(task=services.active_task(run), user=self.aprobador, reason=reason)
+        process_services.review_return(
+            task=process_services.active_task(run), user=self.aprobador, reason=reason
+        )
 
     def stage(self, process, stage, values):
         self.capture(process, stage, values)

@@ -18,9 +18,10 @@ prices around a reference price, amendments, payments, desiertas and cancellatio
 
 1. the values a capturista would enter in the stage form (:func:`stage_values`, the cleaned values
    the shipped form returns; the tests run them through the real form);
-2. ``workflows.forms_engine.to_ocds`` with the installed FormVersion of that stage and procedure
-   turns them into the draft fragment, exactly as ``services.stage_draft_fragment`` does;
-3. ``workflows.releases.build_stage_release`` builds the release from an unsaved in-memory
+2. ``workflows.forms.forms_engine.to_ocds`` with the installed FormVersion of that stage and
+   procedure turns them into the draft fragment, exactly as
+   ``form_services.stage_draft_fragment`` does;
+3. ``workflows.processes.releases.build_stage_release`` builds the release from an unsaved in-memory
    ContractingProcess/StageProcess, in the slot (id, date, previous release) that
    ``ocds_pages.publication.new_process_slots`` gives a process not stored yet.
 
@@ -60,12 +61,11 @@ from cms.models import Entity, PurchasingUnit
 from ocds_pages.models import OcidCounter
 from ocds_pages.party_keys import rfc_party_id
 from ocds_pages.publication import new_process_slots, party_roles, release_date
-from workflows import catalogues
-from workflows import services as forms
-from workflows.forms_engine import CaptureContext, to_ocds
-from workflows.procedures import ProcedureType, Stage
-from workflows.process_models import ContractingProcess
-from workflows.releases import build_stage_release
+from workflows.base.procedures import ProcedureType, Stage
+from workflows.forms import catalogues, form_services
+from workflows.forms.forms_engine import CaptureContext, to_ocds
+from workflows.processes.process_models import ContractingProcess
+from workflows.processes.releases import build_stage_release
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
 # (procedure type, weight): most Mexican purchases are direct awards; 10 % are public tenders.
@@ -173,7 +173,7 @@ class Plan:
 
     @property
     def stages(self) -> list[str]:
-        """The stages published, in order (workflows.procedures.Stage values)."""
+        """The stages published, in order (workflows.base.procedures.Stage values)."""
         stages = [Stage.PLANNING, Stage.TENDER]
         if self.outcome == "unsuccessful":
             return [*stages, Stage.TENDER_UNSUCCESSFUL]
@@ -397,7 +397,7 @@ def _money(amount: Decimal) -> dict:
 
 
 def _file(plan: Plan, key: str, day: datetime) -> dict:
-    """What the draft stores for an uploaded file (services._store_upload), for a file that
+    """What the draft stores for an uploaded file (form_services._store_upload), for a file that
     exists only in this generator: its hash is stable so tests can look for it."""
     digest = hashlib.sha256(f"{plan.ocid}/{key}".encode()).hexdigest()
     return {
@@ -609,12 +609,12 @@ def _implementation(plan: Plan, total: Decimal, day: datetime) -> dict:
 def form_specs() -> dict[tuple[str, str], dict]:
     """The installed national stage form of each (stage, procedure type), as to_ocds takes it.
 
-    Read once (``services.form_version_for``), like a new capture would pick it.
+    Read once (``form_services.form_version_for``), like a new capture would pick it.
     """
     specs = {}
     for stage in Stage:
         for procedure in ProcedureType:
-            version = forms.form_version_for(stage=stage.form, procedure_type=procedure)
+            version = form_services.form_version_for(stage=stage.form, procedure_type=procedure)
             if version is not None:
                 specs[str(stage), str(procedure)] = {**version.spec, "stage": version.stage}
     return specs

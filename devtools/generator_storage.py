@@ -15,7 +15,7 @@ from devtools.generator import Plan, form_specs, plan_releases
 from ocds_pages.bulk_publication import ProcessRows
 from ocds_pages.bulk_publication import process_rows as bulk_rows
 from ocds_pages.extension import ReleaseSchema, release_schema
-from workflows import catalogues
+from workflows.forms import catalogues
 
 
 def process_rows(plan: Plan, specs: dict, schema: ReleaseSchema | None = None) -> ProcessRows:

@@ -18,24 +18,36 @@ class IndicadoresConfig(AppConfig):
             "indicadores.view_alert",
             "indicadores.work_alert",
             "indicadores.view_alertevent",
+            "indicadores.view_riskscore",  # the risk dashboard (indicadores/risk/views.py)
         ],
         Role.APROBADOR: [
             "indicadores.view_alert",
             "indicadores.answer_alert",
         ],
     }
+    # Contract monitoring (issue 19): every staff role of an entity follows its contracts.
+    for _role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE):
+        role_permissions.setdefault(_role, []).append("indicadores.view_monitoredcontract")
+    del _role
+    for _role in (Role.OIC, Role.ADMIN_ENTE):  # the entity moderates its citizen reports
+        role_permissions[_role].append("indicadores.moderate_citizenreport")
+    del _role
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
         from indicadores.engine import hooks
         from indicadores.signals import outcomes_computed
         from ocds_pages.signals import release_published
-        from workflows.integrity import register_source
+        from workflows.processes.integrity import register_source
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
+        from indicadores.risk import public as risk_public
         from indicadores.risk import receivers as risk_receivers
+        from ocds_pages import public_panels
 
         outcomes_computed.connect(risk_receivers.outcomes_computed, dispatch_uid="risk_index")
+        public_panels.register("ente", "riesgo", risk_public.entity_panel)
+        public_panels.register("proveedor", "riesgo", risk_public.supplier_panel)
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
         # integrity findings of the capture and review screens, and every publication.
         register_source(hooks.SOURCE_NAME, hooks.integrity_source)
@@ -50,3 +62,9 @@ class IndicadoresConfig(AppConfig):
             store.on_release_published, dispatch_uid="indicadores.monitoring.release_published"
         )
         BATCH_LISTENERS.append(store.refresh)
+        # …and the public pages show each contract's progress and the entity's portfolio.
+        from indicadores.monitoring import public
+        from ocds_pages import public_panels
+
+        public_panels.register("proceso", "seguimiento", public.process_section)
+        public_panels.register("ente", "seguimiento", public.entity_section)

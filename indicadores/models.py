@@ -295,7 +295,11 @@ from indicadores.engine.stats_model import (  # noqa: E402, F401
 )
 
 # Contract monitoring (issue 19) keeps its rows in indicadores/monitoring/models.py.
-from indicadores.monitoring.models import MonitoredContract, MonitoredEvent  # noqa: E402, F401
+from indicadores.monitoring.models import (  # noqa: E402, F401
+    CitizenReport,
+    MonitoredContract,
+    MonitoredEvent,
+)
 
 # The risk index (issue 17) lives in indicadores/risk/models.py.
 from indicadores.risk.models import ProcessRisk, RiskScore  # noqa: E402, F401

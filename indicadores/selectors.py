@@ -16,7 +16,7 @@ from indicadores.evidence import readable
 from indicadores.outcomes import SEVERITY_ORDER
 from ocds_pages.models import Record
 from ocds_pages.party_keys import normalise_name
-from workflows.process_models import ContractingProcess, IntegrityOverride
+from workflows.processes.process_models import ContractingProcess, IntegrityOverride
 
 SEVERITY_RANK = Case(
     *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_ORDER.items()),

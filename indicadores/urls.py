@@ -3,6 +3,7 @@
 from django.urls import path
 
 from indicadores import api, views
+from indicadores.monitoring.urls import urlpatterns as monitoring_urls
 
 app_name = "indicadores"
 
@@ -20,3 +21,11 @@ urlpatterns += [
     path("api/alertas/", api.AlertsView.as_view(), name="api-alerts"),
     path("api/alertas/busqueda", api.AlertSearchView.as_view(), name="api-alert-search"),
 ]
+
+# The risk index: its API and the OIC's dashboard (indicadores/risk/urls.py).
+from indicadores.risk.urls import urlpatterns as risk_urlpatterns  # noqa: E402
+
+urlpatterns += risk_urlpatterns
+
+# Contract monitoring (issue 19): its API and screens.
+urlpatterns += monitoring_urls

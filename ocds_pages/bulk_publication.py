@@ -121,14 +121,16 @@ def _copy_batch(rows: list[ProcessRows]) -> None:
         cursor = wrapper.cursor  # psycopg 3: cursor.copy()
         record_ids = _allocate_ids(cursor, Record, len(rows))
         process_ids = _allocate_ids(cursor, ProcessProjection, len(rows))
+        # COPY names every column: the declared extensions (migration 0012) of what a row does
+        # not declare are NULL, as the model's default.
         releases = (
-            {**release, "tags": dumps(release["tags"]), "created_at": now}
+            {"extensions": None, **release, "tags": dumps(release["tags"]), "created_at": now}
             for row in rows
             for release in row.releases
         )
         _copy(cursor, Release, _columns(Release, with_id=False), releases)
         records = (
-            {**row.record, "id": pk, "updated_at": now}
+            {"extensions": None, **row.record, "id": pk, "updated_at": now}
             for row, pk in zip(rows, record_ids, strict=True)
         )
         _copy(cursor, Record, _columns(Record, with_id=True), records)

@@ -7,7 +7,15 @@ the help of each command the project ships, as ``manage.py <command> --help`` do
 import pytest
 from django.core.management import call_command, get_commands
 
-PROJECT_APPS = {"cms", "ocds_pages", "workflows", "integraciones", "indicadores", "devtools"}
+PROJECT_APPS = {
+    "cms",
+    "ocds_pages",
+    "workflows",
+    "integraciones",
+    "indicadores",
+    "indicadores.market",
+    "devtools",
+}
 PROJECT_COMMANDS = sorted(name for name, app in get_commands().items() if app in PROJECT_APPS)
 
 

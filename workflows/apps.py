@@ -12,7 +12,7 @@ EXTENSION_TABLES = {"ocds_pages_extensionfield", "workflows_formversion"}
 def _after_migrate(sender, using="default", **kwargs):
     """Write the extension rows the code and the published forms declare: an installation that
     predates the rows gets them with its next ``migrate``, and a flushed test database too."""
-    from workflows.services import extension_fields_sync
+    from workflows.forms.form_services import extension_fields_sync
 
     if set(connections[using].introspection.table_names()) >= EXTENSION_TABLES:
         extension_fields_sync()
@@ -45,7 +45,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import published
 
-        from workflows import receivers
+        from workflows.forms import receivers
 
         published.connect(receivers.form_definition_published, dispatch_uid="form_published")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="form_extension_rows")

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import path, re_path
 
-from workflows import media, staff_views, views
+from workflows.processes import media, staff_views, views
 
 app_name = "workflows"
 

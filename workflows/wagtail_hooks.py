@@ -21,8 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.roles import Role
 from cms.tenancy import entity_ids_for, is_national_admin
-from workflows import dashboard
-from workflows.admin_forms import FormDefinitionForm
+from workflows.forms.admin_forms import FormDefinitionForm
 from workflows.models import (
     CucopItem,
     DocumentType,
@@ -31,6 +30,7 @@ from workflows.models import (
     LegalJustification,
     UnitOfMeasure,
 )
+from workflows.processes import dashboard
 
 READ_ACTIONS = {"view"}
 

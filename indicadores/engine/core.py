@@ -68,7 +68,7 @@ class Indicator:
     name: str | Promise
     description: str | Promise
     family: str
-    stages: frozenset[str]  # workflows.procedures.Stage values at which a candidate is judged
+    stages: frozenset[str]  # workflows.base.procedures.Stage values at which a candidate is judged
     data: tuple[str, ...]  # OCDS paths and registries it reads
     source: str
     severity: str

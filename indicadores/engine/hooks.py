@@ -1,9 +1,9 @@
 """How the engine plugs into the lower layers (docs/arquitectura.md §4), connected in ready().
 
-* ``workflows.integrity``: the capture and review screens ask every registered source for the
-  findings on the candidate record; ours evaluates the indicators of the pending stage and returns
-  the flagged outcomes. A high-severity finding of a code in ``INDICADORES_BLOQUEANTES`` blocks the
-  approval until the approver justifies it.
+* ``workflows.processes.integrity``: the capture and review screens ask every registered source for
+  the findings on the candidate record; ours evaluates the indicators of the pending stage and
+  returns the flagged outcomes. A high-severity finding of a code in ``INDICADORES_BLOQUEANTES``
+  blocks the approval until the approver justifies it.
 * ``ocds_pages.signals.release_published``: each publication is evaluated and its outcomes sent
   with ``indicadores.signals.outcomes_computed`` (the alert lifecycle listens to it).
 """
@@ -21,7 +21,7 @@ from indicadores.engine.runner import (
     view_of_record,
 )
 from indicadores.outcomes import Outcome, Severity
-from workflows.integrity import Candidate, IntegrityFinding
+from workflows.processes.integrity import Candidate, IntegrityFinding
 
 logger = logging.getLogger(__name__)
 SOURCE_NAME = "indicadores"

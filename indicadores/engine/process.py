@@ -1,9 +1,9 @@
 """What the indicators read of one process: its compiled release, parsed once into plain values.
 
 A process is either a published record (``ocds_pages.models.Record``) or a candidate record (the
-pending stage applied to what is already published, ``workflows.integrity.Candidate``); both are a
-compiled release, so every indicator has a single definition for both (docs/arquitectura.md,
-decision 11). Dates are calendar dates in the offset the release gives them.
+pending stage applied to what is already published, ``workflows.processes.integrity.Candidate``);
+both are a compiled release, so every indicator has a single definition for both
+(docs/arquitectura.md, decision 11). Dates are calendar dates in the offset the release gives them.
 """
 
 import datetime

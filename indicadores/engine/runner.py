@@ -1,7 +1,7 @@
 """The two entry points of every indicator, and the eligible / flagged / share summary.
 
 * Per process: :func:`evaluate_candidate` (the capture and review screens, through
-  ``workflows.integrity``) and :func:`evaluate_record` (on ``release_published``).
+  ``workflows.processes.integrity``) and :func:`evaluate_record` (on ``release_published``).
 * Set-based: :func:`run` walks the published records by primary key in batches (one set of
   registry queries per batch), sends ``outcomes_computed`` for each process and tallies, per
   indicator, how many processes were eligible, flagged or not computable. ``manage.py
@@ -38,7 +38,8 @@ def view_of_record(record: Record) -> ProcessView:
 
 
 def evaluate_candidate(candidate) -> list[Outcome]:
-    """Outcomes for a ``workflows.integrity.Candidate`` (the pending stage on the record)."""
+    """Outcomes for a ``workflows.processes.integrity.Candidate`` (the pending stage on the
+    record)."""
     view = ProcessView(
         ocid=candidate.ocid,
         entity_id=candidate.entity_id,
@@ -171,7 +172,7 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
         ]
 
 
-STATISTIC_CODES = frozenset({"R024", "R058", "R038", "MX-ROTA"})
+STATISTIC_CODES = frozenset({"R024", "R058", "R038", "R038-LIC", "MX-ROTA"})
 
 
 def compute_statistics(*, batch: int | None = None, progress=None) -> int:
@@ -190,6 +191,7 @@ def compute_statistics(*, batch: int | None = None, progress=None) -> int:
     return collector.store(
         min_bids=indicator("R038").thresholds["min_bids"],
         min_processes=indicator("MX-ROTA").thresholds["min_processes"],
+        min_bidder_bids=indicator("R038-LIC").thresholds["min_bids"],
     )
 
 

@@ -5,6 +5,9 @@
   over all processes; R024 flags a gap below the lower fence, R058 one above the upper fence.
 * ``unit_disqualified``: a purchasing unit's disqualified bids / submitted bids over all its
   competitive procedures; fences over the units; R038 flags a unit above the upper fence.
+* ``bidder_disqualified``: a bidder's disqualified bids / submitted bids over every competitive
+  procedure it bid in (whatever the unit); fences over the bidders with enough bids; R038-LIC
+  flags a bidder above the upper fence (a bidder nearly always disqualified may be a cover bid).
 * ``bidder_set``: the sets of three or more bidders that met again and again in the competitive
   procedures of one unit, with who won each time; MX-ROTA flags a process of a recurring set
   whose wins rotate among its members.
@@ -22,13 +25,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from indicadores.engine.peers import group_of
+from indicadores.engine.peers import group_of, supplier_key
 from indicadores.engine.process import ProcessView, bids_of, winners_of
 from indicadores.engine.stats_model import IndicatorStatistic
 
 BID_GAP = "bid_gap"
 UNIT_DISQUALIFIED = "unit_disqualified"
 BIDDER_SET = "bidder_set"
+BIDDER_DISQUALIFIED = "bidder_disqualified"
 RUN = "run"  # one row per computation: says that statistics exist, and when
 ALL = "*"
 TUKEY_K = 1.5
@@ -76,6 +80,31 @@ def disqualification(view: ProcessView) -> tuple[int, int] | None:
     return len(submitted), sum(1 for b in submitted if b.status == "disqualified")
 
 
+def bidder_key(party) -> str:
+    """The stored key of a bidder across processes: its RFC, else its party id (hashed when it
+    would not fit the 100 characters of the key column)."""
+    key = supplier_key(party)
+    if len(key) > 90:
+        key = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    return f"bidder:{key}"
+
+
+def bidder_disqualifications(view: ProcessView) -> dict[str, tuple]:
+    """bidder key → (party, submitted, disqualified) in one competitive procedure."""
+    if view.tender.get("procurementMethod") not in {"open", "selective"}:
+        return {}
+    found: dict[str, tuple] = {}
+    for bid in bids_of(view):
+        if bid.status not in SUBMITTED:
+            continue
+        for party_id in sorted(bid.tenderers):
+            party = view.party({"id": party_id})
+            key = bidder_key(party)
+            _party, submitted, disqualified = found.get(key, (party, 0, 0))
+            found[key] = (party, submitted + 1, disqualified + (bid.status == "disqualified"))
+    return found
+
+
 def bidder_set_key(view: ProcessView) -> tuple[str, list[str]] | None:
     """(key, sorted bidder ids) of a competitive procedure with three or more bidders."""
     if view.tender.get("procurementMethod") not in {"open", "selective"}:
@@ -119,6 +148,7 @@ class Collector:
     def __init__(self):
         self.gaps: dict[str, list[float]] = defaultdict(list)
         self.units: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.bidders: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.sets: dict[str, dict] = {}
 
     def add(self, view: ProcessView) -> None:
@@ -134,6 +164,10 @@ class Collector:
             entry = self.units[f"{kind}:{pk}"]
             entry[0] += counts[0]
             entry[1] += counts[1]
+        for key, (_party, submitted, disqualified) in bidder_disqualifications(view).items():
+            entry = self.bidders[key]
+            entry[0] += submitted
+            entry[1] += disqualified
         found = bidder_set_key(view)
         if found is not None:
             key, members = found
@@ -142,7 +176,9 @@ class Collector:
                 entry["wins"][winner] = entry["wins"].get(winner, 0) + 1
             entry["ocids"].append(view.ocid)
 
-    def rows(self, *, min_bids: int, min_processes: int = 3) -> list[IndicatorStatistic]:
+    def rows(
+        self, *, min_bids: int, min_processes: int = 3, min_bidder_bids: int = 3
+    ) -> list[IndicatorStatistic]:
         now = timezone.now()
         rows = [_row(RUN, ALL, 0, {}, now)]
         for key, entry in self.sets.items():
@@ -163,12 +199,30 @@ class Collector:
         computed = fences(ratios)
         if computed:
             rows.append(_row(UNIT_DISQUALIFIED, ALL, len(ratios), computed, now))
+        return rows + self._bidder_rows(min_bidder_bids, now)
+
+    def _bidder_rows(self, min_bids: int, now) -> list[IndicatorStatistic]:
+        """One row per bidder with at least ``min_bids`` bids (the others are not judged, and
+        at national scale most bidders bid once), and the fences over them."""
+        rows, ratios = [], []
+        for key, (submitted, disqualified) in self.bidders.items():
+            if submitted < min_bids:
+                continue
+            ratio = disqualified / submitted
+            values = {"submitted": submitted, "disqualified": disqualified, "ratio": ratio}
+            rows.append(_row(BIDDER_DISQUALIFIED, key, submitted, values, now))
+            ratios.append(ratio)
+        computed = fences(ratios)
+        if computed:
+            rows.append(_row(BIDDER_DISQUALIFIED, ALL, len(ratios), computed, now))
         return rows
 
     @transaction.atomic
-    def store(self, *, min_bids: int, min_processes: int = 3) -> int:
+    def store(self, *, min_bids: int, min_processes: int = 3, min_bidder_bids: int = 3) -> int:
         """Replace every stored statistic with these (all or nothing)."""
-        rows = self.rows(min_bids=min_bids, min_processes=min_processes)
+        rows = self.rows(
+            min_bids=min_bids, min_processes=min_processes, min_bidder_bids=min_bidder_bids
+        )
         IndicatorStatistic.objects.all().delete()
         IndicatorStatistic.objects.bulk_create(rows, batch_size=1000)
         return len(rows)
@@ -208,3 +262,26 @@ class StoredStatistics:
 
 def stored(context) -> StoredStatistics:
     return context.part("statistics", StoredStatistics)
+
+
+class BidderStatistics:
+    """The rows of the batch's bidders and the fences over all bidders (one query), read only
+    when R038-LIC is evaluated."""
+
+    def __init__(self, processes: list[ProcessView]):
+        keys = {key for view in processes for key in bidder_disqualifications(view)}
+        rows = IndicatorStatistic.objects.filter(
+            Q(measure=BIDDER_DISQUALIFIED, key__in=keys | {ALL}) | Q(measure=RUN)
+        ).values_list("measure", "key", "sample", "values", "computed_at")
+        self.bidders, self.overall, self.computed_at = {}, None, None
+        for measure, key, sample, values, computed_at in rows:
+            if measure == RUN:
+                self.computed_at = computed_at
+            elif key == ALL:
+                self.overall = (sample, values, computed_at)
+            else:
+                self.bidders[key] = (sample, values, computed_at)
+
+
+def bidder_statistics(context) -> BidderStatistics:
+    return context.part("bidder_statistics", BidderStatistics)

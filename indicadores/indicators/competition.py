@@ -17,13 +17,21 @@ from indicadores.engine.core import COMPETITION, Context, Indicator, register
 from indicadores.engine.peers import PeerData, RunPeers, group_of, peer_of, supplier_key
 from indicadores.engine.process import ProcessView, bids_of, iso, winners_of
 from indicadores.engine.process import amount as read_amount
-from indicadores.engine.statistics import ALL, bid_gap, bidder_set_key, family, stored
+from indicadores.engine.statistics import (
+    ALL,
+    bid_gap,
+    bidder_disqualifications,
+    bidder_set_key,
+    bidder_statistics,
+    family,
+    stored,
+)
 from indicadores.engine.text import gettext as _
 from indicadores.engine.text import gettext_noop
 from indicadores.indicators.legal import legal_maximum
 from indicadores.outcomes import Severity
 from ocds_pages.search import fold
-from workflows.procedures import ProcedureType, Stage
+from workflows.base.procedures import ProcedureType, Stage
 
 COMPETITIVE_METHODS = frozenset({"open", "selective"})
 FROM_TENDER = frozenset(Stage) - {Stage.PLANNING}
@@ -896,6 +904,78 @@ register(
         severity=Severity.LOW,
         definition=unit_disqualifications,
         defaults={"min_bids": 2},
+    )
+)
+
+
+# --- R038-LIC bidder with excessive disqualifications ---------------------------------------------
+
+
+def bidder_disqualified(view: ProcessView, context: Context, indicator: Indicator):
+    """Each bidder of the procedure against its own record over the dataset: flagged when its
+    share of disqualified bids is above the fence among bidders (possible cover bids)."""
+    bids, unknown = _competitive_bids(view, indicator)
+    if unknown or not bids:
+        return [unknown] if unknown else []
+    data = bidder_statistics(context)
+    if data.overall is None:
+        return [indicator.unknown([_(STATISTICS_MISSING)])]
+    sample, fence_values, computed_at = data.overall
+    statistics = {**fence_values, "sample": sample, "computed_at": iso(computed_at)}
+    outcomes = []
+    for key, (party, _submitted, _disqualified) in bidder_disqualifications(view).items():
+        row = data.bidders.get(key)
+        if row is None:
+            continue  # fewer than «min_bids» bids in the dataset: not judged
+        outcomes.append(_bidder_outcome(indicator, party, row[1], statistics, key))
+    return outcomes
+
+
+def _bidder_outcome(indicator: Indicator, party, values: dict, statistics: dict, key: str):
+    evidence = {
+        "party": party.as_evidence(),
+        "bidder": {**values, "key": key},
+        "statistics": statistics,
+    }
+    fence = statistics["upper_fence"]
+    excessive = (
+        values["ratio"] > 0
+        and values["ratio"] >= fence
+        and values["disqualified"] >= indicator.thresholds["min_disqualified"]
+    )
+    if not excessive:
+        return indicator.clear(subject=party.party_id, evidence=evidence)
+    explanation = _(
+        "%(name)s fue descalificado en %(disqualified)s de sus %(submitted)s propuestas "
+        "(%(ratio).1f %%); la valla superior entre licitantes es %(fence).1f %%."
+    ) % {
+        "name": party.name or party.party_id,
+        "disqualified": values["disqualified"],
+        "submitted": values["submitted"],
+        "ratio": values["ratio"] * 100,
+        "fence": fence * 100,
+    }
+    return indicator.flag(explanation, subject=party.party_id, evidence=evidence)
+
+
+register(
+    Indicator(
+        code="R038-LIC",
+        version=1,
+        name=gettext_lazy("Licitante con descalificaciones excesivas"),
+        description=gettext_lazy(
+            "La proporción de propuestas descalificadas de un licitante (sobre todas las que "
+            "presentó en procedimientos competitivos) alcanza la valla superior de Tukey entre "
+            "licitantes con al menos «min_bids» propuestas, con al menos «min_disqualified» "
+            "descalificaciones: puede presentar propuestas de cobertura."
+        ),
+        family=COMPETITION,
+        stages=FROM_AWARD,
+        data=("bids/details/status", "bids/details/tenderers", "parties/identifier/id"),
+        source="OCP R038 (por licitante); Cardinal; ProZorro RISK-2-19",
+        severity=Severity.LOW,
+        definition=bidder_disqualified,
+        defaults={"min_bids": 3, "min_disqualified": 2},
     )
 )
 

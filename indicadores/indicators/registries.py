@@ -24,7 +24,7 @@ from indicadores.engine.text import gettext as _
 from indicadores.engine.text import gettext_noop
 from indicadores.outcomes import Severity
 from integraciones.models import S3Sanction, Sat69bEvent
-from workflows.procedures import Stage
+from workflows.base.procedures import Stage
 
 ALL_STAGES = frozenset(Stage)
 FROM_TENDER = ALL_STAGES - {Stage.PLANNING}

@@ -21,7 +21,7 @@ from indicadores.engine.text import gettext as _
 from indicadores.engine.text import gettext_noop
 from indicadores.outcomes import Severity
 from ocds_pages.models import Record, Release
-from workflows.procedures import Stage
+from workflows.base.procedures import Stage
 
 FROM_TENDER = frozenset(Stage) - {Stage.PLANNING}
 FROM_AWARD = frozenset(

@@ -5,6 +5,7 @@ replaced whole for a process each time it is recomputed, like the projections of
 The dashboards and the API filter and aggregate these indexed columns instead of parsing JSON.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -212,3 +213,90 @@ class MonitoredEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.date} {self.amount}"
+
+
+class CitizenReport(models.Model):
+    """A problem with a contract's delivery reported by anyone from the public page.
+
+    Keyed by (ocid, contract id), not by the monitoring row, which is replaced at every
+    recomputation. The entity moderates it (accept or reject, with a note); accepted reports are
+    shown to the OIC beside the contract. The reporter's contact and photo are never published.
+    """
+
+    class Kind(models.TextChoices):
+        NOT_DELIVERED = "no_entregado", _("No se entregó")
+        INCOMPLETE = "incompleto", _("Se entregó incompleto")
+        QUALITY = "calidad", _("Mala calidad o no sirve")
+        OTHER = "otro", _("Otro problema")
+
+    class Status(models.TextChoices):
+        PENDING = "pendiente", _("Por moderar")
+        ACCEPTED = "aceptado", _("Aceptado")
+        REJECTED = "rechazado", _("Rechazado")
+
+    ocid = models.CharField(_("ocid"), max_length=128, help_text=_("Proceso del contrato."))
+    contract_id = models.CharField(
+        _("contrato"), max_length=255, help_text=_("contracts/id dentro del proceso.")
+    )
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="citizen_reports",
+        verbose_name=_("ente público"),
+        help_text=_("Ente comprador: lo modera."),
+    )
+    kind = models.CharField(
+        _("problema"), max_length=20, choices=Kind.choices, help_text=_("Qué tipo de problema.")
+    )
+    description = models.TextField(
+        _("descripción"), max_length=2000, help_text=_("Lo que vio la persona, con sus palabras.")
+    )
+    place = models.CharField(
+        _("lugar"), max_length=200, blank=True, help_text=_("Dónde (unidad médica, escuela, obra).")
+    )
+    photo = models.ImageField(
+        _("foto"),
+        upload_to="reportes-ciudadanos/%Y/%m/",
+        blank=True,
+        help_text=_("Foto opcional, sin metadatos (se vuelve a codificar al recibirla)."),
+    )
+    contact = models.EmailField(
+        _("correo de contacto"),
+        blank=True,
+        help_text=_("Opcional; sólo lo ve el ente, nunca se publica."),
+    )
+    status = models.CharField(
+        _("estado"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PENDING,
+        help_text=_("Por moderar, aceptado o rechazado."),
+    )
+    moderation_note = models.TextField(
+        _("nota de moderación"), blank=True, help_text=_("Por qué se aceptó o rechazó.")
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderado por"),
+        help_text=_("Quién lo moderó."),
+    )
+    moderated_at = models.DateTimeField(
+        _("moderado"), null=True, blank=True, help_text=_("Cuándo se moderó.")
+    )
+    created_at = models.DateTimeField(_("recibido"), auto_now_add=True, help_text=_("Recibido."))
+
+    class Meta:
+        verbose_name = _("reporte ciudadano")
+        verbose_name_plural = _("reportes ciudadanos")
+        permissions = [("moderate_citizenreport", _("Moderar reportes ciudadanos"))]
+        indexes = [
+            models.Index(fields=["ocid", "contract_id"], name="citizen_report_contract"),
+            models.Index(fields=["entity", "status"], name="citizen_report_entity_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.ocid} {self.contract_id} {self.kind}"

@@ -19,6 +19,7 @@ from indicadores.monitoring.choices import ContractStatus
 from indicadores.monitoring.indicators import states_of
 from indicadores.monitoring.models import MonitoredContract, MonitoredEvent
 from ocds_pages.models import Record
+from ocds_pages.public import invalidate_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +132,7 @@ def on_release_published(sender, *, ocid, record, **kwargs) -> None:
         refresh([view_of_record(record)])
     except Exception:
         logger.exception("Seguimiento: fallo al calcular los contratos de %s", ocid)
+        return
+    # The public pages' cache was renewed by the same signal, perhaps before these rows were
+    # written: renew it again so no visit in between keeps the old progress for an hour.
+    invalidate_public_pages(sender=None)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome
 from indicadores.risk.models import ProcessRisk, RiskScore
+from indicadores.risk.public import bump_generation
 from indicadores.risk.tally import (
     Tally,
     add,
@@ -114,6 +115,7 @@ def apply(items: list[Evaluated]) -> int:
     ProcessRisk.objects.bulk_update([r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     _move(deltas)
+    transaction.on_commit(bump_generation)
     return len(rows)
 
 
@@ -177,6 +179,7 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
         score.refresh_columns()
         created.append(score)
     RiskScore.objects.bulk_create(created, batch_size=500)
+    transaction.on_commit(bump_generation)
     return len(created)
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from ocds_pages import labels, public
+from ocds_pages.public_panels import render_panels
 
 register = template.Library()
 
@@ -15,6 +16,12 @@ register = template.Library()
 def published_figures() -> dict:
     """Processes, entities, suppliers and contracted amount published on this installation."""
     return public.site_figures()
+
+
+@register.simple_tag(name="public_panels")
+def panels(page: str, key: str):
+    """The panels higher layers registered for this public page (ocds_pages/public_panels.py)."""
+    return render_panels(page, key)
 
 
 @register.simple_tag

@@ -12,8 +12,8 @@ from ocds_pages.models import Release
 from tests.browser.conftest import screenshot
 from tests.browser.test_direct_award_workflow import fill, log_in, open_task, start
 from tests.workflows import form_values as values
-from workflows import process_services as services
-from workflows.forms_engine import CaptureContext, data_from_values
+from workflows.forms.forms_engine import CaptureContext, data_from_values
+from workflows.processes import process_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DIRECT = CaptureContext(procedure_type="adjudicacion_directa")
@@ -29,11 +29,14 @@ def publish(process, stage, typed, capturista, aprobador):
     """A stage captured and approved through the services (the browser part comes after)."""
     run = process.stage_runs.get(stage=stage) if stage == "planning" else None
     if run is None:
-        run = services.stage_start(process=process, stage=stage, user=capturista)
+        run = process_services.stage_start(process=process, stage=stage, user=capturista)
     assert (
-        services.capture_submit(task=services.active_task(run), user=capturista, values=typed) == []
+        process_services.capture_submit(
+            task=process_services.active_task(run), user=capturista, values=typed
+        )
+        == []
     )
-    services.review_approve(task=services.active_task(run), user=aprobador)
+    process_services.review_approve(task=process_services.active_task(run), user=aprobador)
 
 
 def awarded_process():
@@ -43,7 +46,7 @@ def awarded_process():
         users.get(username="aprobador.imss"),
     )
     unit = capturista.memberships.exclude(unit=None).first().unit
-    process = services.process_create(
+    process = process_services.process_create(
         user=capturista,
         unit=unit,
         title="Paracetamol para unidades médicas",
@@ -104,7 +107,7 @@ def test_contract_dates_files_payments_and_drafts(live_server, page):
     # _MediaFilesHandler) serves MEDIA_ROOT before any URL is resolved, as no deployment does.
     response = Client().get(f"/media/{draft_url}")
     assert response.status_code in (302, 404)
-    services.review_approve(task=services.active_task(run), user=aprobador)
+    process_services.review_approve(task=process_services.active_task(run), user=aprobador)
 
     # Two payments, the second added with «Agregar fila»; nobody touches its currency.
     start(page, base, process, "implementation")
@@ -123,7 +126,7 @@ def test_contract_dates_files_payments_and_drafts(live_server, page):
     screenshot(page, "tramite-pagos-agregar-fila")
     submit(page)
     assert page.url == f"{base}/tramite/procesos/{process.pk}/"
-    services.review_approve(task=services.active_task(run), user=aprobador)
+    process_services.review_approve(task=process_services.active_task(run), user=aprobador)
     release = orjson.loads(Release.objects.filter(ocid=process.ocid).latest("date", "pk").data)
     payments = release["contracts"][0]["implementation"]["transactions"]
     assert [p["value"]["currency"] for p in payments] == ["MXN", "MXN"]

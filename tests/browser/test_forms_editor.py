@@ -12,7 +12,7 @@ from devtools.demo_entities import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 from tests.workflows.drafts import tender_in_capture
 from workflows.models import FormDefinition
-from workflows.permissions import may_capture_in
+from workflows.processes.permissions import may_capture_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,10 +18,10 @@ from ocds_pages.models import Release
 from tests.browser.conftest import screenshot
 from tests.browser.test_direct_award_workflow import fill, log_in, open_task
 from tests.workflows import form_values as values
-from workflows import process_services as services
-from workflows.forms_engine import CaptureContext, data_from_values
-from workflows.procedures import Stage
-from workflows.process_models import IntegrityOverride
+from workflows.base.procedures import Stage
+from workflows.forms.forms_engine import CaptureContext, data_from_values
+from workflows.processes import process_services
+from workflows.processes.process_models import IntegrityOverride
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def direct_award_with_tender_published():
     )
     capturista, aprobador = people["capturista.imss"], people["aprobador.imss"]
     unit = capturista.memberships.exclude(unit=None).first().unit
-    process = services.process_create(
+    process = process_services.process_create(
         user=capturista,
         unit=unit,
         title="Mantenimiento de la red de agua potable",
@@ -65,14 +65,16 @@ def direct_award_with_tender_published():
         (Stage.TENDER, values.tender("direct")),
     ):
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=capturista)
+            process_services.stage_start(process=process, stage=stage, user=capturista)
         run = process.stage_runs.filter(stage=stage).latest("pk")
         assert (
-            services.capture_submit(task=services.active_task(run), user=capturista, values=typed)
+            process_services.capture_submit(
+                task=process_services.active_task(run), user=capturista, values=typed
+            )
             == []
         )
-        services.review_approve(task=services.active_task(run), user=aprobador)
-    services.stage_start(process=process, stage=Stage.AWARD, user=capturista)
+        process_services.review_approve(task=process_services.active_task(run), user=aprobador)
+    process_services.stage_start(process=process, stage=Stage.AWARD, user=capturista)
     return process
 
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from tests.browser.conftest import screenshot
 from tests.browser.test_forms_editor import imss_people, log_in
 from tests.workflows import form_values as values
-from workflows import process_services as services
-from workflows.process_models import StageProcess
+from workflows.processes import process_services
+from workflows.processes.process_models import StageProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def work_for_the_homes():
     people = imss_people()
 
     def submitted(title):
-        process = services.process_create(
+        process = process_services.process_create(
             user=people["capturista"],
             unit=people["unit"],
             title=title,
@@ -54,19 +54,21 @@ def work_for_the_homes():
             fiscal_year=2027,
         )
         run = StageProcess.objects.get(contracting_process=process)
-        services.capture_submit(
-            task=services.active_task(run), user=people["capturista"], values=values.planning()
+        process_services.capture_submit(
+            task=process_services.active_task(run),
+            user=people["capturista"],
+            values=values.planning(),
         )
         return run
 
     returned = submitted("Guantes de nitrilo para hospitales")
-    services.review_return(
-        task=services.active_task(returned),
+    process_services.review_return(
+        task=process_services.active_task(returned),
         user=people["aprobador"],
         reason="Falta el oficio de suficiencia presupuestal.",
     )
     waiting = submitted("Material de curación 2027")
-    return services.active_task(returned), services.active_task(waiting)
+    return process_services.active_task(returned), process_services.active_task(waiting)
 
 
 def open_help_and_shortcuts(page):

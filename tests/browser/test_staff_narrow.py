@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from tests.browser.test_forms_editor import log_in
 from tests.browser.test_role_homes import work_for_the_homes
-from workflows.process_models import ContractingProcess
+from workflows.processes.process_models import ContractingProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

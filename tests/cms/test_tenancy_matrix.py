@@ -225,7 +225,7 @@ def test_entity_admin_registers_oauth_client_for_own_entity_and_sees_secret_once
 def build_process_world():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from workflows import process_services
+    from workflows.processes import process_services
 
     world = build_world()
     rows = {"process": {}, "task": {}, "document": {}}
@@ -262,7 +262,8 @@ PROCESS_URLS = {
 }
 
 
-# Unpublished documents are read only by the entity's process staff (workflows.media.READER_ROLES).
+# Unpublished documents are read only by the entity's process staff
+# (workflows.processes.media.READER_ROLES).
 DOCUMENT_READERS = {SUPER, Role.CAPTURISTA, Role.APROBADOR, Role.OIC}
 
 

@@ -6,8 +6,13 @@ from django.core.management import call_command
 
 from ocds_pages.models import Release
 from tests.workflows.drafts import assert_releases_valid
-from workflows.procedures import ProcedureType
-from workflows.process_models import AuditAction, AuditEntry, ContractingProcess, StageProcess
+from workflows.base.procedures import ProcedureType
+from workflows.processes.process_models import (
+    AuditAction,
+    AuditEntry,
+    ContractingProcess,
+    StageProcess,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -29,13 +29,12 @@ from ocds_pages.models import (
 )
 from ocds_pages.publication import next_release_slot, publish_release, release_date
 from ocds_pages.validation import parse_datetime, validate_release
-from workflows import catalogues
-from workflows import services as forms
-from workflows.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
-from workflows.procedures import Stage
-from workflows.process_models import StageProcess
-from workflows.releases import build_stage_release
-from workflows.rules import capture_issues
+from workflows.base.procedures import Stage
+from workflows.base.rules import capture_issues
+from workflows.forms import catalogues, form_services
+from workflows.forms.forms_engine import CaptureContext, build_form, data_from_values, to_ocds
+from workflows.processes.process_models import StageProcess
+from workflows.processes.releases import build_stage_release
 
 SANCTIONED = Supplier("SAN010101AB1", "Proveedora Sancionada, S.A. de C.V.")
 
@@ -202,7 +201,7 @@ def test_generated_releases_are_what_the_workflow_publishes_for_those_form_value
         process.save()
         context = CaptureContext(procedure_type=plan.procedure_type, ocid=plan.ocid)
         for capture, expected in zip(stage_values(plan), generated[plan.ocid], strict=True):
-            version = forms.form_version_for(
+            version = form_services.form_version_for(
                 stage=Stage(capture.stage).form,
                 procedure_type=plan.procedure_type,
                 entity=plan.entity,

@@ -18,7 +18,7 @@ from integraciones.models import (
     Sat69bTaxpayer,
 )
 from ocds_pages.party_keys import normalise_name
-from workflows.integrity import Candidate
+from workflows.processes.integrity import Candidate
 
 _serial = itertools.count(1)
 GENERATION = "00000000-0000-0000-0000-000000000001"

@@ -14,7 +14,7 @@ from indicadores.outcomes import Severity
 from tests.factories import PASSWORD, make_entity, make_member, make_unit
 from tests.indicadores.alert_helpers import compute, new_ocid, sanction, single_bid
 from tests.workflows import drafts
-from workflows.process_models import IntegrityOverride
+from workflows.processes.process_models import IntegrityOverride
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from tests.ocds_pages.factories import (
     make_tender_release,
     own_ocid,
 )
-from workflows.integrity import findings_for
-from workflows.procedures import Stage
+from workflows.base.procedures import Stage
+from workflows.processes.integrity import findings_for
 
 SUPPLIER_RFC = SUPPLIER["identifier"]["id"]
 

@@ -149,6 +149,68 @@ def test_calcular_indicadores_refreshes_the_statistics_first(db, capsys):
     assert payload["indicators"][0]["not_computable"] == 1
 
 
+# --- R038-LIC bidder with excessive disqualifications ----------------------------------------
+
+COVER = "CBI010101CB1"  # a bidder disqualified again and again
+HONEST = ["HAA010101HA1", "HBB010101HB2", "HCC010101HC3", "HDD010101HD4"]
+
+
+def bidders_view(bidders: dict[str, str], **sections):
+    """A procedure won by the usual supplier, with ``bidders`` (RFC → bid status) competing."""
+    bids = [b.bid(WINNER, 100000)]
+    for n, (rfc, status) in enumerate(bidders.items()):
+        bids.append(b.bid(f"MX-RFC-{rfc}", 110000 + n, status=status))
+    parties = [(f"Licitante {rfc}", rfc) for rfc in bidders]
+    return b.view(b.compiled(bids=bids, bidders=parties, **sections), entity_id=1)
+
+
+@pytest.fixture
+def bidder_statistics(db):
+    collector = Collector()
+    # Four bidders with one disqualification in four bids; the cover bidder, four in four.
+    for round_ in range(4):
+        statuses = {rfc: "disqualified" if n == round_ else "valid" for n, rfc in enumerate(HONEST)}
+        collector.add(bidders_view({**statuses, COVER: "disqualified"}))
+    collector.store(min_bids=2)
+
+
+def test_r038_lic_bidder_disqualified_again_and_again(outcomes_of, bidder_statistics):
+    outcomes = outcomes_of("R038-LIC", bidders_view({COVER: "disqualified", HONEST[0]: "valid"}))
+    by_subject = {outcome.subject: outcome for outcome in outcomes}
+    cover = by_subject[f"MX-RFC-{COVER}"]
+    assert cover.status == FLAGGED
+    assert cover.evidence["bidder"]["submitted"] == 4
+    assert cover.evidence["bidder"]["disqualified"] == 4
+    assert "4 de sus 4 propuestas" in cover.explanation
+    assert by_subject[f"MX-RFC-{HONEST[0]}"].status == CLEAR
+    assert by_subject[WINNER].status == CLEAR  # won all four, never disqualified
+    json.dumps(cover.evidence)
+
+
+def test_r038_lic_ordinary_or_unknown_bidders(outcomes_of, bidder_statistics, settings):
+    outcomes = outcomes_of("R038-LIC", bidders_view({HONEST[1]: "valid", "NEW010101NW1": "valid"}))
+    # HONEST[1] is ordinary; the newcomer has no bids in the dataset yet, so it is not judged.
+    assert {o.subject: o.status for o in outcomes} == {
+        WINNER: CLEAR,
+        f"MX-RFC-{HONEST[1]}": CLEAR,
+    }
+    settings.INDICADORES_UMBRALES = {"R038-LIC": {"min_disqualified": 5}}
+    outcomes = outcomes_of("R038-LIC", bidders_view({COVER: "valid"}))
+    assert {o.subject: o.status for o in outcomes}[f"MX-RFC-{COVER}"] == CLEAR
+
+
+def test_r038_lic_not_computable_without_statistics_or_bid_statuses(outcomes_of):
+    outcome = only(outcomes_of("R038-LIC", bidders_view({COVER: "disqualified"})))
+    assert outcome.status == UNKNOWN and "calcular_indicadores" in outcome.missing[0]
+    lacking = bidders_view({COVER: ""})
+    assert only(outcomes_of("R038-LIC", lacking)).missing == ("bids/details/status",)
+
+
+def test_r038_lic_is_not_about_direct_awards(outcomes_of, bidder_statistics):
+    direct = bidders_view({COVER: "disqualified"}, tender={"procurementMethod": "direct"})
+    assert outcomes_of("R038-LIC", direct) == []
+
+
 # --- MX-ROTA ------------------------------------------------------------------------------------
 
 RINGS = ["AAA010101AA1", "BBB010101BB1", "CCC010101CC1"]

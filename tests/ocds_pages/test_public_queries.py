@@ -25,13 +25,16 @@ PAGES = {
     # entity and unit choices (2), count, page of results, suppliers of the page
     "/procesos/": 5,
     SEARCH: 5,
-    # the record with entity, unit and projection joined; the list of its releases
-    "/procesos/ocds-cidemo-IMSS-000001/": 2,
+    # the record with entity, unit and projection joined; the list of its releases; the
+    # contracts' monitoring rows (a section of indicadores, ocds_pages.public_sections)
+    "/procesos/ocds-cidemo-IMSS-000001/": 3,
     "/entes/": 1,
-    # entity, "has publications", figures, latest processes (entity and unit joined)
-    "/entes/IMSS/": 4,
-    # first supplier row, buyers aggregate, processes with entity joined
-    "/proveedores/MME920427EM3/": 3,
+    # entity, "has publications", figures, latest processes (entity and unit joined); the risk
+    # index panel (indicadores/risk/public.py: its years, none here; with an index, +1 for units);
+    # the contract monitoring panel (indicadores/monitoring/public.py: one aggregate)
+    "/entes/IMSS/": 6,
+    # first supplier row, buyers aggregate, processes with entity joined; the risk panel's sum
+    "/proveedores/MME920427EM3/": 4,
 }
 
 

@@ -48,9 +48,9 @@ def tender_in_capture(world, procedure_type="lp_nacional"):
     Returns the tender's stage run and its capture task (its one draft is ``run.stage_draft``).
     """
     from tests.workflows import form_values
-    from workflows import process_services as services
+    from workflows.processes import process_services
 
-    process = services.process_create(
+    process = process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title="Adquisición de medicamentos 2027",
@@ -59,10 +59,14 @@ def tender_in_capture(world, procedure_type="lp_nacional"):
         fiscal_year=2027,
     )
     planning = process.stage_runs.get(stage="planning")
-    issues = services.capture_submit(
-        task=services.active_task(planning), user=world["capturista"], values=form_values.planning()
+    issues = process_services.capture_submit(
+        task=process_services.active_task(planning),
+        user=world["capturista"],
+        values=form_values.planning(),
     )
     assert issues == [], issues
-    services.review_approve(task=services.active_task(planning), user=world["aprobador"])
-    run = services.stage_start(process=process, stage="tender", user=world["capturista"])
-    return run, services.active_task(run)
+    process_services.review_approve(
+        task=process_services.active_task(planning), user=world["aprobador"]
+    )
+    run = process_services.stage_start(process=process, stage="tender", user=world["capturista"])
+    return run, process_services.active_task(run)

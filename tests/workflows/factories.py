@@ -5,9 +5,9 @@ import copy
 from cms.models import Membership
 from cms.roles import Role
 from tests.factories import make_entity, make_member, make_unit
-from workflows.defaults import field
+from workflows.forms.defaults import field
+from workflows.forms.spec import stream_from_spec
 from workflows.models import FormDefinition
-from workflows.spec import stream_from_spec
 
 BUYER = {
     "id": "MX-RFC-IMS421231I45",

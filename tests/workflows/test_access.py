@@ -8,7 +8,7 @@ from tests.factories import make_member, make_unit, make_user
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows.process_services import active_task
+from workflows.processes.process_services import active_task
 
 pytestmark = pytest.mark.django_db
 

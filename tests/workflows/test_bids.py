@@ -2,11 +2,11 @@
 
 import pytest
 
-from workflows.checks import check_spec
-from workflows.defaults import BIDS, publish_bids_group
-from workflows.forms_engine import CaptureContext, build_form, to_ocds
+from workflows.forms.checks import check_spec
+from workflows.forms.defaults import BIDS, publish_bids_group
+from workflows.forms.form_services import form_version_for, stage_draft_create
+from workflows.forms.forms_engine import CaptureContext, build_form, to_ocds
 from workflows.models import FormDefinition, FormVersion
-from workflows.services import form_version_for, stage_draft_create
 
 from .factories import make_capturista, make_entity
 

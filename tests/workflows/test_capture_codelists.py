@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.workflows import drafts
 from tests.workflows.walker import Walker
-from workflows.blocks import document_type_codes
-from workflows.defaults import publish_dictamen_document_type
-from workflows.forms_engine import CaptureContext, build_form, to_ocds
+from workflows.forms.blocks import document_type_codes
+from workflows.forms.defaults import publish_dictamen_document_type
+from workflows.forms.form_services import form_version_for
+from workflows.forms.forms_engine import CaptureContext, build_form, to_ocds
 from workflows.models import DocumentType, FormDefinition, FormVersion
-from workflows.process_models import ProcessDocument
-from workflows.services import form_version_for
+from workflows.processes.process_models import ProcessDocument
 
 pytestmark = pytest.mark.django_db
 

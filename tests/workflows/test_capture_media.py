@@ -10,9 +10,9 @@ from tests.factories import make_entity, make_member
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows import process_services as services
-from workflows.forms_engine import CaptureContext, data_from_values
-from workflows.process_models import ProcessDocument
+from workflows.forms.forms_engine import CaptureContext, data_from_values
+from workflows.processes import process_services
+from workflows.processes.process_models import ProcessDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_another_entity_or_a_role_that_does_not_read_processes_gets_404(world):
 
 def test_once_its_stage_is_published_the_file_is_public(world):
     run, url = tender_with_file(world, action="enviar")
-    services.review_approve(task=services.active_task(run), user=world["aprobador"])
+    process_services.review_approve(task=process_services.active_task(run), user=world["aprobador"])
     response = client_of().get(url)
     assert response.status_code == 200
     assert body(response) == PDF

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.workflows import drafts
 from tests.workflows.walker import Walker
-from workflows.process_models import ProcessDocument
+from workflows.processes.process_models import ProcessDocument
 
 pytestmark = pytest.mark.django_db
 

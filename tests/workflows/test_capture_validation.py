@@ -10,10 +10,10 @@ from ocds_pages.models import Release
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows.defaults import field, group
-from workflows.forms_engine import build_form
-from workflows.process_models import ContractingProcess
-from workflows.process_services import active_task
+from workflows.forms.defaults import field, group
+from workflows.forms.forms_engine import build_form
+from workflows.processes.process_models import ContractingProcess
+from workflows.processes.process_services import active_task
 
 pytestmark = pytest.mark.django_db
 
@@ -74,17 +74,21 @@ def test_a_negative_budget_line_is_refused_when_creating_a_process(walker):
             "main_procurement_category": "goods",
             "procedure_type": "adjudicacion_directa",
             "fiscal_year": "2026",
-            "budget_lines": "25301 | Medicinas | -250000",
+            "presupuesto-TOTAL_FORMS": "1",
+            "presupuesto-INITIAL_FORMS": "0",
+            "presupuesto-0-clave": "25301",
+            "presupuesto-0-descripcion": "Medicinas",
+            "presupuesto-0-monto": "-250000",
         },
     )
     assert response.status_code == 200
-    assert "Renglón 1: el monto no puede ser negativo." in text(response)
-    assert "-250000" in text(response)  # the typed lines come back to be fixed
+    assert "El monto de una partida presupuestal no puede ser negativo." in text(response)
+    assert 'value="-250000"' in text(response)  # the typed row comes back to be fixed
     assert ContractingProcess.objects.count() == before
 
 
 def test_the_service_refuses_negative_budget_lines_too(walker):
-    from workflows.process_services import WorkflowError, process_create
+    from workflows.processes.process_services import WorkflowError, process_create
 
     with pytest.raises(WorkflowError, match="no puede ser negativo"):
         process_create(

@@ -10,9 +10,9 @@ from django.db import connection, connections
 from ocds_pages.models import Release
 from tests.workflows import drafts
 from tests.workflows import form_values as values
-from workflows import process_services as services
-from workflows.procedures import Stage
-from workflows.process_models import AuditAction, StageProcess
+from workflows.base.procedures import Stage
+from workflows.processes import process_services
+from workflows.processes.process_models import AuditAction, StageProcess
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,7 +26,7 @@ pytestmark = [
 
 
 def submitted_planning(world):
-    process = services.process_create(
+    process = process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title="Paracetamol",
@@ -35,10 +35,10 @@ def submitted_planning(world):
         fiscal_year=2026,
     )
     run = StageProcess.objects.get(contracting_process=process, stage=Stage.PLANNING)
-    services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=values.planning()
+    process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=values.planning()
     )
-    return process, services.active_task(run)
+    return process, process_services.active_task(run)
 
 
 def test_two_approvers_at_once_publish_exactly_one_release():
@@ -54,11 +54,11 @@ def test_two_approvers_at_once_publish_exactly_one_release():
         try:
             barrier.wait()
             # Each thread has its own database connection (Django keeps one per thread).
-            release = services.review_approve(
+            release = process_services.review_approve(
                 task=type(task).objects.get(pk=task.pk), user=approver
             )
             outcomes.append(("published", release.release_id))
-        except (PermissionDenied, services.WorkflowError) as refused:
+        except (PermissionDenied, process_services.WorkflowError) as refused:
             outcomes.append(("refused", type(refused).__name__))
         finally:
             connections.close_all()

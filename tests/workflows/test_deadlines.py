@@ -9,10 +9,10 @@ from django.core.management import call_command
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.test_services import capture_and_approve, new_process
-from workflows import process_services as services
-from workflows.deadlines import check_deadlines
-from workflows.procedures import Stage
-from workflows.process_models import AuditAction
+from workflows.base.procedures import Stage
+from workflows.processes import process_services
+from workflows.processes.deadlines import check_deadlines
+from workflows.processes.process_models import AuditAction
 
 pytestmark = pytest.mark.django_db
 MX = ZoneInfo("America/Mexico_City")
@@ -21,7 +21,7 @@ MX = ZoneInfo("America/Mexico_City")
 def published(world, process, stages):
     for stage, captured in stages:
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=world["capturista"])
+            process_services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, captured)
 
 

@@ -3,13 +3,13 @@
 import pytest
 
 from ocds_pages.validation import validate_release
-from workflows.checks import check_spec
-from workflows.defaults import DEFAULT_DEFINITIONS
-from workflows.forms_engine import assemble_release
+from workflows.base.procedures import ProcedureType, Stage
+from workflows.forms.checks import check_spec
+from workflows.forms.defaults import DEFAULT_DEFINITIONS
+from workflows.forms.form_services import form_version_for
+from workflows.forms.forms_engine import assemble_release
+from workflows.forms.previews import sample_form_and_fragment
 from workflows.models import FormVersion
-from workflows.previews import sample_form_and_fragment
-from workflows.procedures import ProcedureType, Stage
-from workflows.services import form_version_for
 
 from .factories import BUYER
 

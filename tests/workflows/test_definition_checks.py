@@ -2,8 +2,8 @@
 
 import pytest
 
-from workflows.checks import check_spec
-from workflows.defaults import field, group
+from workflows.forms.checks import check_spec
+from workflows.forms.defaults import field, group
 from workflows.models import FormDefinition, FormVersion
 
 from .admin_post import CREATE_URL, definition_post, field_block, group_block, shown

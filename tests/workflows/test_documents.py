@@ -10,7 +10,7 @@ from ocds_pages.models import Release
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows.process_models import AuditAction, ProcessDocument
+from workflows.processes.process_models import AuditAction, ProcessDocument
 
 pytestmark = pytest.mark.django_db
 

@@ -170,8 +170,8 @@ def test_optional_amount_left_empty_is_not_an_error(client, draft_and_user):
 def test_fragment_right_after_an_upload_carries_the_stored_document(draft_and_user):
     from django.http import QueryDict
 
-    from workflows.forms_engine import to_ocds
-    from workflows.services import stage_draft_context, stage_draft_save
+    from workflows.forms.form_services import stage_draft_context, stage_draft_save
+    from workflows.forms.forms_engine import to_ocds
 
     draft, user = draft_and_user
     data = QueryDict(mutable=True)

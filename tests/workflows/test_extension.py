@@ -11,9 +11,9 @@ from ocds_pages.models import ExtensionField
 from ocds_pages.packages import iter_release_package
 from ocds_pages.publication import next_ocid, publish_release
 from ocds_pages.schema import project_extension_url
-from workflows.forms_engine import CaptureContext, assemble_release, to_ocds
-from workflows.previews import sample_form_and_fragment
-from workflows.services import extension_source
+from workflows.forms.form_services import extension_source
+from workflows.forms.forms_engine import CaptureContext, assemble_release, to_ocds
+from workflows.forms.previews import sample_form_and_fragment
 
 from .factories import BUYER, edit_spec, entity_copy, make_editor, make_entity, new_field, publish
 
@@ -131,5 +131,6 @@ def test_migrate_writes_the_rows_of_versions_published_before_they_existed(
 
     tender = release_schema().data["definitions"]["Tender"]["properties"]
     assert tender["montoReservadoMipymes"]["$ref"] == "#/definitions/Value"
-    assert "invitedSuppliers" in tender  # the procedures' own fields (workflows.extension_fields)
+    # The procedures' own fields (workflows.forms.extension_fields).
+    assert "invitedSuppliers" in tender
     assert ExtensionField.objects.filter(source=extension_source(version.definition_id)).exists()

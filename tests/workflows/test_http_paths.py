@@ -6,8 +6,8 @@ from ocds_pages.models import Record, Release
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows.process_models import AuditAction, AuditEntry, ContractingProcess
-from workflows.process_services import active_task
+from workflows.processes.process_models import AuditAction, AuditEntry, ContractingProcess
+from workflows.processes.process_services import active_task
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The capturista sees the same integrity findings while capturing: warnings that never block.
 
-The source is registered through the contract (workflows.integrity.register_source), as in
+The source is registered through the contract (workflows.processes.integrity.register_source), as in
 tests/workflows/test_integrity.py.
 """
 
@@ -10,9 +10,8 @@ from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.test_integrity import SanctionRegistrySource
 from tests.workflows.walker import Walker
-from workflows import integrity
-from workflows import process_services as services
-from workflows.integrity import register_source
+from workflows.processes import integrity, process_services
+from workflows.processes.integrity import register_source
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def award_in_capture(world, walker):
     walker.stage(process, "planning", values.planning())
     walker.stage(process, "tender", values.tender("direct"))
     run = walker.start("capturista", process, "award")
-    return process, run, services.active_task(run)
+    return process, run, process_services.active_task(run)
 
 
 def save(walker, process, run, task, captured):
@@ -61,7 +60,7 @@ def test_findings_never_block_the_capture(source):
     walker = Walker(world)
     process, run, _task = award_in_capture(world, walker)
     walker.capture("capturista", process, "award", values.award())  # sent to review: 302
-    assert services.active_task(run).flow_task.name == "review"
+    assert process_services.active_task(run).flow_task.name == "review"
 
 
 def test_a_clean_draft_says_so(monkeypatch):

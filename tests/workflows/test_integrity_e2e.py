@@ -2,7 +2,7 @@
 
 Nothing is stood in for: the S3 mirror is synced from the fake PDN server (devtools/fake_pdn.py)
 by the real client, the workflow runs over HTTP, and the findings come from the indicator engine
-that ``indicadores`` registers in ``workflows.integrity`` from its ``ready()``.
+that ``indicadores`` registers in ``workflows.processes.integrity`` from its ``ready()``.
 """
 
 import pytest
@@ -15,8 +15,8 @@ from ocds_pages.models import Release
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
-from workflows import process_services as services
-from workflows.process_models import AuditAction, AuditEntry, IntegrityOverride
+from workflows.processes import process_services
+from workflows.processes.process_models import AuditAction, AuditEntry, IntegrityOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_sanctioned_supplier_blocks_the_award_until_justified(
     world = drafts.people()
     walker = Walker(world)
     process, run = award_to_sanctioned_in_review(world, walker)
-    url = f"/tramite/tareas/{services.active_task(run).pk}/"
+    url = f"/tramite/tareas/{process_services.active_task(run).pk}/"
 
     # The approver sees the finding, blocking, with the registry row that matched.
     page = walker.as_("aprobador").get(url).content.decode()
@@ -62,7 +62,7 @@ def test_a_sanctioned_supplier_blocks_the_award_until_justified(
     assert "S3 SABG (prueba)" in panel  # the registry row's source…
     assert "RFC idéntico" in panel  # …how it matched
     assert "14/01/2027" in panel  # …and the inhabilitación's end
-    [finding] = [f for f in services.stage_findings(run) if f.code == "MX-SANC"]
+    [finding] = [f for f in process_services.stage_findings(run) if f.code == "MX-SANC"]
     assert finding.blocking and finding.severity == "high"
 
     # Without a justification nothing is published.
@@ -75,7 +75,7 @@ def test_a_sanctioned_supplier_blocks_the_award_until_justified(
     reason = "Suspensión provisional de la inhabilitación concedida por el juzgado; oficio 45/2026."
     with django_capture_on_commit_callbacks(execute=True):
         approved = walker.as_("aprobador").post(
-            url, {"accion": "aprobar", services.finding_key(finding): reason}
+            url, {"accion": "aprobar", process_services.finding_key(finding): reason}
         )
     assert approved.status_code == 302, approved.content.decode()[-2000:]
     assert Release.objects.filter(ocid=process.ocid).count() == published + 1
@@ -98,6 +98,6 @@ def test_a_clean_supplier_raises_no_blocking_finding(s3_mirror):
     walker.start("capturista", process, "award")
     walker.capture("capturista", process, "award", values.award())
     run = walker.run(process, "award")
-    assert not [f for f in services.stage_findings(run) if f.blocking]
+    assert not [f for f in process_services.stage_findings(run) if f.blocking]
     walker.decide("aprobador", process, "award")
     assert not IntegrityOverride.objects.exists()

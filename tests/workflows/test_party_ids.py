@@ -4,9 +4,9 @@ import pytest
 
 from ocds_pages.party_keys import rfc_party_id
 from tests.factories import make_entity
-from workflows.forms_engine import CaptureContext, to_ocds
-from workflows.releases import party_id
-from workflows.rules import organization_id
+from workflows.base.rules import organization_id
+from workflows.forms.forms_engine import CaptureContext, to_ocds
+from workflows.processes.releases import party_id
 
 
 def test_the_workflow_builds_party_ids_with_the_same_rule():

@@ -1,7 +1,8 @@
-"""The one vocabulary: every stage and procedure type knows its facts (workflows.procedures)."""
+"""The one vocabulary: every stage and procedure type knows its facts
+(workflows.base.procedures)."""
 
 from ocds_pages.codelists import codes
-from workflows.procedures import FORM_STAGES, RULES, ProcedureType, Stage, can_start
+from workflows.base.procedures import FORM_STAGES, RULES, ProcedureType, Stage, can_start
 
 
 def test_every_stage_has_its_rules_and_publishes_an_ocds_release_tag():

@@ -9,11 +9,11 @@ from ocds_pages.party_keys import rfc_party_id
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.test_services import capture_and_approve, new_process, run_of
-from workflows import process_services as services
-from workflows.defaults import publish_payment_fields
+from workflows.base.procedures import Stage
+from workflows.forms.defaults import publish_payment_fields
+from workflows.forms.spec import normalise_field, normalise_group
 from workflows.models import FormDefinition, FormVersion
-from workflows.procedures import Stage
-from workflows.spec import normalise_field, normalise_group
+from workflows.processes import process_services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def published_through_implementation(world):
     ]
     for stage, captured in steps:
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=world["capturista"])
+            process_services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, captured)
     return process
 
@@ -74,14 +74,16 @@ def test_the_payment_form_asks_for_the_cfdi_folio_and_the_payee_rfc():
         (Stage.CONTRACT, values.contract()),
     ]:
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=world["capturista"])
+            process_services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, captured)
-    services.stage_start(process=process, stage=Stage.IMPLEMENTATION, user=world["capturista"])
+    process_services.stage_start(
+        process=process, stage=Stage.IMPLEMENTATION, user=world["capturista"]
+    )
     run = run_of(process, Stage.IMPLEMENTATION)
     captured = values.implementation()
     captured["pagos"][0]["cfdi"] = "A-0001"
-    issues = services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=captured
+    issues = process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=captured
     )
     assert any("formato esperado" in issue.message for issue in issues)
 

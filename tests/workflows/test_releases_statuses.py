@@ -9,8 +9,8 @@ from ocds_pages.models import Record
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.test_services import capture_and_approve, new_process
-from workflows import process_services as services
-from workflows.procedures import Stage
+from workflows.base.procedures import Stage
+from workflows.processes import process_services
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def compiled(process) -> dict:
 def publish_stages(world, process, steps):
     for stage, captured in steps:
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=world["capturista"])
+            process_services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, captured)
 
 

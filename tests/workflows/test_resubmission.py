@@ -5,15 +5,15 @@ import pytest
 
 from tests.workflows import drafts
 from tests.workflows import form_values as values
-from workflows import process_services as services
-from workflows.audit import net_changes
-from workflows.process_models import StageProcess
+from workflows.processes import process_services
+from workflows.processes.audit import net_changes
+from workflows.processes.process_models import StageProcess
 
 pytestmark = pytest.mark.django_db
 
 
 def planning_run(world):
-    process = services.process_create(
+    process = process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title="Paracetamol para unidades médicas",
@@ -25,15 +25,15 @@ def planning_run(world):
 
 
 def submit(world, run, captured):
-    issues = services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=captured
+    issues = process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=captured
     )
     assert issues == [], issues
 
 
 def review_page(client, world, run) -> str:
     client.force_login(world["aprobador"])
-    response = client.get(f"/tramite/tareas/{services.active_task(run).pk}/")
+    response = client.get(f"/tramite/tareas/{process_services.active_task(run).pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -42,8 +42,8 @@ def test_resubmitted_stage_shows_the_return_reason_and_the_changes(client):
     world = drafts.people()
     run = planning_run(world)
     submit(world, run, values.planning())
-    services.review_return(
-        task=services.active_task(run),
+    process_services.review_return(
+        task=process_services.active_task(run),
         user=world["aprobador"],
         reason="El programa presupuestario no corresponde.",
     )
@@ -65,7 +65,9 @@ def test_resubmission_without_changes_says_so(client):
     world = drafts.people()
     run = planning_run(world)
     submit(world, run, values.planning())
-    services.review_return(task=services.active_task(run), user=world["aprobador"], reason="Ok?")
+    process_services.review_return(
+        task=process_services.active_task(run), user=world["aprobador"], reason="Ok?"
+    )
     submit(world, run, values.planning())
     html = review_page(client, world, run)
     assert 'data-testid="sin-cambios"' in html

@@ -13,14 +13,14 @@ from tests.factories import make_entity, make_member, make_unit
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.factories import make_editor
-from workflows import process_services as services
-from workflows.process_models import StageProcess
+from workflows.processes import process_services
+from workflows.processes.process_models import StageProcess
 
 pytestmark = pytest.mark.django_db
 
 
 def new_process(world, title="Paracetamol para unidades médicas"):
-    return services.process_create(
+    return process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title=title,
@@ -31,12 +31,12 @@ def new_process(world, title="Paracetamol para unidades médicas"):
 
 
 def planning_task(process):
-    return services.active_task(StageProcess.objects.get(contracting_process=process))
+    return process_services.active_task(StageProcess.objects.get(contracting_process=process))
 
 
 def submitted(world, title):
     process = new_process(world, title)
-    services.capture_submit(
+    process_services.capture_submit(
         task=planning_task(process), user=world["capturista"], values=values.planning()
     )
     return process
@@ -52,7 +52,7 @@ def home(client, user) -> str:
 def test_capturista_sees_returned_task_with_its_reason_one_click_away(client):
     world = drafts.people()
     process = submitted(world, "Guantes de nitrilo")
-    services.review_return(
+    process_services.review_return(
         task=planning_task(process),
         user=world["aprobador"],
         reason="Falta el oficio de suficiencia.",

@@ -9,15 +9,15 @@ from ocds_pages.publication import ReleaseInvalid
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.factories import edit_spec, entity_copy, make_editor, publish
-from workflows import process_services as services
-from workflows.procedures import Stage
-from workflows.process_models import AuditAction, AuditEntry, StageProcess
+from workflows.base.procedures import Stage
+from workflows.processes import process_services
+from workflows.processes.process_models import AuditAction, AuditEntry, StageProcess
 
 pytestmark = pytest.mark.django_db
 
 
 def new_process(world, procedure_type="adjudicacion_directa"):
-    return services.process_create(
+    return process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title="Paracetamol para unidades médicas",
@@ -36,12 +36,14 @@ def run_of(process, stage):
 def capture_and_approve(world, process, stage, captured, approver="aprobador"):
     run = run_of(process, stage)
     assert (
-        services.capture_submit(
-            task=services.active_task(run), user=world["capturista"], values=captured
+        process_services.capture_submit(
+            task=process_services.active_task(run), user=world["capturista"], values=captured
         )
         == []
     )
-    return services.review_approve(task=services.active_task(run), user=world[approver])
+    return process_services.review_approve(
+        task=process_services.active_task(run), user=world[approver]
+    )
 
 
 def test_direct_award_from_planning_to_implementation():
@@ -56,7 +58,7 @@ def test_direct_award_from_planning_to_implementation():
     ]
     for stage, captured in steps:
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=world["capturista"])
+            process_services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, captured)
     releases = Release.objects.filter(ocid=process.ocid).order_by("date", "pk")
     assert [r.tags for r in releases] == [
@@ -72,11 +74,13 @@ def test_submitter_cannot_approve_own_capture():
     world = drafts.people()
     process = new_process(world)
     run = run_of(process, Stage.PLANNING)
-    services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=values.planning()
+    process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=values.planning()
     )
     with pytest.raises(PermissionDenied):
-        services.review_approve(task=services.active_task(run), user=world["capturista"])
+        process_services.review_approve(
+            task=process_services.active_task(run), user=world["capturista"]
+        )
     assert not Release.objects.filter(ocid=process.ocid).exists()
 
 
@@ -84,13 +88,13 @@ def test_return_keeps_draft_and_goes_back_to_submitter():
     world = drafts.people()
     process = new_process(world)
     run = run_of(process, Stage.PLANNING)
-    services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=values.planning()
+    process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=values.planning()
     )
-    services.review_return(
-        task=services.active_task(run), user=world["aprobador"], reason="Falta el oficio."
+    process_services.review_return(
+        task=process_services.active_task(run), user=world["aprobador"], reason="Falta el oficio."
     )
-    task = services.active_task(run)
+    task = process_services.active_task(run)
     run.refresh_from_db()
     assert task.flow_task.name == "capture"
     assert task.owner == world["capturista"]
@@ -114,14 +118,16 @@ def test_invalid_release_is_not_published_and_task_stays_open():
     process = new_process(world)
     run = run_of(process, Stage.PLANNING)
     captured = {**values.planning(), "montoPresupuesto": "mucho"}
-    services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=captured
+    process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=captured
     )
     with pytest.raises(ReleaseInvalid) as raised:
-        services.review_approve(task=services.active_task(run), user=world["aprobador"])
+        process_services.review_approve(
+            task=process_services.active_task(run), user=world["aprobador"]
+        )
     assert any(i.path.startswith("planning/budget/amount") for i in raised.value.issues)
     assert not Release.objects.filter(ocid=process.ocid).exists()
-    assert services.active_task(run).flow_task.name == "review"
+    assert process_services.active_task(run).flow_task.name == "review"
 
 
 def test_bids_become_tenderer_parties_and_a_disqualified_bid_needs_its_reason():
@@ -132,14 +138,14 @@ def test_bids_become_tenderer_parties_and_a_disqualified_bid_needs_its_reason():
         (Stage.TENDER, values.tender("open")),
     ]:
         if stage != Stage.PLANNING:
-            services.stage_start(process=process, stage=stage, user=world["capturista"])
+            process_services.stage_start(process=process, stage=stage, user=world["capturista"])
         capture_and_approve(world, process, stage, captured)
-    services.stage_start(process=process, stage=Stage.AWARD, user=world["capturista"])
+    process_services.stage_start(process=process, stage=Stage.AWARD, user=world["capturista"])
     run = run_of(process, Stage.AWARD)
     bids = values.bids()
     bids[1]["motivo"] = ""
-    issues = services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=values.award(bids)
+    issues = process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=values.award(bids)
     )
     assert [issue.path for issue in issues] == ["bids/details/1/statusDetails"]
     capture_and_approve(world, process, Stage.AWARD, values.award(values.bids()))

@@ -10,16 +10,16 @@ from tests.factories import make_entity, make_member
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.factories import make_editor
-from workflows import process_services as services
 from workflows.models import LegalJustification
-from workflows.process_models import StageProcess
+from workflows.processes import process_services
+from workflows.processes.process_models import StageProcess
 
 pytestmark = pytest.mark.django_db
 
 
 def test_history_has_its_own_list_and_reads_oldest_first(client):
     world = drafts.people()
-    process = services.process_create(
+    process = process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title="Guantes",
@@ -28,8 +28,8 @@ def test_history_has_its_own_list_and_reads_oldest_first(client):
         fiscal_year=2026,
     )
     run = StageProcess.objects.get(contracting_process=process)
-    services.capture_submit(
-        task=services.active_task(run), user=world["capturista"], values=values.planning()
+    process_services.capture_submit(
+        task=process_services.active_task(run), user=world["capturista"], values=values.planning()
     )
     client.force_login(world["capturista"])
     html = client.get(f"/tramite/procesos/{process.pk}/").content.decode()

@@ -10,8 +10,8 @@ import pytest
 from cms.roles import Role
 from tests.cms.test_tenancy_matrix import ACTORS, ANON, SUPER
 from tests.factories import make_member, make_unit, make_user
+from workflows.forms.form_services import stage_draft_create
 from workflows.models import FormDefinition
-from workflows.services import stage_draft_create
 
 from .factories import entity_copy, make_editor, make_entity
 

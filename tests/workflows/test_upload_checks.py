@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from workflows.uploads import UploadRefused, check_upload
+from workflows.base.uploads import UploadRefused, check_upload
 
 POLYGLOT = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF"
 

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.workflows import drafts
+from workflows.forms.form_services import stage_draft_create, stage_draft_move_to_version
 from workflows.models import FormVersion
-from workflows.services import stage_draft_create, stage_draft_move_to_version
 
 from .factories import edit_spec, entity_copy, make_capturista, make_editor, make_entity, new_field
 from .factories import publish as publish_definition

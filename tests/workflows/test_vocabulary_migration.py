@@ -1,4 +1,4 @@
-"""Migration 0007 maps the stored values of the old form vocabulary to workflows.procedures."""
+"""Migration 0007 maps the stored values of the old form vocabulary to workflows.base.procedures."""
 
 import importlib
 
@@ -6,10 +6,10 @@ import pytest
 from django.apps import apps
 
 from tests.workflows import drafts
-from workflows import process_services as services
+from workflows.base.procedures import FORM_STAGES, ProcedureType, Stage
+from workflows.forms.spec import stream_from_spec
 from workflows.models import FormDefinition, FormVersion, StageDraft
-from workflows.procedures import FORM_STAGES, ProcedureType, Stage
-from workflows.spec import stream_from_spec
+from workflows.processes import process_services
 
 from .factories import make_editor
 
@@ -58,7 +58,7 @@ def test_old_stage_and_procedure_values_map_to_the_one_vocabulary():
     entity, editor = world["entity"], make_editor(world["entity"])
     update = old_definition(entity, "tenderUpdate", "all", editor, new=("clarificationMeeting", ""))
     tender = old_definition(entity, "tender", "open", editor, new=("tender", "lp_nacional"))
-    process = services.process_create(
+    process = process_services.process_create(
         user=world["capturista"],
         unit=world["unit"],
         title="Equipo médico",

@@ -7,7 +7,7 @@ import wagtail.models.preview
 from django.conf import settings
 from django.db import migrations, models
 
-import workflows.blocks
+import workflows.forms.blocks
 
 
 class Migration(migrations.Migration):
@@ -355,7 +355,7 @@ class Migration(migrations.Migration):
                                 "wagtail.blocks.MultipleChoiceBlock",
                                 [],
                                 {
-                                    "choices": workflows.blocks.procedure_type_choices,
+                                    "choices": workflows.forms.blocks.procedure_type_choices,
                                     "help_text": "Vacío: en todos los procedimientos.",
                                     "label": "Mostrar sólo en",
                                     "required": False,
@@ -404,7 +404,7 @@ class Migration(migrations.Migration):
                                 "wagtail.blocks.ChoiceBlock",
                                 [],
                                 {
-                                    "choices": workflows.blocks.choice_sources,
+                                    "choices": workflows.forms.blocks.choice_sources,
                                     "help_text": "Sólo para el tipo «Opción de una lista».",
                                     "label": "Opciones de",
                                     "required": False,
@@ -414,7 +414,7 @@ class Migration(migrations.Migration):
                                 "wagtail.blocks.ChoiceBlock",
                                 [],
                                 {
-                                    "choices": workflows.blocks.document_type_codes,
+                                    "choices": workflows.forms.blocks.document_type_codes,
                                     "help_text": "Sólo para archivos: documentType del documento que se publica.",
                                     "label": "Tipo de documento OCDS",
                                     "required": False,

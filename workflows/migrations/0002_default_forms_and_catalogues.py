@@ -4,8 +4,8 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from workflows.catalogue_data import load_catalogues
-    from workflows.defaults import install_default_forms
+    from workflows.forms.catalogue_data import load_catalogues
+    from workflows.forms.defaults import install_default_forms
 
     load_catalogues(
         apps.get_model("workflows", "CucopItem"),

@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import workflows.process_models
+import workflows.processes.process_models
 
 
 class Migration(migrations.Migration):
@@ -370,7 +370,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         help_text="El archivo tal como se cargó.",
-                        upload_to=workflows.process_models.document_upload_path,
+                        upload_to=workflows.processes.process_models.document_upload_path,
                         verbose_name="archivo",
                     ),
                 ),

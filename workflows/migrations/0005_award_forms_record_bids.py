@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def publish(apps, schema_editor):
-    from workflows.defaults import publish_bids_group
+    from workflows.forms.defaults import publish_bids_group
 
     publish_bids_group(
         apps.get_model("workflows", "FormDefinition"), apps.get_model("workflows", "FormVersion")

@@ -1,8 +1,8 @@
-"""One vocabulary for stages and procedure types (workflows.procedures), stored values migrated.
+"""One vocabulary for stages and procedure types (workflows.base.procedures), stored values migrated.
 
 The form side used to key definitions by its own Stage (``tenderUpdate`` for the junta de
 aclaraciones) and by OCDS procurementMethod (``open``, ``selective``, ``direct``, ``all``); the
-processes by the Mexican procedures. Now both use ``workflows.procedures``:
+processes by the Mexican procedures. Now both use ``workflows.base.procedures``:
 
 * stage ``tenderUpdate`` -> ``clarificationMeeting``;
 * procedure type ``all`` -> ``""`` (every procedure), ``selective`` -> ``invitacion3``,

@@ -9,7 +9,7 @@ from django.db import migrations
 
 
 def publish(apps, schema_editor):
-    from workflows.defaults import publish_payment_fields
+    from workflows.forms.defaults import publish_payment_fields
 
     publish_payment_fields(
         apps.get_model("workflows", "FormDefinition"), apps.get_model("workflows", "FormVersion")

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def fix(apps, schema_editor):
-    from workflows.defaults import DICTAMEN_DOCUMENT_TYPE, publish_dictamen_document_type
+    from workflows.forms.defaults import DICTAMEN_DOCUMENT_TYPE, publish_dictamen_document_type
 
     publish_dictamen_document_type(
         apps.get_model("workflows", "FormDefinition"), apps.get_model("workflows", "FormVersion")

@@ -4,7 +4,7 @@ from django import template
 
 from cms.models import PurchasingUnit
 from cms.tenancy import scope_queryset
-from workflows.permissions import capture_units
+from workflows.processes.permissions import capture_units
 
 register = template.Library()
 

@@ -1,56 +1,47 @@
-"""Import SAT's article 69-B list (Listado_Completo_69-B.csv) from a file or a URL."""
+"""Import SAT's article 69-B list (Listado_Completo_69-B.csv) from a file or a URL.
+
+It runs the job «Importar la lista 69-B del SAT» (integraciones/jobs.py) here, so the run is
+recorded in «Trabajos» with its progress and summary as when it is started from the admin; with
+``--en-cola`` a Celery worker runs it.
+"""
+
+import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
-from integraciones.exceptions import RegistryError
-from integraciones.sat69b import sat69b_import
+from cms import jobs
+from cms.models import Job
 
 
 class Command(BaseCommand):
     help = _(
         "Importa el listado completo del artículo 69-B del SAT (CSV en Windows-1252) desde un "
-        "archivo o una URL; volver a importar el mismo archivo no cambia nada."
+        "archivo o una URL; volver a importar el mismo archivo no cambia nada. Queda registrado "
+        "en «Trabajos»."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("origen", help=_("Ruta del CSV o URL http(s) de donde descargarlo."))
         parser.add_argument(
-            "--sin-progreso", action="store_true", help=_("No mostrar la barra de progreso.")
+            "--en-cola",
+            action="store_true",
+            dest="queue",
+            help=_("Dejarlo en la cola para un trabajador (requiere CELERY_BROKER_URL)."),
         )
+        # The progress bar is now the job's (in «Trabajos»); the flag stays so scripts that pass
+        # it keep working.
+        parser.add_argument("--sin-progreso", action="store_true", help=argparse.SUPPRESS)
 
-    def handle(self, *args, **options):
-        def progress(batches):
-            return tqdm(
-                batches,
-                desc=_("Contribuyentes (lotes)"),
-                disable=options["sin_progreso"],
-                file=self.stderr,
-            )
-
-        try:
-            summary = sat69b_import(source=options["origen"], progress=progress)
-        except (RegistryError, OSError) as exc:
-            raise CommandError(
-                _("No se pudo importar el listado 69-B: %(error)s") % {"error": exc}
-            ) from exc
-        self.stdout.write(
-            self.style.SUCCESS(
-                _(
-                    "Listado 69-B importado: %(rows)s contribuyentes (%(created)s nuevos, "
-                    "%(updated)s actualizados), %(events)s eventos, %(skipped)s filas sin RFC, "
-                    "%(gone)s ya no aparecen en el listado."
-                )
-                % {
-                    "rows": summary.rows,
-                    "created": summary.created,
-                    "updated": summary.updated,
-                    "events": summary.events,
-                    "skipped": summary.skipped,
-                    "gone": summary.no_longer_listed,
-                }
-            )
-        )
-        for status, count in sorted(summary.by_status.items()):
-            self.stdout.write(f"  {status}: {count}")
+    def handle(self, *args, origen, queue=False, **options):
+        job = jobs.create_job("importar_69b", {"source": origen}, origin=Job.Origin.COMMAND)
+        if queue:
+            if not jobs.broker_configured():
+                raise CommandError(_("No hay cola configurada (CELERY_BROKER_URL o REDIS_URL)."))
+            jobs.dispatch(job)
+            self.stdout.write(_("Trabajo %(id)s en la cola.") % {"id": job.pk})
+            return
+        job = jobs.execute(job.pk)
+        if job.status == Job.Status.FAILED:
+            raise CommandError(job.error_message)
+        self.stdout.write(self.style.SUCCESS(job.summary))

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from ocds_pages import reference
 from ocds_pages.importer import (
     EntityResolver,
     ImportFileError,
@@ -42,6 +43,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--referencia",
+            dest="reference",
+            default="",
+            metavar="NOMBRE",
+            help=_(
+                "Guardar los procesos como datos de referencia de otro publicador con este nombre "
+                "(para la investigación de mercado), sin publicarlos como propios."
+            ),
+        )
+        parser.add_argument(
             "--sin-progreso",
             action="store_true",
             dest="no_progress",
@@ -49,6 +60,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, create_entities, no_progress, any_prefix=False, **options):
+        if options.get("reference"):
+            return self.import_reference(files, options["reference"])
         summary = ImportSummary(on_message=self.show)
         resolver = EntityResolver(create=create_entities)
         self.options = ImportOptions(any_prefix=any_prefix)
@@ -72,6 +85,26 @@ class Command(BaseCommand):
             self.bar.write(line, file=self.stderr._out)
         else:
             self.stderr.write(line)
+
+    def import_reference(self, files, name: str):
+        """Each file's releases, grouped by ocid, to the reference store (ocds_pages.reference)."""
+        kept = 0
+        for path in files:
+            groups: dict[str, list[dict]] = {}
+            try:
+                scan = scan_file(path)
+                for item in read_items(path, scan):
+                    if isinstance(item.release, dict) and item.release.get("ocid"):
+                        groups.setdefault(str(item.release["ocid"]), []).append(item.release)
+                kept += reference.store(name, groups)
+            except (ImportFileError, OSError, reference.NoReferenceStore) as error:
+                raise CommandError(
+                    _("%(file)s rechazado: %(error)s") % {"file": path, "error": error}
+                ) from error
+        self.stdout.write(
+            _("Datos de referencia «%(name)s»: %(count)s procesos guardados.")
+            % {"name": name, "count": kept}
+        )
 
     def import_file(self, path: Path, resolver, summary, no_progress):
         scan = scan_file(path)  # a broken file is rejected, saying where, before anything is stored

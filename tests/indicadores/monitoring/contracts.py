@@ -144,7 +144,9 @@ def versioned(ocid, *, amount, start, end, today=TODAY) -> dict:
     }
 
 
-def published_releases(entity, ocid, *, today, implementation=None, contract_extra=None):
+def published_releases(
+    entity, ocid, *, today, implementation=None, contract_extra=None, supplier=None
+):
     """Tender, award and contract releases of a process of ``entity`` (plus an implementation
     release when given), dated relative to ``today``, ready for ``publish_releases``."""
     extra = {
@@ -163,6 +165,10 @@ def published_releases(entity, ocid, *, today, implementation=None, contract_ext
         ),
         make_contract_release(ocid=ocid, entity=entity, date=day(-151, today), contract=extra),
     ]
+    if supplier is not None:
+        award = releases[1]
+        award["parties"] = [p for p in award["parties"] if p["id"] != SUPPLIER["id"]] + [supplier]
+        award["awards"][0]["suppliers"] = [{"id": supplier["id"], "name": supplier["name"]}]
     if implementation is not None:
         releases.append(
             make_release(
@@ -181,3 +187,33 @@ def published_releases(entity, ocid, *, today, implementation=None, contract_ext
             )
         )
     return releases
+
+
+def publish_contract(entity, serial, implementation, *, unit=None, supplier=None, **kwargs):
+    """Publish a process of ``entity`` whose contract has ``implementation`` (dated around the
+    real today: the rows are assessed as of today); its ocid."""
+    from django.utils import timezone
+
+    from ocds_pages.publication import publish_releases
+    from tests.ocds_pages.factories import own_ocid
+
+    ocid = own_ocid(entity, serial)
+    releases = published_releases(
+        entity,
+        ocid,
+        today=timezone.localdate(),
+        implementation=implementation,
+        supplier=supplier,
+        **kwargs,
+    )
+    publish_releases(releases=releases, entity=entity, unit=unit)
+    return ocid
+
+
+def persona_fisica(name="Juan Pérez López", rfc="PELJ800101AB1") -> dict:
+    return {
+        "id": f"MX-RFC-{rfc}",
+        "name": name,
+        "identifier": {"scheme": "MX-RFC", "id": rfc, "legalName": name},
+        "roles": ["supplier", "tenderer"],
+    }

@@ -7,18 +7,12 @@ from django.utils import timezone
 
 from indicadores.models import Alert, MonitoredContract, MonitoredEvent
 from indicadores.monitoring.choices import ContractStatus as S
-from ocds_pages.publication import publish_releases
-from tests.indicadores.monitoring.contracts import day, milestone, payment, published_releases
-from tests.ocds_pages.factories import make_entity, make_unit, own_ocid
+from tests.indicadores.monitoring.contracts import day, milestone, payment, publish_contract
+from tests.ocds_pages.factories import make_entity, make_unit
 
 
-def publish(entity, unit, serial, implementation, **kwargs):
-    ocid = own_ocid(entity, serial)
-    releases = published_releases(
-        entity, ocid, today=timezone.localdate(), implementation=implementation, **kwargs
-    )
-    publish_releases(releases=releases, entity=entity, unit=unit)
-    return ocid
+def publish(entity, unit, serial, implementation):
+    return publish_contract(entity, serial, implementation, unit=unit)
 
 
 def test_publication_stores_the_contract_state(db, django_capture_on_commit_callbacks):

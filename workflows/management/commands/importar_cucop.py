@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from workflows.catalogue_data import CucopFormatError, import_cucop, read_cucop_csv
+from workflows.forms.catalogue_data import CucopFormatError, import_cucop, read_cucop_csv
 from workflows.models import CucopItem
 
 

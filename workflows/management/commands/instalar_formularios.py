@@ -4,8 +4,9 @@ this command restores them, e.g. after a database was emptied). Never overwrites
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from workflows.catalogue_data import load_catalogues
-from workflows.defaults import install_default_forms
+from workflows.forms.catalogue_data import load_catalogues
+from workflows.forms.defaults import install_default_forms
+from workflows.forms.form_services import extension_fields_sync
 from workflows.models import (
     CucopItem,
     DocumentType,
@@ -14,7 +15,6 @@ from workflows.models import (
     LegalJustification,
     UnitOfMeasure,
 )
-from workflows.services import extension_fields_sync
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ revisar_plazos``. It is idempotent: each deadline is noted once.
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from workflows.deadlines import check_deadlines
+from workflows.processes.deadlines import check_deadlines
 
 
 class Command(BaseCommand):

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketConfig(AppConfig):
+    """Market research (issue 18): unit-price references, candidate suppliers and their report.
+
+    Its own app inside ``indicadores`` (same layer) so that its tables and migrations live apart
+    from the alerts'. It reads published records and the registry mirrors, never drafts.
+    """
+
+    name = "indicadores.market"
+    label = "mercado"
+    verbose_name = _("Investigación de mercado")
+
+    def ready(self):
+        from indicadores.market import jobs, receivers  # noqa: F401  (jobs: cms.jobs registry)
+        from indicadores.market.reference import store_bulk
+        from ocds_pages import reference
+        from ocds_pages.signals import release_published
+
+        # importar_ocds --referencia hands its files here (docs/arquitectura.md §4).
+        reference.register_store(store_bulk)
+        # Each publication refreshes the price rows of its process (docs/arquitectura.md §4).
+        release_published.connect(
+            receivers.on_release_published, dispatch_uid="indicadores.market.release_published"
+        )

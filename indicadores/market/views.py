@@ -1,0 +1,237 @@
+"""Staff screens of the market research (/tramite/mercado/…).
+
+Any member of an entity may search prices and candidate suppliers (with their integrity screening
+against the registries and the alerts of the member's entities). A study keeps a search, the rows
+and suppliers excluded from its basket with the reason, and the method of the reference price; it
+belongs to an entity and another entity's study answers 404 (cms.tenancy).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cms.models import Entity
+from cms.tenancy import entity_ids_for, get_scoped_or_404, is_national_admin, scope_queryset
+from indicadores.market import screening, selectors, services, suppliers
+from indicadores.market.forms import ExclusionForm, SearchForm, StudyForm
+from indicadores.market.inflation import Adjuster
+from indicadores.market.models import Exclusion, MarketReport, MarketStudy
+from workflows.base.uploads import UploadRefused
+from workflows.processes.permissions import may_capture
+
+MAX_SHOWN_ROWS = 200
+
+
+def _require_member(user) -> set[int] | None:
+    """The entity ids the user works for (None: the national administrator sees all)."""
+    entity_ids = entity_ids_for(user)
+    if entity_ids is None or entity_ids:
+        return entity_ids
+    raise PermissionDenied(_("La investigación de mercado es para el personal de un ente."))
+
+
+def _screenings(found, entity_ids) -> dict:
+    parties = {c.key: screening.party_of(c.supplier_id, c.name, c.rfc) for c in found}
+    return screening.screen(parties, entity_ids=entity_ids)
+
+
+def _context(result: selectors.Basket) -> dict:
+    return {
+        "basket": result,
+        "reference": result.reference,
+        "rows": result.reference.rows[:MAX_SHOWN_ROWS],
+        "max_rows": MAX_SHOWN_ROWS,
+        "candidates": result.candidates,
+        "inpc_loaded": Adjuster.current().available,
+    }
+
+
+@login_required
+def search(request):
+    entity_ids = _require_member(request.user)
+    form = SearchForm(request.GET or None)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        result = selectors.basket(form.as_search())
+        screenings = _screenings(result.candidates, entity_ids)
+        for candidate in result.candidates:
+            candidate.screening = screenings.get(candidate.key)
+        context |= _context(result)
+        context["new_study"] = StudyForm()
+        context["search_query"] = urlencode(form.as_search())
+        context["entities"] = _entities(request.user)
+    return render(request, "market/search.html", context)
+
+
+def _entities(user):
+    queryset = Entity.objects.order_by("name")
+    return queryset if is_national_admin(user) else scope_queryset(queryset, user, field="pk")
+
+
+@login_required
+@require_POST
+def study_create(request):
+    _require_member(request.user)
+    form = SearchForm(request.POST)
+    study_form = StudyForm(request.POST)
+    entity = _entities(request.user).filter(pk=request.POST.get("entity")).first()
+    if not (form.is_valid() and study_form.is_valid()) or entity is None:
+        messages.error(request, _("Escriba la necesidad y una búsqueda válida."))
+        return redirect(reverse("mercado:search") + "?" + urlencode(request.POST.dict()))
+    study = study_form.save(commit=False)
+    study.entity, study.created_by, study.search = entity, request.user, form.as_search()
+    study.save()
+    return redirect("mercado:study", pk=study.pk)
+
+
+def _study_or_404(request, pk) -> MarketStudy:
+    return get_scoped_or_404(MarketStudy.objects.select_related("entity"), request.user, pk=pk)
+
+
+@login_required
+def study_list(request):
+    _require_member(request.user)
+    studies = scope_queryset(MarketStudy.objects.select_related("entity"), request.user)
+    return render(request, "market/study_list.html", {"studies": studies[:200]})
+
+
+@login_required
+def study_detail(request, pk):
+    _require_member(request.user)
+    study = _study_or_404(request, pk)
+    result = services.study_basket(study)
+    context = _context(result) | {
+        "study": study,
+        "exclusions": list(study.exclusions.all()),
+        "study_form": StudyForm(instance=study),
+        "reports": list(
+            study.reports.defer("pdf", "xlsx").select_related("document", "created_by")[:10]
+        ),
+        "may_attach": study.process_id and may_capture(request.user, study.process),
+    }
+    return render(request, "market/study.html", context)
+
+
+@login_required
+@require_POST
+def study_update(request, pk):
+    study = _study_or_404(request, pk)
+    form = StudyForm(request.POST, instance=study)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Investigación actualizada."))
+    else:
+        messages.error(request, _("Revise la necesidad, la cantidad y el método."))
+    return redirect("mercado:study", pk=study.pk)
+
+
+@login_required
+@require_POST
+def exclude(request, pk):
+    study = _study_or_404(request, pk)
+    form = ExclusionForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["reason"].strip():
+        messages.error(request, _("Para excluir escriba el motivo."))
+        return redirect("mercado:study", pk=study.pk)
+    exclusion = form.save(commit=False)
+    exclusion.study, exclusion.created_by = study, request.user
+    try:
+        exclusion.save()
+    except IntegrityError:
+        messages.info(request, _("Ya estaba excluido."))
+    else:
+        messages.success(
+            request, _("Excluido de la canasta: %(label)s") % {"label": exclusion.label}
+        )
+    return redirect("mercado:study", pk=study.pk)
+
+
+@login_required
+@require_POST
+def include(request, pk, exclusion_pk):
+    study = _study_or_404(request, pk)
+    Exclusion.objects.filter(study=study, pk=exclusion_pk).delete()
+    messages.success(request, _("Se devolvió a la canasta."))
+    return redirect("mercado:study", pk=study.pk)
+
+
+# --- supplier directory and profile (staff) ------------------------------------------------------
+
+
+@login_required
+def supplier_list(request):
+    _require_member(request.user)
+    text, code = request.GET.get("q", "").strip(), request.GET.get("clasificacion", "").strip()
+    rows = suppliers.directory(text, code) if text or code else []
+    return render(
+        request, "market/supplier_list.html", {"rows": rows, "q": text, "clasificacion": code}
+    )
+
+
+@login_required
+def supplier_detail(request, key):
+    entity_ids = _require_member(request.user)
+    found = suppliers.profile(key)
+    if found is None:
+        raise Http404
+    party = screening.party_of(found.supplier_id, found.name, found.rfc)
+    result = screening.screen({key: party}, entity_ids=entity_ids)[key]
+    context = {
+        "profile": found,
+        "screening": result,
+        "awarded": suppliers.awarded_total(found.processes),
+    }
+    return render(request, "market/supplier.html", context)
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def report_create(request, pk):
+    study = _study_or_404(request, pk)
+    attach = bool(request.POST.get("adjuntar") and study.process_id)
+    if attach and not may_capture(request.user, study.process):
+        raise PermissionDenied(_("Sólo capturistas de la unidad del proceso adjuntan."))
+    market_report = services.generate_report(study, request.user)
+    if attach:
+        try:
+            document = services.attach_report(market_report, request.user)
+        except UploadRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Reporte adjunto a la planeación de %(ocid)s (SHA-256 %(sha)s).")
+                % {"ocid": study.process.ocid, "sha": document.sha256},
+            )
+    else:
+        messages.success(request, _("Reporte generado."))
+    return redirect("mercado:study", pk=study.pk)
+
+
+FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+@login_required
+def report_file(request, pk, report_pk, kind):
+    study = _study_or_404(request, pk)
+    market_report = MarketReport.objects.filter(study=study, pk=report_pk).first()
+    if market_report is None or kind not in FORMATS:
+        raise Http404
+    content_type, field = FORMATS[kind]
+    response = HttpResponse(bytes(getattr(market_report, field)), content_type=content_type)
+    name = f"investigacion-de-mercado-{study.pk}-{market_report.pk}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,119 @@
+"""Staff screens of the market research: search, screening, studies and exclusions, directory."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.roles import Role
+from indicadores.market.models import Exclusion, MarketStudy
+from tests.factories import make_member, make_user
+from tests.indicadores.builders import s3_sanction
+from tests.indicadores.market.helpers import CUCOP, SUPPLIER_A, SUPPLIER_B, publish_priced
+from tests.ocds_pages.factories import make_entity
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/tramite/mercado/"
+
+
+@pytest.fixture
+def entity():
+    entity = make_entity()
+    for price in (10, 12, 13, 14, 15, 16, 100):
+        publish_priced(entity, price)
+    publish_priced(entity, 11, supplier=SUPPLIER_B)
+    return entity
+
+
+@pytest.fixture
+def capturista(client, entity):
+    user = make_member(Role.CAPTURISTA, entity)
+    client.force_login(user)
+    return user
+
+
+def _study(client, entity) -> MarketStudy:
+    response = client.post(
+        "/tramite/mercado/estudios/nuevo/",
+        {
+            "clasificacion": CUCOP,
+            "title": "Paracetamol para el segundo semestre",
+            "quantity": "500",
+            "method": "median",
+            "entity": entity.pk,
+        },
+    )
+    assert response.status_code == 302
+    return MarketStudy.objects.get()
+
+
+def test_search_by_cucop_shows_statistics_candidates_and_screening(client, capturista):
+    s3_sanction(name=SUPPLIER_B[2], rfc=SUPPLIER_B[1])
+    response = client.get(SEARCH, {"clasificacion": CUCOP})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="estadisticas"' in page and "Mediana" in page
+    assert "Inhabilitación vigente en S3" in page
+    assert "Atípico (fuera de las vallas)" in page
+    assert "sin ajuste por inflación" in page
+
+
+def test_search_without_terms_asks_for_one(client, capturista):
+    page = client.get(SEARCH, {"unidad": "caja"}).content.decode()
+    assert "Escriba una clave CUCoP, una familia o un texto." in page
+
+
+def test_people_without_an_entity_are_refused(client, entity):
+    client.force_login(make_user())
+    assert client.get(SEARCH, {"clasificacion": CUCOP}).status_code == 403
+
+
+def test_study_exclusions_change_the_basket_and_need_a_reason(client, capturista, entity):
+    study = _study(client, entity)
+    url = f"/tramite/mercado/estudios/{study.pk}/"
+    page = client.get(url).content.decode()
+    # The reference is the median of the valid prices: 10 11 12 13 14 15 16 (100 is an outlier).
+    assert 'data-testid="precio-referencia">$13.00<' in page
+    refused = {"kind": "supplier", "key": "FAR010101AB2", "label": "Farmacéutica", "reason": ""}
+    client.post(f"{url}excluir/", refused)
+    assert not Exclusion.objects.exists()
+    client.post(f"{url}excluir/", refused | {"reason": "Sancionado en S3"})
+    exclusion = Exclusion.objects.get()
+    assert (exclusion.reason, exclusion.created_by) == ("Sancionado en S3", capturista)
+    page = client.get(url).content.decode()
+    assert "Excluido de la canasta: Sancionado en S3" in page
+    # Without the excluded supplier's 11: 10 12 13 14 15 16 → 13.5.
+    assert 'data-testid="precio-referencia">$13.50<' in page
+    client.post(f"{url}incluir/{exclusion.pk}/")
+    assert not Exclusion.objects.exists()
+
+
+def test_another_entitys_study_is_not_found(client, capturista, entity):
+    study = _study(client, entity)
+    other = make_member(Role.CAPTURISTA, make_entity(key="SEP", name="SEP", rfc="SEP210905778"))
+    client.force_login(other)
+    assert client.get(f"/tramite/mercado/estudios/{study.pk}/").status_code == 404
+
+
+def test_study_page_queries_do_not_grow_with_suppliers(client, capturista, entity):
+    study = _study(client, entity)
+    url = f"/tramite/mercado/estudios/{study.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(4):
+        rfc = f"PRV01010{n}AB1"
+        publish_priced(entity, 12 + n, supplier=(f"MX-RFC-{rfc}", rfc, f"Proveedor {n}, S.A."))
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)
+
+
+def test_supplier_directory_and_profile_with_screening(client, capturista):
+    s3_sanction(name=SUPPLIER_B[2], rfc=SUPPLIER_B[1])
+    page = client.get("/tramite/mercado/proveedores/", {"clasificacion": CUCOP}).content.decode()
+    assert SUPPLIER_A[2] in page and "Farmacéutica del Bajío" in page
+    page = client.get(f"/tramite/mercado/proveedores/{SUPPLIER_B[1]}/").content.decode()
+    assert "Inhabilitación vigente en S3" in page and "coincidencia por" in page
+    assert "Procesos ganados en esta instalación" in page
+    assert client.get("/tramite/mercado/proveedores/XXX000000XX0/").status_code == 404
