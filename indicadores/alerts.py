@@ -11,7 +11,10 @@ Lifecycle: abierta → en revisión → descartada (justification required) / co
 recomputation that flags it on different evidence: the dismissal judged the old data.
 """
 
-from dataclasses import dataclass
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -57,52 +60,136 @@ def detail_url(alert) -> str:
 
 # --- recomputation (from outcomes_computed) ------------------------------------------------------
 
+# Alerts written together while a recompute collects (calcular_indicadores, its job).
+BATCH = 500
+
 
 @dataclass
-class _Context:
+class Evaluation:
+    """One evaluation of a process: the ``outcomes_computed`` arguments."""
+
     ocid: str
     entity_id: int
     unit_id: int | None
+    outcomes: list
     computed_at: object
     suppliers: dict | None = None  # party id → (name, identifier), read once when needed
 
 
+@dataclass
+class _Writes:
+    """What some evaluations change, written together: a few queries whatever their number."""
+
+    opened: list = field(default_factory=list)  # (evaluation, new Alert, outcome)
+    saved: dict = field(default_factory=dict)  # pk → existing Alert whose columns changed
+    events: list = field(default_factory=list)  # AlertEvent of existing alerts
+    unchanged: list = field(default_factory=list)  # pks of alerts only to re-date
+    latest: object = None  # the newest computed_at of the evaluations
+    raised: list = field(default_factory=list)  # (evaluation, alert) opened or reopened
+
+
+SAVED_FIELDS = [
+    "version",
+    "severity",
+    "explanation",
+    "evidence",
+    "links",
+    "still_flagged",
+    "last_computed_at",
+    "status",
+    "updated_at",
+]
+
+
 def record_outcomes(*, ocid, entity_id, unit_id, outcomes, computed_at=None) -> list[Alert]:
-    """Apply one evaluation of a process to its alerts; the alerts opened or reopened."""
-    codes = {outcome.code for outcome in outcomes}
-    if not any(outcome.flagged for outcome in outcomes) and not (
-        Alert.objects.filter(ocid=ocid, code__in=codes).exists()
+    """Apply one evaluation of a process to its alerts; the alerts opened or reopened.
+
+    While a recompute collects (:func:`collecting`) the evaluation is only buffered and written
+    with its batch; then nothing is returned here."""
+    evaluation = Evaluation(ocid, entity_id, unit_id, list(outcomes), computed_at or timezone.now())
+    collector = getattr(_local, "collector", None)
+    if collector is not None:
+        collector.add(evaluation)
+        return []
+    raised = record_batch([evaluation])
+    if raised:
+        _notify_raised(evaluation, [alert for _evaluation, alert in raised])
+    return [alert for _evaluation, alert in raised]
+
+
+def record_batch(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]]:
+    """Apply many evaluations at once (one per process; a later one of the same process
+    replaces an earlier); the (evaluation, alert) pairs opened or reopened. Nobody is notified
+    here: the caller decides how (one notice per process, or per entity for a recompute)."""
+    latest = {evaluation.ocid: evaluation for evaluation in evaluations}
+    if not any(outcome.flagged for e in latest.values() for outcome in e.outcomes) and not (
+        Alert.objects.filter(ocid__in=list(latest)).exists()
     ):
         # Most processes of a full recompute: nothing flagged and nothing to annotate. One
-        # indexed query, no lock and no transaction.
+        # indexed query for the whole batch, no lock and no transaction.
         return []
-    context = _Context(ocid, entity_id, unit_id, computed_at or timezone.now())
-    return _record(context, outcomes, codes)
+    try:
+        with transaction.atomic():
+            return _apply(list(latest.values()))
+    except IntegrityError:
+        # A publication opened one of these alerts meanwhile: once more, now seeing it.
+        with transaction.atomic():
+            return _apply(list(latest.values()))
 
 
-@transaction.atomic
-def _record(context, outcomes, codes) -> list[Alert]:
-    existing = {
-        (alert.code, alert.subject): alert
-        for alert in Alert.objects.select_for_update().filter(ocid=context.ocid, code__in=codes)
-    }
-    raised, unchanged = [], []
-    for outcome in outcomes:
+def _apply(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]]:
+    existing: dict[str, dict] = defaultdict(dict)
+    ocids = [evaluation.ocid for evaluation in evaluations]
+    # Locked in primary-key order, as every writer does, so that two never wait on each other.
+    for alert in Alert.objects.select_for_update().filter(ocid__in=ocids).order_by("pk"):
+        existing[alert.ocid][(alert.code, alert.subject)] = alert
+    writes = _Writes()
+    for evaluation in evaluations:
+        _plan(evaluation, existing[evaluation.ocid], writes)
+    return _write(writes)
+
+
+def _plan(evaluation: Evaluation, existing: dict, writes: _Writes) -> None:
+    for outcome in evaluation.outcomes:
         alert = existing.get(outcome.key)
         if alert is not None and _same_as_before(alert, outcome):
-            unchanged.append(alert.pk)
+            # The usual case of a nightly recompute: one UPDATE for all, not one per alert.
+            writes.unchanged.append(alert.pk)
+            writes.latest = max(filter(None, (writes.latest, evaluation.computed_at)))
+        elif outcome.flagged and alert is None:
+            writes.opened.append((evaluation, _new(evaluation, outcome), outcome))
         elif outcome.flagged:
-            changed = _flagged(context, alert, outcome)
-            if changed is not None:
-                raised.append(changed)
+            _plan_update(evaluation, alert, outcome, writes)
         elif alert is not None:
-            _not_flagged(context, alert, outcome)
-    if unchanged:
-        # The usual case of a nightly recompute: one UPDATE for all, not one per alert.
-        Alert.objects.filter(pk__in=unchanged).update(last_computed_at=context.computed_at)
-    if raised:
-        _notify_raised(context, raised)
-    return raised
+            _plan_not_flagged(evaluation, alert, outcome, writes)
+
+
+def _write(writes: _Writes) -> list[tuple[Evaluation, Alert]]:
+    if writes.opened:
+        _suppliers([evaluation for evaluation, _alert, _outcome in writes.opened])
+        for evaluation, alert, outcome in writes.opened:
+            alert.supplier_name, alert.supplier_key = _supplier(evaluation, outcome)
+        Alert.objects.bulk_create([alert for _evaluation, alert, _outcome in writes.opened])
+        for evaluation, alert, outcome in writes.opened:
+            writes.events.append(
+                AlertEvent(
+                    alert=alert,
+                    kind=EventKind.OPENED,
+                    to_status=alert.status,
+                    data=_snapshot(outcome),
+                )
+            )
+            writes.raised.append((evaluation, alert))
+    if writes.saved:
+        now = timezone.now()
+        for alert in writes.saved.values():
+            alert.updated_at = now
+        Alert.objects.bulk_update(list(writes.saved.values()), SAVED_FIELDS)
+    AlertEvent.objects.bulk_create(writes.events)
+    if writes.unchanged:
+        # One date for the batch (its evaluations are milliseconds apart), so one UPDATE.
+        Alert.objects.filter(pk__in=writes.unchanged).update(last_computed_at=writes.latest)
+    return writes.raised
 
 
 def _same_as_before(alert, outcome) -> bool:
@@ -116,37 +203,19 @@ def _same_as_before(alert, outcome) -> bool:
     return not alert.still_flagged
 
 
-def _flagged(context, alert, outcome) -> Alert | None:
-    if alert is None:
-        return _open(context, outcome)
-    return _update(context, alert, outcome)
-
-
-def _open(context, outcome: Outcome) -> Alert | None:
-    alert = Alert(
-        entity_id=context.entity_id,
-        unit_id=context.unit_id,
-        ocid=context.ocid,
+def _new(evaluation: Evaluation, outcome: Outcome) -> Alert:
+    return Alert(
+        entity_id=evaluation.entity_id,
+        unit_id=evaluation.unit_id,
+        ocid=evaluation.ocid,
         code=outcome.code,
         subject=outcome.subject,
-        first_computed_at=context.computed_at,
-        **_computed_fields(context, outcome),
+        first_computed_at=evaluation.computed_at,
+        **_computed_fields(evaluation, outcome),
     )
-    alert.supplier_name, alert.supplier_key = _supplier(context, outcome)
-    try:
-        with transaction.atomic():
-            alert.save()
-    except IntegrityError:
-        # Another evaluation of the same process opened it a moment ago: update that one.
-        existing = Alert.objects.select_for_update().get(
-            ocid=context.ocid, code=outcome.code, subject=outcome.subject
-        )
-        return _update(context, existing, outcome)
-    _event(alert, EventKind.OPENED, to_status=alert.status, data=_snapshot(outcome))
-    return alert
 
 
-def _computed_fields(context, outcome) -> dict:
+def _computed_fields(evaluation, outcome) -> dict:
     return {
         "version": outcome.version,
         "severity": outcome.severity,
@@ -154,34 +223,35 @@ def _computed_fields(context, outcome) -> dict:
         "evidence": outcome.evidence,
         "links": [list(link) for link in outcome.links],
         "still_flagged": True,
-        "last_computed_at": context.computed_at,
+        "last_computed_at": evaluation.computed_at,
     }
 
 
-def _update(context, alert, outcome) -> Alert | None:
-    """Refresh the alert with a new flagged result; the alert if it was reopened."""
+def _plan_update(evaluation, alert, outcome, writes: _Writes) -> None:
+    """Refresh the alert with a new flagged result; reopen a dismissal on new substance."""
     was_flagged = alert.still_flagged
     changed = _differs(alert, outcome)
-    for name, value in _computed_fields(context, outcome).items():
+    for name, value in _computed_fields(evaluation, outcome).items():
         setattr(alert, name, value)
+    writes.saved[alert.pk] = alert
     # Only new substance reopens a dismissal: the flag coming back after a "not computable" (a
     # registry was down) with the evidence the OIC already judged does not.
-    reopen = alert.status == S.DISMISSED and changed
-    if reopen:
+    if alert.status == S.DISMISSED and changed:
         previous, alert.status = alert.status, S.OPEN
-    alert.save()
-    if reopen:
-        _event(
-            alert,
-            EventKind.REOPENED,
-            from_status=previous,
-            to_status=S.OPEN,
-            data=_snapshot(outcome),
+        writes.events.append(
+            AlertEvent(
+                alert=alert,
+                kind=EventKind.REOPENED,
+                from_status=previous,
+                to_status=S.OPEN,
+                data=_snapshot(outcome),
+            )
         )
-        return alert
-    if changed or not was_flagged:
-        _event(alert, EventKind.RECOMPUTED, data=_snapshot(outcome))
-    return None
+        writes.raised.append((evaluation, alert))
+    elif changed or not was_flagged:
+        writes.events.append(
+            AlertEvent(alert=alert, kind=EventKind.RECOMPUTED, data=_snapshot(outcome))
+        )
 
 
 # Evidence keys that change with every registry sync without changing the finding
@@ -208,17 +278,61 @@ def _differs(alert, outcome) -> bool:
     )
 
 
-def _not_flagged(context, alert, outcome) -> None:
+def _plan_not_flagged(evaluation, alert, outcome, writes: _Writes) -> None:
     """Record that the latest evaluation did not flag it; the status stays (a person decides)."""
     alert.still_flagged = False
-    alert.last_computed_at = context.computed_at
-    alert.save(update_fields=["still_flagged", "last_computed_at", "updated_at"])
+    alert.last_computed_at = evaluation.computed_at
+    writes.saved[alert.pk] = alert
     kind = (
         EventKind.NOT_COMPUTABLE
         if outcome.status == OutcomeStatus.NOT_COMPUTABLE
         else EventKind.NOT_FLAGGED
     )
-    _event(alert, kind, data=_snapshot(outcome))
+    writes.events.append(AlertEvent(alert=alert, kind=kind, data=_snapshot(outcome)))
+
+
+# --- buffering during calcular_indicadores -------------------------------------------------------
+
+_local = threading.local()
+
+
+class _Collector:
+    """Evaluations waiting to be written, and what they raised, per entity, for one notice."""
+
+    def __init__(self):
+        self.buffer: list[Evaluation] = []
+        self.raised: dict[int, list[tuple[Evaluation, Alert]]] = defaultdict(list)
+
+    def add(self, evaluation: Evaluation) -> None:
+        self.buffer.append(evaluation)
+        if len(self.buffer) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for evaluation, alert in record_batch(self.buffer):
+            self.raised[evaluation.entity_id].append((evaluation, alert))
+        self.buffer = []
+
+    def notify(self) -> None:
+        for pairs in self.raised.values():
+            _notify_recompute(pairs)
+
+
+@contextmanager
+def collecting(*, send: bool = True):
+    """Inside the block (a recompute), evaluations are written ``BATCH`` at a time and each
+    entity's OIC gets one notice for everything the run opened or reopened, not one per
+    process. ``send=False`` (a dry run) changes nothing."""
+    if not send:
+        yield
+        return
+    collector = _local.collector = _Collector()
+    try:
+        yield
+        collector.flush()
+        collector.notify()
+    finally:
+        _local.collector = None
 
 
 def _snapshot(outcome) -> dict:
@@ -230,21 +344,28 @@ def _snapshot(outcome) -> dict:
     return data
 
 
-def _supplier(context, outcome) -> tuple[str, str]:
+def _suppliers(evaluations: list[Evaluation]) -> None:
+    """Read the published suppliers of these processes (one query) into each evaluation."""
+    wanted = {e.ocid: e for e in evaluations if e.suppliers is None}
+    for evaluation in wanted.values():
+        evaluation.suppliers = {}
+    rows = SupplierProjection.objects.filter(process__ocid__in=list(wanted)).order_by("pk")
+    for ocid, party_id, name, identifier in rows.values_list(
+        "process__ocid", "party_id", "name", "identifier"
+    ):
+        wanted[ocid].suppliers[party_id] = (name, identifier)
+
+
+def _supplier(evaluation: Evaluation, outcome) -> tuple[str, str]:
     """The supplier the finding is about: its subject if it is a supplier of the process, the
     ``supplier`` of the evidence, or else every supplier of the process (published projection)."""
-    if context.suppliers is None:
-        context.suppliers = {
-            row.party_id: (row.name, row.identifier)
-            for row in SupplierProjection.objects.filter(process__ocid=context.ocid).order_by("pk")
-        }
-    if outcome.subject in context.suppliers:
-        pairs = [context.suppliers[outcome.subject]]
+    if outcome.subject in evaluation.suppliers:
+        pairs = [evaluation.suppliers[outcome.subject]]
     elif _named_party(outcome.evidence):
         party = _named_party(outcome.evidence)
         pairs = [(party.get("name", ""), party.get("rfc") or party.get("identifier", ""))]
     else:
-        pairs = list(context.suppliers.values())
+        pairs = list(evaluation.suppliers.values())
     name = "; ".join(name for name, _rfc in pairs if name)[:500]
     key = " ".join(f"{normalise_name(n)} {(rfc or '').upper()}".strip() for n, rfc in pairs)
     return name, key[:600]
@@ -258,17 +379,35 @@ def _named_party(evidence) -> dict | None:
     return None
 
 
-def _notify_raised(context, alerts) -> None:
+def _notify_raised(evaluation, alerts) -> None:
     codes = ", ".join(sorted({alert.code for alert in alerts}))
     if len(alerts) == 1:
         url = detail_url(alerts[0])
     else:
-        url = f"{reverse('indicadores:alert-list')}?ocid={context.ocid}"
+        url = f"{reverse('indicadores:alert-list')}?ocid={evaluation.ocid}"
     message = _("Alertas de integridad en el proceso %(ocid)s: %(codes)s.") % {
-        "ocid": context.ocid,
+        "ocid": evaluation.ocid,
         "codes": codes,
     }
-    notifications.notify(notifications.oic_of(context.entity_id), message, url=url, alert=alerts[0])
+    recipients = notifications.oic_of(evaluation.entity_id)
+    notifications.notify(recipients, message, url=url, alert=alerts[0])
+
+
+def _notify_recompute(pairs: list[tuple[Evaluation, Alert]]) -> None:
+    """One notice to the entity's OIC for what a recompute opened or reopened in it."""
+    processes = {evaluation.ocid for evaluation, _alert in pairs}
+    if len(processes) == 1:
+        evaluation = pairs[0][0]
+        _notify_raised(evaluation, [alert for _evaluation, alert in pairs])
+        return
+    codes = ", ".join(sorted({alert.code for _evaluation, alert in pairs}))
+    message = _(
+        "El cálculo de indicadores abrió o reabrió %(alerts)s alertas de integridad en "
+        "%(processes)s procesos: %(codes)s."
+    ) % {"alerts": len(pairs), "processes": len(processes), "codes": codes}
+    url = f"{reverse('indicadores:alert-list')}?status={S.OPEN}"
+    entity_id = pairs[0][0].entity_id
+    notifications.notify(notifications.oic_of(entity_id), message[:500], url=url)
 
 
 def _event(alert, kind, *, actor=None, from_status="", to_status="", text="", data=None):

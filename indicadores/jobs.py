@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.jobs import ENTITY, JobKind, JobOutcome, register
+from indicadores import alerts
 from indicadores.engine.core import indicators
 from indicadores.engine.runner import STATISTIC_CODES, compute_statistics, run
 from indicadores.risk.services import during_run
@@ -28,7 +29,10 @@ def run_recompute(job, progress) -> JobOutcome:
     progress.note(_("Indicadores"))
     progress.set_total(queryset.count())
     # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
-    with during_run(selected=selected, send=True, whole=not job.entity_id):
+    with (
+        during_run(selected=selected, send=True, whole=not job.entity_id),
+        alerts.collecting(),  # alerts a batch at a time, one notice per entity
+    ):
         summary = run(queryset=queryset, selected=selected, send=True, progress=progress.advance)
     lines = [
         _("Procesos evaluados: %(count)s en %(seconds).1f s")

@@ -15,8 +15,12 @@ class MarketConfig(AppConfig):
 
     def ready(self):
         from indicadores.market import jobs, receivers  # noqa: F401  (jobs: cms.jobs registry)
+        from indicadores.market.reference import store_bulk
+        from ocds_pages import reference
         from ocds_pages.signals import release_published
 
+        # importar_ocds --referencia hands its files here (docs/arquitectura.md §4).
+        reference.register_store(store_bulk)
         # Each publication refreshes the price rows of its process (docs/arquitectura.md §4).
         release_published.connect(
             receivers.on_release_published, dispatch_uid="indicadores.market.release_published"

@@ -56,13 +56,23 @@ class SearchForm(forms.Form):
     def as_search(self) -> dict:
         """The cleaned values as the JSON a study keeps (numbers as text, empty ones left out)."""
         data = self.cleaned_data
-        return {key: str(data[key]) for key in SEARCH_KEYS if data.get(key) not in (None, "")}
+        return {
+            key: str(data[key]) for key in SEARCH_KEYS if data.get(key) not in (None, "", False)
+        }
 
 
 class StudyForm(forms.ModelForm):
     class Meta:
         model = MarketStudy
-        fields = ["title", "quantity", "method"]
+        fields = ["title", "quantity", "method", "process"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the processes of the study's entity (none before it has one).
+        entity_id = self.instance.entity_id if self.instance.pk else None
+        field = self.fields["process"]
+        field.queryset = field.queryset.filter(entity_id=entity_id).order_by("-pk")
+        field.label_from_instance = lambda process: f"{process.ocid} · {process.title}"
 
 
 class ExclusionForm(forms.ModelForm):

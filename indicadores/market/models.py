@@ -395,3 +395,75 @@ class Exclusion(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class MarketReport(models.Model):
+    """One generated market-research report: its files, their SHA-256 and its data's."""
+
+    study = models.ForeignKey(
+        MarketStudy,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("investigación"),
+        help_text=_("Investigación de la que se generó."),
+    )
+    created_at = models.DateTimeField(
+        _("generado"), auto_now_add=True, help_text=_("Cuándo se generó.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("generado por"),
+        help_text=_("Quién lo generó."),
+    )
+    method = models.CharField(
+        _("método"), max_length=10, choices=Method.choices, help_text=_("Método usado.")
+    )
+    reference_price = models.DecimalField(
+        _("precio de referencia"),
+        max_digits=22,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Precio de referencia del reporte; vacío si la canasta no alcanzó 5 precios."),
+    )
+    unit_key = models.CharField(
+        _("unidad"),
+        max_length=255,
+        blank=True,
+        help_text=_("Unidad de medida de la canasta, si es una sola (para comparar al adjudicar)."),
+    )
+    classification_id = models.CharField(
+        _("clave CUCoP"),
+        max_length=100,
+        blank=True,
+        help_text=_("Clave CUCoP buscada, si la búsqueda fue por clave."),
+    )
+    data_sha256 = models.CharField(
+        _("SHA-256 de los datos"),
+        max_length=64,
+        help_text=_("Huella de la parte de datos: igual si se regenera con las mismas entradas."),
+    )
+    pdf = models.BinaryField(_("PDF"), help_text=_("El reporte en PDF."))
+    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, help_text=_("Huella."))
+    xlsx = models.BinaryField(_("XLSX"), help_text=_("El reporte en hoja de cálculo."))
+    xlsx_sha256 = models.CharField(_("SHA-256 del XLSX"), max_length=64, help_text=_("Huella."))
+    document = models.ForeignKey(
+        "workflows.ProcessDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("documento del proceso"),
+        help_text=_("Documento de la etapa de planeación al que se adjuntó el PDF."),
+    )
+
+    class Meta:
+        verbose_name = _("reporte de investigación de mercado")
+        verbose_name_plural = _("reportes de investigación de mercado")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["classification_id"], name="report_classification")]
+
+    def __str__(self):
+        return f"{self.study} · {self.data_sha256[:12]}"

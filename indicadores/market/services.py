@@ -4,19 +4,27 @@
 from the stored JSON, as ``reconstruir_projecciones`` does for the published side.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 import orjson
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from indicadores.market import report, screening, selectors
 from indicadores.market.extraction import price_rows, state_of_buyer
 from indicadores.market.models import (
+    MarketReport,
+    MarketStudy,
     PriceObservation,
     ReferenceDataset,
     ReferenceRecord,
     Source,
 )
 from ocds_pages.models import Record
+from workflows.base.procedures import Stage
+from workflows.processes import process_services
 
 CHUNK = 500
 
@@ -106,3 +114,70 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict:
 
 def rebuild_total() -> int:
     return Record.objects.count() + ReferenceRecord.objects.count()
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def study_basket(study: MarketStudy):
+    """The basket of a study with its exclusions, and every candidate screened for its entity."""
+    exclusions = list(study.exclusions.all())
+    result = selectors.basket(study.search, method=study.method, exclusions=exclusions)
+    parties = {c.key: screening.party_of(c.supplier_id, c.name, c.rfc) for c in result.candidates}
+    screenings = screening.screen(parties, entity_ids={study.entity_id})
+    for candidate in result.candidates:
+        candidate.screening = screenings.get(candidate.key)
+    return result
+
+
+def generate_report(study: MarketStudy, user) -> MarketReport:
+    """Build the report's data part, its PDF and XLSX, and store them with their SHA-256."""
+    basket = study_basket(study)
+    data = report.report_data(study, basket)
+    digest = report.data_digest(data)
+    pdf_bytes = report.render_pdf(data, digest)
+    xlsx_bytes = report.render_xlsx(data, digest)
+    units = {row.unit_key for row in basket.reference.rows if not row.excluded}
+    return MarketReport.objects.create(
+        study=study,
+        created_by=user,
+        method=study.method,
+        reference_price=basket.reference_price,
+        unit_key=units.pop() if len(units) == 1 else "",
+        classification_id=study.search.get("clasificacion", ""),
+        data_sha256=digest,
+        pdf=pdf_bytes,
+        pdf_sha256=_sha256(pdf_bytes),
+        xlsx=xlsx_bytes,
+        xlsx_sha256=_sha256(xlsx_bytes),
+    )
+
+
+def attach_report(market_report: MarketReport, user):
+    """Add the report's PDF to the planning stage of the study's process, as a «marketStudies»
+    document (published with the planning release, with its SHA-256)."""
+    study = market_report.study
+    previous = (
+        MarketReport.objects.filter(study=study, document__isnull=False)
+        .exclude(pk=market_report.pk)
+        .select_related("document")
+        .first()
+    )
+    uploaded = ContentFile(bytes(market_report.pdf), name="investigacion-de-mercado.pdf")
+    document = process_services.document_upload(
+        process=study.process,
+        user=user,
+        stage=Stage.PLANNING,
+        uploaded=uploaded,
+        title=_("Investigación de mercado: %(need)s") % {"need": study.title[:250]},
+        document_type="marketStudies",
+        # A regenerated report is a new version of the same document.
+        document_id=previous.document.document_id if previous else "",
+    )
+    market_report.document = document
+    market_report.save(update_fields=["document"])
+    return document

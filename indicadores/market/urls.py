@@ -18,6 +18,12 @@ urlpatterns = [
         views.include,
         name="include",
     ),
+    path("tramite/mercado/estudios/<int:pk>/reporte/", views.report_create, name="report"),
+    path(
+        "tramite/mercado/estudios/<int:pk>/reporte/<int:report_pk>.<str:kind>",
+        views.report_file,
+        name="report-file",
+    ),
     path("tramite/mercado/proveedores/", views.supplier_list, name="supplier-list"),
     path("tramite/mercado/proveedores/<path:key>/", views.supplier_detail, name="supplier"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,10 +19,12 @@ from django.views.decorators.http import require_POST
 
 from cms.models import Entity
 from cms.tenancy import entity_ids_for, get_scoped_or_404, is_national_admin, scope_queryset
-from indicadores.market import screening, selectors, suppliers
+from indicadores.market import screening, selectors, services, suppliers
 from indicadores.market.forms import ExclusionForm, SearchForm, StudyForm
 from indicadores.market.inflation import Adjuster
-from indicadores.market.models import Exclusion, MarketStudy
+from indicadores.market.models import Exclusion, MarketReport, MarketStudy
+from workflows.base.uploads import UploadRefused
+from workflows.processes.permissions import may_capture
 
 MAX_SHOWN_ROWS = 200
 
@@ -40,10 +42,7 @@ def _screenings(found, entity_ids) -> dict:
     return screening.screen(parties, entity_ids=entity_ids)
 
 
-def _context(result: selectors.Basket, entity_ids) -> dict:
-    screenings = _screenings(result.candidates, entity_ids)
-    for candidate in result.candidates:
-        candidate.screening = screenings.get(candidate.key)
+def _context(result: selectors.Basket) -> dict:
     return {
         "basket": result,
         "reference": result.reference,
@@ -60,7 +59,11 @@ def search(request):
     form = SearchForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        context |= _context(selectors.basket(form.as_search()), entity_ids)
+        result = selectors.basket(form.as_search())
+        screenings = _screenings(result.candidates, entity_ids)
+        for candidate in result.candidates:
+            candidate.screening = screenings.get(candidate.key)
+        context |= _context(result)
         context["new_study"] = StudyForm()
         context["search_query"] = urlencode(form.as_search())
         context["entities"] = _entities(request.user)
@@ -103,14 +106,15 @@ def study_list(request):
 def study_detail(request, pk):
     _require_member(request.user)
     study = _study_or_404(request, pk)
-    exclusions = list(study.exclusions.all())
-    result = selectors.basket(study.search, method=study.method, exclusions=exclusions)
-    context = _context(result, {study.entity_id}) | {
+    result = services.study_basket(study)
+    context = _context(result) | {
         "study": study,
-        "exclusions": exclusions,
-        "excluded_keys": {(e.kind, e.key) for e in exclusions},
+        "exclusions": list(study.exclusions.all()),
         "study_form": StudyForm(instance=study),
-        "reports": list(study.reports.all()[:10]) if hasattr(study, "reports") else [],
+        "reports": list(
+            study.reports.defer("pdf", "xlsx").select_related("document", "created_by")[:10]
+        ),
+        "may_attach": study.process_id and may_capture(request.user, study.process),
     }
     return render(request, "market/study.html", context)
 
@@ -185,3 +189,49 @@ def supplier_detail(request, key):
         "awarded": suppliers.awarded_total(found.processes),
     }
     return render(request, "market/supplier.html", context)
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def report_create(request, pk):
+    study = _study_or_404(request, pk)
+    attach = bool(request.POST.get("adjuntar") and study.process_id)
+    if attach and not may_capture(request.user, study.process):
+        raise PermissionDenied(_("Sólo capturistas de la unidad del proceso adjuntan."))
+    market_report = services.generate_report(study, request.user)
+    if attach:
+        try:
+            document = services.attach_report(market_report, request.user)
+        except UploadRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Reporte adjunto a la planeación de %(ocid)s (SHA-256 %(sha)s).")
+                % {"ocid": study.process.ocid, "sha": document.sha256},
+            )
+    else:
+        messages.success(request, _("Reporte generado."))
+    return redirect("mercado:study", pk=study.pk)
+
+
+FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+@login_required
+def report_file(request, pk, report_pk, kind):
+    study = _study_or_404(request, pk)
+    market_report = MarketReport.objects.filter(study=study, pk=report_pk).first()
+    if market_report is None or kind not in FORMATS:
+        raise Http404
+    content_type, field = FORMATS[kind]
+    response = HttpResponse(bytes(getattr(market_report, field)), content_type=content_type)
+    name = f"investigacion-de-mercado-{study.pk}-{market_report.pk}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

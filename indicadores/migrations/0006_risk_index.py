@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                     "tally",
                     models.JSONField(
                         default=dict,
-                        help_text="Cuentas que el proceso suma al índice (docs/indicadores.md §6).",
+                        help_text="Cuentas que el proceso suma al índice (docs/indicadores.md §7).",
                         verbose_name="aporte",
                     ),
                 ),

@@ -1,4 +1,4 @@
-"""The entity risk index and the auditors' dashboards (issue 17, docs/indicadores.md §6).
+"""The entity risk index and the auditors' dashboards (issue 17, docs/indicadores.md §7).
 
 Per process, what the engine found and a few published facts become a *tally* of additive counts
 (``tally.py``); a purchasing unit's or an entity's year is the sum of its processes' tallies

@@ -1,7 +1,7 @@
 """What the risk index is made of: its components, their measures and the data-quality checks.
 
 Declared as data, once: the computation (``tally.py``, ``score.py``), the dashboards, the public
-pages, the API and docs/indicadores.md §6 all read these lists. Every measure is a share in risk
+pages, the API and docs/indicadores.md §7 all read these lists. Every measure is a share in risk
 direction (0 = no risk seen, 1 = the most), computed only over the processes where it is
 computable (its *eligible* processes); a measure with no eligible process is left out of its
 component instead of counting as «clean».

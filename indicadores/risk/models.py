@@ -66,7 +66,7 @@ class ProcessRisk(models.Model):
     tally = models.JSONField(
         _("aporte"),
         default=dict,
-        help_text=_("Cuentas que el proceso suma al índice (docs/indicadores.md §6)."),
+        help_text=_("Cuentas que el proceso suma al índice (docs/indicadores.md §7)."),
     )
     computed_at = models.DateTimeField(_("calculado"), help_text=_("Cuándo se calculó."))
 

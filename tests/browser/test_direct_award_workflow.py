@@ -102,8 +102,10 @@ def test_direct_award_from_planning_to_contract(live_server, page):
     page.goto(f"{base}/tramite/procesos/nuevo/")
     page.get_by_label("Título").fill("Paracetamol para unidades médicas")
     page.get_by_label("Tipo de procedimiento").select_option("adjudicacion_directa")
-    page.get_by_label("Partidas presupuestales").fill("25301 | Medicinas | 250000")
-    screenshot(page, "tramite-nuevo-proceso")
+    page.get_by_label("Clave de la partida").fill("25301")
+    page.get_by_label("Descripción de la partida").fill("Medicinas")
+    page.get_by_label("Monto de la partida").fill("250000")
+    # «tramite-nuevo-proceso» (two budget rows) is taken by tests/browser/test_capture_prefill.py.
     page.get_by_role("button", name="Crear proceso").click()
     process = ContractingProcess.objects.get()
     page.wait_for_url(f"{base}/tramite/procesos/{process.pk}/")

@@ -61,8 +61,9 @@ def test_a_row_added_with_agregar_fila_starts_in_the_installation_currency(clien
 def test_a_new_form_starts_in_the_configured_currency(client, tender_task, settings):
     settings.DEFAULT_CURRENCY = "USD"
     html = client.get(tender_task).content.decode()
-    assert selected_currency(html, "montoEstimado_1") == "USD"
-    assert offered(html, "montoEstimado_1")[0] == "USD"
+    # An empty money field (the estimate starts from the planning's budget, in its currency).
+    assert selected_currency(html, "partidas-0-precioUnitario_1") == "USD"
+    assert offered(html, "partidas-0-precioUnitario_1")[0] == "USD"
 
 
 def test_the_list_offers_the_currencies_in_use_default_first(client, tender_task, settings):

@@ -74,12 +74,16 @@ def test_a_negative_budget_line_is_refused_when_creating_a_process(walker):
             "main_procurement_category": "goods",
             "procedure_type": "adjudicacion_directa",
             "fiscal_year": "2026",
-            "budget_lines": "25301 | Medicinas | -250000",
+            "presupuesto-TOTAL_FORMS": "1",
+            "presupuesto-INITIAL_FORMS": "0",
+            "presupuesto-0-clave": "25301",
+            "presupuesto-0-descripcion": "Medicinas",
+            "presupuesto-0-monto": "-250000",
         },
     )
     assert response.status_code == 200
-    assert "Renglón 1: el monto no puede ser negativo." in text(response)
-    assert "-250000" in text(response)  # the typed lines come back to be fixed
+    assert "El monto de una partida presupuestal no puede ser negativo." in text(response)
+    assert 'value="-250000"' in text(response)  # the typed row comes back to be fixed
     assert ContractingProcess.objects.count() == before
 
 

@@ -336,11 +336,13 @@ def test_review_page_queries_do_not_grow_with_the_findings(
     assert "MX-SANC" in page and "MX-ADMAX" in page
 
 
-# Measured: 17 — session, user, memberships, task, stage process (twice, Viewflow's activation and
-# ours), draft, form version, documents, the published record (read once, lazily, by the
-# impossible-data check), the audit trail, units, the submitter; the candidate record costs 4 (the
-# next release's slot, the buyer entity, the published releases, the extension fields).
-REVIEW_QUERY_BUDGET = 17
+# Measured: 18 — session, user, memberships, task, stage process (twice, Viewflow's activation and
+# ours), draft, form version, documents, the audit trail, the published record (what the stage
+# started from, compared with the capture: issue 16 item 7; read once, shared with the
+# impossible-data check when a period asks for it), units, the submitter; the candidate record
+# costs 5 (the next release's slot: the stored releases and the roles the record's parties already
+# have; the buyer entity, the published releases, the extension fields).
+REVIEW_QUERY_BUDGET = 18
 
 
 def test_evidence_reads_as_labelled_spanish_rows():

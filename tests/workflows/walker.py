@@ -31,7 +31,12 @@ class Walker:
                 "main_procurement_category": "goods",
                 "procedure_type": procedure_type,
                 "fiscal_year": "2026",
-                "budget_lines": "25301 | Medicinas | 250000",
+                # «Partidas presupuestales» are rows (issue 16, item 7).
+                "presupuesto-TOTAL_FORMS": "1",
+                "presupuesto-INITIAL_FORMS": "0",
+                "presupuesto-0-clave": "25301",
+                "presupuesto-0-descripcion": "Medicinas",
+                "presupuesto-0-monto": "250000",
             },
         )
         assert response.status_code == 302, response.content.decode()[-2000:]

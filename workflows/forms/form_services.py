@@ -3,6 +3,7 @@
 Keyword-only and named ``<entity>_<action>`` (HackSoft style). Views stay thin and call these.
 """
 
+import functools
 from pathlib import PurePosixPath
 
 import orjson
@@ -171,11 +172,21 @@ def extension_fields_sync() -> None:
 # --- drafts ---
 
 
-def stage_draft_context(*, draft: StageDraft) -> CaptureContext:
+def stage_draft_context(*, draft: StageDraft, published=None) -> CaptureContext:
+    """The draft's capture context; ``published`` is a function that gives the process's compiled
+    record (:func:`published_reader`), so a page that needs it twice reads it once."""
     ocid = draft.ocid
     return CaptureContext(
-        procedure_type=draft.procedure_type, ocid=ocid, published=lambda: _published(ocid)
+        procedure_type=draft.procedure_type,
+        ocid=ocid,
+        published=published or (lambda: _published(ocid)),
     )
+
+
+def published_reader(ocid: str):
+    """A function that reads the compiled record of ``ocid`` when first called, then remembers
+    it: for one request that needs it in several places (the review page)."""
+    return functools.cache(lambda: _published(ocid))
 
 
 def _published(ocid: str) -> dict | None:
@@ -203,12 +214,18 @@ def stage_draft_create(
     )
 
 
-def stage_draft_form(*, draft: StageDraft, extra_rows: dict | None = None):
-    """The draft's form: bound to what was saved (errors show), or unbound if still empty."""
-    context = stage_draft_context(draft=draft)
+def stage_draft_form(
+    *, draft: StageDraft, extra_rows: dict | None = None, initial=None, published=None
+):
+    """The draft's form: bound to what was saved (errors show), or unbound if still empty —
+    starting from ``initial`` (draft values), if given: a form nobody saved shows no errors.
+    ``published`` reads the process's compiled record (see :func:`stage_draft_context`)."""
+    context = stage_draft_context(draft=draft, published=published)
     stored = _stored_files(draft)
     if not draft.values:
-        return build_form(draft.version, context=context, stored=stored, extra_rows=extra_rows)
+        return build_form(
+            draft.version, context=context, stored=stored, extra_rows=extra_rows, initial=initial
+        )
     data = data_from_values(draft.version, draft.values, context=context, extra_rows=extra_rows)
     return build_form(draft.version, data, context=context, stored=stored)
 
@@ -284,12 +301,12 @@ def stage_draft_save(*, draft: StageDraft, data, files=None, user=None):
     return form
 
 
-def stage_draft_fragment(*, draft: StageDraft) -> tuple[dict | None, object]:
+def stage_draft_fragment(*, draft: StageDraft, published=None) -> tuple[dict | None, object]:
     """The OCDS fragment of a valid draft (None while it has errors) and its form."""
-    form = stage_draft_form(draft=draft)
+    form = stage_draft_form(draft=draft, published=published)
     if not form.is_bound or not form.is_valid():
         return None, form
-    return to_ocds(draft.version, form.values(), context=stage_draft_context(draft=draft)), form
+    return to_ocds(draft.version, form.values(), context=form.context), form
 
 
 @transaction.atomic

@@ -428,11 +428,15 @@ def _default_initial(item):
     return item["default"]
 
 
-def build_form(version, data=None, files=None, *, context=None, stored=None, extra_rows=None):
+def build_form(
+    version, data=None, files=None, *, context=None, stored=None, extra_rows=None, initial=None
+):
     """The stage form of ``version`` (a FormVersion or its spec dict).
 
     ``stored`` holds values kept from earlier saves that a browser cannot resend (uploaded files);
-    ``extra_rows`` maps a group key to how many empty rows to add (the no-JS "add row" button).
+    ``extra_rows`` maps a group key to how many empty rows to add (the no-JS "add row" button);
+    ``initial`` holds draft values an unbound form starts with (what the process already has,
+    workflows/processes/prefill.py).
     """
     spec = version if isinstance(version, dict) else version.spec
     return StageForm(
@@ -442,6 +446,7 @@ def build_form(version, data=None, files=None, *, context=None, stored=None, ext
         context=context,
         stored=stored,
         extra_rows=extra_rows,
+        initial=initial,
     )
 
 

@@ -31,7 +31,7 @@ from workflows.base.uploads import check_upload
 from workflows.forms import form_services
 from workflows.forms.form_models import DraftFile, FormVersion
 from workflows.forms.forms_engine import data_from_values
-from workflows.processes import audit
+from workflows.processes import audit, prefill
 from workflows.processes.flows import FLOWS, stage_of
 from workflows.processes.integrity import Candidate, IntegrityFinding, findings_for
 from workflows.processes.permissions import may_capture, may_capture_in
@@ -172,6 +172,23 @@ def _new_stage_draft(process, stage, user):
         ) from missing
 
 
+def stage_prefill(run, *, published=None) -> dict:
+    """The draft values the run's stage form starts with: what the process already has — its
+    published releases over what was typed when it was created (workflows/processes/prefill.py).
+    Empty for events, which record only what is new. ``published``: as in ``stage_fragment``."""
+    draft = run.stage_draft
+    if draft is None or run.stage not in prefill.PREFILLED_STAGES:
+        return {}
+    process = run.contracting_process
+    record = form_services.stage_draft_context(draft=draft, published=published).published()
+    return prefill.stage_values(
+        draft.version.spec,
+        stage=run.stage,
+        procedure_type=process.procedure_type,
+        known=prefill.known(prefill.process_facts(process), record),
+    )
+
+
 def active_task(stage_process):
     return stage_process.task_set.filter(status__in=ACTIVE).order_by("-pk").first()
 
@@ -193,15 +210,17 @@ def _take(activation, user, node_name: str) -> None:
         raise PermissionDenied(_("Esta tarea no le corresponde."))
 
 
-def stage_fragment(run) -> dict | None:
+def stage_fragment(run, *, published=None) -> dict | None:
     """The OCDS fragment the run's stage draft produces now (None while its form has errors).
+    ``published`` reads the process's compiled record (``form_services.published_reader``), for a
+    caller that needs it again and reads it once.
 
     A stage keeps one draft, the form values (``StageDraft.values``); the fragment is always
     computed from them with the frozen form version, at submit, review and approval alike.
     """
     if run.stage_draft is None:
         return None
-    fragment, _form = form_services.stage_draft_fragment(draft=run.stage_draft)
+    fragment, _form = form_services.stage_draft_fragment(draft=run.stage_draft, published=published)
     return fragment
 
 

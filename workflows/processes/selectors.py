@@ -9,6 +9,7 @@ from ocds_pages.models import Release
 from workflows.base.procedures import MAIN_STAGES, Stage
 from workflows.processes.audit import net_changes
 from workflows.processes.permissions import may_capture, may_review
+from workflows.processes.prefill import changes as prefill_changes
 from workflows.processes.process_models import (
     AuditAction,
     AuditEntry,
@@ -155,3 +156,13 @@ def resubmission(*, run, labels=None) -> dict | None:
         key = change["path"].split("/", 1)[0]
         change["label"] = labels.get(key, key)
     return {"returned": returned, "returns": len(returns), "changes": changes}
+
+
+def previous_stage_changes(*, run, prefilled: dict) -> dict | None:
+    """What the run's draft changed of what its stage started with (``prefilled``, from
+    ``process_services.stage_prefill``): the award's amount against the tender's estimate, an
+    item's quantity… None when the stage starts from nothing (events)."""
+    draft = run.stage_draft
+    if not prefilled or draft is None:
+        return None
+    return {"changes": prefill_changes(draft.version.spec, prefilled, draft.values or {})}

@@ -27,7 +27,12 @@ from workflows.processes.flows import stage_of
 from workflows.processes.integrity_display import finding_views
 from workflows.processes.media import READER_ROLES, file_response
 from workflows.processes.permissions import may_capture, may_review
-from workflows.processes.process_forms import DocumentForm, ProcessFilterForm, ProcessForm
+from workflows.processes.process_forms import (
+    BUDGET_PREFIX,
+    DocumentForm,
+    ProcessFilterForm,
+    ProcessForm,
+)
 from workflows.processes.process_models import ContractingProcess, ProcessDocument
 
 
@@ -56,10 +61,11 @@ def process_list(request):
 
 @login_required
 def process_create(request):
-    form = ProcessForm(request.POST or None, user=request.user)
+    adding = request.POST.get("agregar_fila") == BUDGET_PREFIX
+    form = ProcessForm(request.POST or None, user=request.user, extra_budget_rows=int(adding))
     if not form.fields["unit"].queryset.exists():
         raise PermissionDenied(_("Sólo capturistas de una unidad compradora crean procesos."))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not adding and form.is_valid():
         process = process_services.process_create(user=request.user, **form.service_kwargs())
         messages.success(
             request, _("Proceso %(ocid)s creado; capture su planeación.") % {"ocid": process.ocid}
@@ -205,8 +211,10 @@ def _added_rows(request) -> dict:
 def _capture(request, task, run):
     acting = process_services.may_act(request.user, task)
     if request.method != "POST":
-        form = form_services.stage_draft_form(draft=run.stage_draft)
-        return _render_capture(request, task, run, form, acting)
+        # A draft nobody saved yet starts from what the process already has (issue 16, item 7).
+        prefilled = process_services.stage_prefill(run) if not run.stage_draft.values else {}
+        form = form_services.stage_draft_form(draft=run.stage_draft, initial=prefilled)
+        return _render_capture(request, task, run, form, acting, prefilled=bool(prefilled))
     if not acting:
         raise PermissionDenied(_("Esta tarea no le corresponde."))
     if request.POST.get("accion") == "migrar":
@@ -247,7 +255,7 @@ def _submit(request, task, run):
     return _render_capture(request, task, run, form, True, issues=issues, status=422)
 
 
-def _render_capture(request, task, run, form, acting, *, issues=None, status=200):
+def _render_capture(request, task, run, form, acting, *, issues=None, status=200, prefilled=False):
     run.refresh_from_db()
     process = run.contracting_process
     fragment = process_services.stage_fragment(run) if run.stage_draft.values else None
@@ -268,6 +276,7 @@ def _render_capture(request, task, run, form, acting, *, issues=None, status=200
         "fragment_json": json.dumps(fragment, ensure_ascii=False, indent=2) if fragment else "",
         "findings": _integrity_panel(run, fragment, None) if fragment is not None else None,
         "newer_version": latest if latest and latest.number > draft.version.number else None,
+        "prefilled": prefilled,
     }
     return render(request, "workflows/tramite/task_capture.html", context, status=status)
 
@@ -330,7 +339,9 @@ def _integrity_panel(run, fragment, documents, *, justifications=None, missing=(
 
 def _render_review(request, task, run, acting, *, issues=(), integrity=None, status=200):
     process = run.contracting_process
-    fragment = process_services.stage_fragment(run)
+    # The compiled record is read once for the impossible-data check and the prefill comparison.
+    published = form_services.published_reader(process.ocid)
+    fragment = process_services.stage_fragment(run, published=published)
     documents = process_services.stage_documents(run)
     findings = _integrity_panel(run, fragment, documents, **(integrity or {}))
     fragment = fragment or {}
@@ -349,6 +360,9 @@ def _render_review(request, task, run, acting, *, issues=(), integrity=None, sta
         "issues": issues,
         "form": form,
         "resubmission": selectors.resubmission(run=run, labels=labels),
+        "previous_stage": selectors.previous_stage_changes(
+            run=run, prefilled=process_services.stage_prefill(run, published=published)
+        ),
         "draft_json": json.dumps(fragment, ensure_ascii=False, indent=2),
         "documents": documents,
         "findings": findings,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from cms.models import Entity
+from indicadores import alerts
 from indicadores.engine.core import indicators
 from indicadores.engine.runner import STATISTIC_CODES, compute_statistics, run
 from indicadores.risk.services import during_run
@@ -105,6 +106,8 @@ class Command(BaseCommand):
             ) as bar,
             # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
             during_run(selected=selected, send=not dry_run, whole=not entities),
+            # Alerts are written a batch at a time, one notice per entity (indicadores/alerts.py).
+            alerts.collecting(send=not dry_run),
         ):
             summary = run(
                 queryset=queryset,

@@ -1,0 +1,107 @@
+"""A recompute writes alerts a batch at a time: the queries do not grow with the processes, the
+lifecycle is the same as one process at a time, and each entity's OIC gets one notice."""
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from cms.roles import Role
+from indicadores import alerts
+from indicadores.alerts import Evaluation, record_batch
+from indicadores.models import Alert, EventKind, Notification
+from indicadores.outcomes import OutcomeStatus
+from tests.factories import make_entity, make_member, make_unit
+from tests.indicadores.alert_helpers import compute, new_ocid, sanction, single_bid
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entity():
+    return make_entity()
+
+
+@pytest.fixture
+def oic(entity):
+    user = make_member(Role.OIC, entity)
+    user.email = "oic@ente.gob.mx"
+    user.save()
+    return user
+
+
+def evaluations(entity, count, *outcomes):
+    unit = make_unit(entity)
+    now = timezone.now()
+    return [
+        Evaluation(new_ocid(entity), entity.pk, unit.pk, list(outcomes), now)
+        for _number in range(count)
+    ]
+
+
+def again(batch, *outcomes):
+    return [
+        Evaluation(e.ocid, e.entity_id, e.unit_id, list(outcomes), timezone.now()) for e in batch
+    ]
+
+
+# (12 processes: SQLite splits an INSERT above 999 parameters; PostgreSQL never does here.)
+@pytest.mark.parametrize("count", [2, 12])
+def test_a_batch_costs_the_same_queries_whatever_its_size(entity, count, django_assert_num_queries):
+    batch = evaluations(entity, count, sanction(), single_bid())
+    # opening: which alerts exist (locked), the suppliers, the alerts, their events
+    with django_assert_num_queries(4 + 2):  # + the savepoint of the transaction
+        raised = record_batch(batch)
+    assert len(raised) == 2 * count
+    # the same results again: one UPDATE of the dates for all
+    with django_assert_num_queries(2 + 2):
+        assert record_batch(again(batch, sanction(), single_bid())) == []
+    # no longer flagged: one bulk UPDATE, one INSERT of the events, the others re-dated
+    with django_assert_num_queries(4 + 2):
+        record_batch(again(batch, sanction(status=OutcomeStatus.NOT_FLAGGED), single_bid()))
+    assert Alert.objects.filter(still_flagged=False).count() == count
+    # nothing flagged and no alert: one query and no transaction
+    clean = evaluations(entity, count, sanction(status=OutcomeStatus.NOT_FLAGGED))
+    with django_assert_num_queries(1):
+        record_batch(clean)
+
+
+def test_a_batch_keeps_the_lifecycle_of_one_process_at_a_time(entity, oic):
+    [kept, dismissed] = evaluations(entity, 2, sanction())
+    record_batch([kept, dismissed])
+    alert = Alert.objects.get(ocid=dismissed.ocid)
+    alerts.change_status(alert=alert, user=oic, to_status="en_revision")
+    alerts.change_status(alert=alert, user=oic, to_status="descartada", text="Homónimo.")
+    changed = {**alert.evidence, "registry": {**alert.evidence["registry"], "match_kind": "curp"}}
+    raised = record_batch(
+        [*again([kept], sanction()), *again([dismissed], sanction(evidence=changed))]
+    )
+    assert [(e.ocid, a.status) for e, a in raised] == [(dismissed.ocid, "abierta")]
+    alert.refresh_from_db()
+    kinds = list(alert.events.values_list("kind", flat=True))
+    assert kinds == [EventKind.OPENED, "estado", "estado", EventKind.REOPENED]
+    assert Alert.objects.get(ocid=kept.ocid).events.count() == 1  # unchanged: no new event
+
+
+def test_a_recompute_notifies_each_entity_once(entity, oic, django_capture_on_commit_callbacks):
+    unit = make_unit(entity)
+    other = make_entity()
+    make_member(Role.OIC, other)
+    with django_capture_on_commit_callbacks(execute=True), alerts.collecting():
+        for _number in range(3):
+            compute(new_ocid(entity), entity, unit, sanction(), single_bid())
+        compute(new_ocid(other), other, None, sanction())
+        assert not Alert.objects.exists()  # buffered until the batch is written
+    assert Alert.objects.count() == 7
+    notice = Notification.objects.get(recipient=oic)
+    assert "6 alertas" in notice.message and "3 procesos" in notice.message
+    assert "MX-SANC, MX-SINGLE-BID" in notice.message
+    # The other entity's single process gets the usual notice, naming it.
+    lone = Notification.objects.exclude(recipient=oic).get()
+    assert lone.url.startswith("/tramite/alertas/") and "MX-SANC" in lone.message
+    assert len(mail.outbox) == 1  # only the OIC with an address
+
+
+def test_a_dry_run_collects_nothing(entity):
+    with alerts.collecting(send=False):
+        compute(new_ocid(entity), entity, None, sanction())
+    assert Alert.objects.count() == 1  # written at once, as outside a recompute
