@@ -31,6 +31,8 @@ TIMED = [
     "ocds_registro",
     "pagina_proceso",
     "pagina_busqueda",
+    "mercado_precios",
+    "mercado_proveedores",
     "publicar_etapa",
 ]
 EXPORT = ["exportacion", "exportacion_rss"]
