@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import Role
+from devtools.bench_risk import measure_risk
 from devtools.demo_processes import Demo, Purchase, planning_values, tender_values
 from indicadores.market import services as market_services
 from indicadores.market.models import PriceObservation
@@ -478,6 +479,7 @@ def steps(runs: int, export_runs: int, seed: int) -> Iterator[tuple[str, Callabl
     )
     yield publish.label, lambda: [measure_publish(publish, runs)]
     yield _("Exportación masiva"), lambda: list(measure_export(export_runs).values())
+    yield _("Tablero de riesgo"), lambda: measure_risk(Figure, runs)
 
 
 def summarize(figure: Figure) -> dict:
