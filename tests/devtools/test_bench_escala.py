@@ -31,6 +31,8 @@ TIMED = [
     "ocds_registro",
     "pagina_proceso",
     "pagina_busqueda",
+    "mercado_precios",
+    "mercado_proveedores",
     "publicar_etapa",
     "tablero_riesgo_ente",
     "tablero_riesgo_ente_directas",
