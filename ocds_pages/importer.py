@@ -445,7 +445,7 @@ def import_process(
     if not _ocid_accepted(ocid, items, summary, options):
         return
     new = _new_items(ocid, items, summary)
-    if not new:
+    if not new or _mixes_compiled(ocid, new, summary):
         return
     releases = [item.release for item in new]
     extensions = ordered_union(*(item.extensions for item in new))
@@ -539,6 +539,33 @@ def _new_items(ocid: str, items: list[Item], summary: ImportSummary) -> list[Ite
                 % {"id": release_id, "ocid": ocid},
             )
     return new
+
+
+def _is_compiled(release) -> bool:
+    tags = release.get("tag") if isinstance(release, dict) else None
+    return isinstance(tags, list) and "compiled" in tags
+
+
+def _mixes_compiled(ocid: str, items: list[Item], summary: ImportSummary) -> bool:
+    """A process known only by its compiled release is stored as such and never mixed into a
+    release series (a compiled release is not a release of its history): refuse, with the
+    reason, releases for a compiled-only process and a compiled release for one with releases."""
+    stored = Release.objects.filter(ocid=ocid).values_list("tags", flat=True)
+    kinds = {_is_compiled({"tag": tags}) for tags in stored}
+    kinds |= {_is_compiled(item.release) for item in items}
+    if len(kinds) < 2:
+        return False
+    summary.invalid += len(items)
+    summary.add_error(
+        items[0].location,
+        _(
+            "El proceso %(ocid)s mezclaría una entrega compilada (sin su historia) con entregas "
+            "de esa historia; se rechazó: importe el registro con sus entregas o sólo la "
+            "compilada."
+        )
+        % {"ocid": ocid},
+    )
+    return True
 
 
 def _capture_rule_warnings(releases: list[dict], items: list[Item], summary) -> None:

@@ -162,3 +162,22 @@ def test_unique_items_accepts_what_jsonschema_accepts(array):
 
     assert ReleaseValidator(schema).is_valid(array)
     assert Draft4Validator(schema).is_valid(array)
+
+
+def test_a_compiled_only_process_is_never_mixed_with_releases(tmp_path):
+    """Issue 22, item 7: a compiled release stands alone; releases of its history are refused
+    for it (and the other way round), with the reason, leaving the record as it was."""
+    entity = make_entity()
+    release = make_tender_release(ocid="ocds-zzzzzz-COMPILADO-1", entity=entity)
+    compiled = {**release, "id": "ocds-zzzzzz-COMPILADO-1-compiled", "tag": ["compiled"]}
+    (tmp_path / "compilado.jsonl").write_bytes(orjson.dumps(compiled) + b"\n")
+    (tmp_path / "entregas.json").write_bytes(minified_package([release]))
+
+    run_import(tmp_path / "compilado.jsonl")
+    before = Record.objects.get().compiled_release
+    out, err = run_import(tmp_path / "entregas.json")
+
+    assert "Inválidas: 1" in out
+    assert "mezclaría una entrega compilada (sin su historia)" in err
+    assert Record.objects.get().compiled_release == before
+    assert list(Release.objects.values_list("tags", flat=True)) == [["compiled"]]
