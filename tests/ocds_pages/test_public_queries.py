@@ -33,8 +33,9 @@ PAGES = {
     # index panel (indicadores/risk/public.py: its years, none here; with an index, +1 for units);
     # the contract monitoring panel (indicadores/monitoring/public.py: one aggregate)
     "/entes/IMSS/": 6,
-    # first supplier row, buyers aggregate, processes with entity joined; the risk panel's sum
-    "/proveedores/MME920427EM3/": 4,
+    # first supplier row, buyers aggregate, processes with entity joined; the risk panel's sum;
+    # the unit-price panel of market research (indicadores/market, registered on "proveedor")
+    "/proveedores/MME920427EM3/": 5,
 }
 
 
