@@ -31,6 +31,7 @@ demo: migrate
 	$(PY) manage.py cargar_demo
 	$(PY) manage.py cargar_demo_procesos
 	$(PY) manage.py cargar_proveedores_demo
+	$(PY) manage.py cargar_demo_seguimiento
 
 run: messages demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0

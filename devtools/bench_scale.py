@@ -31,7 +31,10 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import Role
+from devtools.bench_risk import measure_risk
 from devtools.demo_processes import Demo, Purchase, planning_values, tender_values
+from indicadores.market import services as market_services
+from indicadores.market.models import PriceObservation
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
 from workflows.base.procedures import Stage
 
@@ -239,6 +242,30 @@ def public_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
+def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
+    """Price references and candidate suppliers of CUCoP keys that the dataset awarded."""
+    count = runs + 1
+    items = ItemProjection.objects.exclude(classification_id="").exclude(unit_price=None)
+    codes = [item.classification_id for item in sample_rows(items, "pk", count, rng)]
+    return {
+        "mercado_precios": [
+            f"/api/mercado/precios/?{urlencode({'clasificacion': c})}" for c in codes
+        ],
+        "mercado_proveedores": [
+            f"/api/mercado/proveedores/?{urlencode({'clasificacion': c})}" for c in codes
+        ],
+    }
+
+
+def ensure_prices() -> float | None:
+    """The generated dataset is published in bulk, without ``release_published``: build the
+    market's price rows once (seconds it took; None when they were there)."""
+    if PriceObservation.objects.exists():
+        return None
+    seconds, _counts = timed(market_services.rebuild)
+    return seconds
+
+
 # --- publishing one stage through the real workflow --------------------------------------------
 
 
@@ -408,6 +435,22 @@ def get_figures() -> list[tuple[Figure, bool]]:
             ),
             True,
         ),
+        (
+            Figure(
+                "mercado_precios",
+                _("Mercado: precios de referencia de una clave CUCoP"),
+                {"metric": "p95", "op": "<", "value": 300},
+            ),
+            False,
+        ),
+        (
+            Figure(
+                "mercado_proveedores",
+                _("Mercado: proveedores candidatos de una clave CUCoP"),
+                {"metric": "p95", "op": "<", "value": 300},
+            ),
+            False,
+        ),
     ]
 
 
@@ -425,8 +468,11 @@ def steps(runs: int, export_runs: int, seed: int) -> Iterator[tuple[str, Callabl
         {"metric": "p95", "op": "<", "value": 150},
     )
     yield harvest.label, lambda: [measure_s6_harvest(client, token, harvest, bodies["s6_titulo"])]
-    urls = ocds_urls(runs, rng) | public_urls(runs, rng)
+    rebuild_seconds = ensure_prices()
+    urls = ocds_urls(runs, rng) | public_urls(runs, rng) | market_urls(runs, rng)
     for figure, cold in get_figures():
+        if figure.key == "mercado_precios" and rebuild_seconds is not None:
+            figure.extra["reconstruir_precios_s"] = round(rebuild_seconds, 2)
         yield figure.label, lambda f=figure, c=cold: [measure_get(client, f, urls[f.key], cold=c)]
     publish = Figure(
         "publicar_etapa",
@@ -435,6 +481,7 @@ def steps(runs: int, export_runs: int, seed: int) -> Iterator[tuple[str, Callabl
     )
     yield publish.label, lambda: [measure_publish(publish, runs)]
     yield _("Exportación masiva"), lambda: list(measure_export(export_runs).values())
+    yield _("Tablero de riesgo"), lambda: measure_risk(Figure, runs)
     yield from engine_steps(runs, seed)
 
 

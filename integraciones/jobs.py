@@ -127,12 +127,14 @@ def sat69b_summary_text(summary: Sat69bSummary) -> str:
     """The import's summary as the command printed it, one line per situation after it."""
     head = _(
         "Listado 69-B importado: %(rows)s contribuyentes (%(created)s nuevos, "
-        "%(updated)s actualizados), %(events)s eventos, %(skipped)s filas sin RFC, "
+        "%(updated)s actualizados, %(unchanged)s sin cambios), %(events)s eventos, "
+        "%(skipped)s filas sin RFC, "
         "%(gone)s ya no aparecen en el listado."
     ) % {
         "rows": summary.rows,
         "created": summary.created,
         "updated": summary.updated,
+        "unchanged": summary.unchanged,
         "events": summary.events,
         "skipped": summary.skipped,
         "gone": summary.no_longer_listed,
@@ -168,6 +170,7 @@ def run_sat69b_import(job, progress) -> JobOutcome:
         "rows": summary.rows,
         "created": summary.created,
         "updated": summary.updated,
+        "unchanged": summary.unchanged,
         "events": summary.events,
         "skipped": summary.skipped,
         "no_longer_listed": summary.no_longer_listed,

@@ -230,7 +230,8 @@ class Sat69bSummary:
 
     rows: int = 0
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # only taxpayers whose name, status, row or listing changed
+    unchanged: int = 0
     events: int = 0
     skipped: int = 0
     no_longer_listed: int = 0
@@ -242,17 +243,29 @@ def _batches(items: list, size: int = BATCH) -> Iterator[list]:
         yield items[start : start + size]
 
 
+# What makes a stored taxpayer "updated" by an import (fetched_at and source are refreshed on
+# every import and say when and from where it was last seen, not that anything changed).
+COMPARED_FIELDS = ("name", "name_normalised", "status", "in_latest_list", "raw")
+
+
+def _state(taxpayer: Sat69bTaxpayer) -> list:
+    return [getattr(taxpayer, name) for name in COMPARED_FIELDS]
+
+
 def _store(
     rows: list[TaxpayerRow], *, source: str, progress: Callable[[Iterable], Iterable]
 ) -> Sat69bSummary:
     now = timezone.now()
     by_rfc = {row.rfc: row for row in rows}  # a repeated RFC: the last row wins
-    existing = dict(Sat69bTaxpayer.objects.values_list("rfc", "id"))
+    existing = {
+        rfc: (pk, state)
+        for rfc, pk, *state in Sat69bTaxpayer.objects.values_list("rfc", "id", *COMPARED_FIELDS)
+    }
     summary = Sat69bSummary(rows=len(rows))
     for batch in progress(list(_batches(list(by_rfc.values())))):
         objects = [
             Sat69bTaxpayer(
-                id=existing.get(row.rfc),
+                id=existing.get(row.rfc, (None,))[0],
                 rfc=row.rfc,
                 name=row.name[:500],
                 name_normalised=normalise_name(row.name)[:500],
@@ -272,7 +285,9 @@ def _store(
             ["name", "name_normalised", "status", "source", "fetched_at", "in_latest_list", "raw"],
         )
         summary.created += len(new)
-        summary.updated += len(old)
+        changed = sum(1 for obj in old if _state(obj) != existing[obj.rfc][1])
+        summary.updated += changed
+        summary.unchanged += len(old) - changed
     ids = dict(Sat69bTaxpayer.objects.filter(rfc__in=by_rfc).values_list("rfc", "id"))
     # The file carries each taxpayer's whole history, so its events replace the stored ones.
     Sat69bEvent.objects.filter(taxpayer_id__in=ids.values()).delete()

@@ -18,6 +18,7 @@ data is checked against OCDS; our capture rules (LAASSP) only give warnings (doc
 
 import gzip
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,14 @@ class ImportFileError(Exception):
     """The file cannot be read as OCDS JSON at all (truncated, not JSON, unknown shape)."""
 
 
+# Messages an import keeps for its final report; the rest are counted (and were already shown
+# by ``on_message`` as they were found), so a file full of errors keeps memory constant.
+MAX_KEPT_MESSAGES = 1000
+# Issues reported per invalid process: the first ones say what is wrong; 2,023 copies of the
+# same mistake in one release say nothing more.
+MAX_ISSUES_PER_PROCESS = 20
+
+
 @dataclass
 class ImportSummary:
     imported: int = 0
@@ -56,12 +65,25 @@ class ImportSummary:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unknown_extensions: set[str] = field(default_factory=set)  # reported once per import
+    error_count: int = 0
+    warning_count: int = 0
+    # Called with ("error" | "warning", text) as soon as each is found: a command prints it
+    # then, not after the whole file (the first error of a big file shows in seconds).
+    on_message: Callable[[str, str], None] | None = None
 
     def add_error(self, location: str, message: str) -> None:
-        self.errors.append(f"{location}: {message}")
+        self.error_count += 1
+        self._keep(self.errors, "error", f"{location}: {message}")
 
     def add_warning(self, location: str, message: str) -> None:
-        self.warnings.append(f"{location}: {message}")
+        self.warning_count += 1
+        self._keep(self.warnings, "warning", f"{location}: {message}")
+
+    def _keep(self, kept: list[str], kind: str, text: str) -> None:
+        if len(kept) < MAX_KEPT_MESSAGES:
+            kept.append(text)
+        if self.on_message is not None:
+            self.on_message(kind, text)
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,16 @@ class Item:
 
 
 # --- reading ---------------------------------------------------------------------------------
+#
+# A file is read twice, both times as a stream of ijson events (never whole, never a whole line:
+# a minified 1 GB package is one line): ``scan_file`` checks that it is well-formed JSON before
+# anything is stored, says where it breaks, counts the releases (the progress bar's total) and
+# tells packages (their ``releases``/``records`` are read one at a time, their ``extensions``
+# apply to all) from releases and records (read whole, one per value). ``read_items`` then builds
+# one release or record at a time: the memory of an import is that of its largest process.
+
+PACKAGE_ARRAYS = ("releases", "records")
+STARTS, ENDS = ("start_map", "start_array"), ("end_map", "end_array")
 
 
 def open_binary(path: Path):
@@ -91,55 +123,97 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if compressed else path.open("rb")
 
 
-def _first_line(path: Path) -> bytes:
+@dataclass
+class FileScan:
+    """What the first read of a file found: how many releases or records it holds, how many
+    top-level JSON values (JSON Lines: one a line) and which of them are packages (value index
+    → the extensions the package declares)."""
+
+    count: int = 0
+    values: int = 0
+    packages: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    arrays: set[int] = field(default_factory=set)  # values that are a bare array of releases
+
+
+class _ValueScan:
+    """The top-level keys of one JSON value, seen as its events go by."""
+
+    def __init__(self):
+        self.keys, self.extensions, self.items = set(), [], 0
+
+    def event(self, prefix: str, event: str, value) -> None:
+        if prefix == "" and event == "map_key":
+            self.keys.add(value)
+        elif prefix == "extensions.item" and event == "string":
+            self.extensions.append(value)
+        elif prefix in ("releases.item", "records.item") and event == "start_map":
+            self.items += 1
+
+    def is_package(self) -> bool:
+        """A package holds releases or records and, unlike a record, has no ocid of its own."""
+        return bool(self.keys & set(PACKAGE_ARRAYS)) and "ocid" not in self.keys
+
+
+def _where(scan: FileScan, handle) -> str:
+    """Where a file broke: the line of a JSON Lines file, else the byte (ijson reads ahead in
+    blocks, so the byte is approximate)."""
+    if scan.values > 1:
+        return _("Línea %(line)s") % {"line": scan.values}
+    return _("Cerca del byte %(byte)s") % {"byte": handle.tell()}
+
+
+def _scan_events(handle, scan: FileScan) -> None:
+    depth, current = 0, None
+    for prefix, event, value in ijson.parse(handle, multiple_values=True):
+        if depth == 0:
+            if event not in STARTS:
+                raise ImportFileError(_("El archivo no es OCDS: se esperaba un objeto o arreglo."))
+            scan.values += 1
+            current = _ValueScan()
+            if event == "start_array":
+                scan.arrays.add(scan.values - 1)
+        current.event(prefix, event, value)
+        depth += 1 if event in STARTS else -1 if event in ENDS else 0
+        if depth == 0:
+            _close_value(scan, current)
+
+
+def _close_value(scan: FileScan, current: _ValueScan) -> None:
+    index = scan.values - 1
+    if index in scan.arrays:
+        scan.count += 1  # its elements are not counted: a rough total is enough for progress
+    elif current.is_package():
+        scan.packages[index] = ordered_union(current.extensions)
+        scan.count += current.items
+    else:
+        scan.count += 1
+
+
+def scan_file(path: Path) -> FileScan:
+    """Read the whole file once as a stream, keeping nothing of it but a few counts.
+
+    Raises ImportFileError, saying where the file breaks, before anything is stored.
+    """
+    scan = FileScan()
     with open_binary(path) as handle:
-        for line in handle:
-            if line.strip():
-                return line.strip()
-    raise ImportFileError(_("El archivo está vacío."))
-
-
-def is_json_lines(path: Path) -> bool:
-    """JSON Lines when the first non-empty line is, by itself, a complete JSON object."""
-    try:
-        return isinstance(orjson.loads(_first_line(path)), dict)
-    except orjson.JSONDecodeError:
-        return False
+        try:
+            _scan_events(handle, scan)
+        except (ijson.JSONError, ValueError) as error:
+            message = _("%(where)s: JSON mal formado o truncado (%(error)s).") % {
+                "where": _where(scan, handle),
+                "error": str(error).strip()[:200],
+            }
+            raise ImportFileError(message) from error
+        except EOFError as error:  # gzip stream cut short
+            raise ImportFileError(_("El archivo comprimido está truncado.")) from error
+    if not scan.values:
+        raise ImportFileError(_("El archivo está vacío."))
+    return scan
 
 
 def check_well_formed(path: Path) -> int:
-    """Read the whole file once without keeping it; return how many releases it holds.
-
-    Raises ImportFileError where the file breaks, before anything is stored.
-    """
-    try:
-        return sum(1 for _item in read_items(path))
-    except (ijson.JSONError, ValueError) as error:
-        message = _("JSON mal formado o truncado: %(error)s") % {"error": error}
-        raise ImportFileError(message) from error
-    except EOFError as error:  # gzip stream cut short
-        raise ImportFileError(_("El archivo comprimido está truncado.")) from error
-
-
-def _parse_line(line: bytes, number: int) -> object:
-    try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError as error:
-        raise ImportFileError(
-            _("Línea %(line)s: JSON mal formado o truncado (%(error)s).")
-            % {"line": number, "error": error}
-        ) from error
-
-
-def _top_level_key(path: Path) -> str:
-    """'releases', 'records' or 'item' (a top-level array), found without reading the rest."""
-    with open_binary(path) as handle:
-        for prefix, event, value in ijson.parse(handle):
-            if prefix == "" and event == "start_array":
-                return "item"
-            if prefix == "" and event == "map_key" and value in ("releases", "records"):
-                return value
-    raise ImportFileError(_("El archivo no es un paquete OCDS (no tiene releases ni records)."))
+    """How many releases or records a well-formed file holds (ImportFileError otherwise)."""
+    return scan_file(path).count
 
 
 def releases_of_record(record: dict, location: str, extensions=()) -> Iterator[Item]:
@@ -185,36 +259,65 @@ def releases_of_object(obj: object, location: str, extensions=()) -> Iterator[It
         yield Item(location, obj, extensions)
 
 
-def package_extensions(path: Path) -> tuple[str, ...]:
-    """The ``extensions`` a package file declares (wherever the key is), streamed."""
-    with open_binary(path) as handle:
-        urls = [
-            value
-            for prefix, event, value in ijson.parse(handle)
-            if prefix == "extensions.item" and event == "string"
-        ]
-    return ordered_union(urls)
+def _built(events) -> object:
+    """Feed events to an ObjectBuilder from a start event until its matching end."""
+    builder, level = ijson.ObjectBuilder(), 0
+    for _prefix, event, value in events:
+        builder.event(event, value)
+        level += 1 if event in STARTS else -1 if event in ENDS else 0
+        if level == 0:
+            return builder.value
+    raise ImportFileError(_("El archivo terminó antes de tiempo."))
 
 
-def read_items(path: Path) -> Iterator[Item]:
-    """Every release of the file, streamed (ijson or line by line), never the whole file."""
-    name = path.name
-    if is_json_lines(path):
-        with open_binary(path) as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield from releases_of_object(_parse_line(line, number), f"{name}:{number}")
-        return
-    key = _top_level_key(path)
-    extensions = package_extensions(path) if key != "item" else ()
+def _wanted(scan: FileScan, index: int, prefix: str) -> bool:
+    """Which values are built as one object: each release or record of a package, each element
+    of a bare array, any other top-level value whole."""
+    if index in scan.packages:
+        return prefix in ("releases.item", "records.item")
+    if index in scan.arrays:
+        return prefix == "item"
+    return prefix == ""
+
+
+def _objects(handle, scan: FileScan) -> Iterator[tuple[int, str, object]]:
+    """(value index, prefix, object) for each object to import, built one at a time."""
+    events = iter(ijson.parse(handle, multiple_values=True, use_float=True))
+    depth, index = 0, -1
+    for prefix, event, value in events:
+        if depth == 0:
+            index += 1
+        if event in STARTS and _wanted(scan, index, prefix):
+            built = _built(itertools.chain([(prefix, event, value)], events))
+            yield index, prefix, built
+            continue  # the builder consumed the events up to the matching end
+        depth += 1 if event in STARTS else -1 if event in ENDS else 0
+
+
+def _items_of(scan: FileScan, name: str, index: int, prefix: str, obj, number: int):
+    """The Items of one built object; ``number`` counts the objects of its value."""
+    # Values of JSON Lines (and a lone release or record) are named by their line.
+    lone = index in scan.packages or index in scan.arrays
+    where = name if lone and scan.values == 1 else f"{name}:{index + 1}"
+    if index in scan.packages:
+        extensions = scan.packages[index]
+        if prefix == "records.item":
+            return releases_of_record(obj, f"{where}: records/{number}", extensions)
+        return iter([Item(f"{where}: releases/{number}", obj, extensions)])
+    if index in scan.arrays:
+        return releases_of_object(obj, f"{where}: {number}")
+    return releases_of_object(obj, where)
+
+
+def read_items(path: Path, scan: FileScan | None = None) -> Iterator[Item]:
+    """Every release of the file, built one at a time from a stream of events."""
+    scan = scan or scan_file(path)
+    numbers: dict[int, int] = {}
     with open_binary(path) as handle:
-        for index, obj in enumerate(ijson.items(handle, f"{key}.item", use_float=True)):
-            if key == "records":
-                yield from releases_of_record(obj, f"{name}: records/{index}", extensions)
-            elif key == "releases":
-                yield Item(f"{name}: releases/{index}", obj, extensions)
-            else:
-                yield from releases_of_object(obj, f"{name}: {index}")
+        for index, prefix, obj in _objects(handle, scan):
+            number = numbers.get(index, 0)
+            numbers[index] = number + 1
+            yield from _items_of(scan, path.name, index, prefix, obj, number)
 
 
 # --- buyers -> entities --------------------------------------------------------------------------
@@ -342,7 +445,7 @@ def import_process(
     if not _ocid_accepted(ocid, items, summary, options):
         return
     new = _new_items(ocid, items, summary)
-    if not new:
+    if not new or _mixes_compiled(ocid, new, summary):
         return
     releases = [item.release for item in new]
     extensions = ordered_union(*(item.extensions for item in new))
@@ -438,6 +541,33 @@ def _new_items(ocid: str, items: list[Item], summary: ImportSummary) -> list[Ite
     return new
 
 
+def _is_compiled(release) -> bool:
+    tags = release.get("tag") if isinstance(release, dict) else None
+    return isinstance(tags, list) and "compiled" in tags
+
+
+def _mixes_compiled(ocid: str, items: list[Item], summary: ImportSummary) -> bool:
+    """A process known only by its compiled release is stored as such and never mixed into a
+    release series (a compiled release is not a release of its history): refuse, with the
+    reason, releases for a compiled-only process and a compiled release for one with releases."""
+    stored = Release.objects.filter(ocid=ocid).values_list("tags", flat=True)
+    kinds = {_is_compiled({"tag": tags}) for tags in stored}
+    kinds |= {_is_compiled(item.release) for item in items}
+    if len(kinds) < 2:
+        return False
+    summary.invalid += len(items)
+    summary.add_error(
+        items[0].location,
+        _(
+            "El proceso %(ocid)s mezclaría una entrega compilada (sin su historia) con entregas "
+            "de esa historia; se rechazó: importe el registro con sus entregas o sólo la "
+            "compilada."
+        )
+        % {"ocid": ocid},
+    )
+    return True
+
+
 def _capture_rule_warnings(releases: list[dict], items: list[Item], summary) -> None:
     """Our capture rules, as warnings on imported data (they refuse only our own releases)."""
     awards = [
@@ -531,5 +661,10 @@ def _report_invalid(rejected: ReleaseInvalid, items: list[Item], summary: Import
     summary.invalid += len(items)
     locations = {item.release.get("id"): item.location for item in items}
     where = locations.get(rejected.release_id, items[0].location)
-    for issue in rejected.issues:
+    for issue in rejected.issues[:MAX_ISSUES_PER_PROCESS]:
         summary.add_error(where, f"{issue.path}: {issue.message}")
+    hidden = len(rejected.issues) - MAX_ISSUES_PER_PROCESS
+    if hidden > 0:
+        summary.add_error(
+            where, _("… y %(count)s errores más en este proceso.") % {"count": hidden}
+        )

@@ -16,9 +16,9 @@ from ocds_pages.importer import (
     EntityResolver,
     ImportFileError,
     ImportSummary,
-    check_well_formed,
     import_items,
     read_items,
+    scan_file,
 )
 from ocds_pages.models import Record
 from ocds_pages.publication import recompile_record
@@ -97,23 +97,36 @@ class ImportForm(forms.Form):
     )
 
 
+def _first_error_noted(progress):
+    """The job's note shows the first error as soon as it is found, while the import goes on
+    (the full list is in the outcome)."""
+    noted = []
+
+    def on_message(kind: str, text: str) -> None:
+        if kind == "error" and not noted:
+            noted.append(text)
+            progress.note(_("Primer error: %(error)s") % {"error": text})
+
+    return on_message
+
+
 def run_import(job, progress) -> JobOutcome:
     files = job.parameters.get("files") or []
     if isinstance(files, str):
         files = [files]
     if not files:
         raise JobError(_("Indique al menos un archivo para importar."))
-    summary = ImportSummary()
+    summary = ImportSummary(on_message=_first_error_noted(progress))
     resolver = EntityResolver(create=bool(job.parameters.get("create_entities")))
     rejected = []
     for name in files:
         path = Path(name)
         try:
             progress.note(path.name)
-            total = check_well_formed(path)  # a broken file is rejected before anything is stored
-            progress.set_total((progress.total or 0) + total)
+            scan = scan_file(path)  # a broken file is rejected before anything is stored
+            progress.set_total((progress.total or 0) + scan.count)
             import_items(
-                items=read_items(path),
+                items=read_items(path, scan),
                 resolver=resolver,
                 summary=summary,
                 progress=progress.advance,
@@ -128,7 +141,7 @@ def run_import(job, progress) -> JobOutcome:
         "conflicts": summary.conflicts,
         "invalid": summary.invalid,
         "refused_ocid": summary.refused_ocid,
-        "warnings": len(summary.warnings),
+        "warnings": summary.warning_count,
         "without_entity": summary.without_entity,
         "rejected_files": len(rejected),
     }
@@ -139,7 +152,7 @@ def run_import(job, progress) -> JobOutcome:
             _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": summary.conflicts},
             _("Inválidas: %(count)s") % {"count": summary.invalid},
             _("Rechazadas por su ocid: %(count)s") % {"count": summary.refused_ocid},
-            _("Avisos de las reglas de captura: %(count)s") % {"count": len(summary.warnings)},
+            _("Avisos de las reglas de captura: %(count)s") % {"count": summary.warning_count},
             _("Sin ente: %(count)s") % {"count": summary.without_entity},
             _("Archivos rechazados: %(count)s") % {"count": len(rejected)},
         ]

@@ -10,6 +10,7 @@ FAMILIES = (
     "indicadores.indicators.competition",
     "indicadores.indicators.transparency",
     "indicadores.monitoring.indicators",  # contract monitoring (issue 19)
+    "indicadores.market.indicator",  # award price against the market research (issue 18)
 )
 
 

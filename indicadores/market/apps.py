@@ -14,9 +14,15 @@ class MarketConfig(AppConfig):
     verbose_name = _("Investigación de mercado")
 
     def ready(self):
-        from indicadores.market import jobs, receivers  # noqa: F401  (jobs: cms.jobs registry)
+        from indicadores.market import jobs, public, receivers  # noqa: F401  (jobs: cms.jobs)
+        from indicadores.market.reference import store_bulk
+        from ocds_pages import public_panels, reference
         from ocds_pages.signals import release_published
 
+        # importar_ocds --referencia hands its files here (docs/arquitectura.md §4).
+        reference.register_store(store_bulk)
+        # The public supplier page shows the unit prices by item (published data only).
+        public_panels.register("proveedor", "precios_unitarios", public.supplier_panel)
         # Each publication refreshes the price rows of its process (docs/arquitectura.md §4).
         release_published.connect(
             receivers.on_release_published, dispatch_uid="indicadores.market.release_published"

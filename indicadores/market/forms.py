@@ -56,7 +56,9 @@ class SearchForm(forms.Form):
     def as_search(self) -> dict:
         """The cleaned values as the JSON a study keeps (numbers as text, empty ones left out)."""
         data = self.cleaned_data
-        return {key: str(data[key]) for key in SEARCH_KEYS if data.get(key) not in (None, "")}
+        return {
+            key: str(data[key]) for key in SEARCH_KEYS if data.get(key) not in (None, "", False)
+        }
 
 
 class StudyForm(forms.ModelForm):

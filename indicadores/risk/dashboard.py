@@ -11,7 +11,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Max, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -324,19 +336,20 @@ def _supplier_flags(filters: Filters, party_ids: list[str]) -> dict:
     if not party_ids:
         return {}
     flagged = filters.processes().exclude(flagged_codes="")
-    pairs = SupplierProjection.objects.filter(
-        party_id__in=party_ids, process__ocid__in=flagged.values("ocid")
-    ).values_list("party_id", "process__ocid")
-    pairs = list(pairs)
-    codes_of = dict(
-        flagged.filter(ocid__in=[ocid for _p, ocid in pairs]).values_list("ocid", "flagged_codes")
+    # One query: each supplier row of a flagged process with that process's codes beside it.
+    codes = ProcessRisk.objects.filter(ocid=OuterRef("process__ocid")).values("flagged_codes")
+    pairs = (
+        SupplierProjection.objects.filter(party_id__in=party_ids)
+        .filter(Exists(flagged.filter(ocid=OuterRef("process__ocid"))))
+        .annotate(codes=Subquery(codes[:1]))
+        .values_list("party_id", "codes")
     )
     found: dict[str, tuple[int, dict]] = {}
-    for party_id, ocid in pairs:
-        count, codes = found.get(party_id, (0, {}))
-        for code in codes_of.get(ocid, "").split():
-            codes[code] = codes.get(code, 0) + 1
-        found[party_id] = (count + 1, codes)
+    for party_id, flagged_codes in pairs:
+        count, by_code = found.get(party_id, (0, {}))
+        for code in (flagged_codes or "").split():
+            by_code[code] = by_code.get(code, 0) + 1
+        found[party_id] = (count + 1, by_code)
     return found
 
 
@@ -362,7 +375,8 @@ def _alert_table(filters: Filters) -> Table:
     if filters.unit:
         alerts = alerts.filter(unit=filters.unit)
     if filters.year or filters.fine:
-        alerts = alerts.filter(ocid__in=filters.processes().values("ocid"))
+        # A semi-join on ProcessRisk's unique ocid (an IN over the subquery planned far worse).
+        alerts = alerts.filter(Exists(filters.processes().filter(ocid=OuterRef("ocid"))))
     counts: dict[tuple[str, str], int] = {}
     for row in (
         alerts.values("status")

@@ -31,9 +31,15 @@ TIMED = [
     "ocds_registro",
     "pagina_proceso",
     "pagina_busqueda",
+    "mercado_precios",
+    "mercado_proveedores",
     "publicar_etapa",
     "evaluar_proceso",
+    "tablero_riesgo_ente",
+    "tablero_riesgo_ente_directas",
+    "tablero_riesgo_nacional",
 ]
+ONCE = ["riesgo_calculo", "riesgo_agregados"]  # the index built and rebuilt, timed once
 EXPORT = ["exportacion", "exportacion_rss"]
 RECOMPUTE = ["recalculo", "recalculo_1m"]  # one run of calcular_indicadores
 POSTGRES_ONLY = ["copy_crudo", "exportacion_razon"]
@@ -67,7 +73,7 @@ def run_bench(tmp_path) -> dict:
 
 
 def expected_figures() -> list[str]:
-    return TIMED + EXPORT + (POSTGRES_ONLY if connection.vendor == "postgresql" else [])
+    return TIMED + EXPORT + ONCE + (POSTGRES_ONLY if connection.vendor == "postgresql" else [])
 
 
 def check_every_figure_is_measured_the_given_number_of_times(result):
@@ -77,7 +83,7 @@ def check_every_figure_is_measured_the_given_number_of_times(result):
         assert figures[key]["n"] == 1 and figures[key]["processes"] == Record.objects.count()
     assert figures["recalculo_1m"]["median"] > figures["recalculo"]["median"]
     for key in expected_figures():
-        assert figures[key]["n"] == RUNS, key
+        assert figures[key]["n"] == (1 if key in ONCE else RUNS), key
         assert figures[key]["median"] >= 0 and figures[key]["p95"] >= figures[key]["median"] >= 0
     for key in TIMED:
         assert figures[key]["status_codes"] == [200], key

@@ -34,7 +34,7 @@ def test_every_declared_file_of_every_extension_is_served(client, settings):
             answer = get(client, base + name, settings)
             assert answer.status_code == 200, base + name
             served += 1
-    assert served == 8 + 8  # one schema per extension, plus the 8 codelists they declare
+    assert served == 8 + 9  # one schema per extension, plus the 9 codelists they declare
     bid_status = client.get("/ocds/extension/codelists/bidStatus.csv")
     assert bid_status["Content-Type"].startswith("text/csv")
     assert b"disqualified,Desechada" in bid_status.content

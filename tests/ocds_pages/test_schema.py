@@ -45,7 +45,7 @@ def test_project_extension_is_served_at_its_stable_urls(client, settings):
 
     assert metadata.status_code == 200
     assert metadata.json()["schemas"] == ["release-schema.json"]
-    assert metadata.json()["codelists"] == ["bidStatus.csv"]
+    assert metadata.json()["codelists"] == ["bidStatus.csv", "penaltyType.csv"]
     assert metadata.json()["name"]["es"] == "Compra Íntegra"
     assert release_schema.json()["definitions"]["Document"]["properties"]["sha256"]["type"] == [
         "string",

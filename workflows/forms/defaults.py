@@ -458,7 +458,43 @@ IMPLEMENTATION = [
             field("estado", "Estado", "choice", "status", choices="codelist:milestoneStatus"),
         ],
     ),
+    document(
+        "actaRecepcion",
+        "Acta de entrega-recepción a entera satisfacción",
+        "contracts/0/implementation/documents",
+        "completionCertificate",
+    ),
 ]
+# Penas convencionales and deducciones (LAASSP art. 53 and 53 Bis), in the project extension
+# (contracts/implementation/penalties): contract monitoring adds them up per contract.
+PENALTIES = group(
+    "penas",
+    "Penas convencionales y deducciones",
+    "contracts/0/implementation/penalties",
+    [
+        field(
+            "folio",
+            "Folio",
+            "text",
+            "id",
+            required=True,
+            max_length=60,
+            help_text="Número del oficio o de la nota de crédito que la aplica.",
+        ),
+        field("tipo", "Tipo", "choice", "type", required=True, choices="codelist:penaltyType"),
+        field("monto", "Monto", "money", "value", required=True, min_value=0),
+        field("motivo", "Motivo", "long_text", "description", required=True),
+        field("fecha", "Fecha", "date", "date", required=True),
+    ],
+    help_text="Una fila por pena o deducción aplicada al proveedor.",
+)
+IMPLEMENTATION.append(PENALTIES)
+# The validity of each guarantee (EDCA-MX guarantees/period): monitoring warns before it expires.
+GUARANTEE_PERIOD = [
+    field("inicioVigencia", "Inicio de vigencia", "date", "period/startDate"),
+    field("finVigencia", "Fin de vigencia", "date", "period/endDate"),
+]
+next(item for item in CONTRACT if item["key"] == "garantias")["fields"] += GUARANTEE_PERIOD
 
 # (stage, procedure type, Spanish title, fields): values of workflows.base.procedures.Stage and
 # ProcedureType ("" for every procedure type), written out because migrations read this list.
@@ -646,6 +682,59 @@ def publish_dictamen_document_type(definitions, versions) -> int:
             {**item, "document_type": DICTAMEN_DOCUMENT_TYPE} if _dictamen_outdated(item) else item
             for item in latest.spec["fields"]
         ]
+        spec = {**latest.spec, "fields": fields}
+        versions.objects.create(
+            definition=definition,
+            number=latest.number + 1,
+            stage=definition.stage,
+            procedure_type=definition.procedure_type,
+            title=definition.title,
+            spec=spec,
+        )
+        definition.fields = stream_from_spec(spec)
+        definition.save(update_fields=["fields"])
+        published += 1
+    return published
+
+
+ACCEPTANCE_DOCUMENT = IMPLEMENTATION[2]
+
+
+def _with_monitoring_fields(stage: str, fields: list[dict]) -> list[dict] | None:
+    """``fields`` with what contract monitoring needs, or None when nothing is missing."""
+    keys = {item["key"] for item in fields}
+    if stage in ("implementation", "implementationUpdate"):
+        added = [item for item in (ACCEPTANCE_DOCUMENT, PENALTIES) if item["key"] not in keys]
+        return [*fields, *added] if added else None
+    changed = False
+    result = []
+    for item in fields:
+        if item.get("kind") == "group" and item["ocds_path"].strip("/") == "contracts/0/guarantees":
+            paths = {child["ocds_path"] for child in item["fields"]}
+            missing = [f for f in GUARANTEE_PERIOD if f["ocds_path"] not in paths]
+            if missing:
+                item, changed = {**item, "fields": [*item["fields"], *missing]}, True
+        result.append(item)
+    return result if changed else None
+
+
+def publish_monitoring_fields(definitions, versions) -> int:
+    """Publish a new version of the implementation forms with the acceptance document and the
+    penalties, and of the contract forms with the guarantees' validity (issue 19).
+
+    The latest version is kept as it is, with the fields appended, so editors' changes are not
+    lost; drafts keep the version they were filled with. Models are passed in so the data
+    migration can use its historical ones. Returns how many versions were published.
+    """
+    from workflows.forms.spec import stream_from_spec
+
+    published = 0
+    stages = ("implementation", "implementationUpdate", "contract")
+    for definition in definitions.objects.filter(stage__in=stages):
+        latest = versions.objects.filter(definition=definition).order_by("-number").first()
+        fields = latest and _with_monitoring_fields(definition.stage, latest.spec["fields"])
+        if not fields:
+            continue
         spec = {**latest.spec, "fields": fields}
         versions.objects.create(
             definition=definition,

@@ -6,18 +6,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from ocds_pages import reference
 from ocds_pages.importer import (
     EntityResolver,
     ImportFileError,
     ImportOptions,
     ImportSummary,
-    check_well_formed,
     import_items,
     read_items,
+    scan_file,
 )
 
 
 class Command(BaseCommand):
+    bar = None
     help = _(
         "Importa paquetes de entregas, paquetes de registros o JSON Lines de entregas o "
         "entregas compiladas (también .gz). Cada proceso se guarda completo o no se guarda."
@@ -41,6 +43,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--referencia",
+            dest="reference",
+            default="",
+            metavar="NOMBRE",
+            help=_(
+                "Guardar los procesos como datos de referencia de otro publicador con este nombre "
+                "(para la investigación de mercado), sin publicarlos como propios."
+            ),
+        )
+        parser.add_argument(
             "--sin-progreso",
             action="store_true",
             dest="no_progress",
@@ -48,7 +60,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, create_entities, no_progress, any_prefix=False, **options):
-        summary = ImportSummary()
+        if options.get("reference"):
+            return self.import_reference(files, options["reference"])
+        summary = ImportSummary(on_message=self.show)
         resolver = EntityResolver(create=create_entities)
         self.options = ImportOptions(any_prefix=any_prefix)
         rejected_files = 0
@@ -64,21 +78,47 @@ class Command(BaseCommand):
         if rejected_files == len(files):
             raise CommandError(_("No se pudo leer ningún archivo."))
 
+    def show(self, kind: str, text: str) -> None:
+        """Each error or warning as soon as it is found, above the progress bar."""
+        line = text if kind == "error" else _("Aviso: %(warning)s") % {"warning": text}
+        if self.bar is not None and not self.bar.disable:
+            self.bar.write(line, file=self.stderr._out)
+        else:
+            self.stderr.write(line)
+
+    def import_reference(self, files, name: str):
+        """Each file's releases, grouped by ocid, to the reference store (ocds_pages.reference)."""
+        kept = 0
+        for path in files:
+            groups: dict[str, list[dict]] = {}
+            try:
+                scan = scan_file(path)
+                for item in read_items(path, scan):
+                    if isinstance(item.release, dict) and item.release.get("ocid"):
+                        groups.setdefault(str(item.release["ocid"]), []).append(item.release)
+                kept += reference.store(name, groups)
+            except (ImportFileError, OSError, reference.NoReferenceStore) as error:
+                raise CommandError(
+                    _("%(file)s rechazado: %(error)s") % {"file": path, "error": error}
+                ) from error
+        self.stdout.write(
+            _("Datos de referencia «%(name)s»: %(count)s procesos guardados.")
+            % {"name": name, "count": kept}
+        )
+
     def import_file(self, path: Path, resolver, summary, no_progress):
-        total = check_well_formed(path)  # a broken file is rejected before anything is stored
-        errors_before, warnings_before = len(summary.errors), len(summary.warnings)
-        with tqdm(total=total, desc=path.name, unit=_("entregas"), disable=no_progress) as bar:
+        scan = scan_file(path)  # a broken file is rejected, saying where, before anything is stored
+        with tqdm(
+            total=scan.count, desc=path.name, unit=_("entregas"), disable=no_progress
+        ) as self.bar:
             import_items(
-                items=read_items(path),
+                items=read_items(path, scan),
                 resolver=resolver,
                 summary=summary,
-                progress=bar.update,
+                progress=self.bar.update,
                 options=self.options,
             )
-        for error in summary.errors[errors_before:]:
-            self.stderr.write(error)
-        for warning in summary.warnings[warnings_before:]:
-            self.stderr.write(_("Aviso: %(warning)s") % {"warning": warning})
+        self.bar = None
 
     def report(self, summary: ImportSummary, rejected_files: int):
         lines = [
@@ -87,7 +127,7 @@ class Command(BaseCommand):
             _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": summary.conflicts},
             _("Inválidas: %(count)s") % {"count": summary.invalid},
             _("Rechazadas por su ocid: %(count)s") % {"count": summary.refused_ocid},
-            _("Avisos de las reglas de captura: %(count)s") % {"count": len(summary.warnings)},
+            _("Avisos de las reglas de captura: %(count)s") % {"count": summary.warning_count},
             _("Sin ente: %(count)s") % {"count": summary.without_entity},
             _("Archivos rechazados: %(count)s") % {"count": rejected_files},
         ]

@@ -117,3 +117,13 @@ def test_supplier_directory_and_profile_with_screening(client, capturista):
     assert "Inhabilitación vigente en S3" in page and "coincidencia por" in page
     assert "Procesos ganados en esta instalación" in page
     assert client.get("/tramite/mercado/proveedores/XXX000000XX0/").status_code == 404
+
+
+def test_public_supplier_page_shows_unit_prices_but_no_screening(client, entity):
+    s3_sanction(name=SUPPLIER_B[2], rfc=SUPPLIER_B[1])
+    page = client.get(f"/proveedores/{SUPPLIER_A[1]}/").content.decode()
+    assert "Precios unitarios por partida" in page and CUCOP in page
+    assert (
+        "Inhabilitación vigente en S3"
+        not in client.get(f"/proveedores/{SUPPLIER_B[1]}/").content.decode()
+    )

@@ -124,7 +124,7 @@ def test_every_table_exports_to_csv_and_xlsx(oic):
 
 # Session, user, its two permission sets, memberships, the OIC's entity key, the years, the
 # chosen entity, the sums, the breakdown's names, the top suppliers, the alerts, and the form's
-# entity and unit options (their flags add two when a top supplier has processes).
+# entity and unit options (their flags add one when a top supplier has processes).
 QUERIES = 15
 
 

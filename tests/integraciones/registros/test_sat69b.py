@@ -175,9 +175,20 @@ def test_reimporting_the_same_file_changes_nothing(listing_file):
             "taxpayer__rfc", "stage", "date", "sat_notice", "dof_published_on"
         )
     )
-    assert (summary.created, summary.updated) == (0, 4)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 4)
     assert Sat69bTaxpayer.objects.count() == 4
     assert after == before
+
+
+def test_reimporting_counts_as_updated_only_the_taxpayers_that_changed(listing_file):
+    sat69b_import(source=str(listing_file))
+    taxpayer = Sat69bTaxpayer.objects.order_by("rfc").first()
+    Sat69bTaxpayer.objects.filter(pk=taxpayer.pk).update(status="presunto-antes")
+
+    summary = sat69b_import(source=str(listing_file))
+
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 3)
+    assert Sat69bTaxpayer.objects.get(pk=taxpayer.pk).status == taxpayer.status
 
 
 def test_the_older_header_spelling_is_recognised(tmp_path):

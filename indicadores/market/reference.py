@@ -1,0 +1,109 @@
+"""Reference market data from other publishers: bulk files and a harvester of OCDS APIs.
+
+Stored in ``ReferenceRecord`` (never in ``ocds_pages``' releases or records), so nothing of it is
+served by this installation's OCDS API, S6 or bulk files; its prices enter the market research
+labelled with the dataset's name (docs/mercado.md).
+"""
+
+from collections.abc import Callable
+
+import orjson
+import requests
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicadores.market.models import ReferenceDataset, ReferenceRecord
+from indicadores.market.services import refresh_reference
+from ocds_pages.compile import compile_releases
+
+TIMEOUT = 30
+
+
+class HarvestError(Exception):
+    """The other installation did not answer as an OCDS API; the message is Spanish."""
+
+
+def _compiled(releases: list[dict]) -> dict:
+    if len(releases) == 1 and "tag" not in releases[0]:
+        return releases[0]  # already a compiled release
+    return compile_releases(releases).compiled
+
+
+@transaction.atomic
+def keep(dataset: ReferenceDataset, compiled_by_ocid: dict[str, dict]) -> int:
+    kept = []
+    for ocid, compiled in compiled_by_ocid.items():
+        record, _created = ReferenceRecord.objects.update_or_create(
+            dataset=dataset,
+            ocid=ocid,
+            defaults={"compiled_release": orjson.dumps(compiled).decode()},
+        )
+        kept.append(record)
+    refresh_reference(kept)
+    dataset.records = dataset.reference_records.count()
+    dataset.last_loaded_at = timezone.now()
+    dataset.save(update_fields=["records", "last_loaded_at", "cursor"])
+    return len(kept)
+
+
+def store_bulk(name: str, releases_by_ocid: dict[str, list[dict]]) -> int:
+    """The store ``importar_ocds --referencia`` hands its files to (ocds_pages.reference)."""
+    dataset, _created = ReferenceDataset.objects.get_or_create(
+        name=name[:200], defaults={"kind": ReferenceDataset.Kind.BULK}
+    )
+    compiled = {ocid: _compiled(releases) for ocid, releases in releases_by_ocid.items()}
+    return keep(dataset, compiled)
+
+
+def _next_url(response, body: dict) -> str:
+    link = (body.get("links") or {}).get("next") if isinstance(body, dict) else None
+    return link or response.links.get("next", {}).get("url", "")
+
+
+def _page(url: str) -> tuple[dict[str, dict], str]:
+    try:
+        response = requests.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
+        response.raise_for_status()
+        body = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise HarvestError(
+            _("%(url)s no respondió: %(error)s") % {"url": url, "error": error}
+        ) from error
+    records = body.get("records") if isinstance(body, dict) else None
+    if not isinstance(records, list):
+        raise HarvestError(_("%(url)s no es un paquete de registros OCDS.") % {"url": url})
+    compiled = {}
+    for record in records:
+        if not isinstance(record, dict) or not record.get("ocid"):
+            continue
+        if isinstance(record.get("compiledRelease"), dict):
+            compiled[record["ocid"]] = record["compiledRelease"]
+        elif record.get("releases"):
+            releases = [r for r in record["releases"] if isinstance(r, dict) and "date" in r]
+            if releases:
+                compiled[record["ocid"]] = _compiled(releases)
+    return compiled, _next_url(response, body)
+
+
+def harvest(
+    dataset: ReferenceDataset,
+    *,
+    progress: Callable[[int], None] | None = None,
+    max_pages: int | None = None,
+) -> int:
+    """Page the other installation's record list from where the last run stopped.
+
+    The next page's address is saved with each page, so an interrupted harvest resumes there; a
+    finished one starts again from the list's first page on the next run (catching up).
+    """
+    url, pages, kept = dataset.cursor or dataset.url, 0, 0
+    while url and (max_pages is None or pages < max_pages):
+        compiled, following = _page(url)
+        dataset.cursor = following
+        kept += keep(dataset, compiled)
+        pages += 1
+        if progress:
+            progress(len(compiled))
+        url = following
+    return kept
