@@ -38,6 +38,9 @@ FIGURE_ORDER = [
     "copy_crudo",
     "exportacion_razon",
     "exportacion_rss",
+    "evaluar_proceso",
+    "recalculo",
+    "recalculo_1m",
 ]
 
 

@@ -17,12 +17,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils.translation import gettext as _
@@ -480,6 +482,64 @@ def steps(runs: int, export_runs: int, seed: int) -> Iterator[tuple[str, Callabl
     yield publish.label, lambda: [measure_publish(publish, runs)]
     yield _("Exportación masiva"), lambda: list(measure_export(export_runs).values())
     yield _("Tablero de riesgo"), lambda: measure_risk(Figure, runs)
+    yield from engine_steps(runs, seed)
+
+
+def engine_steps(runs: int, seed: int) -> Iterator[tuple[str, Callable[[], list]]]:
+    """The indicator engine (issue 15): one process evaluated as on each publication, and the
+    full recompute of ``calcular_indicadores`` with its projection to 1,000,000 processes."""
+    rng = random.Random(seed)  # noqa: S311 (choice of processes, not security)
+    evaluate = Figure(
+        "evaluar_proceso",
+        _("Indicadores de un proceso publicado (evaluate_record)"),
+        {"metric": "p95", "op": "<", "value": 100},
+    )
+    yield evaluate.label, lambda: [measure_evaluate(evaluate, runs, rng)]
+    yield _("Recálculo completo de indicadores"), measure_recompute
+
+
+def measure_evaluate(figure: Figure, runs: int, rng: random.Random) -> Figure:
+    """Every indicator on ``runs`` published records spread over the table (first = warm-up)."""
+    from indicadores.engine.runner import evaluate_record
+
+    for number, record in enumerate(sample_rows(Record.objects.all(), "pk", runs + 1, rng)):
+        seconds, outcomes = timed(lambda record=record: evaluate_record(record))
+        if number:
+            figure.samples.append(seconds)
+            figure.note(200, len(outcomes))
+    return figure
+
+
+def measure_recompute() -> list[Figure]:
+    """``calcular_indicadores`` once over every record (statistics, alerts and risk index
+    included, as at night), and its time scaled linearly to 1,000,000 processes."""
+    from indicadores.models import Alert
+
+    processes = Record.objects.count()
+    alerts_before = Alert.objects.count()
+    seconds, _result = timed(
+        lambda: call_command("calcular_indicadores", "--sin-progreso", stdout=StringIO())
+    )
+    extra = {
+        "processes": processes,
+        "alerts_before": alerts_before,
+        "alerts_after": Alert.objects.count(),
+        "ms_per_process": round(seconds * 1000 / max(processes, 1), 3),
+    }
+    whole = Figure("recalculo", _("Recálculo completo (calcular_indicadores)"), unit="s")
+    whole.samples.append(seconds)
+    whole.extra = dict(extra)
+    projected = Figure(
+        "recalculo_1m",
+        _("Recálculo proyectado a 1 000 000 de procesos"),
+        {"metric": "max", "op": "<", "value": 600},
+        unit="s",
+    )
+    projected.samples.append(seconds * 1_000_000 / max(processes, 1))
+    projected.extra = dict(extra)
+    for figure in (whole, projected):
+        figure.note(200)
+    return [whole, projected]
 
 
 def summarize(figure: Figure) -> dict:

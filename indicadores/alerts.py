@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicadores import notifications
+from indicadores.engine import bulk
+from indicadores.engine.core import VOLATILE_EVIDENCE_KEYS
 from indicadores.models import Alert, AlertEvent, AlertStatus, EventKind
 from indicadores.outcomes import Outcome, OutcomeStatus
 from indicadores.permissions import may_answer, may_work
@@ -184,7 +186,7 @@ def _write(writes: _Writes) -> list[tuple[Evaluation, Alert]]:
         now = timezone.now()
         for alert in writes.saved.values():
             alert.updated_at = now
-        Alert.objects.bulk_update(list(writes.saved.values()), SAVED_FIELDS)
+        bulk.bulk_update(Alert, list(writes.saved.values()), SAVED_FIELDS)
     AlertEvent.objects.bulk_create(writes.events)
     if writes.unchanged:
         # One date for the batch (its evaluations are milliseconds apart), so one UPDATE.
@@ -254,9 +256,10 @@ def _plan_update(evaluation, alert, outcome, writes: _Writes) -> None:
         )
 
 
-# Evidence keys that change with every registry sync without changing the finding
-# (indicadores/engine/registries.py writes them); the freshest values are kept, silently.
-VOLATILE_KEYS = frozenset({"fetched_at", "synced_at", "registry_synced_at"})
+# Evidence keys that change with every registry sync or statistics run without changing the
+# finding (indicadores.engine.core.VOLATILE_EVIDENCE_KEYS, as docs/indicadores.md says); the
+# freshest values are kept, silently.
+VOLATILE_KEYS = VOLATILE_EVIDENCE_KEYS | {"synced_at"}
 
 
 def _substance(value):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from indicadores.engine import bulk
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome
 from indicadores.risk.models import ProcessRisk, RiskScore
@@ -112,7 +113,8 @@ def apply(items: list[Evaluated]) -> int:
                 subtract(deltas[cell], previous.tally)
         for cell in _cells(row):
             add(deltas[cell], row.tally)
-    ProcessRisk.objects.bulk_update([r for r in rows.values() if r.pk], FIELDS)
+    # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
+    bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     _move(deltas)
     transaction.on_commit(bump_generation)

@@ -34,12 +34,14 @@ TIMED = [
     "mercado_precios",
     "mercado_proveedores",
     "publicar_etapa",
+    "evaluar_proceso",
     "tablero_riesgo_ente",
     "tablero_riesgo_ente_directas",
     "tablero_riesgo_nacional",
 ]
 ONCE = ["riesgo_calculo", "riesgo_agregados"]  # the index built and rebuilt, timed once
 EXPORT = ["exportacion", "exportacion_rss"]
+RECOMPUTE = ["recalculo", "recalculo_1m"]  # one run of calcular_indicadores
 POSTGRES_ONLY = ["copy_crudo", "exportacion_razon"]
 
 # Transactional (the export runs in a child process that must see the data), without
@@ -76,7 +78,10 @@ def expected_figures() -> list[str]:
 
 def check_every_figure_is_measured_the_given_number_of_times(result):
     figures = result["figures"]
-    assert set(figures) == set(expected_figures())
+    assert set(figures) == set(expected_figures() + RECOMPUTE)
+    for key in RECOMPUTE:
+        assert figures[key]["n"] == 1 and figures[key]["processes"] == Record.objects.count()
+    assert figures["recalculo_1m"]["median"] > figures["recalculo"]["median"]
     for key in expected_figures():
         assert figures[key]["n"] == (1 if key in ONCE else RUNS), key
         assert figures[key]["median"] >= 0 and figures[key]["p95"] >= figures[key]["median"] >= 0

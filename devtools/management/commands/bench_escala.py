@@ -81,6 +81,15 @@ class Command(BaseCommand):
             help=_("Carpeta de benchmarks.md; los JSON van en su subcarpeta benchmarks/."),
         )
         parser.add_argument(
+            "--solo-indicadores",
+            action="store_true",
+            dest="engine_only",
+            help=_(
+                "Mide sólo el motor de indicadores y conserva las demás cifras ya guardadas de "
+                "ese tamaño."
+            ),
+        )
+        parser.add_argument(
             "--sin-progreso",
             action="store_true",
             dest="no_progress",
@@ -97,6 +106,7 @@ class Command(BaseCommand):
         else:
             database = self.use_scale_database(processes, entities, seed, options["regenerate"])
         warm(connection)
+        self.engine_only = options["engine_only"]
         with override_settings(**measuring_settings()):
             figures = self.measure(runs, export_runs, seed)
         result = {
@@ -107,7 +117,8 @@ class Command(BaseCommand):
             "dataset": report.dataset(
                 processes=processes, entities=entities, seed=seed, database=str(database)
             ),
-            "figures": {figure.key: bench.summarize(figure) for figure in figures},
+            "figures": self.kept_figures(options["output"], processes)
+            | {figure.key: bench.summarize(figure) for figure in figures},
             "command": reproduce(processes, entities, seed, runs, export_runs),
         }
         self.write(options["output"], processes, result)
@@ -162,7 +173,10 @@ class Command(BaseCommand):
     # --- measuring and writing ------------------------------------------------------------------
 
     def measure(self, runs: int, export_runs: int, seed: int) -> list:
-        steps = list(bench.steps(runs, export_runs, seed))
+        if self.engine_only:
+            steps = list(bench.engine_steps(runs, seed))
+        else:
+            steps = list(bench.steps(runs, export_runs, seed))
         figures = []
         with tqdm(total=len(steps), desc=_("Mediciones"), disable=self.no_progress) as bar:
             for label, step in steps:
@@ -170,6 +184,13 @@ class Command(BaseCommand):
                 figures += step()
                 bar.update(1)
         return figures
+
+    def kept_figures(self, output: Path, processes: int) -> dict:
+        """With --solo-indicadores, the figures already measured at this size."""
+        path = output / "benchmarks" / f"escala-{processes}.json"
+        if not self.engine_only or not path.exists():
+            return {}
+        return json.loads(path.read_text())["figures"]
 
     def write(self, output: Path, processes: int, result: dict) -> None:
         path = report.write_json(output / "benchmarks", processes, result)
