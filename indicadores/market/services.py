@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicadores.market import report, screening, selectors
+from indicadores.market import public, report, screening, selectors
 from indicadores.market.extraction import price_rows, state_of_buyer
 from indicadores.market.models import (
     MarketReport,
@@ -60,6 +60,7 @@ def refresh_local(record: Record) -> int:
     PriceObservation.objects.filter(source=Source.LOCAL, ocid=record.ocid).delete()
     rows = _local_rows(record, record.entity.state if record.entity_id else "")
     PriceObservation.objects.bulk_create(rows)
+    transaction.on_commit(public.bump_generation)
     return len(rows)
 
 
@@ -72,6 +73,7 @@ def refresh_reference(references: Iterable[ReferenceRecord]) -> int:
         PriceObservation.objects.filter(dataset_id=dataset_id, ocid__in=ocids).delete()
     rows = [row for ref in references for row in _reference_rows(ref)]
     PriceObservation.objects.bulk_create(rows, batch_size=CHUNK)
+    transaction.on_commit(public.bump_generation)
     return len(rows)
 
 
@@ -109,6 +111,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict:
     for dataset in ReferenceDataset.objects.all():
         dataset.records = dataset.reference_records.count()
         dataset.save(update_fields=["records"])
+    public.bump_generation()
     return counts
 
 

@@ -11,18 +11,26 @@ from cms.groups import sync_role_groups
 from cms.roles import ROLE_GROUP_NAMES, Role, role_permissions
 
 ADMIN = "wagtailadmin.access_admin"
+MONITORING = "indicadores.view_monitoredcontract"
+MODERATE = "indicadores.moderate_citizenreport"
 EXPECTED = {
-    Role.CAPTURISTA: {ADMIN},
+    # Contract monitoring (issue 19): every staff role of an entity reads its portfolio.
+    Role.CAPTURISTA: {ADMIN, MONITORING},
     # Alerts (indicadores, issue 15): the OIC works them, approvers read and answer them.
-    Role.APROBADOR: {ADMIN, "indicadores.view_alert", "indicadores.answer_alert"},
+    Role.APROBADOR: {ADMIN, MONITORING, "indicadores.view_alert", "indicadores.answer_alert"},
     Role.OIC: {
         ADMIN,
+        MONITORING,
+        MODERATE,
         "indicadores.view_alert",
         "indicadores.work_alert",
         "indicadores.view_alertevent",
+        "indicadores.view_riskscore",  # the risk dashboard (issue 17)
     },
     Role.ADMIN_ENTE: {
         ADMIN,
+        MONITORING,
+        MODERATE,  # citizen reports on contracts (issue 19)
         "cms.view_purchasingunit",
         "cms.add_purchasingunit",
         "cms.change_purchasingunit",
