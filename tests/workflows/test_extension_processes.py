@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from ocds_pages.schema import project_extension_url
 from tests.ocds_pages.factories import make_tender_release
 
 from .factories import edit_spec, entity_copy, make_entity, new_field, publish
@@ -88,7 +89,12 @@ def test_a_field_published_here_validates_at_once_in_another_process(tmp_path):
         ),
     ]
     package = tmp_path / "entregas.json"
-    package.write_text(json.dumps({"releases": releases}), encoding="utf-8")
+    # Imports validate against the extensions the package declares (issue 22, item 8): this
+    # publisher declares ours, whose schema includes the field just published.
+    package.write_text(
+        json.dumps({"extensions": [project_extension_url()], "releases": releases}),
+        encoding="utf-8",
+    )
 
     result = manage(
         "importar_ocds", str(package), "--sin-progreso", database=database_url(tmp_path)
