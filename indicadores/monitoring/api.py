@@ -117,7 +117,7 @@ class ContractSerializer(serializers.Serializer):
         return row.detail.get("milestones", [])
 
 
-class PaginationSerializer(serializers.Serializer):
+class MonitoringPaginationSerializer(serializers.Serializer):
     pageSize = serializers.IntegerField()  # noqa: N815
     page = serializers.IntegerField()
     totalRows = serializers.IntegerField()  # noqa: N815
@@ -125,7 +125,7 @@ class PaginationSerializer(serializers.Serializer):
 
 
 class ContractPageSerializer(serializers.Serializer):
-    pagination = PaginationSerializer()
+    pagination = MonitoringPaginationSerializer()
     results = ContractSerializer(many=True)
 
 

@@ -118,7 +118,7 @@ class UnitScoreSerializer(ScoreSerializer):
     unitName = serializers.CharField(help_text="Nombre de la unidad.")  # noqa: N815
 
 
-class PaginationSerializer(serializers.Serializer):
+class RiskPaginationSerializer(serializers.Serializer):
     pageSize = serializers.IntegerField()  # noqa: N815
     page = serializers.IntegerField()
     totalRows = serializers.IntegerField()  # noqa: N815
@@ -126,12 +126,12 @@ class PaginationSerializer(serializers.Serializer):
 
 
 class ScorePageSerializer(serializers.Serializer):
-    pagination = PaginationSerializer()
+    pagination = RiskPaginationSerializer()
     results = ScoreSerializer(many=True)
 
 
 class UnitScorePageSerializer(serializers.Serializer):
-    pagination = PaginationSerializer()
+    pagination = RiskPaginationSerializer()
     results = UnitScoreSerializer(many=True)
 
 
