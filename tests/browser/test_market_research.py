@@ -5,6 +5,7 @@ The screenshots illustrate «Investigación de mercado» in docs/manual-usuario.
 """
 
 import pytest
+from django.core.management import call_command
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_oic_alerts import log_in
@@ -19,6 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    # A transactional test before this one may have flushed the shipped forms; put them back.
+    call_command("instalar_formularios", verbosity=0)
     world = drafts.people()
     world["capturista"].first_name, world["capturista"].last_name = "Ana", "Torres"
     world["capturista"].save()
