@@ -24,13 +24,12 @@ from cms.models import Entity
 from indicadores.monitoring import selectors
 from indicadores.monitoring.api import (
     PAGING,
-    MonitoringPaginationSerializer,
     page_numbers,
     token_view,
 )
 from indicadores.monitoring.choices import PRECEDENCE
 from indicadores.monitoring.models import MonitoredContract
-from integraciones.s6_docs import ErrorSerializer
+from integraciones.s6_docs import ErrorSerializer, PaginationSerializer
 from ocds_pages.api_params import BadParameter, EntityFilter, ParamsForm, check_known
 
 # API name → the flag of the finding (a contract with several findings counts in each).
@@ -96,7 +95,7 @@ class EntityPortfolioSerializer(serializers.Serializer):
 
 
 class EntityPageSerializer(serializers.Serializer):
-    pagination = MonitoringPaginationSerializer()
+    pagination = PaginationSerializer()
     results = EntityPortfolioSerializer(many=True)
 
 
