@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from indicadores.market.models import ReferenceDataset, ReferenceRecord
 from indicadores.market.services import refresh_reference
 from ocds_pages.compile import compile_releases
+from ocds_pages.importer import releases_of_record
 
 TIMEOUT = 30
 
@@ -74,15 +75,21 @@ def _page(url: str) -> tuple[dict[str, dict], str]:
     if not isinstance(records, list):
         raise HarvestError(_("%(url)s no es un paquete de registros OCDS.") % {"url": url})
     compiled = {}
-    for record in records:
+    for index, record in enumerate(records):
         if not isinstance(record, dict) or not record.get("ocid"):
             continue
         if isinstance(record.get("compiledRelease"), dict):
             compiled[record["ocid"]] = record["compiledRelease"]
-        elif record.get("releases"):
-            releases = [r for r in record["releases"] if isinstance(r, dict) and "date" in r]
-            if releases:
-                compiled[record["ocid"]] = _compiled(releases)
+            continue
+        # Otherwise the releases the importer reads from a record: the embedded ones, or those
+        # its versionedRelease records (linked releases alone carry no data).
+        releases = [
+            item.release
+            for item in releases_of_record(record, f"{url}#/records/{index}")
+            if item.release is not record
+        ]
+        if releases:
+            compiled[record["ocid"]] = _compiled(releases)
     return compiled, _next_url(response, body)
 
 

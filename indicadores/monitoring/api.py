@@ -24,7 +24,7 @@ from cms.api_throttles import API_THROTTLES
 from indicadores.monitoring import selectors
 from indicadores.monitoring.choices import ContractStatus
 from indicadores.monitoring.models import MonitoredContract
-from integraciones.s6_docs import ErrorSerializer
+from integraciones.s6_docs import ErrorSerializer, PaginationSerializer
 from ocds_pages.api_params import BadParameter, EntityFilter, ParamFilter, ParamsForm, check_known
 
 MAX_PAGE_SIZE = 200
@@ -117,15 +117,8 @@ class ContractSerializer(serializers.Serializer):
         return row.detail.get("milestones", [])
 
 
-class MonitoringPaginationSerializer(serializers.Serializer):
-    pageSize = serializers.IntegerField()  # noqa: N815
-    page = serializers.IntegerField()
-    totalRows = serializers.IntegerField()  # noqa: N815
-    hasNextPage = serializers.BooleanField()  # noqa: N815
-
-
 class ContractPageSerializer(serializers.Serializer):
-    pagination = MonitoringPaginationSerializer()
+    pagination = PaginationSerializer()
     results = ContractSerializer(many=True)
 
 
