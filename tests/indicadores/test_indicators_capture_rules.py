@@ -135,7 +135,5 @@ def test_a_contract_without_its_dates_is_not_computable_and_naming_what_is_missi
 
 
 def test_a_process_without_contracts_is_not_eligible(outcomes_of):
-    view = ProcessView(
-        ocid=OCID, entity_id=None, unit_id=None, release={"awards": [{"id": "a1"}]}
-    )
+    view = ProcessView(ocid=OCID, entity_id=None, unit_id=None, release={"awards": [{"id": "a1"}]})
     assert outcomes_of("MX-LAASSP", view) == []
