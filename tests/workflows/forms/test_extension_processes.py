@@ -23,7 +23,7 @@ from tests.workflows.factories import edit_spec, entity_copy, make_entity, new_f
 # Committed data: the other process cannot see this one's open transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def database_url(tmp_path: Path) -> str:
