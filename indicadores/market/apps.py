@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cms.roles import Role
+
 
 class MarketConfig(AppConfig):
     """Market research (issue 18): unit-price references, candidate suppliers and their report.
@@ -12,6 +14,15 @@ class MarketConfig(AppConfig):
     name = "indicadores.market"
     label = "mercado"
     verbose_name = _("Investigación de mercado")
+
+    # What each role needs from this app (cms.roles.role_permissions; the checks are in
+    # indicadores/market/permissions.py): every staff role of an entity reads prices, candidate
+    # suppliers with their screening and the studies; the capturista runs the studies.
+    role_permissions = {
+        role: ["mercado.view_marketstudy"]
+        for role in (Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE)
+    }
+    role_permissions[Role.CAPTURISTA] += ["mercado.add_marketstudy", "mercado.change_marketstudy"]
 
     def ready(self):
         from indicadores.market import jobs, public, receivers  # noqa: F401  (jobs: cms.jobs)

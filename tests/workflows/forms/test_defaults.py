@@ -3,6 +3,7 @@
 import pytest
 
 from ocds_pages.validation import validate_release
+from tests.workflows.factories import BUYER
 from workflows.base.procedures import ProcedureType, Stage
 from workflows.forms.checks import check_spec
 from workflows.forms.defaults import DEFAULT_DEFINITIONS
@@ -10,8 +11,6 @@ from workflows.forms.form_services import form_version_for
 from workflows.forms.forms_engine import assemble_release
 from workflows.forms.previews import sample_form_and_fragment
 from workflows.models import FormVersion
-
-from .factories import BUYER
 
 pytestmark = pytest.mark.django_db
 
