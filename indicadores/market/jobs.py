@@ -1,12 +1,15 @@
-"""The long jobs of the market research (cms.jobs): rebuilding the price rows."""
+"""The long jobs of the market research (cms.jobs): rebuilding the price rows, harvesting
+reference data and loading INEGI's INPC."""
+
+from pathlib import Path
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.jobs import JobError, JobKind, JobOutcome, register
-from indicadores.market import reference, services
-from indicadores.market.models import ReferenceDataset
+from indicadores.market import inflation, reference, services
+from indicadores.market.models import InflationIndex, ReferenceDataset
 
 
 def run_rebuild(job, progress) -> JobOutcome:
@@ -78,5 +81,67 @@ register(
         run=run_harvest,
         form_class=HarvestForm,
         command="cosechar_referencia",
+    )
+)
+
+
+class InflationForm(forms.Form):
+    """The INPC upload: the file is read and checked here, so an invalid one starts no job."""
+
+    archivo = forms.FileField(
+        label=gettext_lazy("CSV del INPC de INEGI"),
+        help_text=gettext_lazy(
+            "Serie mensual del Índice Nacional de Precios al Consumidor exportada del Banco de "
+            "Información Económica (filas «2024/01,134.071» o «Ene 2024,134.071»). Reemplaza "
+            "la tabla cargada; si el archivo no es válido, la tabla queda como estaba."
+        ),
+    )
+
+    def clean_archivo(self):
+        upload = self.cleaned_data["archivo"]
+        content = upload.read(inflation.MAX_BYTES + 1)
+        upload.seek(0)
+        try:
+            inflation.read_table(content)
+        except inflation.InflationFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
+def run_inflation(job, progress) -> JobOutcome:
+    path = Path(job.parameters["archivo"])
+    try:
+        values = inflation.read_table(path.read_bytes())
+    except (OSError, inflation.InflationFileError) as error:
+        raise JobError(str(error)) from error
+    progress.set_total(len(values))
+    before = InflationIndex.objects.count()
+    count = inflation.load(values, source=path.name, user=job.requested_by)
+    progress.advance(count)
+    first, last = min(values), max(values)
+    result = {
+        "months": count,
+        "first": f"{first[0]}-{first[1]:02d}",
+        "last": f"{last[0]}-{last[1]:02d}",
+    }
+    summary = _(
+        "INPC: %(months)s meses cargados, de %(first)s a %(last)s (reemplazan los %(before)s "
+        "meses que había)."
+    ) % (result | {"before": before})
+    return JobOutcome(summary=summary, result=result | {"replaced": before})
+
+
+register(
+    JobKind(
+        key="importar_inpc",
+        label=gettext_lazy("Cargar INPC de INEGI"),
+        description=gettext_lazy(
+            "Carga el Índice Nacional de Precios al Consumidor con que la investigación de "
+            "mercado lleva los precios a un mismo mes. La instalación no trae INPC: sin él no se "
+            "ajusta nada y se dice."
+        ),
+        run=run_inflation,
+        form_class=InflationForm,
+        command="importar_inpc",
     )
 )

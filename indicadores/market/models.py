@@ -445,6 +445,15 @@ class MarketReport(models.Model):
         max_length=64,
         help_text=_("Huella de la parte de datos: igual si se regenera con las mismas entradas."),
     )
+    data = models.JSONField(
+        _("datos"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "La parte de datos del reporte (su huella es la de arriba); de ella salen las "
+            "cotizaciones que se publican con la planeación (requestsForQuotes)."
+        ),
+    )
     pdf = models.BinaryField(_("PDF"), help_text=_("El reporte en PDF."))
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, help_text=_("Huella."))
     xlsx = models.BinaryField(_("XLSX"), help_text=_("El reporte en hoja de cálculo."))
