@@ -280,7 +280,8 @@ def market_figures() -> list[Figure]:
 def measure_market(client: Client, figure: Figure, urls: list[str]) -> Figure:
     """``measure_get``, plus how many price rows each basket had (what the time grows with)."""
     measure_get(client, figure, urls, cold=False)
-    baskets = [client.get(url).json().get("rowsTotal") for url in urls[1:]]
+    prices = [url.replace("/api/mercado/proveedores/", "/api/mercado/precios/") for url in urls]
+    baskets = [client.get(url).json().get("rowsTotal") for url in prices[1:]]
     baskets = sorted(size for size in baskets if isinstance(size, int))
     if baskets:
         figure.extra |= {
