@@ -247,6 +247,10 @@ def candidate_body(candidate: selectors.Candidate) -> dict:
         "medianPrice": float(candidate.median_price),
         "priceRatio": float(candidate.price_ratio) if candidate.price_ratio else None,
         "sources": candidate.sources,
+        "score": float(candidate.score),
+        "scoreParts": {
+            name: round(float(value), 4) for name, value in candidate.score_parts.items()
+        },
     }
 
 
@@ -260,10 +264,12 @@ class SuppliersView(MarketView):
         operation_id="mercado_proveedores",
         summary="Proveedores candidatos de una partida",
         description=(
-            "Proveedores que vendieron la partida, ordenados por experiencia (procesos, "
-            "compradores) y posición de precio (su mediana entre el precio de referencia). Con "
-            "un token de personal del ente, cada uno trae su revisión de integridad (S3, 69-B, "
-            "S1 y alertas abiertas o confirmadas) con su evidencia."
+            "Proveedores que vendieron la partida, ordenados por puntaje (score, 0 a 100): 35 % "
+            "procesos, 20 % monto y 20 % compradores (proporción del mayor de la lista) y 25 % "
+            "posición de precio frente a la mediana de la canasta (scoreParts trae cada parte "
+            "de 0 a 1). Con un token de personal del ente, cada uno trae su revisión de "
+            "integridad (S3, 69-B, S1 y alertas abiertas o confirmadas) con su evidencia; la "
+            "revisión nunca cambia el orden."
         ),
         filters=True,
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT), **ERRORS},
