@@ -145,3 +145,107 @@ register(
         command="importar_inpc",
     )
 )
+
+
+class S6HarvestForm(forms.Form):
+    """Where the PDN's S6 answers and with which account; blank secrets keep the stored ones."""
+
+    name = forms.CharField(label=gettext_lazy("Nombre de la fuente"), max_length=200)
+    url = forms.URLField(
+        assume_scheme="https",
+        label=gettext_lazy("API S6 de contrataciones abiertas"),
+        help_text=gettext_lazy("p. ej. https://api.example.org/v1/contrataciones-abiertas"),
+    )
+    token_url = forms.URLField(
+        assume_scheme="https", label=gettext_lazy("Dirección del token OAuth 2.0")
+    )
+    username = forms.CharField(label=gettext_lazy("Usuario"), max_length=200)
+    password = forms.CharField(
+        label=gettext_lazy("Contraseña"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=gettext_lazy("En blanco: la que ya tiene guardada la fuente."),
+    )
+    client_id = forms.CharField(label=gettext_lazy("client_id"), max_length=200)
+    client_secret = forms.CharField(
+        label=gettext_lazy("client_secret"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=gettext_lazy("En blanco: el que ya tiene guardado la fuente."),
+    )
+
+
+SECRETS = ("password", "client_secret")
+
+
+def s6_dataset(parameters: dict) -> ReferenceDataset:
+    """The dataset of an S6 harvest, with the job's address and account (a new address starts
+    from page 1). The secrets go to the dataset, never stay in a job's parameters."""
+    dataset, _created = ReferenceDataset.objects.get_or_create(
+        name=parameters["name"][:200], defaults={"kind": ReferenceDataset.Kind.S6}
+    )
+    if dataset.kind != ReferenceDataset.Kind.S6:
+        raise JobError(
+            _("«%(name)s» ya es otra fuente (no del S6); use otro nombre.") % {"name": dataset.name}
+        )
+    fields = {
+        key: parameters[key]
+        for key in ("url", "token_url", "username", "client_id", *SECRETS)
+        if parameters.get(key)
+    }
+    if fields.get("url", dataset.url) != dataset.url:
+        fields["cursor"] = ""
+    for key, value in fields.items():
+        setattr(dataset, key, value)
+    if fields:
+        dataset.save(update_fields=list(fields))
+    if not (dataset.url and dataset.token_url and dataset.password):
+        raise JobError(_("Faltan la dirección, el token o la contraseña del S6."))
+    return dataset
+
+
+def run_s6_harvest(job, progress) -> JobOutcome:
+    dataset = s6_dataset(job.parameters)
+    if any(job.parameters.get(key) for key in SECRETS):
+        job.parameters = {k: v for k, v in job.parameters.items() if k not in SECRETS}
+        type(job).objects.filter(pk=job.pk).update(parameters=job.parameters)
+    progress.set_total(None)
+    first_page = int(dataset.cursor or 1)
+
+    def on_total(rows: int | None) -> None:
+        # What is left from the page it resumes at (totalRows counts the whole list).
+        if progress.total is None and rows is not None:
+            progress.set_total(max(rows - (first_page - 1) * reference.S6_PAGE_SIZE, 0))
+
+    try:
+        kept = reference.harvest_s6(dataset, progress=progress.advance, total=on_total)
+    except reference.HarvestError as error:
+        raise JobError(
+            str(error)
+            + " "
+            + _("La cosecha se reanudará en la página %(page)s.") % {"page": dataset.cursor or 1}
+        ) from error
+    summary = _("«%(name)s» (S6): %(kept)s procesos guardados; %(total)s en total.") % {
+        "name": dataset.name,
+        "kept": kept,
+        "total": dataset.records,
+    }
+    return JobOutcome(summary=summary, result={"kept": kept, "records": dataset.records})
+
+
+register(
+    JobKind(
+        key="cosechar_s6",
+        label=gettext_lazy("Cosechar el S6 de la PDN"),
+        description=gettext_lazy(
+            "Recorre la API de contrataciones abiertas (S6) de la Plataforma Digital Nacional y "
+            "guarda sus procesos como datos de referencia de la investigación de mercado; se "
+            "reanuda en la página donde se quedó y puede programarse."
+        ),
+        run=run_s6_harvest,
+        form_class=S6HarvestForm,
+        command="cosechar_referencia --s6",
+    )
+)
