@@ -44,9 +44,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cms.links import absolute_url
-from ocds_pages.extension import release_schema
 from ocds_pages.flatten import TABLES, headers, table_rows
-from ocds_pages.flatten_full import Table, all_tables, release_rows, spreadsheet_value, tables_of
+from ocds_pages.flatten_full import Table, all_tables, release_rows, spreadsheet_value, tables_for
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import declared_by, package_metadata, stored_records
 
@@ -414,7 +413,7 @@ def export_year(
     tables = TableWriters(directory)
     full = directory / "completas"
     full.mkdir()
-    full_tables = FullTableWriters(full, tables_of(release_schema().data))
+    full_tables = FullTableWriters(full, tables_for(compiled_queryset(year)))
     for text in stored_texts(compiled_queryset(year), "compiled_release"):
         jsonl.write(text)
         compiled = orjson.loads(text)

@@ -4,7 +4,7 @@ The capturista sees the finding as a warning while capturing; the approver sees 
 review screen, is refused without a justification and approves with one, which the process page
 then shows. The screenshots illustrate the «Capturista» and «Aprobador» sections of
 docs/manual-usuario.md. The mirror is synced from the fake PDN server and the findings come from
-the indicator engine, as in tests/workflows/test_integrity_e2e.py.
+the indicator engine, as in tests/workflows/processes/test_integrity_e2e.py.
 """
 
 import pytest
