@@ -307,6 +307,22 @@ def mirror_indexes(prefix):
     ]
 
 
+# The S1 catalogue values the mirror keeps as published, as people read them (the screens of the
+# alerts show these; the mirror and the evidence keep the values).
+DECLARATION_TYPE_LABELS = {
+    "INICIAL": _("inicial"),
+    "MODIFICACION": _("de modificación"),
+    "MODIFICACIÓN": _("de modificación"),
+    "CONCLUSION": _("de conclusión"),
+    "CONCLUSIÓN": _("de conclusión"),
+}
+RELATION_LABELS = {
+    "DECLARANTE": _("el propio declarante"),
+    "PAREJA": _("su pareja"),
+    "DEPENDIENTE_ECONOMICO": _("un dependiente económico"),
+}
+
+
 class S1Declaration(MirrorRow):
     """A declaration (S1 v2): the declarant, their entity and job."""
 

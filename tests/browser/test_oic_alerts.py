@@ -33,7 +33,7 @@ def efos_definitive():
                 "system": "SAT 69-B",
                 "source": "Listado completo del artículo 69-B (SAT)",
                 "synced_at": "2025-03-15T05:00:00-06:00",
-                "match_kind": "rfc",
+                "match_kind": "rfc_exact",
                 "matched": "MME920427EM3",
                 "record_id": "oficio 500-05-2024-1234",
             },
