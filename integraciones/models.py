@@ -7,7 +7,6 @@ the normalised keys the matching service compares (RFC, CURP, normalised name).
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -152,16 +151,6 @@ class RegistryProvider(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.system} {self.version})"
-
-    def clean(self):
-        # The clients validate a configuration; the admin shows their message on save.
-        from integraciones.clients import client_for  # clients import this module
-        from integraciones.exceptions import ConfigurationError
-
-        try:
-            client_for(provider=self).close()
-        except ConfigurationError as exc:
-            raise ValidationError(str(exc)) from exc
 
 
 class SyncRun(models.Model):

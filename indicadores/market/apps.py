@@ -26,10 +26,15 @@ class MarketConfig(AppConfig):
 
     def ready(self):
         from indicadores.market import jobs, public, receivers  # noqa: F401  (jobs: cms.jobs)
+
+        # The attached report's requestForQuotes in the planning release (docs/mercado.md).
+        from indicadores.market.quotes import planning_part
         from indicadores.market.reference import store_bulk
         from ocds_pages import public_panels, reference
         from ocds_pages.signals import release_published
+        from workflows.processes.releases import register_release_part
 
+        register_release_part("mercado.requestsForQuotes", planning_part)
         # importar_ocds --referencia hands its files here (docs/arquitectura.md §4).
         reference.register_store(store_bulk)
         # The public supplier page shows the unit prices by item (published data only).

@@ -6,11 +6,11 @@ from ocds_pages.validation import validate_release
 from tests.workflows.factories import BUYER
 from workflows.base.procedures import ProcedureType, Stage
 from workflows.forms.checks import check_spec
-from workflows.forms.defaults import DEFAULT_DEFINITIONS
+from workflows.forms.defaults import DEFAULT_DEFINITIONS, publish_monitoring_fields
 from workflows.forms.form_services import form_version_for
 from workflows.forms.forms_engine import assemble_release
 from workflows.forms.previews import sample_form_and_fragment
-from workflows.models import FormVersion
+from workflows.models import FormDefinition, FormVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,35 @@ def test_suppliers_become_parties_with_their_rfc():
     assert supplier["id"] == "MX-RFC-MME920427EM3"
     assert party["roles"] == ["supplier"]
     assert party["identifier"]["scheme"] == "MX-RFC"
+
+
+def test_monitoring_fields_come_as_a_new_version_of_older_forms():
+    """Migration 0014 on an installation whose forms predate contract monitoring: the acceptance
+    document, the penalties and the guarantees' validity come back as they ship, once."""
+    shipped, old = {}, {}
+    for stage in ("contract", "implementation", "implementationUpdate"):
+        definition = FormDefinition.objects.get(stage=stage, procedure_type="", entity=None)
+        shipped[stage] = definition.latest_version()
+        fields = [
+            {**item, "fields": [f for f in item["fields"] if "Vigencia" not in f["key"]]}
+            if item["key"] == "garantias"
+            else item
+            for item in shipped[stage].spec["fields"]
+            if item["key"] not in ("actaRecepcion", "penas")
+        ]
+        old[stage] = FormVersion.objects.create(
+            definition=definition,
+            number=shipped[stage].number + 1,
+            stage=stage,
+            procedure_type="",
+            title=definition.title,
+            spec={**shipped[stage].spec, "fields": fields},
+        )
+
+    assert publish_monitoring_fields(FormDefinition, FormVersion) == 3
+    assert publish_monitoring_fields(FormDefinition, FormVersion) == 0
+
+    for stage, version in old.items():
+        new = version.definition.latest_version()
+        assert new.number == version.number + 1
+        assert new.spec["fields"] == shipped[stage].spec["fields"]
