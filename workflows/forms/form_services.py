@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ocds_pages.documents import file_sha256
 from ocds_pages.extension import extension_field_sources, extension_fields_register
@@ -397,8 +398,6 @@ def stage_draft_move_to_version(
 
 def extension_conflicts(*, spec: dict, exclude: int | None = None) -> list:
     """Custom fields declared by other published forms with the same name but another type."""
-    from django.utils.translation import gettext as _
-
     others: dict[tuple[str, str], dict] = {}
     versions = FormVersion.objects.exclude(definition_id=exclude).order_by("definition", "number")
     for version in versions:  # the latest of each definition wins, as in extension_fields_sync
