@@ -91,6 +91,11 @@ class ReportForm(forms.ModelForm):
             "contact": gettext_lazy("Correo para darle respuesta (opcional)"),
         }
         help_texts = {
+            "kind": "",
+            "description": gettext_lazy(
+                "Qué falta o qué no sirve, desde cuándo; no escriba datos personales de nadie."
+            ),
+            "place": gettext_lazy("Unidad médica, escuela u obra, con su municipio."),
             "photo": gettext_lazy(
                 "JPEG o PNG de hasta 8 MB. Quitamos la ubicación y demás datos de la foto."
             ),
@@ -103,7 +108,11 @@ class ReportForm(forms.ModelForm):
         self.fields["contrato"].choices = [
             (c.contract_id, c.title or c.contract_id) for c in contracts
         ]
+        self.fields["kind"].choices = [("", gettext_lazy("Elija uno")), *CitizenReport.Kind.choices]
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_ayuda"
         self.order_fields(["contrato", "kind", "description", "place", "photo", "contact"])
 
     def clean_photo(self):
