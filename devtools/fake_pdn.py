@@ -24,10 +24,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from devtools.loopback import LoopbackServer
 from integraciones.spec_schemas import errors_for
 
 FAKE_USERNAME = "pdn-demo"
@@ -629,7 +630,7 @@ class Generator:
         }
 
 
-class FakeRegistryServer:
+class FakeRegistryServer(LoopbackServer):
     """A fake PDN provider for one system and version, served on 127.0.0.1."""
 
     def __init__(
@@ -654,41 +655,11 @@ class FakeRegistryServer:
         self.token_requests: list[dict] = []
         self._tokens: dict[str, int | None] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler_class(), host=host, port=port)
 
     @property
     def token_url(self) -> str:
         return self.url + TOKEN_PATH
-
-    def start(self) -> "FakeRegistryServer":
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop answering: the port refuses connections afterwards ("server down")."""
-        if self._thread is not None:  # shutdown() would wait forever on a server never started
-            self._server.shutdown()
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeRegistryServer":
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
     @property
     def uses_oauth(self) -> bool:

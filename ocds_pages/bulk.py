@@ -77,6 +77,15 @@ class YearSummary:
     files: list[BulkFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def describe(self) -> str:
+        """What was written for the year, in Spanish (the command and the job show it)."""
+        return _("%(year)d: %(records)d procesos, %(releases)d entregas, %(files)d archivos") % {
+            "year": self.year,
+            "records": self.records,
+            "releases": self.releases,
+            "files": len(self.files),
+        }
+
 
 # --- sources ------------------------------------------------------------------------------------
 
@@ -388,16 +397,15 @@ def _write_record_package(year: int, directory: Path, staging: Path, summary) ->
     )
     for record in stored_records(queryset=compiled_queryset(year)):
         package.write(record)
-    for path, count, size, part in package.close():
+    _list_parts(package, staging, summary, fmt="record-package.json.gz")
+
+
+def _list_parts(writer: SplitGzipWriter, staging: Path, summary: YearSummary, *, fmt: str):
+    """Close ``writer`` and list each part it wrote in the year's files."""
+    for path, count, size, part in writer.close():
         summary.files.append(
             _describe(
-                path,
-                staging,
-                year=year,
-                fmt="record-package.json.gz",
-                count=count,
-                uncompressed=size,
-                part=part,
+                path, staging, year=summary.year, fmt=fmt, count=count, uncompressed=size, part=part
             )
         )
 
@@ -421,12 +429,7 @@ def export_year(
         full_tables.add(compiled)
         summary.records += 1
         progress(1)
-    for path, count, size, part in jsonl.close():
-        summary.files.append(
-            _describe(
-                path, staging, year=year, fmt="jsonl.gz", count=count, uncompressed=size, part=part
-            )
-        )
+    _list_parts(jsonl, staging, summary, fmt="jsonl.gz")
     opening, closing = _release_package_envelope(year)
     package = SplitGzipWriter(
         directory, f"paquete-entregas-{year}", "json.gz", opening=opening, closing=closing
@@ -435,18 +438,7 @@ def export_year(
         package.write(text)
         summary.releases += 1
         progress(1)
-    for path, count, size, part in package.close():
-        summary.files.append(
-            _describe(
-                path,
-                staging,
-                year=year,
-                fmt="release-package.json.gz",
-                count=count,
-                uncompressed=size,
-                part=part,
-            )
-        )
+    _list_parts(package, staging, summary, fmt="release-package.json.gz")
     _write_record_package(year, directory, staging, summary)
     _finish_tables(tables, directory, staging, summary)
     _finish_tables(full_tables, directory, staging, summary, full=True)

@@ -85,6 +85,20 @@ class ImportSummary:
         if self.on_message is not None:
             self.on_message(kind, text)
 
+    def report(self, rejected_files: int) -> str:
+        """The figures of the import, in Spanish, one a line (the command and the job show it)."""
+        lines = [
+            _("Importadas: %(count)s") % {"count": self.imported},
+            _("Omitidas por repetidas: %(count)s") % {"count": self.duplicates},
+            _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": self.conflicts},
+            _("Inválidas: %(count)s") % {"count": self.invalid},
+            _("Rechazadas por su ocid: %(count)s") % {"count": self.refused_ocid},
+            _("Avisos de las reglas de captura: %(count)s") % {"count": self.warning_count},
+            _("Sin ente: %(count)s") % {"count": self.without_entity},
+            _("Archivos rechazados: %(count)s") % {"count": rejected_files},
+        ]
+        return "\n".join(lines)
+
 
 @dataclass(frozen=True)
 class ImportOptions:
