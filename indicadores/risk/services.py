@@ -6,9 +6,9 @@ Two ways in, one code path (``apply``):
   replaces the old in ``ProcessRisk`` and the difference is added to the ``RiskScore`` rows of
   its year (the entity's and its unit's; both years when the process moved);
 * inside ``calcular_indicadores`` (``collecting()``) the receiver only buffers, and every
-  ``BATCH`` processes are applied together (a few queries per batch, not per process); at the
-  end the touched entities' aggregates are rebuilt from ``ProcessRisk`` so they are exact sums
-  whatever happened before.
+  ``BATCH`` processes' rows are written together (a few queries per batch, not per process); at
+  the end the touched entities' aggregates are rebuilt from ``ProcessRisk`` so they are exact
+  sums whatever happened before.
 """
 
 import threading
@@ -93,26 +93,38 @@ FIELDS += ["flagged_codes", "tally", "computed_at"]
 
 
 @transaction.atomic
-def apply(items: list[Evaluated]) -> int:
-    """Store the processes' rows and move their year's aggregates by the difference."""
+def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
+    """Store the processes' rows and move their year's aggregates by the difference.
+
+    With ``touched`` (a set) the aggregates are left alone and the entities whose aggregates
+    would have moved (the process's, and its former one's) are added to it: the caller rebuilds
+    them at the end (a worker of a parallel recompute, whose workers must not lock the same
+    aggregate rows)."""
     items = [item for item in items if item.view.entity_id]
     if not items:
         return 0
     now = timezone.now()
     s2_files = _s2_files([item.view for item in items])
     rows = {item.view.ocid: _row(item, s2_files, now) for item in items}
-    old = {
-        row.ocid: row for row in ProcessRisk.objects.select_for_update().filter(ocid__in=list(rows))
-    }
+    previous_rows = ProcessRisk.objects.select_for_update().filter(ocid__in=list(rows))
+    if touched is not None:  # only their keys and entities: no delta to compute
+        previous_rows = previous_rows.only("pk", "ocid", "entity_id")
+    old = {row.ocid: row for row in previous_rows}
     deltas: dict[tuple, Tally] = defaultdict(dict)
     for ocid, row in rows.items():
         previous = old.get(ocid)
         if previous is not None:
             row.pk = previous.pk
-            for cell in _cells(previous):
-                subtract(deltas[cell], previous.tally)
-        for cell in _cells(row):
-            add(deltas[cell], row.tally)
+            if touched is not None:
+                touched.add(previous.entity_id)
+            else:
+                for cell in _cells(previous):
+                    subtract(deltas[cell], previous.tally)
+        if touched is not None:
+            touched.add(row.entity_id)
+        else:
+            for cell in _cells(row):
+                add(deltas[cell], row.tally)
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
@@ -170,7 +182,9 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
         scores = scores.filter(entity_id__in=entity_ids)
     sums: dict[tuple, list[Tally]] = defaultdict(list)
     columns = ("entity_id", "unit_id", "year", "tally")
-    for entity_id, unit_id, year, tally in processes.values_list(*columns).iterator(2000):
+    # In ocid order: the sums of floats are the same whatever order the rows were written in.
+    rows = processes.order_by("ocid").values_list(*columns)
+    for entity_id, unit_id, year, tally in rows.iterator(2000):
         sums[(entity_id, None, year)].append(tally)
         if unit_id:
             sums[(entity_id, unit_id, year)].append(tally)
@@ -197,9 +211,8 @@ def receive(item: Evaluated) -> None:
         apply([item])
         return
     buffer.append(item)
-    _local.entities.add(item.view.entity_id)
     if len(buffer) >= BATCH:
-        apply(buffer)
+        apply(buffer, touched=_local.touched)
         buffer.clear()
 
 
@@ -215,13 +228,19 @@ def during_run(*, selected, send: bool, whole: bool):
 
 
 @contextmanager
-def collecting(*, rebuild_all: bool = True):
+def collecting(*, rebuild_all: bool = True, rebuild_here: bool = True):
     """Buffer the processes evaluated inside the block and apply them in batches; on leaving,
-    rebuild the aggregates (of every entity, or only of the entities evaluated)."""
-    _local.buffer, _local.entities = [], set()
+    rebuild the aggregates (of every entity, or only of the entities evaluated).
+
+    The batches only write the processes' rows: the aggregates are rebuilt at the end anyway,
+    so moving them batch by batch would be work thrown away. ``rebuild_here=False`` (a worker
+    of a parallel recompute, indicadores/recompute.py) skips the rebuild: the block receives
+    the set of entities to rebuild, which the run rebuilds once every worker is done."""
+    _local.buffer, _local.touched = [], set()
     try:
-        yield
-        apply(_local.buffer)
-        rebuild(None if rebuild_all else _local.entities)
+        yield _local.touched
+        apply(_local.buffer, touched=_local.touched)
+        if rebuild_here:
+            rebuild(None if rebuild_all else _local.touched)
     finally:
         _local.buffer = None
