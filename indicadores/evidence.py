@@ -21,7 +21,14 @@ from indicadores.indicators.registries import (
     SYSTEM_NAMES,
 )
 from integraciones.matching import MATCH_KIND_LABELS
-from integraciones.models import DECLARATION_TYPE_LABELS, RELATION_LABELS
+from integraciones.models import (
+    DECLARATION_TYPE_LABELS,
+    RELATION_LABELS,
+    S2_ACT_LABELS,
+    S2_AREA_LABELS,
+    SANCTION_TYPE_LABELS,
+    S3Sanction,
+)
 from ocds_pages.labels import label as code_label
 
 SECTION_ORDER = ["values", "thresholds", "party", "supplier", "registry", "matches", "dates"]
@@ -207,6 +214,10 @@ VALUE_LABELS = {
     "declaration_type": DECLARATION_TYPE_LABELS,
     "relation": RELATION_LABELS,
     "incorporation_source": INCORPORATION_SOURCE_LABELS,
+    "area": S2_AREA_LABELS,
+    "act": S2_ACT_LABELS,
+    "sanction_types": SANCTION_TYPE_LABELS,
+    "subject": dict(S3Sanction.Subject.choices),
 }
 # Left out when the evidence also has the other key, which says the same: how a row matched is
 # shown from its code (match_kind, by VALUE_LABELS), a participation's kind from the registry's
@@ -254,18 +265,32 @@ def readable(evidence: dict | None) -> list[Section]:
     for key in keys:
         value = evidence[key]
         if isinstance(value, dict):
-            sections.append(Section(key, label(key), _rows(value)))
+            sections += _sections(key, label(key), value)
         elif _is_records(value) and value and not any(map(_is_nested, value)):
             sections.append(Section(key, label(key), [Row("", table=_table(value))]))
         elif _is_records(value) and value:
             sections += [
-                Section(f"{key}-{n}", _numbered(key, n, len(value)), _rows(item))
+                section
                 for n, item in enumerate(value, start=1)
+                for section in _sections(f"{key}-{n}", _numbered(key, n, len(value)), item)
             ]
         else:
             loose.append(_row(key, value))
     if loose:
         sections.append(Section("otros", str(_("Otros datos")), loose))
+    return sections
+
+
+def _sections(key: str, title: str, mapping: dict) -> list[Section]:
+    """A section of ``mapping``'s values, followed by one for each object inside it (e.g. a
+    match's participation and its link to the process), so none is squeezed into one line. An
+    empty object adds nothing."""
+    mapping = _shown(mapping)
+    inner = {k: v for k, v in mapping.items() if isinstance(v, dict) and v}
+    rows = [_row(k, v) for k, v in mapping.items() if k not in inner and v != {}]
+    sections = [Section(key, title, rows)] if rows else []
+    for k, value in inner.items():
+        sections += _sections(f"{key}-{k}", label(k), value)
     return sections
 
 
@@ -317,6 +342,8 @@ def _table(records: list[dict]) -> Table:
 def _cell(key, value) -> str:
     if key in VALUE_LABELS and isinstance(value, str):
         return str(VALUE_LABELS[key].get(value, value))
+    if key in VALUE_LABELS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(str(VALUE_LABELS[key].get(v, v)) for v in value)
     if key in VALUE_CODELISTS and isinstance(value, str | list):
         codes = value if isinstance(value, list) else [value]
         return ", ".join(code_label(VALUE_CODELISTS[key], code) for code in codes)

@@ -310,6 +310,35 @@ RELATION_LABELS = {
     "PAREJA": _("su pareja"),
     "DEPENDIENTE_ECONOMICO": _("un dependiente económico"),
 }
+# S2 v2: where a servant intervened (tipoArea) and in which kind of act (mirrors._s2_v2_acts).
+S2_AREA_LABELS = {
+    "AREA_RESPONSABLE_EJECUCION": _("área responsable de la ejecución"),
+    "AREA_RESPONSABLE_CONTRATACION": _("área responsable de la contratación"),
+    "AREA_TECNICA": _("área técnica"),
+    "AREA_REQUIRENTE": _("área requirente"),
+    "INTEGRANTE_COMITE": _("integrante del comité"),
+    "ORGANO_REVISION": _("órgano de revisión"),
+    "PARTICIPANTE_ACLARACIONES": _("participante en la junta de aclaraciones"),
+    "OTRO": _("otra"),
+}
+S2_ACT_LABELS = {
+    "contratacion": _("contratación de adquisiciones"),
+    "obra": _("obra pública"),
+    "concesion": _("concesión"),
+    "enajenacion": _("enajenación"),
+    "avaluo": _("avalúo"),
+}
+# S3: tipoSancion's keys.
+SANCTION_TYPE_LABELS = {
+    "I": _("inhabilitación"),
+    "M": _("multa"),
+    "S": _("suspensión de actividades"),
+    "D": _("disolución de la sociedad"),
+    "A": _("amonestación"),
+    "IND": _("indemnización por daños y perjuicios"),
+    "SE": _("sanción económica"),
+    "O": _("otra"),
+}
 
 
 class S1Declaration(MirrorRow):

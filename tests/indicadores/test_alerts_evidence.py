@@ -54,23 +54,45 @@ def test_known_sections_come_first_and_nothing_is_hidden():
 
 
 def test_codes_of_the_engine_read_as_spanish_labels():
-    [match] = [s for s in readable(CONFLICT_EVIDENCE) if s.key.startswith("matches")]
-    values = {row.label: row.value for row in match.rows}
-    assert values["Sistema"] == "S1 (declaraciones)"
-    assert values["Tipo de coincidencia"] == "RFC idéntico"
-    assert values["Tipo de declaración"] == "de modificación"
-    assert "Coincidió por" not in values  # the label the engine also wrote would repeat it
-    shown = " ".join(values.values())
-    for label in (
-        "Tipo: Accionista",
-        "Relación: el propio declarante",
-        "Tipo: servidor que intervino en el procedimiento (S2)",
-        "Sistema: S2 (servidores que intervienen en contrataciones)",
-        "Coincidencia del declarante: nombre normalizado",
-    ):
-        assert label in shown, label
+    found = {s.title: {r.label: r.value for r in s.rows} for s in readable(CONFLICT_EVIDENCE)}
+    match = found["Coincidencia en el registro"]
+    assert match["Sistema"] == "S1 (declaraciones)"
+    assert match["Tipo de coincidencia"] == "RFC idéntico"
+    assert match["Tipo de declaración"] == "de modificación"
+    assert "Coincidió por" not in match  # the label the engine also wrote would repeat it
+    # The objects inside a match read as sections of their own, not squeezed into one line.
+    assert found["Participación"]["Tipo"] == "Accionista"
+    assert found["Participación"]["Relación"] == "el propio declarante"
+    link = found["Vínculo con el proceso"]
+    assert link["Tipo"] == "servidor que intervino en el procedimiento (S2)"
+    assert link["Coincidencia del declarante"] == "nombre normalizado"
+    servant = found["Persona servidora pública"]
+    assert servant["Sistema"] == "S2 (servidores que intervienen en contrataciones)"
+    shown = str(found)
     for code in ("rfc_exact", "s2_intervened", "normalised_name", "ACCI", "DECLARANTE"):
         assert code not in shown, code
+
+
+def test_registry_catalogue_keys_read_as_their_names():
+    evidence = {
+        "matches": [
+            {
+                "system": "s3",
+                "subject": "moral",
+                "sanction_types": ["I", "M"],
+                "procedures": [{"act": "contratacion", "area": "AREA_RESPONSABLE_CONTRATACION"}],
+            }
+        ],
+        "thresholds": {},
+    }
+    [match] = readable(evidence)  # an empty object adds no section
+    values = {row.label: row for row in match.rows}
+    assert values["Sistema"].value == "S3 (sancionados)"
+    assert values["Sujeto"].value == "persona moral"
+    assert values["Tipos de sanción"].value == "inhabilitación, multa"
+    assert values["Procedimientos"].table.rows == [
+        ["contratación de adquisiciones", "área responsable de la contratación"]
+    ]
 
 
 def test_empty_evidence_has_no_sections():

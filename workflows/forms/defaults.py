@@ -442,7 +442,22 @@ PAYMENT_FIELDS = [
     ),
 ]
 PAYMENTS_PATH = "contracts/0/implementation/transactions"
-# The acceptance of what was delivered: contract monitoring looks for it (issue 19).
+# The acceptance of what was delivered (acta de entrega-recepción a entera satisfacción): one per
+# delivery, a file of its milestone row published in that milestone's documents, so contract
+# monitoring knows which delivery was received (issue 19; indicadores.monitoring.assess).
+MILESTONES_PATH = "contracts/0/implementation/milestones"
+MILESTONE_ACCEPTANCE = {
+    **document(
+        "actaRecepcion",
+        "Acta de entrega-recepción a entera satisfacción",
+        "documents",
+        "completionCertificate",
+    ),
+    "help_text": "El acta firmada de esta entrega, cuando se recibió a entera satisfacción; se "
+    "publica con la entrega y su huella SHA-256.",
+}
+# The contract-wide acceptance document migration 0014 added before the certificate moved to each
+# delivery (migration 0015 moves it: publish_milestone_acceptance).
 ACCEPTANCE_DOCUMENT = document(
     "actaRecepcion",
     "Acta de entrega-recepción a entera satisfacción",
@@ -493,9 +508,9 @@ IMPLEMENTATION = [
             field("fechaCompromiso", "Fecha comprometida", "date", "dueDate"),
             field("fechaCumplido", "Fecha de cumplimiento", "date", "dateMet"),
             field("estado", "Estado", "choice", "status", choices="codelist:milestoneStatus"),
+            MILESTONE_ACCEPTANCE,
         ],
     ),
-    ACCEPTANCE_DOCUMENT,
     PENALTIES,
 ]
 
@@ -692,11 +707,21 @@ def _with_guarantee_period(item: dict) -> dict:
     return {**item, "fields": [*item["fields"], *missing]}
 
 
+def _all_keys(fields: list[dict]) -> set[str]:
+    """Keys of the items and of their groups' fields (the certificate now sits in a group)."""
+    keys = set()
+    for item in fields:
+        keys.add(item["key"])
+        if item.get("kind") == "group":
+            keys |= {child["key"] for child in item["fields"]}
+    return keys
+
+
 def _with_monitoring_fields(stage: str, fields: list[dict]) -> list[dict] | None:
     """``fields`` with what contract monitoring needs, or None when nothing is missing."""
     if stage == "contract":
         return _replacing(_guarantees_outdated, _with_guarantee_period)(stage, fields)
-    keys = {item["key"] for item in fields}
+    keys = _all_keys(fields)
     added = [item for item in (ACCEPTANCE_DOCUMENT, PENALTIES) if item["key"] not in keys]
     return [*fields, *added] if added else None
 
@@ -706,3 +731,46 @@ def publish_monitoring_fields(definitions, versions) -> int:
     penalties, and of the contract forms with the guarantees' validity (issue 19)."""
     stages = ("implementation", "implementationUpdate", "contract")
     return _publish_revised(definitions, versions, _with_monitoring_fields, stage__in=stages)
+
+
+def _contract_wide_acceptance(item: dict) -> bool:
+    return (
+        item.get("kind") == "field"
+        and item.get("field_type") == "file"
+        and item.get("document_type") == "completionCertificate"
+        and item["ocds_path"].strip("/") == "contracts/0/implementation/documents"
+    )
+
+
+def _with_milestone_acceptance(stage: str, fields: list[dict]) -> list[dict] | None:
+    """``fields`` with the acceptance certificate in the deliveries' rows instead of once for the
+    whole contract, or None when it is there already or there is no deliveries group."""
+    milestones = next(
+        (
+            item
+            for item in fields
+            if item.get("kind") == "group" and item["ocds_path"].strip("/") == MILESTONES_PATH
+        ),
+        None,
+    )
+    if milestones is None or any(
+        child.get("document_type") == "completionCertificate" for child in milestones["fields"]
+    ):
+        return None
+    moved = {**milestones, "fields": [*milestones["fields"], MILESTONE_ACCEPTANCE]}
+    return [
+        moved if item is milestones else item
+        for item in fields
+        if not _contract_wide_acceptance(item)
+    ]
+
+
+def publish_milestone_acceptance(definitions, versions) -> int:
+    """Publish a new version of the implementation forms that asks for the acceptance certificate
+    with each delivery (milestone) instead of once for the contract (issue 19)."""
+    return _publish_revised(
+        definitions,
+        versions,
+        _with_milestone_acceptance,
+        stage__in=("implementation", "implementationUpdate"),
+    )
