@@ -38,6 +38,7 @@ TIMED = [
     "tablero_riesgo_ente",
     "tablero_riesgo_ente_directas",
     "tablero_riesgo_nacional",
+    "tablero_riesgo_nacional_directas",
 ]
 ONCE = ["riesgo_calculo", "riesgo_agregados"]  # the index built and rebuilt, timed once
 EXPORT = ["exportacion", "exportacion_rss"]
