@@ -48,7 +48,7 @@ def _ensure_index(figure_class) -> list:
     return figures + [rebuild]
 
 
-def _person(username: str, **fields):
+def person(username: str, **fields):
     user, _created = get_user_model().objects.get_or_create(username=username, defaults=fields)
     for name, value in fields.items():
         setattr(user, name, value)
@@ -56,7 +56,7 @@ def _person(username: str, **fields):
     return user
 
 
-def _measure(figure, client: Client, url: str, runs: int):
+def measure_url(figure, client: Client, url: str, runs: int):
     for number in range(runs + 1):  # the first is the warm-up
         started = time.perf_counter()
         response = client.get(url)
@@ -72,7 +72,7 @@ def measure_risk(figure_class, runs: int) -> list:
     largest = Record.objects.values("entity").annotate(n=Count("pk")).order_by("-n").first() or {}
     entity = Entity.objects.filter(pk=largest.get("entity")).first()
     if entity is not None:
-        oic = _person("oic.bench.riesgo")
+        oic = person("oic.bench.riesgo")
         Membership.objects.get_or_create(user=oic, entity=entity, unit=None, role=Role.OIC)
         client = Client()
         client.force_login(oic)
@@ -87,9 +87,9 @@ def measure_risk(figure_class, runs: int) -> list:
         ):
             figure = figure_class(key, label, TARGET)
             figure.extra = extra
-            figures.append(_measure(figure, client, url, runs))
+            figures.append(measure_url(figure, client, url, runs))
     national = Client()
-    national.force_login(_person("nacional.bench.riesgo", is_superuser=True, is_staff=True))
+    national.force_login(person("nacional.bench.riesgo", is_superuser=True, is_staff=True))
     for key, label, url in (
         ("tablero_riesgo_nacional", _("Tablero de riesgo, vista nacional"), URL),
         (
@@ -100,5 +100,5 @@ def measure_risk(figure_class, runs: int) -> list:
     ):
         figure = figure_class(key, label, TARGET)
         figure.extra = {"entes": Entity.objects.count()}
-        figures.append(_measure(figure, national, url, runs))
+        figures.append(measure_url(figure, national, url, runs))
     return figures

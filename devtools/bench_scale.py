@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Entity, Membership, OAuthClient, PurchasingUnit
 from cms.roles import Role
+from devtools.bench_monitoring import measure_monitoring
 from devtools.bench_risk import measure_risk
 from devtools.demo_processes import Demo, Purchase, planning_values, tender_values
 from indicadores.market import services as market_services
@@ -482,7 +483,13 @@ def steps(runs: int, export_runs: int, seed: int) -> Iterator[tuple[str, Callabl
     yield publish.label, lambda: [measure_publish(publish, runs)]
     yield _("Exportación masiva"), lambda: list(measure_export(export_runs).values())
     yield _("Tablero de riesgo"), lambda: measure_risk(Figure, runs)
+    yield from monitoring_steps(runs)
     yield from engine_steps(runs, seed)
+
+
+def monitoring_steps(runs: int) -> Iterator[tuple[str, Callable[[], list]]]:
+    """Contract monitoring (issue 19): the portfolio dashboards and the entity aggregates."""
+    yield _("Tablero de seguimiento de contratos"), lambda: measure_monitoring(Figure, runs)
 
 
 def risk_steps(runs: int) -> Iterator[tuple[str, Callable[[], list]]]:

@@ -22,6 +22,10 @@ SUPPLIERS = [
 AMOUNT = 1_200_000
 
 
+def _sentence(text):
+    return text[:1].upper() + text[1:]
+
+
 def _at(today, days):
     return f"{today + datetime.timedelta(days=days)}T10:00:00-06:00"
 
@@ -81,7 +85,7 @@ def _cases(today):
         ("Seguimiento: vacunas (garantía vencida)", 1, -100, 200,
          [m(today, 1, -50, -50, True), m(today, 2, 100)], [(-40, 500_000)],
          {"guarantees": [{
-             "id": "G1", "type": "fulfillment", "obligations": "performance",
+             "id": "G1", "type": "bail", "obligations": "fulfillment",
              "value": {"amount": 120_000, "currency": "MXN"},
              "guarantor": {"name": "Afianzadora Nacional, S.A."},
              "period": {"startDate": _at(today, -100), "endDate": _at(today, -5)},
@@ -116,7 +120,7 @@ def _releases(entity, ocid, today, case):
     contract = {
         "id": f"{ocid}-contrato-1",
         "awardID": f"{ocid}-fallo-1",
-        "title": title.removeprefix("Seguimiento: "),
+        "title": _sentence(title.removeprefix("Seguimiento: ")),
         "status": extra.get("status", "active"),
         "dateSigned": _at(today, start - 1),
         "value": {"amount": AMOUNT, "currency": "MXN"},

@@ -330,7 +330,8 @@ LOADERS = {"IMSS": _imss, "SICT": _sict, "SEPJAL": _sepjal}
 def load_demo_processes() -> int:
     """Create the demo processes (once: entities that already have processes are skipped).
 
-    Returns how many processes were started (a desierta's replacement included).
+    Returns how many processes were started (a desierta's replacement included). The planted
+    integrity cases build on these (``devtools.demo_alerts.load_planted_cases``).
     """
     created = 0
     for key, loader in LOADERS.items():
@@ -338,6 +339,4 @@ def load_demo_processes() -> int:
         if entity is None or ContractingProcess.objects.filter(entity=entity).exists():
             continue
         created += loader(Demo(entity))
-    from devtools.demo_alerts import load_planted_cases  # it builds on this module's Demo
-
-    return created + load_planted_cases()
+    return created

@@ -1,7 +1,8 @@
 """Small fake PDN servers on loopback, so the real clients run end to end in tests and the demo.
 
 Each ``FakeRegistryServer`` implements one system and API version of the specifications in
-integraciones/specs/ (S1 v2, S2 v1 and v2, S3 v1 and v2) with deterministic generated data,
+integraciones/specs/ (S1 v2, S2 v1 and v2, S3 v1 and v2, and S6 v1: the open-contracting API,
+whose results are OCDS releases with priced award items) with deterministic generated data,
 plus the OAuth 2.0 password-grant token endpoint for the v1 protocol. ``faults`` switches on the
 failures the sync must survive: slow answers, 500s, malformed JSON, tokens that expire mid-sync,
 a ``hasNextPage`` that never ends, or a failure from a given page on. Stopping the server gives a
@@ -23,10 +24,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from devtools.loopback import LoopbackServer
 from integraciones.spec_schemas import errors_for
 
 FAKE_USERNAME = "pdn-demo"
@@ -97,6 +99,7 @@ V1_PATHS = {
     ("s3", "/v1/ssancionados"): "ssancionados",
     ("s3", "/v1/psancionados"): "psancionados",
     ("s1", "/v2/declaraciones"): "declaraciones",
+    ("s6", "/contrataciones-abiertas"): "contrataciones",
 }
 V1_REQUEST_SCHEMAS = {
     "spic": (
@@ -112,7 +115,18 @@ V1_REQUEST_SCHEMAS = {
         "s1-declaraciones-inicial-openapi.json",
         "#/components/schemas/reqDeclaraciones",
     ),
+    "contrataciones": (
+        "s6-contrataciones-openapi.json",
+        "#/components/schemas/requestOpenContracting",
+    ),
 }
+# What the S6 fake sells: (CUCoP key, description, unit, typical unit price in MXN).
+S6_ITEMS = [
+    ("25300002", "Paracetamol 500 mg, caja con 10 tabletas", "Caja", 18.0),
+    ("21100001", "Papel bond tamaño carta, paquete con 500 hojas", "Paquete", 95.0),
+    ("29400004", "Cartucho de tóner para impresora láser", "Pieza", 1450.0),
+]
+S6_STATES = ["Jalisco", "Nuevo León", "Ciudad de México", "Yucatán"]
 V2_COLLECTIONS = {
     "s2": ["servidores_intervengan_procedimientos_contrataciones"],
     "s3": [
@@ -200,6 +214,61 @@ class Generator:
         return (
             f"{rng.randint(start_year, end_year)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         )
+
+    # -- S6: open contracting (OCDS releases) ------------------------------------------------
+
+    def _s6_v1(self, collection: str, rng: random.Random, index: Any) -> dict:
+        """One awarded process as the S6 answers it: a release with its buyer, supplier and the
+        award's priced items (prices scattered around each item's typical price)."""
+        entity, acronym, _key = self._entity(rng)
+        ocid = f"ocds-pdn6mx-{index + 1:06d}"
+        date = f"{self._date(rng, 2023, 2025)}T12:00:00-06:00"
+        code, description, unit, typical = rng.choice(S6_ITEMS)
+        price = round(typical * rng.uniform(0.8, 1.25), 2)
+        quantity = rng.choice([10, 50, 100, 500])
+        company, rfc = self._company(rng), self._rfc(rng, 3)
+        buyer = {"id": f"MX-ENTE-{acronym}", "name": entity}
+        supplier = {"id": f"MX-RFC-{rfc}", "name": company}
+        return {
+            "ocid": ocid,
+            "id": f"{ocid}-adjudicacion",
+            "date": date,
+            "tag": ["award"],
+            "initiationType": "tender",
+            "language": "es",
+            "buyer": buyer,
+            "parties": [
+                {**buyer, "roles": ["buyer"], "address": {"region": rng.choice(S6_STATES)}},
+                {
+                    **supplier,
+                    "roles": ["supplier"],
+                    "identifier": {"scheme": "MX-RFC", "id": rfc, "legalName": company},
+                },
+            ],
+            "tender": {
+                "id": f"{ocid}-licitacion",
+                "title": f"Adquisición de {description.lower()}",
+                "procurementMethod": rng.choice(["open", "selective", "direct"]),
+            },
+            "awards": [
+                {
+                    "id": f"{ocid}-adjudicacion-1",
+                    "status": "active",
+                    "date": date,
+                    "suppliers": [supplier],
+                    "value": {"amount": round(price * quantity, 2), "currency": "MXN"},
+                    "items": [
+                        {
+                            "id": "1",
+                            "description": description,
+                            "classification": {"scheme": "CUCOP", "id": code},
+                            "quantity": quantity,
+                            "unit": {"name": unit, "value": {"amount": price, "currency": "MXN"}},
+                        }
+                    ],
+                }
+            ],
+        }
 
     # -- known parties -----------------------------------------------------------------------
 
@@ -561,7 +630,7 @@ class Generator:
         }
 
 
-class FakeRegistryServer:
+class FakeRegistryServer(LoopbackServer):
     """A fake PDN provider for one system and version, served on 127.0.0.1."""
 
     def __init__(
@@ -586,41 +655,11 @@ class FakeRegistryServer:
         self.token_requests: list[dict] = []
         self._tokens: dict[str, int | None] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler_class(), host=host, port=port)
 
     @property
     def token_url(self) -> str:
         return self.url + TOKEN_PATH
-
-    def start(self) -> "FakeRegistryServer":
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop answering: the port refuses connections afterwards ("server down")."""
-        if self._thread is not None:  # shutdown() would wait forever on a server never started
-            self._server.shutdown()
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeRegistryServer":
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
     @property
     def uses_oauth(self) -> bool:
@@ -729,8 +768,10 @@ class FakeRegistryServer:
         return 200, self._v1_page(chunk, page, size, len(records), more=page * size < len(records))
 
     def _filtered(self, collection: str, query: dict) -> list[dict]:
-        """Only query.id is honoured (the spec: with an id, the other filters are ignored)."""
+        """Only query.id (S6: query.ocid) is honoured (with an id the other filters are ignored)."""
         records = self.generator.records(collection)
+        if collection == "contrataciones" and query.get("ocid"):
+            return [r for r in records if r["ocid"] == query["ocid"]]
         if query.get("id"):
             return [r for r in records if r["id"] == query["id"]]
         return records

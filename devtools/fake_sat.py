@@ -14,10 +14,10 @@ Usage::
 
 import csv
 import io
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from devtools.fake_pdn import Generator, seeded
+from devtools.loopback import LoopbackServer
 
 LIST_PATH = "/Listado_Completo_69-B.csv"
 PREAMBLE = [
@@ -113,44 +113,17 @@ def list_bytes(size: int = 40) -> bytes:
     return out.getvalue().encode("cp1252")
 
 
-class FakeSat69bServer:
+class FakeSat69bServer(LoopbackServer):
     """Serves the fake list on ``host:port`` (0 = any free port) until stopped."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, size: int = 40):
         self.body = list_bytes(size)
         self.requests = 0
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler_class(), host=host, port=port)
 
     @property
     def list_url(self) -> str:
         return self.url + LIST_PATH
-
-    def start(self) -> "FakeSat69bServer":
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeSat69bServer":
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
     def _handler_class(self):
         fake = self

@@ -197,10 +197,12 @@ def _write(writes: _Writes) -> list[tuple[Evaluation, Alert]]:
 def _same_as_before(alert, outcome) -> bool:
     """The recomputation repeats what the alert already says: only its date changes."""
     if outcome.flagged:
+        # Equal evidence has equal substance: only the other fields of _differs are left.
         return (
             alert.still_flagged
             and alert.evidence == outcome.evidence
-            and not _differs(alert, outcome)
+            and (alert.version, alert.severity, alert.explanation)
+            == (outcome.version, outcome.severity, outcome.explanation)
         )
     return not alert.still_flagged
 
@@ -320,22 +322,49 @@ class _Collector:
         for pairs in self.raised.values():
             _notify_recompute(pairs)
 
+    def raised_keys(self) -> dict[int, list[tuple[str, int]]]:
+        """What the block opened or reopened, per entity, as (ocid, alert pk): what a worker
+        of a parallel recompute hands back so that the run sends the notices once."""
+        return {
+            entity_id: [(evaluation.ocid, alert.pk) for evaluation, alert in pairs]
+            for entity_id, pairs in self.raised.items()
+        }
+
 
 @contextmanager
-def collecting(*, send: bool = True):
+def collecting(*, send: bool = True, notify: bool = True):
     """Inside the block (a recompute), evaluations are written ``BATCH`` at a time and each
     entity's OIC gets one notice for everything the run opened or reopened, not one per
-    process. ``send=False`` (a dry run) changes nothing."""
+    process. ``send=False`` (a dry run) changes nothing. ``notify=False`` (a worker of a
+    parallel recompute, indicadores/recompute.py) writes but leaves the notices to
+    :func:`notify_recompute`; the block receives the collector."""
     if not send:
-        yield
+        yield None
         return
     collector = _local.collector = _Collector()
     try:
-        yield
+        yield collector
         collector.flush()
-        collector.notify()
+        if notify:
+            collector.notify()
     finally:
         _local.collector = None
+
+
+def notify_recompute(raised: dict[int, list[tuple[str, int]]]) -> None:
+    """One notice per entity for what the workers of a recompute opened or reopened (entity →
+    [(ocid, alert pk)], merged from every worker's ``raised_keys``), as :func:`collecting`
+    sends them for a run in one process."""
+    alerts = Alert.objects.in_bulk([pk for pairs in raised.values() for _ocid, pk in pairs])
+    now = timezone.now()
+    for entity_id, pairs in raised.items():
+        found = [
+            (Evaluation(ocid, entity_id, None, [], now), alerts[pk])
+            for ocid, pk in pairs
+            if pk in alerts
+        ]
+        if found:
+            _notify_recompute(found)
 
 
 def _snapshot(outcome) -> dict:

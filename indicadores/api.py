@@ -31,7 +31,7 @@ from indicadores import selectors
 from indicadores.models import Alert, AlertStatus
 from indicadores.outcomes import Severity
 from indicadores.permissions import oic_alerts
-from integraciones.s6_docs import ErrorSerializer
+from integraciones.s6_docs import ErrorSerializer, PaginationSerializer
 
 MAX_PAGE_SIZE = 200
 
@@ -110,13 +110,6 @@ class AlertSearchSerializer(serializers.Serializer):
     query = AlertQuerySerializer(required=False, help_text="Filtros; se combinan con «y».")
 
 
-class AlertPaginationSerializer(serializers.Serializer):
-    pageSize = serializers.IntegerField(help_text="Alertas por página.")  # noqa: N815
-    page = serializers.IntegerField(help_text="Página actual.")
-    totalRows = serializers.IntegerField(help_text="Total de alertas que cumplen.")  # noqa: N815
-    hasNextPage = serializers.BooleanField(help_text="Si hay otra página.")  # noqa: N815
-
-
 class ResponseRequestSerializer(serializers.Serializer):
     question = serializers.CharField(source="response_question", help_text="Lo que pidió el OIC.")
     deadline = serializers.DateField(source="response_deadline", help_text="Plazo.")
@@ -156,7 +149,7 @@ class AlertSerializer(serializers.Serializer):
 
 
 class AlertPageSerializer(serializers.Serializer):
-    pagination = AlertPaginationSerializer(help_text="Paginación, como en el S6.")
+    pagination = PaginationSerializer(help_text="Paginación, como en el S6.")
     results = AlertSerializer(many=True)
 
 

@@ -36,9 +36,10 @@ class IndicadoresConfig(AppConfig):
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
         from indicadores.engine import hooks
+        from indicadores.evidence import VALUE_LABELS
         from indicadores.signals import outcomes_computed
         from ocds_pages.signals import release_published
-        from workflows.processes.integrity import register_source
+        from workflows.processes.integrity import register_source, register_value_labels
 
         outcomes_computed.connect(receivers.outcomes_computed, dispatch_uid="alerts_from_outcomes")
         from indicadores.risk import public as risk_public
@@ -51,6 +52,7 @@ class IndicadoresConfig(AppConfig):
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the
         # integrity findings of the capture and review screens, and every publication.
         register_source(hooks.SOURCE_NAME, hooks.integrity_source)
+        register_value_labels(VALUE_LABELS)
         release_published.connect(
             hooks.on_release_published, dispatch_uid="indicadores.engine.release_published"
         )

@@ -14,6 +14,21 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from indicadores.indicators.registries import (
+    INCORPORATION_SOURCE_LABELS,
+    LINK_KIND_LABELS,
+    MOMENTS,
+    SYSTEM_NAMES,
+)
+from integraciones.matching import MATCH_KIND_LABELS
+from integraciones.models import (
+    DECLARATION_TYPE_LABELS,
+    RELATION_LABELS,
+    S2_ACT_LABELS,
+    S2_AREA_LABELS,
+    SANCTION_TYPE_LABELS,
+    S3Sanction,
+)
 from ocds_pages.labels import label as code_label
 
 SECTION_ORDER = ["values", "thresholds", "party", "supplier", "registry", "matches", "dates"]
@@ -55,7 +70,7 @@ LABELS = {
     "date": _("Fecha"),
     "undated": _("Sin fechas"),
     "url": _("Dirección"),
-    "link": _("Enlace"),
+    "link": _("Vínculo con el proceso"),
     "amount": _("Monto"),
     "currency": _("Moneda"),
     "procedure_type": _("Tipo de procedimiento"),
@@ -76,6 +91,7 @@ LABELS = {
     "estimate": _("Monto estimado"),
     "servant": _("Persona servidora pública"),
     "servants_in_procedure": _("Personas servidoras públicas en el procedimiento"),
+    "s2_available": _("S2 sincronizado"),
     "job_title": _("Puesto"),
     "area": _("Área"),
     "file": _("Expediente"),
@@ -186,7 +202,27 @@ LABELS = {
     "zeros": _("Ceros"),
 }
 
-MATCH_KINDS = {"rfc": _("RFC"), "curp": _("CURP"), "name": _("nombre normalizado")}
+# Keys whose values are codes of the engine and the registries, shown by their Spanish names: the
+# stored evidence and the APIs keep the codes. The screens of the capture and the review read the
+# same table (registered with workflows.processes.integrity in indicadores/apps.py).
+VALUE_LABELS = {
+    "match_kind": MATCH_KIND_LABELS,
+    "declarant_match_kind": MATCH_KIND_LABELS,
+    "kind": {**MATCH_KIND_LABELS, **LINK_KIND_LABELS},
+    "system": {code: _(name) for code, name in SYSTEM_NAMES.items()},
+    "moment": {code: _(name) for code, name in MOMENTS.items()},
+    "declaration_type": DECLARATION_TYPE_LABELS,
+    "relation": RELATION_LABELS,
+    "incorporation_source": INCORPORATION_SOURCE_LABELS,
+    "area": S2_AREA_LABELS,
+    "act": S2_ACT_LABELS,
+    "sanction_types": SANCTION_TYPE_LABELS,
+    "subject": dict(S3Sanction.Subject.choices),
+}
+# Left out when the evidence also has the other key, which says the same: how a row matched is
+# shown from its code (match_kind, by VALUE_LABELS), a participation's kind from the registry's
+# text (kind_label).
+REDUNDANT = {"match_label": "match_kind", "kind": "kind_label"}
 
 # Keys whose values are OCDS codes: shown with the public pages' Spanish labels (ocds_pages.labels).
 VALUE_CODELISTS = {
@@ -229,18 +265,32 @@ def readable(evidence: dict | None) -> list[Section]:
     for key in keys:
         value = evidence[key]
         if isinstance(value, dict):
-            sections.append(Section(key, label(key), _rows(value)))
+            sections += _sections(key, label(key), value)
         elif _is_records(value) and value and not any(map(_is_nested, value)):
             sections.append(Section(key, label(key), [Row("", table=_table(value))]))
         elif _is_records(value) and value:
             sections += [
-                Section(f"{key}-{n}", _numbered(key, n, len(value)), _rows(item))
+                section
                 for n, item in enumerate(value, start=1)
+                for section in _sections(f"{key}-{n}", _numbered(key, n, len(value)), item)
             ]
         else:
             loose.append(_row(key, value))
     if loose:
         sections.append(Section("otros", str(_("Otros datos")), loose))
+    return sections
+
+
+def _sections(key: str, title: str, mapping: dict) -> list[Section]:
+    """A section of ``mapping``'s values, followed by one for each object inside it (e.g. a
+    match's participation and its link to the process), so none is squeezed into one line. An
+    empty object adds nothing."""
+    mapping = _shown(mapping)
+    inner = {k: v for k, v in mapping.items() if isinstance(v, dict) and v}
+    rows = [_row(k, v) for k, v in mapping.items() if k not in inner and v != {}]
+    sections = [Section(key, title, rows)] if rows else []
+    for k, value in inner.items():
+        sections += _sections(f"{key}-{k}", label(k), value)
     return sections
 
 
@@ -266,8 +316,12 @@ def _is_nested(record: dict) -> bool:
     return any(isinstance(value, dict | list) for value in record.values())
 
 
+def _shown(mapping: dict) -> dict:
+    return {k: v for k, v in mapping.items() if not (k in REDUNDANT and REDUNDANT[k] in mapping)}
+
+
 def _rows(mapping: dict) -> list[Row]:
-    return [_row(key, value) for key, value in mapping.items()]
+    return [_row(key, value) for key, value in _shown(mapping).items()]
 
 
 def _row(key, value) -> Row:
@@ -286,8 +340,10 @@ def _table(records: list[dict]) -> Table:
 
 
 def _cell(key, value) -> str:
-    if key in ("match_kind", "declarant_match_kind"):
-        return str(MATCH_KINDS.get(value, value or ""))
+    if key in VALUE_LABELS and isinstance(value, str):
+        return str(VALUE_LABELS[key].get(value, value))
+    if key in VALUE_LABELS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(str(VALUE_LABELS[key].get(v, v)) for v in value)
     if key in VALUE_CODELISTS and isinstance(value, str | list):
         codes = value if isinstance(value, list) else [value]
         return ", ".join(code_label(VALUE_CODELISTS[key], code) for code in codes)
@@ -301,7 +357,7 @@ def text(value) -> str:
     if isinstance(value, list):
         return ", ".join(text(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{label(k)}: {text(v)}" for k, v in value.items())
+        return "; ".join(f"{label(k)}: {_cell(k, v)}" for k, v in _shown(value).items())
     if isinstance(value, str):
         return _date_text(value)
     if isinstance(value, float):

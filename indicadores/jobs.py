@@ -9,31 +9,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.jobs import ENTITY, JobKind, JobOutcome, register
-from indicadores import alerts
 from indicadores.engine.core import indicators
-from indicadores.engine.runner import STATISTIC_CODES, compute_statistics, run
-from indicadores.risk.services import during_run
-from ocds_pages.models import Record
+from indicadores.recompute import Options, default_workers, recompute
 
 
 def run_recompute(job, progress) -> JobOutcome:
-    selected = indicators()
-    queryset = Record.objects.all()
-    if job.entity_id:
-        queryset = queryset.filter(entity_id=job.entity_id)
-    elif STATISTIC_CODES & {item.code for item in selected}:
-        progress.note(_("Estadísticas del conjunto"))
-        progress.set_total(Record.objects.count())
-        compute_statistics(progress=progress.advance)
+    options = Options(
+        codes=[item.code for item in indicators()],
+        entity_ids=[job.entity_id] if job.entity_id else None,
+        # Forked only where a process may (recompute.can_fork: not in a Celery worker's daemon
+        # process nor in the thread of a job run without a queue).
+        workers=default_workers(),
+    )
+    notes = {"statistics": _("Estadísticas del conjunto"), "indicators": _("Indicadores")}
+
+    def stage(name, total):
+        progress.note(notes[name])
         progress.done = 0
-    progress.note(_("Indicadores"))
-    progress.set_total(queryset.count())
-    # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
-    with (
-        during_run(selected=selected, send=True, whole=not job.entity_id),
-        alerts.collecting(),  # alerts a batch at a time, one notice per entity
-    ):
-        summary = run(queryset=queryset, selected=selected, send=True, progress=progress.advance)
+        progress.set_total(total)
+
+    # Without an entity the statistics are refreshed first; with one the stored ones are used.
+    summary = recompute(
+        options, statistics=not job.entity_id, progress=stage, advance=progress.advance
+    )
     lines = [
         _("Procesos evaluados: %(count)s en %(seconds).1f s")
         % {"count": summary.processes, "seconds": summary.seconds}

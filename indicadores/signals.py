@@ -3,8 +3,9 @@
 ``outcomes_computed`` is sent after the engine evaluated one published process (on
 ``release_published``, or by ``calcular_indicadores``) with ``ocid``, ``entity_id``, ``unit_id`` and
 ``outcomes`` (a list of ``indicadores.outcomes.Outcome``, every indicator that applies, flagged or
-not), plus ``release`` (the compiled release judged) and ``complete`` (False when only some
-indicators were evaluated; the risk index, indicadores/risk/, ignores those).
+not), plus ``release`` (the compiled release judged), ``complete`` (False when only some
+indicators were evaluated; the risk index, indicadores/risk/, ignores those) and, from the engine,
+``view`` (the ``ProcessView`` judged, already parsed).
 
 The alert lifecycle listens to it: a flagged outcome opens or updates an alert; an outcome that is
 no longer flagged never closes one by itself (only a person does, through the lifecycle).

@@ -1,7 +1,10 @@
-"""The provider form of the Wagtail admin: secrets are write-only."""
+"""The provider form of the Wagtail admin: secrets are write-only, the configuration is checked."""
 
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from integraciones.clients import client_for
+from integraciones.exceptions import ConfigurationError
 
 SECRET_FIELDS = ("password", "client_secret", "token")
 
@@ -29,3 +32,14 @@ class RegistryProviderForm(WagtailAdminModelForm):
 
     def clean_token(self):
         return self._keep_secret("token")
+
+    def _post_clean(self):
+        """The clients validate a configuration (on the provider the form has filled in, secrets
+        kept included); their Spanish message is shown above the form."""
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            client_for(provider=self.instance).close()
+        except ConfigurationError as exc:
+            self.add_error(None, str(exc))

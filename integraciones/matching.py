@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from integraciones.models import (
     S1Declaration,
@@ -26,6 +27,13 @@ RFC_EXACT = "rfc_exact"
 CURP_EXACT = "curp_exact"
 NORMALISED_NAME = "normalised_name"
 STRENGTH = {RFC_EXACT: 0, CURP_EXACT: 1, NORMALISED_NAME: 2}
+# How a row matched, as people read it: the screens show these, the evidence and the APIs keep
+# the codes.
+MATCH_KIND_LABELS = {
+    RFC_EXACT: _("RFC idéntico"),
+    CURP_EXACT: _("CURP idéntica"),
+    NORMALISED_NAME: _("nombre normalizado"),
+}
 MIN_NAME_LENGTH = 3  # a shorter normalised name matches too much to mean anything
 
 

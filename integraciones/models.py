@@ -7,7 +7,6 @@ the normalised keys the matching service compares (RFC, CURP, normalised name).
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -153,16 +152,6 @@ class RegistryProvider(models.Model):
     def __str__(self):
         return f"{self.name} ({self.system} {self.version})"
 
-    def clean(self):
-        # The clients validate a configuration; the admin shows their message on save.
-        from integraciones.clients import client_for  # clients import this module
-        from integraciones.exceptions import ConfigurationError
-
-        try:
-            client_for(provider=self).close()
-        except ConfigurationError as exc:
-            raise ValidationError(str(exc)) from exc
-
 
 class SyncRun(models.Model):
     """One attempt to mirror a provider; a failed run keeps a checkpoint so the next resumes."""
@@ -305,6 +294,51 @@ def mirror_indexes(prefix):
         models.Index(fields=["name_normalised"], name=f"{prefix}_name"),
         models.Index(fields=["provider", "generation"], name=f"{prefix}_generation"),
     ]
+
+
+# The S1 catalogue values the mirror keeps as published, as people read them (the screens of the
+# alerts show these; the mirror and the evidence keep the values).
+DECLARATION_TYPE_LABELS = {
+    "INICIAL": _("inicial"),
+    "MODIFICACION": _("de modificación"),
+    "MODIFICACIÓN": _("de modificación"),
+    "CONCLUSION": _("de conclusión"),
+    "CONCLUSIÓN": _("de conclusión"),
+}
+RELATION_LABELS = {
+    "DECLARANTE": _("el propio declarante"),
+    "PAREJA": _("su pareja"),
+    "DEPENDIENTE_ECONOMICO": _("un dependiente económico"),
+}
+# S2 v2: where a servant intervened (tipoArea) and in which kind of act (mirrors._s2_v2_acts).
+S2_AREA_LABELS = {
+    "AREA_RESPONSABLE_EJECUCION": _("área responsable de la ejecución"),
+    "AREA_RESPONSABLE_CONTRATACION": _("área responsable de la contratación"),
+    "AREA_TECNICA": _("área técnica"),
+    "AREA_REQUIRENTE": _("área requirente"),
+    "INTEGRANTE_COMITE": _("integrante del comité"),
+    "ORGANO_REVISION": _("órgano de revisión"),
+    "PARTICIPANTE_ACLARACIONES": _("participante en la junta de aclaraciones"),
+    "OTRO": _("otra"),
+}
+S2_ACT_LABELS = {
+    "contratacion": _("contratación de adquisiciones"),
+    "obra": _("obra pública"),
+    "concesion": _("concesión"),
+    "enajenacion": _("enajenación"),
+    "avaluo": _("avalúo"),
+}
+# S3: tipoSancion's keys.
+SANCTION_TYPE_LABELS = {
+    "I": _("inhabilitación"),
+    "M": _("multa"),
+    "S": _("suspensión de actividades"),
+    "D": _("disolución de la sociedad"),
+    "A": _("amonestación"),
+    "IND": _("indemnización por daños y perjuicios"),
+    "SE": _("sanción económica"),
+    "O": _("otra"),
+}
 
 
 class S1Declaration(MirrorRow):

@@ -61,10 +61,11 @@ def records_request() -> dict:
     return {"application/json": copy.deepcopy(RECORDS_SCHEMA)}
 
 
+# The S6's ``pagination``; the other paged APIs (alerts, risk, monitoring) answer the same one.
 class PaginationSerializer(serializers.Serializer):
     pageSize = serializers.IntegerField(help_text="Resultados por página.")
     page = serializers.IntegerField(help_text="Página actual.")
-    totalRows = serializers.IntegerField(help_text="Total de procesos que cumplen.")
+    totalRows = serializers.IntegerField(help_text="Total de resultados que cumplen.")
     hasNextPage = serializers.BooleanField(help_text="Si hay otra página.")
 
 

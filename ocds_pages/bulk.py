@@ -44,9 +44,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cms.links import absolute_url
-from ocds_pages.extension import release_schema
 from ocds_pages.flatten import TABLES, headers, table_rows
-from ocds_pages.flatten_full import Table, all_tables, release_rows, spreadsheet_value, tables_of
+from ocds_pages.flatten_full import Table, all_tables, release_rows, spreadsheet_value, tables_for
 from ocds_pages.models import Record, Release
 from ocds_pages.packages import declared_by, package_metadata, stored_records
 
@@ -77,6 +76,15 @@ class YearSummary:
     releases: int = 0
     files: list[BulkFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """What was written for the year, in Spanish (the command and the job show it)."""
+        return _("%(year)d: %(records)d procesos, %(releases)d entregas, %(files)d archivos") % {
+            "year": self.year,
+            "records": self.records,
+            "releases": self.releases,
+            "files": len(self.files),
+        }
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -389,16 +397,15 @@ def _write_record_package(year: int, directory: Path, staging: Path, summary) ->
     )
     for record in stored_records(queryset=compiled_queryset(year)):
         package.write(record)
-    for path, count, size, part in package.close():
+    _list_parts(package, staging, summary, fmt="record-package.json.gz")
+
+
+def _list_parts(writer: SplitGzipWriter, staging: Path, summary: YearSummary, *, fmt: str):
+    """Close ``writer`` and list each part it wrote in the year's files."""
+    for path, count, size, part in writer.close():
         summary.files.append(
             _describe(
-                path,
-                staging,
-                year=year,
-                fmt="record-package.json.gz",
-                count=count,
-                uncompressed=size,
-                part=part,
+                path, staging, year=summary.year, fmt=fmt, count=count, uncompressed=size, part=part
             )
         )
 
@@ -414,7 +421,7 @@ def export_year(
     tables = TableWriters(directory)
     full = directory / "completas"
     full.mkdir()
-    full_tables = FullTableWriters(full, tables_of(release_schema().data))
+    full_tables = FullTableWriters(full, tables_for(compiled_queryset(year)))
     for text in stored_texts(compiled_queryset(year), "compiled_release"):
         jsonl.write(text)
         compiled = orjson.loads(text)
@@ -422,12 +429,7 @@ def export_year(
         full_tables.add(compiled)
         summary.records += 1
         progress(1)
-    for path, count, size, part in jsonl.close():
-        summary.files.append(
-            _describe(
-                path, staging, year=year, fmt="jsonl.gz", count=count, uncompressed=size, part=part
-            )
-        )
+    _list_parts(jsonl, staging, summary, fmt="jsonl.gz")
     opening, closing = _release_package_envelope(year)
     package = SplitGzipWriter(
         directory, f"paquete-entregas-{year}", "json.gz", opening=opening, closing=closing
@@ -436,18 +438,7 @@ def export_year(
         package.write(text)
         summary.releases += 1
         progress(1)
-    for path, count, size, part in package.close():
-        summary.files.append(
-            _describe(
-                path,
-                staging,
-                year=year,
-                fmt="release-package.json.gz",
-                count=count,
-                uncompressed=size,
-                part=part,
-            )
-        )
+    _list_parts(package, staging, summary, fmt="release-package.json.gz")
     _write_record_package(year, directory, staging, summary)
     _finish_tables(tables, directory, staging, summary)
     _finish_tables(full_tables, directory, staging, summary, full=True)

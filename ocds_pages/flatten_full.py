@@ -27,7 +27,11 @@ import orjson
 from django.utils import timezone
 
 from ocds_pages.codelists import SPANISH_DIR, spanish_titles
-from ocds_pages.schema import DATA_DIR, PROJECT_EXTENSION, extension_dir
+from ocds_pages.declared_extensions import declared_release_schema, ordered_union
+from ocds_pages.extension import release_schema
+from ocds_pages.packages import declared_by
+from ocds_pages.schema import DATA_DIR, PROJECT_EXTENSION, extension_dir, extension_urls
+from ocds_pages.validation import parse_datetime
 
 MAIN_SHEET = "main"
 SHEET_NAME_MAX = 31  # what a spreadsheet allows
@@ -88,6 +92,7 @@ class Table:
     keys: tuple[str, ...] = ()  # from the parent table's object to the array
     heading_prefix: str = ""  # e.g. "contracts/0/implementation/transactions/0/"
     parent_ids: tuple[str, ...] = ()  # headings of the key columns it inherits
+    parent_titles: tuple[str, ...] = ()  # and their Spanish titles
     columns: list[Column] = field(default_factory=list)
     children: list["Table"] = field(default_factory=list)
 
@@ -101,6 +106,12 @@ class Table:
 
     def passed_headings(self) -> tuple[str, ...]:
         return tuple(self.heading_prefix + "/".join(keys) for keys in self.passed_keys)
+
+    def passed_titles(self) -> tuple[str, ...]:
+        """The titles of :meth:`passed_headings`: «<this table>: ID» for an array's element."""
+        if not self.path:
+            return tuple(KEY_TITLES["/".join(keys)] for keys in self.passed_keys)
+        return tuple(f"{self.title}: ID" for _keys in self.passed_keys)
 
     def headings(self) -> list[str]:
         """Column names (stable): the inherited keys, then each field (and its label)."""
@@ -122,7 +133,7 @@ class Table:
 
     def titles(self) -> list[str]:
         """The Spanish title of each column, in the order of ``headings``."""
-        titles = [KEY_TITLES.get(heading, heading) for heading in self.parent_ids]
+        titles = list(self.parent_titles)
         for column in self.columns:
             titles.append(column.title)
             if column.codelist:
@@ -221,6 +232,7 @@ def _array_table(parent: Table, keys, titles, items, definitions, names, depth) 
         unique = f"{name[: SHEET_NAME_MAX - len(str(number))]}{number}"
     names.add(unique)
     inherited = parent.parent_ids + parent.passed_headings()
+    inherited_titles = parent.parent_titles + parent.passed_titles()
     table = Table(
         name=unique,
         path="/".join(part for part in (parent.path, *keys) if part),
@@ -228,6 +240,7 @@ def _array_table(parent: Table, keys, titles, items, definitions, names, depth) 
         keys=tuple(keys),
         heading_prefix=parent.heading_prefix + "/".join(keys) + "/0/",
         parent_ids=inherited,
+        parent_titles=inherited_titles,
     )
     _walk(items, table, (), (), definitions, names, depth + 1)
     return table
@@ -240,6 +253,71 @@ def tables_of(schema: dict) -> Table:
     main = Table(name=MAIN_SHEET, path="", title="Entrega compilada")
     _walk(schema, main, (), (), definitions, {MAIN_SHEET})
     return main
+
+
+def tables_for(queryset) -> Table:
+    """The full tables of the compiled releases of ``queryset`` (``Record`` rows): every field of
+    the schema they are published with — ours, plus the extensions an imported publication
+    declared (resolved offline, ``ocds_pages.declared_extensions``) — and every field a record
+    carries that no resolvable schema declares (an unknown extension's, kept verbatim by the
+    import). Those are found by reading the imported records once before the rows are written
+    (ours are validated against the declared schema: only imported records can carry them)."""
+    imported = queryset.filter(extensions__isnull=False)
+    if not imported.exists():
+        return tables_of(release_schema().data)
+    urls = ordered_union(extension_urls(), declared_by(queryset))
+    main = tables_of(declared_release_schema(urls).schema.data)
+    names = {table.name for table in all_tables(main)}
+    for text in imported.order_by("pk").values_list("compiled_release", flat=True).iterator():
+        add_undeclared(main, orjson.loads(text), names)
+    return main
+
+
+def add_undeclared(main: Table, compiled: dict, names: set[str]) -> None:
+    """Add to the tables a column (or an array table) for each field of ``compiled`` that none
+    has, titled with its own name (no schema gives it a title), its kind read from its value."""
+    _extend(main, compiled, (), names)
+
+
+def _value_kind(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "integer" if isinstance(value, int) else "number"
+    if isinstance(value, str):
+        return "datetime" if parse_datetime(value) else "text"
+    if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        return "list"
+    return "json"
+
+
+def _extend(table: Table, data: dict, keys: tuple[str, ...], names: set[str]) -> None:
+    known = {column.keys for column in table.columns}
+    children = {child.keys: child for child in table.children}
+    for name, value in data.items():
+        child_keys = (*keys, name)
+        if child_keys in known or value is None:
+            continue
+        if child_keys in children or (value and isinstance(value, list) and _objects(value)):
+            child = children.get(child_keys)
+            if child is None:
+                child = _array_table(table, child_keys, child_keys, {}, {}, names, 0)
+                children[child_keys] = child
+                table.children.append(child)
+            for element in _objects(value):
+                _extend(child, element, (), names)
+        elif isinstance(value, dict) and value:
+            _extend(table, value, child_keys, names)
+        else:
+            table.columns.append(
+                Column(
+                    heading=table.heading_prefix + "/".join(child_keys),
+                    keys=child_keys,
+                    title=": ".join(child_keys),
+                    kind=_value_kind(value),
+                )
+            )
+            known.add(child_keys)
 
 
 def all_tables(main: Table) -> list[Table]:

@@ -35,7 +35,7 @@ from cms.models import RFC_PATTERN, Entity, PurchasingUnit
 from ocds_pages.declared_extensions import declared_release_schema, ordered_union
 from ocds_pages.models import Record, Release
 from ocds_pages.publication import IMPORT_RULES, ReleaseInvalid, publish_releases
-from ocds_pages.validation import capture_rule_issues
+from ocds_pages.validation import capture_rule_breaches
 from ocds_pages.versioned import releases_from_versioned
 
 # The registered form of an OCID prefix (what lib-cove-ocds checks): ocds- and six characters.
@@ -84,6 +84,20 @@ class ImportSummary:
             kept.append(text)
         if self.on_message is not None:
             self.on_message(kind, text)
+
+    def report(self, rejected_files: int) -> str:
+        """The figures of the import, in Spanish, one a line (the command and the job show it)."""
+        lines = [
+            _("Importadas: %(count)s") % {"count": self.imported},
+            _("Omitidas por repetidas: %(count)s") % {"count": self.duplicates},
+            _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": self.conflicts},
+            _("Inválidas: %(count)s") % {"count": self.invalid},
+            _("Rechazadas por su ocid: %(count)s") % {"count": self.refused_ocid},
+            _("Avisos de las reglas de captura: %(count)s") % {"count": self.warning_count},
+            _("Sin ente: %(count)s") % {"count": self.without_entity},
+            _("Archivos rechazados: %(count)s") % {"count": rejected_files},
+        ]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -473,7 +487,7 @@ def import_process(
         return
     resolver.settle(committed=True)
     summary.imported += len(new)
-    _capture_rule_warnings(releases, new, summary)
+    _capture_rule_warnings(ocid, new, summary)
 
 
 def _report_unknown_extensions(extensions, location: str, summary: ImportSummary) -> None:
@@ -568,18 +582,22 @@ def _mixes_compiled(ocid: str, items: list[Item], summary: ImportSummary) -> boo
     return True
 
 
-def _capture_rule_warnings(releases: list[dict], items: list[Item], summary) -> None:
-    """Our capture rules, as warnings on imported data (they refuse only our own releases)."""
-    awards = [
-        award
-        for release in releases
-        for award in release.get("awards") or []
-        if isinstance(award, dict)
-    ]
-    locations = {id(item.release): item.location for item in items}
-    for release in releases:
-        for issue in capture_rule_issues(release, {"awards": awards}):
-            summary.add_warning(locations[id(release)], f"{issue.path}: {issue.message}")
+def _capture_rule_warnings(ocid: str, items: list[Item], summary) -> None:
+    """Our capture rules, as warnings on imported data (they refuse only our own releases).
+
+    Read from the stored compiled release, as indicator MX-LAASSP reads them when the process
+    is evaluated (docs/indicadores.md): the warning and the OIC's finding say the same."""
+    sections = ("awards", "contracts")
+    if not any(isinstance(item.release.get(key), list) for item in items for key in sections):
+        return
+    compiled = Record.objects.filter(ocid=ocid).values_list("compiled_release", flat=True).first()
+    if compiled is None:
+        return
+    locations = {item.release.get("id"): item.location for item in items}
+    breaches = capture_rule_breaches(orjson.loads(compiled), [item.release for item in items])
+    for breach in breaches:
+        location = locations.get(breach.release_id, items[0].location)
+        summary.add_warning(location, f"{breach.path}: {breach.message}")
 
 
 def procuring_entity(releases: list[dict]) -> tuple[dict, dict]:

@@ -59,16 +59,7 @@ def run_export(job, progress) -> JobOutcome:
     summaries = bulk.export(only_years=years or None, progress=progress.advance)
     if not summaries:
         return JobOutcome(summary=_("No hay datos publicados; no se generó ningún archivo."))
-    lines = [
-        _("%(year)d: %(records)d procesos, %(releases)d entregas, %(files)d archivos")
-        % {
-            "year": summary.year,
-            "records": summary.records,
-            "releases": summary.releases,
-            "files": len(summary.files),
-        }
-        for summary in summaries
-    ]
+    lines = [summary.describe() for summary in summaries]
     result = {
         "years": [
             {
@@ -145,18 +136,7 @@ def run_import(job, progress) -> JobOutcome:
         "without_entity": summary.without_entity,
         "rejected_files": len(rejected),
     }
-    text = "\n".join(
-        [
-            _("Importadas: %(count)s") % {"count": summary.imported},
-            _("Omitidas por repetidas: %(count)s") % {"count": summary.duplicates},
-            _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": summary.conflicts},
-            _("Inválidas: %(count)s") % {"count": summary.invalid},
-            _("Rechazadas por su ocid: %(count)s") % {"count": summary.refused_ocid},
-            _("Avisos de las reglas de captura: %(count)s") % {"count": summary.warning_count},
-            _("Sin ente: %(count)s") % {"count": summary.without_entity},
-            _("Archivos rechazados: %(count)s") % {"count": len(rejected)},
-        ]
-    )
+    text = summary.report(rejected_files=len(rejected))
     errors = rejected + summary.errors
     errors += [_("Aviso: %(warning)s") % {"warning": warning} for warning in summary.warnings]
     if len(errors) > MAX_REPORTED_ERRORS:

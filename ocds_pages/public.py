@@ -7,6 +7,8 @@ public page at once without knowing which pages it touched (an entity's figures,
 the home page's totals and the process's own page all change together).
 """
 
+import functools
+import hashlib
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,7 +19,8 @@ from django.core.cache import cache
 from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.dispatch import receiver
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
 
 from cms.models import Entity
 from ocds_pages import labels
@@ -28,6 +31,8 @@ from ocds_pages.validation import parse_datetime
 
 GENERATION_KEY = "sitio-publico:generacion"
 CACHE_SECONDS = 60 * 60
+# Search URLs are as many as visitors care to type: their pages leave the cache sooner.
+SEARCH_CACHE_SECONDS = 10 * 60
 
 
 # --- cache ---------------------------------------------------------------------------------------
@@ -51,6 +56,58 @@ def cached(name: str, key: str, build: Callable):
         value = build()
         cache.set(cache_key, value, CACHE_SECONDS)
     return value
+
+
+def page_cache_key(request) -> str:
+    """The key of a page's HTML: generation, language and the absolute URL (scheme, host, query).
+
+    The host is part of it because the page writes its own absolute URL (canonical, og:url).
+    """
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(f"{get_language()} {url}".encode()).hexdigest()
+    return f"sitio-publico:{_generation()}:html:{digest}"
+
+
+def _cacheable(request) -> bool:
+    # Only what every anonymous visitor gets alike: never a signed-in user's page (staff may one
+    # day see more), never a page built for a Content-Security-Policy nonce (a nonce served twice
+    # is one an attacker may have read; the public site's policy has none, cms.security_headers).
+    return (
+        request.method == "GET"
+        and not getattr(request, "csp_nonce", None)
+        and not request.user.is_authenticated
+    )
+
+
+def cached_page(seconds: int):
+    """Serve a public view's HTML from the shared cache to anonymous visitors.
+
+    Rendering the template is most of a public page's cost (its data is already cached by
+    ``cached``): under load, the process page and the search spent ≈ 70 % of their time there
+    (docs/benchmarks.md «Carga»). The HTML is kept under the same generation as the data, so
+    ``release_published`` makes it stale at once in every worker sharing the cache, and for at
+    most ``seconds`` otherwise. Only 200 responses that set no cookie are kept; the security
+    headers are added afresh to each response by the middleware, never stored.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            key = page_cache_key(request)
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, (response.content, response["Content-Type"]), seconds)
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 @receiver(release_published, dispatch_uid="ocds_pages.public.invalidate")

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft4Validator, FormatChecker, ValidationError, validators
 from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986
@@ -118,6 +119,108 @@ def capture_rule_issues(release: dict, previous: dict | None = None) -> list[Val
         if isinstance(award_id, str | int) and award_id in awards:
             issues += _date_signed_issues(contract, index, awards[award_id])
     return issues
+
+
+# The capture rules as data, for what reports them outside validation: the importer's warnings
+# and indicator MX-LAASSP (docs/indicadores.md), which both read :func:`capture_rule_breaches`.
+CONTRACT_SIGNED_BEFORE_AWARD = "contract_signed_before_award"
+CAPTURE_RULES = {
+    CONTRACT_SIGNED_BEFORE_AWARD: {
+        "source": "LAASSP art. 46",
+        "text": gettext_lazy(
+            "El contrato se firma después de la adjudicación (el fallo): contracts/dateSigned no "
+            "puede ser anterior a awards/date de la adjudicación a la que remite (awardID)."
+        ),
+    },
+}
+
+
+@dataclass(frozen=True)
+class CaptureRuleBreach:
+    """A capture rule a process breaks, with the values that break it and the release that
+    published the contract's signature date (empty when the releases were not given)."""
+
+    rule: str
+    contract_index: int
+    contract_id: str
+    award_id: str
+    date_signed: str
+    award_date: str
+    release_id: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"contracts/{self.contract_index}/dateSigned"
+
+    @property
+    def source(self) -> str:
+        return CAPTURE_RULES[self.rule]["source"]
+
+    @property
+    def message(self) -> str:
+        return _(
+            "El contrato %(contract)s se firmó (%(signed)s) antes de la adjudicación %(award)s "
+            "(%(awarded)s); %(source)s pide firmarlo después del fallo."
+        ) % {
+            "contract": self.contract_id,
+            "signed": self.date_signed,
+            "award": self.award_id,
+            "awarded": self.award_date,
+            "source": self.source,
+        }
+
+    def as_evidence(self) -> dict:
+        return {
+            "rule": self.rule,
+            "rule_text": str(CAPTURE_RULES[self.rule]["text"]),
+            "source": self.source,
+            "contract": self.contract_id,
+            "award": self.award_id,
+            "date_signed": self.date_signed,
+            "award_date": self.award_date,
+            "release_id": self.release_id,
+        }
+
+
+def capture_rule_breaches(compiled: dict, releases=()) -> list[CaptureRuleBreach]:
+    """The capture rules the compiled release of a process breaks — what imported data may
+    break (it is checked against OCDS only) and our own capture may not. ``releases`` (in
+    publication order) say which release published each offending value."""
+    if not isinstance(compiled, dict):
+        return []
+    awards = _award_dates(compiled, {})
+    breaches = []
+    for index, contract in enumerate(_objects(compiled, "contracts")):
+        award_id = contract.get("awardID")
+        if not isinstance(award_id, str | int) or award_id not in awards:
+            continue
+        if _date_signed_issues(contract, index, awards[award_id]):
+            breaches.append(
+                CaptureRuleBreach(
+                    rule=CONTRACT_SIGNED_BEFORE_AWARD,
+                    contract_index=index,
+                    contract_id=str(contract.get("id") or ""),
+                    award_id=str(award_id),
+                    date_signed=contract["dateSigned"],
+                    award_date=awards[award_id],
+                    release_id=_publishing_release(releases, contract),
+                )
+            )
+    return breaches
+
+
+def _publishing_release(releases, contract: dict) -> str:
+    """The id of the release from which the contract's dateSigned has its present value."""
+    found = ""
+    for release in releases:
+        for published in _objects(release, "contracts") if isinstance(release, dict) else ():
+            if published.get("id") != contract.get("id") or "dateSigned" not in published:
+                continue
+            if published["dateSigned"] == contract["dateSigned"]:
+                found = found or str(release.get("id") or "")
+            else:
+                found = ""
+    return found
 
 
 # --- JSON Schema ---------------------------------------------------------------------------------

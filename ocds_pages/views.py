@@ -98,6 +98,7 @@ def _cleaned(form) -> dict:
 
 
 @require_safe
+@public.cached_page(public.SEARCH_CACHE_SECONDS)
 def process_search(request):
     """Búsqueda de procesos: filters, sorting, pagination and result counts, all in the URL."""
     form = _search_form(request)
@@ -149,6 +150,7 @@ def process_search_json(request):
 
 
 @require_safe
+@public.cached_page(public.CACHE_SECONDS)
 def process_page(request, ocid):
     """The permalink of a contracting process."""
     detail = public.process_detail(ocid=ocid)

@@ -122,6 +122,8 @@ class ProcessView:
         self.release = release if isinstance(release, dict) else {}
         self.stage = stage  # "" for a published record; the pending stage for a candidate
         self.peer = None  # indicadores.engine.peers.peer_of caches the process's peer row here
+        self._party_cache: dict[tuple[str, str], Party] = {}
+        self._bids: tuple | None = None  # bids_of caches the parsed bids here
 
     # -- sections -------------------------------------------------------------------------------
 
@@ -169,7 +171,14 @@ class ProcessView:
     # -- parties --------------------------------------------------------------------------------
 
     def party(self, reference: dict) -> Party:
-        return _party_keys(self.parties.get(str(reference.get("id")), {}), reference)
+        """The party a reference names, computed once per (id, name) of the reference: the
+        indicators ask for the same suppliers and bidders many times."""
+        key = (repr(reference.get("id")), repr(reference.get("name")))
+        found = self._party_cache.get(key)
+        if found is None:
+            found = _party_keys(self.parties.get(str(reference.get("id")), {}), reference)
+            self._party_cache[key] = found
+        return found
 
     @cached_property
     def suppliers(self) -> list[Party]:
@@ -312,7 +321,14 @@ class Bid:
     currency: str
 
 
-def bids_of(view: ProcessView) -> list[Bid]:
+def bids_of(view: ProcessView) -> tuple[Bid, ...]:
+    """The bids of the process, read once per view (several indicators and measures ask)."""
+    if view._bids is None:
+        view._bids = _bids_of(view)
+    return view._bids
+
+
+def _bids_of(view: ProcessView) -> tuple[Bid, ...]:
     rows = []
     for index, bid in enumerate(view.bids):
         value = as_dict(bid.get("value"))
@@ -325,7 +341,7 @@ def bids_of(view: ProcessView) -> list[Bid]:
                 currency=str(value.get("currency") or ""),
             )
         )
-    return rows
+    return tuple(rows)
 
 
 def winners_of(view: ProcessView) -> frozenset[str]:

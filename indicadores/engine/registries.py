@@ -32,6 +32,10 @@ from ocds_pages.party_keys import normalise_name
 
 MIN_NAME_LENGTH = 3
 SAT69B = "69b"
+# The words the explanations and ``match_label`` use ("coincidencia por RFC"). They are part of
+# each indicator's output: changing them changes stored findings, which would reopen dismissed
+# alerts (alerts._differs) unless the indicators' versions change too. The screens name a match
+# kind by integraciones.matching.MATCH_KIND_LABELS instead.
 MATCH_LABELS = {RFC_EXACT: "RFC", CURP_EXACT: "CURP", NORMALISED_NAME: "nombre normalizado"}
 
 

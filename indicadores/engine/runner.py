@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from indicadores.engine import conf
@@ -65,6 +65,7 @@ def send_outcomes(view: ProcessView, outcomes: list[Outcome], *, complete: bool 
         computed_at=timezone.now(),
         release=view.release,
         complete=complete,
+        view=view,  # the parsed process, so a receiver need not parse it again
     )
 
 
@@ -135,6 +136,17 @@ class Summary:
             row.eligible += 1
             row.flagged += OutcomeStatus.FLAGGED in seen
 
+    def merge(self, other: "Summary") -> None:
+        """Add the counts of a run over other processes (a worker's part of a parallel run)."""
+        self.processes += other.processes
+        for code, theirs in other.by_code.items():
+            row = self.by_code.get(code)
+            if row is None:
+                continue
+            row.eligible += theirs.eligible
+            row.flagged += theirs.flagged
+            row.not_computable += theirs.not_computable
+
     @property
     def rows(self) -> list[IndicatorSummary]:
         return list(self.by_code.values())
@@ -175,23 +187,46 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
 STATISTIC_CODES = frozenset({"R024", "R058", "R038", "R038-LIC", "MX-ROTA"})
 
 
-def compute_statistics(*, batch: int | None = None, progress=None) -> int:
-    """Recompute the dataset statistics of the relative indicators over every published record
-    (whatever subset is being evaluated: the fences describe the whole dataset); the rows
-    stored."""
-    from indicadores.engine.core import indicator
+def statistics_records() -> QuerySet:
+    """The records the dataset statistics can learn from: every measure is of a competitive
+    procedure (``open`` or ``selective``, statistics.COMPETITIVE), so the others are skipped by
+    their projection's column instead of parsed; a record without a projection is read anyway."""
+    from indicadores.engine.statistics import COMPETITIVE
+
+    return Record.objects.filter(
+        Q(projection__isnull=True) | Q(projection__procurement_method__in=sorted(COMPETITIVE))
+    )
+
+
+def collect_statistics(queryset: QuerySet, *, batch: int | None = None, progress=None):
+    """The statistics ``Collector`` of the records of ``queryset``."""
     from indicadores.engine.statistics import Collector
 
     collector = Collector()
-    for views in _batches(Record.objects.all(), batch or conf.batch_size()):
+    for views in _batches(queryset, batch or conf.batch_size()):
         for view in views:
             collector.add(view)
         if progress:
             progress(len(views))
+    return collector
+
+
+def store_statistics(collector) -> int:
+    from indicadores.engine.core import indicator
+
     return collector.store(
         min_bids=indicator("R038").thresholds["min_bids"],
         min_processes=indicator("MX-ROTA").thresholds["min_processes"],
         min_bidder_bids=indicator("R038-LIC").thresholds["min_bids"],
+    )
+
+
+def compute_statistics(*, batch: int | None = None, progress=None) -> int:
+    """Recompute the dataset statistics of the relative indicators over every published record
+    (whatever subset is being evaluated: the fences describe the whole dataset); the rows
+    stored."""
+    return store_statistics(
+        collect_statistics(statistics_records(), batch=batch, progress=progress)
     )
 
 
@@ -202,17 +237,20 @@ def run(
     send: bool = True,
     batch: int | None = None,
     progress: Callable[[int], None] | None = None,
+    run_cache: dict | None = None,
 ) -> Summary:
     """Evaluate the selected indicators (all by default) over the published records of
     ``queryset`` (all by default), sending ``outcomes_computed`` per process when ``send``.
 
-    ``progress`` is called with the number of processes of each finished batch.
+    ``progress`` is called with the number of processes of each finished batch. ``run_cache``
+    is what batches share (each unit's peers, read once: engine/peers.py); a worker of a
+    parallel run passes the one it keeps for all its parts.
     """
     chosen = list(selected) if selected is not None else indicators()
     queryset = queryset if queryset is not None else Record.objects.all()
     summary = Summary.for_indicators(chosen)
     started = time.monotonic()
-    run_cache: dict = {}  # what batches share: each unit's peers, read once (engine/peers.py)
+    run_cache = {} if run_cache is None else run_cache
     complete = {item.code for item in chosen} >= {item.code for item in indicators()}
     for views in _batches(queryset, batch or conf.batch_size()):
         context = Context(views, run_cache)

@@ -38,6 +38,7 @@ ALL = "*"
 TUKEY_K = 1.5
 FAMILY_DIGITS = 3
 SUBMITTED = frozenset({"valid", "disqualified", "pending"})
+COMPETITIVE = frozenset({"open", "selective"})  # the only procedures the measures judge
 
 
 def family(view: ProcessView) -> str:
@@ -56,7 +57,7 @@ def family(view: ProcessView) -> str:
 
 def bid_gap(view: ProcessView) -> Decimal | None:
     """(lowest valid other bid − winning bid) / winning bid; None when it cannot be measured."""
-    if view.tender.get("procurementMethod") not in {"open", "selective"}:
+    if view.tender.get("procurementMethod") not in COMPETITIVE:
         return None
     winners = winners_of(view)
     valid = [b for b in bids_of(view) if b.status == "valid" and b.amount is not None]
@@ -72,7 +73,7 @@ def bid_gap(view: ProcessView) -> Decimal | None:
 
 def disqualification(view: ProcessView) -> tuple[int, int] | None:
     """(submitted, disqualified) bids of a competitive procedure with bids."""
-    if view.tender.get("procurementMethod") not in {"open", "selective"}:
+    if view.tender.get("procurementMethod") not in COMPETITIVE:
         return None
     submitted = [b for b in bids_of(view) if b.status in SUBMITTED]
     if not submitted:
@@ -91,7 +92,7 @@ def bidder_key(party) -> str:
 
 def bidder_disqualifications(view: ProcessView) -> dict[str, tuple]:
     """bidder key → (party, submitted, disqualified) in one competitive procedure."""
-    if view.tender.get("procurementMethod") not in {"open", "selective"}:
+    if view.tender.get("procurementMethod") not in COMPETITIVE:
         return {}
     found: dict[str, tuple] = {}
     for bid in bids_of(view):
@@ -107,7 +108,7 @@ def bidder_disqualifications(view: ProcessView) -> dict[str, tuple]:
 
 def bidder_set_key(view: ProcessView) -> tuple[str, list[str]] | None:
     """(key, sorted bidder ids) of a competitive procedure with three or more bidders."""
-    if view.tender.get("procurementMethod") not in {"open", "selective"}:
+    if view.tender.get("procurementMethod") not in COMPETITIVE:
         return None
     bidders = set()
     for bid in bids_of(view):
@@ -175,6 +176,29 @@ class Collector:
             for winner in sorted(winners_of(view)):
                 entry["wins"][winner] = entry["wins"].get(winner, 0) + 1
             entry["ocids"].append(view.ocid)
+
+    def state(self) -> tuple:
+        """What it accumulated, as plain values (a worker of a parallel run sends it back)."""
+        return dict(self.gaps), dict(self.units), dict(self.bidders), self.sets
+
+    def merge(self, state: tuple) -> None:
+        """Add what another collector saw of the records that follow this one's (merged in
+        primary-key order, the stored rows are the same as one collector's over all)."""
+        gaps, units, bidders, sets = state
+        for key, values in gaps.items():
+            self.gaps[key] += values
+        for mine, theirs in ((self.units, units), (self.bidders, bidders)):
+            for key, (submitted, disqualified) in theirs.items():
+                entry = mine[key]
+                entry[0] += submitted
+                entry[1] += disqualified
+        for key, entry in sets.items():
+            current = self.sets.setdefault(
+                key, {"tenderers": entry["tenderers"], "wins": {}, "ocids": []}
+            )
+            for winner, count in entry["wins"].items():
+                current["wins"][winner] = current["wins"].get(winner, 0) + count
+            current["ocids"] += entry["ocids"]
 
     def rows(
         self, *, min_bids: int, min_processes: int = 3, min_bidder_bids: int = 3

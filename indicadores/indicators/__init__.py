@@ -9,6 +9,7 @@ FAMILIES = (
     "indicadores.indicators.registries",
     "indicadores.indicators.competition",
     "indicadores.indicators.transparency",
+    "indicadores.indicators.capture_rules",  # our LAASSP capture rules on imported data
     "indicadores.monitoring.indicators",  # contract monitoring (issue 19)
     "indicadores.market.indicator",  # award price against the market research (issue 18)
 )

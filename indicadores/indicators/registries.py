@@ -50,6 +50,15 @@ SYSTEM_NAMES = {
     "s3": gettext_noop("S3 (sancionados)"),
     SAT69B: gettext_noop("lista 69-B del SAT"),
 }
+# Why a declarant matters to the process (MX-CONFLICT's ``link.kind``), as people read it.
+S2_INTERVENED = "s2_intervened"
+S1_ENTITY = "s1_entity"
+LINK_KIND_LABELS = {
+    S2_INTERVENED: gettext_lazy("servidor que intervino en el procedimiento (S2)"),
+    S1_ENTITY: gettext_lazy("declarante del ente comprador (S1)"),
+}
+# Where MX-NEWCO took the date of incorporation from.
+INCORPORATION_SOURCE_LABELS = {"rfc": gettext_lazy("parte de fecha del RFC")}
 IDENTITY_PATHS = ("parties/identifier/id", "parties/name")
 DATE_PATHS = ("awards/date", "contracts/dateSigned", "tender/tenderPeriod/endDate")
 
@@ -306,7 +315,7 @@ def _declarant_link(view, data, declaration) -> dict | None:
         )
         if kind:
             return {
-                "kind": "s2_intervened",
+                "kind": S2_INTERVENED,
                 "servant": {"system": "s2", **mirror_evidence(servant)},
                 "declarant_match_kind": kind,
                 "procedures": [
@@ -316,7 +325,7 @@ def _declarant_link(view, data, declaration) -> dict | None:
                 ],
             }
     if declaration.entity_name_normalised in data.buyer_names(view):
-        return {"kind": "s1_entity", "entity_name": declaration.entity_name}
+        return {"kind": S1_ENTITY, "entity_name": declaration.entity_name}
     return None
 
 
@@ -368,7 +377,7 @@ def _conflict(view, data, indicator, party: Party):
     if not matches:
         return indicator.clear(subject=party.party_id, evidence=evidence)
     first = matches[0]
-    if first["link"]["kind"] == "s2_intervened":
+    if first["link"]["kind"] == S2_INTERVENED:
         text = _(
             "%(declarant)s, que intervino en este procedimiento (S2), declaró en S1 una "
             "participación en %(name)s (coincidencia por %(kind)s)."

@@ -3,7 +3,8 @@
 Anyone may read prices and candidate suppliers (published data: this installation's records and
 the reference data of other publishers, each row labelled with its source). A token of staff — a
 person with a membership, the national administrator, or a client registered by an entity — also
-gets the integrity screening of each supplier (docs/api.md, «Mercado»; docs/mercado.md).
+gets the integrity screening of each supplier (a person needs ``mercado.view_marketstudy``,
+indicadores/market/permissions.py) (docs/api.md, «Mercado»; docs/mercado.md).
 Parameters are one FilterSet (validated, documented in the OpenAPI schema); errors are JSON
 ``{code, message}`` in Spanish (cms/api_errors.py).
 """
@@ -11,6 +12,7 @@ Parameters are one FilterSet (validated, documented in the OpenAPI schema); erro
 from decimal import Decimal
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,8 +25,7 @@ from rest_framework.views import APIView
 
 from cms.api_errors import error_body
 from cms.api_throttles import API_THROTTLES
-from cms.tenancy import entity_ids_for, is_national_admin, memberships_of
-from indicadores.market import screening, selectors
+from indicadores.market import permissions, screening, selectors
 from indicadores.market.models import PriceObservation, Source
 from indicadores.market.statistics import BANDS
 from ocds_pages.api_params import BadParameter, ParamFilter, ParamsForm, check_known, filtered
@@ -126,10 +127,10 @@ def is_staff_token(request) -> set[int] | None | bool:
     if token is None:
         return False
     if token.user_id is not None:
-        user = token.user
-        if is_national_admin(user):
-            return None
-        return entity_ids_for(user) if memberships_of(user) else False
+        try:
+            return permissions.entities_for(token.user, permissions.VIEW)
+        except PermissionDenied:
+            return False
     entity_id = token.application.entity_id
     return {entity_id} if entity_id else False
 
@@ -246,6 +247,10 @@ def candidate_body(candidate: selectors.Candidate) -> dict:
         "medianPrice": float(candidate.median_price),
         "priceRatio": float(candidate.price_ratio) if candidate.price_ratio else None,
         "sources": candidate.sources,
+        "score": float(candidate.score),
+        "scoreParts": {
+            name: round(float(value), 4) for name, value in candidate.score_parts.items()
+        },
     }
 
 
@@ -259,10 +264,12 @@ class SuppliersView(MarketView):
         operation_id="mercado_proveedores",
         summary="Proveedores candidatos de una partida",
         description=(
-            "Proveedores que vendieron la partida, ordenados por experiencia (procesos, "
-            "compradores) y posición de precio (su mediana entre el precio de referencia). Con "
-            "un token de personal del ente, cada uno trae su revisión de integridad (S3, 69-B, "
-            "S1 y alertas abiertas o confirmadas) con su evidencia."
+            "Proveedores que vendieron la partida, ordenados por puntaje (score, 0 a 100): 35 % "
+            "procesos, 20 % monto y 20 % compradores (proporción del mayor de la lista) y 25 % "
+            "posición de precio frente a la mediana de la canasta (scoreParts trae cada parte "
+            "de 0 a 1). Con un token de personal del ente, cada uno trae su revisión de "
+            "integridad (S3, 69-B, S1 y alertas abiertas o confirmadas) con su evidencia; la "
+            "revisión nunca cambia el orden."
         ),
         filters=True,
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT), **ERRORS},

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -41,8 +42,16 @@ _NUMERIC = re.compile(r"^(\d{4})\s*[/-]\s*(\d{1,2})$")
 _NAMED = re.compile(r"^([a-záéíóú]+)\.?\s+(\d{4})$", re.IGNORECASE)
 
 
+FIRST_YEAR = 1969  # INEGI's monthly INPC series starts in January 1969
+MAX_BYTES = 2 * 1024 * 1024  # the whole series since 1969 is about 15 KB
+
+
 class InflationFileError(Exception):
-    """The file has no month the parser recognises; the message is Spanish."""
+    """The file is not an INPC table this installation can use; the message is Spanish."""
+
+
+def _label(period: tuple[int, int]) -> str:
+    return f"{period[0]}-{period[1]:02d}"
 
 
 def _period(text: str) -> tuple[int, int] | None:
@@ -81,6 +90,11 @@ def parse_inegi_csv(content: bytes) -> dict[tuple[int, int], Decimal]:
             except InvalidOperation:
                 continue
             if value > 0:
+                if found.get(period, value) != value:
+                    raise InflationFileError(
+                        _("El mes %(period)s aparece dos veces con valores distintos.")
+                        % {"period": _label(period)}
+                    )
                 found[period] = value
                 break
     if not found:
@@ -90,15 +104,56 @@ def parse_inegi_csv(content: bytes) -> dict[tuple[int, int], Decimal]:
     return found
 
 
+def check(values: dict[tuple[int, int], Decimal], *, today: date | None = None) -> None:
+    """What a whole table must be before it replaces the loaded one: months from 1969 to this
+    month, none missing between the first and the last (a gap would leave prices unadjusted
+    without anyone noticing)."""
+    today = today or date.today()
+    for period in sorted(values):
+        if period[0] < FIRST_YEAR or period > (today.year, today.month):
+            raise InflationFileError(
+                _("El mes %(period)s está fuera de la serie del INPC (enero de 1969 a este mes).")
+                % {"period": _label(period)}
+            )
+    (year, month), last = min(values), max(values)
+    missing = []
+    while (year, month) < last:
+        if (year, month) not in values:
+            missing.append(_label((year, month)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if missing:
+        shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
+        raise InflationFileError(
+            _("Faltan meses entre %(first)s y %(last)s (%(count)s): %(missing)s.")
+            % {
+                "count": len(missing),
+                "first": _label(min(values)),
+                "last": _label(last),
+                "missing": shown,
+            }
+        )
+
+
+def read_table(content: bytes) -> dict[tuple[int, int], Decimal]:
+    """The INPC table of an uploaded file, parsed and checked (InflationFileError if not)."""
+    if len(content) > MAX_BYTES:
+        raise InflationFileError(
+            _("El archivo pesa más de 2 MB: no parece la serie del INPC exportada de INEGI.")
+        )
+    values = parse_inegi_csv(content)
+    check(values)
+    return values
+
+
 @transaction.atomic
 def load(values: dict[tuple[int, int], Decimal], *, source: str, user=None) -> int:
-    """Store the months of a file (replacing those already loaded); returns how many."""
-    for (year, month), value in sorted(values.items()):
-        InflationIndex.objects.update_or_create(
-            year=year,
-            month=month,
-            defaults={"value": value, "source": source[:300], "loaded_by": user},
-        )
+    """Make ``values`` the INPC table: the months loaded before are replaced whole, in one
+    transaction (a failure keeps the previous table). Returns how many months."""
+    InflationIndex.objects.all().delete()
+    InflationIndex.objects.bulk_create(
+        InflationIndex(year=year, month=month, value=value, source=source[:300], loaded_by=user)
+        for (year, month), value in sorted(values.items())
+    )
     return len(values)
 
 

@@ -24,6 +24,7 @@ class ReferenceDataset(models.Model):
     class Kind(models.TextChoices):
         BULK = "bulk", _("Archivo masivo OCDS")
         HARVEST = "harvest", _("Cosecha de una API OCDS")
+        S6 = "s6", _("Cosecha del S6 de la PDN")
 
     name = models.CharField(
         _("nombre"),
@@ -47,6 +48,31 @@ class ReferenceDataset(models.Model):
         help_text=_(
             "Dirección de la siguiente página por cosechar; la cosecha se reanuda desde aquí."
         ),
+    )
+    # The S6 of the PDN asks for an OAuth 2.0 password grant (integraciones/specs/s6-…json).
+    token_url = models.URLField(
+        _("dirección del token"),
+        max_length=500,
+        blank=True,
+        help_text=_("S6: dirección donde se pide el token OAuth 2.0 (password grant)."),
+    )
+    username = models.CharField(
+        _("usuario"), max_length=200, blank=True, help_text=_("S6: usuario de la PDN.")
+    )
+    password = models.CharField(
+        _("contraseña"),
+        max_length=200,
+        blank=True,
+        help_text=_("S6: contraseña de la PDN. Nunca se muestra."),
+    )
+    client_id = models.CharField(
+        _("client_id"), max_length=200, blank=True, help_text=_("S6: cliente OAuth.")
+    )
+    client_secret = models.CharField(
+        _("client_secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("S6: secreto del cliente OAuth. Nunca se muestra."),
     )
     records = models.PositiveIntegerField(
         _("registros"), default=0, help_text=_("Registros guardados de esta fuente.")
@@ -444,6 +470,15 @@ class MarketReport(models.Model):
         _("SHA-256 de los datos"),
         max_length=64,
         help_text=_("Huella de la parte de datos: igual si se regenera con las mismas entradas."),
+    )
+    data = models.JSONField(
+        _("datos"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "La parte de datos del reporte (su huella es la de arriba); de ella salen las "
+            "cotizaciones que se publican con la planeación (requestsForQuotes)."
+        ),
     )
     pdf = models.BinaryField(_("PDF"), help_text=_("El reporte en PDF."))
     pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, help_text=_("Huella."))

@@ -5,41 +5,22 @@ data — this installation's and other publishers' prices with their source — 
 screening or alerts, which are for staff (the staff profile at /tramite/mercado/proveedores/).
 """
 
-import time
-
-from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q
 from django.template.loader import render_to_string
 
 from indicadores.market.models import PriceObservation
+from indicadores.panel_cache import PanelCache
 from ocds_pages.party_keys import normalise_rfc
 
 MAX_ITEMS = 50
-CACHE_SECONDS = 3600
 # Bumped whenever price rows change (indicadores/market/services.py), so a cached panel is never
 # older than the rows it shows; the public pages' second visit stays free of queries.
-GENERATION_KEY = "mercado-publico:generacion"
-
-
-def bump_generation() -> None:
-    """Price rows changed: the public panels are rebuilt on their next view."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+PANELS = PanelCache("mercado-publico")
+bump_generation = PANELS.bump
 
 
 def supplier_panel(key: str) -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    cache_key = f"mercado-publico:{generation}:proveedor:{key}"
-    html = cache.get(cache_key)
-    if html is None:
-        html = _supplier_panel(key)
-        cache.set(cache_key, html, CACHE_SECONDS)
-    return html
+    return PANELS.cached("proveedor", key, lambda: _supplier_panel(key))
 
 
 def _supplier_panel(key: str) -> str:

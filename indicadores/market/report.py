@@ -59,6 +59,8 @@ def _candidate(candidate) -> dict:
         "amount": _num(candidate.amount),
         "median_price": _num(candidate.median_price),
         "price_position": candidate.price_position,
+        "score": str(candidate.score),
+        "score_explanation": candidate.score_explanation,
         "excluded": candidate.excluded,
         "findings": [
             {"code": f.code, "severity": f.severity, "explanation": f.explanation} for f in findings
@@ -195,9 +197,10 @@ def _candidate_lines(data: dict) -> list[pdf.Line]:
     lines = []
     for c in data["candidates"]:
         text = _(
-            "%(name)s (%(rfc)s): %(contracts)s procesos, %(buyers)s compradores, mediana "
-            "%(median)s, posición %(position)s"
+            "%(score)s puntos · %(name)s (%(rfc)s): %(contracts)s procesos, %(buyers)s "
+            "compradores, mediana %(median)s, posición %(position)s"
         ) % {
+            "score": c["score"],
             "name": c["name"],
             "rfc": c["rfc"] or "—",
             "contracts": c["contracts"],
@@ -206,6 +209,7 @@ def _candidate_lines(data: dict) -> list[pdf.Line]:
             "position": c["price_position"] or "—",
         }
         lines.append(pdf.Line("p", text))
+        lines.append(pdf.Line("small", "    " + c["score_explanation"]))
         for finding in c["findings"]:
             lines.append(pdf.Line("small", f"    [{finding['code']}] {finding['explanation']}"))
         if not c["findings"]:
@@ -328,6 +332,7 @@ def render_xlsx(data: dict, digest: str) -> bytes:
     suppliers = workbook.create_sheet(_("Proveedores"))
     suppliers.append(
         [
+            _("Puntaje"),
             _("Proveedor"),
             _("RFC"),
             _("Procesos"),
@@ -343,6 +348,7 @@ def render_xlsx(data: dict, digest: str) -> bytes:
         findings = "; ".join(f"[{f['code']}] {f['explanation']}" for f in c["findings"])
         suppliers.append(
             [
+                _number(c["score"]),
                 c["name"],
                 c["rfc"],
                 c["contracts"],

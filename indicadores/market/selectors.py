@@ -7,9 +7,10 @@ basket: overall, per unit of measure, per year, per state and per quantity band.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import PriceObservation
@@ -184,6 +185,32 @@ def price_reference(
 
 # --- candidate suppliers -------------------------------------------------------------------------
 
+# The candidate score (docs/mercado.md, «Proveedores candidatos»): four parts between 0 and 1,
+# weighted, times 100. Experience is each supplier's share of the largest value among the
+# candidates of the same basket; the price part compares its median with the basket's reference
+# median. The integrity screening takes no part: a finding never moves a supplier up (nor down:
+# it is shown with the supplier, and leaving it out of the basket is a person's act, with a reason).
+SCORE_WEIGHTS = {
+    "contracts": Decimal("0.35"),  # distinct processes where it sold the item
+    "amount": Decimal("0.20"),  # amount of those rows: unit price × quantity
+    "buyers": Decimal("0.20"),  # distinct buyers it sold the item to
+    "price": Decimal("0.25"),  # its median unit price against the basket's median
+}
+NEUTRAL_PRICE = Decimal("0.5")  # no reference price (under 5 valid prices): the same for all
+SCORE_PLACES = Decimal("0.1")
+
+
+def price_part(ratio: Decimal | None) -> Decimal:
+    """1 at or below the basket's median, 0.1 less for each 10 % above it, 0 at twice or more;
+    ``NEUTRAL_PRICE`` when the basket has no reference price."""
+    if ratio is None:
+        return NEUTRAL_PRICE
+    return min(Decimal(1), max(Decimal(0), 2 - ratio))
+
+
+def _share(value, largest) -> Decimal:
+    return Decimal(value) / Decimal(largest) if largest else Decimal(0)
+
 
 @dataclass
 class Candidate:
@@ -203,6 +230,8 @@ class Candidate:
     sources: list[str]
     screening: object = None  # screening.Screening, for staff only
     excluded: str = ""
+    score: Decimal = Decimal(0)  # 0–100, see SCORE_WEIGHTS
+    score_parts: dict = field(default_factory=dict)  # part → its 0–1 value
 
     @property
     def price_position(self) -> str:
@@ -210,16 +239,39 @@ class Candidate:
             return ""
         return f"{(self.price_ratio - 1) * 100:+.1f} %"
 
+    @property
+    def score_explanation(self) -> str:
+        parts = self.score_parts
+        return _(
+            "Procesos %(contracts)s × 35 %% + monto %(amount)s × 20 %% + compradores "
+            "%(buyers)s × 20 %% + precio %(price)s × 25 %%"
+        ) % {name: f"{parts[name]:.2f}" for name in SCORE_WEIGHTS}
+
 
 def _source_label(row: PriceRow) -> str:
     return row.values["dataset__name"] or "local"
 
 
+def score(candidates: list[Candidate]) -> None:
+    """Fill each candidate's ``score`` and ``score_parts`` (shares of the basket's largest)."""
+    largest = {
+        "contracts": max((c.contracts for c in candidates), default=0),
+        "amount": max((c.amount for c in candidates), default=0),
+        "buyers": max((c.buyers for c in candidates), default=0),
+    }
+    for candidate in candidates:
+        parts = {name: _share(getattr(candidate, name), top) for name, top in largest.items()}
+        parts["price"] = price_part(candidate.price_ratio)
+        total = sum(SCORE_WEIGHTS[name] * value for name, value in parts.items()) * 100
+        candidate.score_parts = parts
+        candidate.score = total.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
 def candidates(
     reference: Reference, *, excluded_suppliers: dict[str, str] | None = None
 ) -> list[Candidate]:
-    """Suppliers of the basket's rows, most experienced first (contracts, then buyers), and
-    among equals the lower price position first."""
+    """Suppliers of the basket's rows, highest score first (``SCORE_WEIGHTS``); equal scores by
+    name. Screening is not an input: it is added afterwards and never changes the order."""
     groups: dict[str, list[PriceRow]] = {}
     for row in reference.rows:
         if row.supplier_key:
@@ -247,11 +299,8 @@ def candidates(
                 excluded=(excluded_suppliers or {}).get(key, ""),
             )
         )
-    far = Decimal(10**9)
-    return sorted(
-        found,
-        key=lambda c: (-c.contracts, -c.buyers, c.price_ratio or far, c.name, c.key),
-    )
+    score(found)
+    return sorted(found, key=lambda c: (-c.score, c.name, c.key))
 
 
 def summarise_median(prices: list[Decimal]) -> Decimal:

@@ -153,6 +153,7 @@ def generate_report(study: MarketStudy, user) -> MarketReport:
         unit_key=units.pop() if len(units) == 1 else "",
         classification_id=study.search.get("clasificacion", ""),
         data_sha256=digest,
+        data=data,
         pdf=pdf_bytes,
         pdf_sha256=_sha256(pdf_bytes),
         xlsx=xlsx_bytes,

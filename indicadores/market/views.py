@@ -1,9 +1,11 @@
 """Staff screens of the market research (/tramite/mercado/…).
 
-Any member of an entity may search prices and candidate suppliers (with their integrity screening
-against the registries and the alerts of the member's entities). A study keeps a search, the rows
-and suppliers excluded from its basket with the reason, and the method of the reference price; it
-belongs to an entity and another entity's study answers 404 (cms.tenancy).
+Staff whose role carries ``mercado.view_marketstudy`` search prices and candidate suppliers (with
+their integrity screening against the registries and the alerts of their entities) and read the
+studies; capturistas (``mercado.add_marketstudy`` / ``change_marketstudy``) run them
+(indicadores/market/permissions.py). A study keeps a search, the rows and suppliers excluded from
+its basket with the reason, and the method of the reference price; it belongs to an entity and
+another entity's study answers 404 (cms.tenancy).
 """
 
 from django.contrib import messages
@@ -18,23 +20,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms.models import Entity
-from cms.tenancy import entity_ids_for, get_scoped_or_404, is_national_admin, scope_queryset
+from cms.tenancy import get_scoped_or_404, is_national_admin, scope_queryset
 from indicadores.market import screening, selectors, services, suppliers
 from indicadores.market.forms import ExclusionForm, SearchForm, StudyForm
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import Exclusion, MarketReport, MarketStudy
+from indicadores.market.permissions import CREATE, VIEW, WORK, entities_for, may, roles_with
 from workflows.base.uploads import UploadRefused
 from workflows.processes.permissions import may_capture
 
 MAX_SHOWN_ROWS = 200
 
 
-def _require_member(user) -> set[int] | None:
-    """The entity ids the user works for (None: the national administrator sees all)."""
-    entity_ids = entity_ids_for(user)
-    if entity_ids is None or entity_ids:
-        return entity_ids
-    raise PermissionDenied(_("La investigación de mercado es para el personal de un ente."))
+def _require_member(user, permission: str = VIEW) -> set[int] | None:
+    """The entity ids where the user holds ``permission`` (None: all); 403 without it."""
+    return entities_for(user, permission)
 
 
 def _screenings(found, entity_ids) -> dict:
@@ -64,24 +64,27 @@ def search(request):
         for candidate in result.candidates:
             candidate.screening = screenings.get(candidate.key)
         context |= _context(result)
-        context["new_study"] = StudyForm()
+        if may(request.user, CREATE):
+            context["new_study"] = StudyForm()
+            context["entities"] = _entities(request.user, CREATE)
         context["search_query"] = urlencode(form.as_search())
-        context["entities"] = _entities(request.user)
     return render(request, "market/search.html", context)
 
 
-def _entities(user):
+def _entities(user, permission):
     queryset = Entity.objects.order_by("name")
-    return queryset if is_national_admin(user) else scope_queryset(queryset, user, field="pk")
+    if is_national_admin(user):
+        return queryset
+    return scope_queryset(queryset, user, field="pk", roles=roles_with(permission))
 
 
 @login_required
 @require_POST
 def study_create(request):
-    _require_member(request.user)
+    _require_member(request.user, CREATE)
     form = SearchForm(request.POST)
     study_form = StudyForm(request.POST)
-    entity = _entities(request.user).filter(pk=request.POST.get("entity")).first()
+    entity = _entities(request.user, CREATE).filter(pk=request.POST.get("entity")).first()
     if not (form.is_valid() and study_form.is_valid()) or entity is None:
         messages.error(request, _("Escriba la necesidad y una búsqueda válida."))
         return redirect(reverse("mercado:search") + "?" + urlencode(request.POST.dict()))
@@ -91,20 +94,28 @@ def study_create(request):
     return redirect("mercado:study", pk=study.pk)
 
 
-def _study_or_404(request, pk) -> MarketStudy:
-    return get_scoped_or_404(MarketStudy.objects.select_related("entity"), request.user, pk=pk)
+def _study_or_404(request, pk, permission: str = VIEW) -> MarketStudy:
+    """The study, if the user holds ``permission`` in its entity (403 without it anywhere)."""
+    _require_member(request.user, permission)
+    return get_scoped_or_404(
+        MarketStudy.objects.select_related("entity"),
+        request.user,
+        roles=roles_with(permission),
+        pk=pk,
+    )
 
 
 @login_required
 def study_list(request):
     _require_member(request.user)
-    studies = scope_queryset(MarketStudy.objects.select_related("entity"), request.user)
+    studies = scope_queryset(
+        MarketStudy.objects.select_related("entity"), request.user, roles=roles_with(VIEW)
+    )
     return render(request, "market/study_list.html", {"studies": studies[:200]})
 
 
 @login_required
 def study_detail(request, pk):
-    _require_member(request.user)
     study = _study_or_404(request, pk)
     result = services.study_basket(study)
     context = _context(result) | {
@@ -114,7 +125,10 @@ def study_detail(request, pk):
         "reports": list(
             study.reports.defer("pdf", "xlsx").select_related("document", "created_by")[:10]
         ),
-        "may_attach": study.process_id and may_capture(request.user, study.process),
+        "may_work": _may_work(request.user, study),
+        "may_attach": study.process_id
+        and _may_work(request.user, study)
+        and may_capture(request.user, study.process),
     }
     return render(request, "market/study.html", context)
 
@@ -122,7 +136,7 @@ def study_detail(request, pk):
 @login_required
 @require_POST
 def study_update(request, pk):
-    study = _study_or_404(request, pk)
+    study = _study_or_404(request, pk, WORK)
     form = StudyForm(request.POST, instance=study)
     if form.is_valid():
         form.save()
@@ -135,7 +149,7 @@ def study_update(request, pk):
 @login_required
 @require_POST
 def exclude(request, pk):
-    study = _study_or_404(request, pk)
+    study = _study_or_404(request, pk, WORK)
     form = ExclusionForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["reason"].strip():
         messages.error(request, _("Para excluir escriba el motivo."))
@@ -156,10 +170,19 @@ def exclude(request, pk):
 @login_required
 @require_POST
 def include(request, pk, exclusion_pk):
-    study = _study_or_404(request, pk)
+    study = _study_or_404(request, pk, WORK)
     Exclusion.objects.filter(study=study, pk=exclusion_pk).delete()
     messages.success(request, _("Se devolvió a la canasta."))
     return redirect("mercado:study", pk=study.pk)
+
+
+def _may_work(user, study) -> bool:
+    """Whether the user runs studies of the study's entity (the buttons of the study page)."""
+    try:
+        entity_ids = entities_for(user, WORK)
+    except PermissionDenied:
+        return False
+    return entity_ids is None or study.entity_id in entity_ids
 
 
 # --- supplier directory and profile (staff) ------------------------------------------------------
@@ -197,7 +220,7 @@ def supplier_detail(request, key):
 @login_required
 @require_POST
 def report_create(request, pk):
-    study = _study_or_404(request, pk)
+    study = _study_or_404(request, pk, WORK)
     attach = bool(request.POST.get("adjuntar") and study.process_id)
     if attach and not may_capture(request.user, study.process):
         raise PermissionDenied(_("Sólo capturistas de la unidad del proceso adjuntan."))

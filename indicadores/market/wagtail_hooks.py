@@ -5,15 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from cms.tenancy import entity_ids_for
+from indicadores.market.permissions import VIEW, may
 
 
 class MemberMenuItem(MenuItem):
-    """Shown to anyone who works for an entity (and the national administrator)."""
+    """Shown to staff whose role reads the market research (and the national administrator)."""
 
     def is_shown(self, request):
-        allowed = entity_ids_for(request.user)
-        return allowed is None or bool(allowed)
+        return may(request.user, VIEW)
 
 
 @hooks.register("register_admin_menu_item")

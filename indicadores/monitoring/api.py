@@ -1,12 +1,13 @@
 """``GET /api/seguimiento/contratos/``: the computed state of every published contract.
 
-Anonymous callers get the published view of every entity (a natural person's RFC is left out:
-personal data). A token (scope ``read``) gets the full view of what it covers
-(``selectors.for_token``): a person's token, the entities where they hold a role; a client's,
-its entity or, for a national client, every entity. Filters ``ente``, ``estado``, ``proveedor``
-and ``unidad`` are a django-filter ``FilterSet`` (validation and the OpenAPI schema come from
-it); unknown parameters are refused, and every error is JSON ``{code, message}`` in Spanish
-(docs/arquitectura.md, decisions 13 and 17).
+Anonymous callers, and tokens with the scope ``read`` alone («leer datos publicados»), get the
+published view of every entity (a natural person's RFC is left out: personal data). A token with
+the scope ``alertas`` (indicators and integrity alerts, as ``/api/alertas/``) gets the full view of
+what it covers (``selectors.for_token``): a person's token, the entities where they hold a role; a
+client's, its entity or, for a national client, every entity. Filters ``ente``, ``estado``,
+``proveedor`` and ``unidad`` are a django-filter ``FilterSet`` (validation and the OpenAPI schema
+come from it); unknown parameters are refused, and every error is JSON ``{code, message}`` in
+Spanish (docs/arquitectura.md, decisions 13 and 17).
 """
 
 import django_filters
@@ -24,12 +25,30 @@ from cms.api_throttles import API_THROTTLES
 from indicadores.monitoring import selectors
 from indicadores.monitoring.choices import ContractStatus
 from indicadores.monitoring.models import MonitoredContract
-from integraciones.s6_docs import ErrorSerializer
+from integraciones.s6_docs import ErrorSerializer, PaginationSerializer
 from ocds_pages.api_params import BadParameter, EntityFilter, ParamFilter, ParamsForm, check_known
 
 MAX_PAGE_SIZE = 200
 PAGING = {"page", "pageSize"}
-SCOPE = "read"
+PUBLIC_SCOPE = "read"
+FULL_SCOPE = "alertas"
+
+
+def token_view(request):
+    """(refusal, token of the full view): a refusal (401/403 response) or None, and the token
+    when it carries the full view (scope ``alertas``), None for the published view."""
+    token = request.auth
+    if token is None and request.headers.get("Authorization"):
+        # A token that does not authenticate must not quietly become the public view: the
+        # client would believe it sees its entity's full view.
+        return error_response(status.HTTP_401_UNAUTHORIZED), None
+    if token is None:
+        return None, None
+    if token.allow_scopes([FULL_SCOPE]):
+        return None, token
+    if token.allow_scopes([PUBLIC_SCOPE]):
+        return None, None
+    return error_response(status.HTTP_403_FORBIDDEN), None
 
 
 class ContractFilters(django_filters.FilterSet):
@@ -117,19 +136,12 @@ class ContractSerializer(serializers.Serializer):
         return row.detail.get("milestones", [])
 
 
-class MonitoringPaginationSerializer(serializers.Serializer):
-    pageSize = serializers.IntegerField()  # noqa: N815
-    page = serializers.IntegerField()
-    totalRows = serializers.IntegerField()  # noqa: N815
-    hasNextPage = serializers.BooleanField()  # noqa: N815
-
-
 class ContractPageSerializer(serializers.Serializer):
-    pagination = MonitoringPaginationSerializer()
+    pagination = PaginationSerializer()
     results = ContractSerializer(many=True)
 
 
-def _page_numbers(params) -> tuple[int, int]:
+def page_numbers(params) -> tuple[int, int]:
     def number(name, default, maximum=None):
         raw = params.get(name, "").strip() or str(default)
         if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
@@ -166,8 +178,8 @@ class ContractsView(APIView):
         description=(
             "Estado calculado de cada contrato publicado: avance físico y financiero, monto "
             "vigente, días de atraso, garantías y penas. Sin token: lo publicado de todos los "
-            "entes (sin el RFC de personas físicas). Con token (alcance read): la vista completa "
-            "de los entes que cubre."
+            "entes (sin el RFC de personas físicas); lo mismo con un token de alcance read. Con "
+            "un token de alcance alertas: la vista completa de los entes que cubre."
         ),
         parameters=[
             OpenApiParameter("page", int, description="Página (desde 1)."),
@@ -178,23 +190,19 @@ class ContractsView(APIView):
             200: ContractPageSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Parámetro inválido."),
             401: OpenApiResponse(ErrorSerializer, description="Token inválido."),
-            403: OpenApiResponse(ErrorSerializer, description="Token sin alcance read."),
+            403: OpenApiResponse(ErrorSerializer, description="Token sin alcance read ni alertas."),
             429: OpenApiResponse(ErrorSerializer, description="Límite de peticiones."),
         },
         tags=["seguimiento"],
     )
     def get(self, request):
-        token = request.auth
-        if token is None and request.headers.get("Authorization"):
-            # A token that does not authenticate must not quietly become the public view: the
-            # client would believe it sees its entity's full view.
-            return error_response(status.HTTP_401_UNAUTHORIZED)
-        if token is not None and not token.allow_scopes([SCOPE]):
-            return error_response(status.HTTP_403_FORBIDDEN)
+        refusal, token = token_view(request)
+        if refusal is not None:
+            return refusal
         base = selectors.for_token(token) if token is not None else MonitoredContract.objects
         try:
             contracts = _filtered(request.query_params, base.all())
-            number, size = _page_numbers(request.query_params)
+            number, size = page_numbers(request.query_params)
         except BadParameter as error:
             return error_response(status.HTTP_400_BAD_REQUEST, error.message)
         contracts = contracts.select_related("entity", "unit").order_by("-days_overdue", "pk")

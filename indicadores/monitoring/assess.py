@@ -43,6 +43,7 @@ class Milestone:
     met: datetime.date | None
     status: str
     accepted: bool  # an acceptance document is attached
+    certificate: str = ""  # the address of its acceptance certificate, if it has one
 
     @property
     def is_met(self) -> bool:
@@ -65,6 +66,7 @@ class Milestone:
             "status": self.status,
             "met": self.is_met,
             "accepted": self.accepted,
+            "certificate": self.certificate,
         }
 
 
@@ -172,11 +174,20 @@ def _milestones(contract: dict) -> list[Milestone]:
             due=to_date(row.get("dueDate")),
             met=to_date(row.get("dateMet")),
             status=str(row.get("status") or ""),
-            accepted=any(
-                d.get("documentType") in ACCEPTANCE_DOCUMENTS for d in as_list(row.get("documents"))
-            ),
+            accepted=bool(certificates),
+            certificate=str(next((d.get("url") for d in certificates if d.get("url")), "")),
         )
         for key, row in merged.items()
+        for certificates in [_certificates(row)]
+    ]
+
+
+def _certificates(milestone: dict) -> list[dict]:
+    """The acceptance documents of a milestone (its acta de entrega-recepción)."""
+    return [
+        d
+        for d in as_list(milestone.get("documents"))
+        if isinstance(d, dict) and d.get("documentType") in ACCEPTANCE_DOCUMENTS
     ]
 
 

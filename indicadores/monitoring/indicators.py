@@ -113,13 +113,23 @@ def overdue(view: ProcessView, context: Context, item: Indicator):
 
 def _late_what(state: ContractState) -> str:
     pending = [m for m in state.deliveries if not m.is_met and m.late_days(state.assessed_on)]
+    if len(pending) == 1:
+        return _("una entrega vencida sin cumplir, «%(title)s» del %(due)s") % {
+            "title": pending[0].title,
+            "due": _day(pending[0].due),
+        }
     if pending:
         return _("%(count)s entregas vencidas sin cumplir, la primera «%(title)s» del %(due)s") % {
             "count": len(pending),
             "title": pending[0].title,
-            "due": iso(pending[0].due),
+            "due": _day(pending[0].due),
         }
-    return _("su vigencia terminó el %(end)s con entregas pendientes") % {"end": iso(state.end)}
+    return _("su vigencia terminó el %(end)s con entregas pendientes") % {"end": _day(state.end)}
+
+
+def _day(value) -> str:
+    """A date as people read it in the explanation (07/08/2026)."""
+    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 register(
@@ -231,8 +241,8 @@ def guarantee(view: ProcessView, context: Context, item: Indicator):
             continue
         text = _(GUARANTEE_TEXT[state.guarantee_warning]) % {
             "contract": state.contract_id,
-            "date": iso(state.guarantee_expiry),
-            "end": iso(state.end),
+            "date": _day(state.guarantee_expiry),
+            "end": _day(state.end),
         }
         severity = Severity.MEDIUM if state.guarantee_warning == "vencida" else Severity.LOW
         outcomes.append(

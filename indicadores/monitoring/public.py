@@ -25,21 +25,24 @@ from PIL import Image, UnidentifiedImageError
 from cms.client_address import client_address
 from indicadores.monitoring.choices import PRECEDENCE, ContractStatus
 from indicadores.monitoring.models import CitizenReport, MonitoredContract
-from ocds_pages.public import cached
+from indicadores.panel_cache import PanelCache
 from workflows.base.uploads import UploadRefused, check_upload
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_SIDE = 2000
+# Renewed whenever the stored rows change (store.refresh: each publication and each batch of
+# calcular_indicadores), so a cached section is never older than the rows it shows.
+PANELS = PanelCache("seguimiento-publico")
 
 
 # --- sections of the public pages ---------------------------------------------------------------
 
 
 def process_section(ocid: str) -> str:
-    # Cached with the public pages (until the next publication, an hour at most): a second visit
-    # makes no query (tests/ocds_pages/test_public_queries.py).
-    contracts = cached(
-        "seguimiento-proceso",
+    # Cached until the rows change (an hour at most): a second visit makes no query
+    # (tests/ocds_pages/test_public_queries.py).
+    contracts = PANELS.cached(
+        "proceso",
         ocid,
         lambda: list(MonitoredContract.objects.filter(ocid=ocid).order_by("contract_id")),
     )
@@ -65,7 +68,7 @@ def entity_figures(key: str) -> dict:
 
 
 def entity_section(key: str) -> str:
-    figures = cached("seguimiento-ente", key, lambda: entity_figures(key))
+    figures = PANELS.cached("ente", key, lambda: entity_figures(key))
     if not figures["total"]:
         return ""
     return render_to_string("indicadores/monitoring/public_entity.html", {"figures": figures})
@@ -88,6 +91,11 @@ class ReportForm(forms.ModelForm):
             "contact": gettext_lazy("Correo para darle respuesta (opcional)"),
         }
         help_texts = {
+            "kind": "",
+            "description": gettext_lazy(
+                "Qué falta o qué no sirve, desde cuándo; no escriba datos personales de nadie."
+            ),
+            "place": gettext_lazy("Unidad médica, escuela u obra, con su municipio."),
             "photo": gettext_lazy(
                 "JPEG o PNG de hasta 8 MB. Quitamos la ubicación y demás datos de la foto."
             ),
@@ -100,7 +108,11 @@ class ReportForm(forms.ModelForm):
         self.fields["contrato"].choices = [
             (c.contract_id, c.title or c.contract_id) for c in contracts
         ]
+        self.fields["kind"].choices = [("", gettext_lazy("Elija uno")), *CitizenReport.Kind.choices]
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_ayuda"
         self.order_fields(["contrato", "kind", "description", "place", "photo", "contact"])
 
     def clean_photo(self):

@@ -18,8 +18,8 @@ from indicadores.monitoring.assess import ContractState
 from indicadores.monitoring.choices import ContractStatus
 from indicadores.monitoring.indicators import states_of
 from indicadores.monitoring.models import MonitoredContract, MonitoredEvent
+from indicadores.monitoring.public import PANELS
 from ocds_pages.models import Record
-from ocds_pages.public import invalidate_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,7 @@ def refresh(views: list[ProcessView], context: Context | None = None) -> int:
             for event in _events(row, state)
         ]
         MonitoredEvent.objects.bulk_create(events)
+        transaction.on_commit(PANELS.bump)  # the public sections show the new rows
     return len(rows)
 
 
@@ -133,6 +134,3 @@ def on_release_published(sender, *, ocid, record, **kwargs) -> None:
     except Exception:
         logger.exception("Seguimiento: fallo al calcular los contratos de %s", ocid)
         return
-    # The public pages' cache was renewed by the same signal, perhaps before these rows were
-    # written: renew it again so no visit in between keeps the old progress for an hour.
-    invalidate_public_pages(sender=None)

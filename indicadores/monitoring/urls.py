@@ -2,10 +2,15 @@
 
 from django.urls import path
 
-from indicadores.monitoring import api, public, views
+from indicadores.monitoring import api, api_entities, public, views
 
 urlpatterns = [
     path("api/seguimiento/contratos/", api.ContractsView.as_view(), name="api-monitoring"),
+    path(
+        "api/seguimiento/entes/",
+        api_entities.EntitiesView.as_view(),
+        name="api-monitoring-entities",
+    ),
     path("tramite/seguimiento/", views.dashboard, name="monitoring"),
     path("tramite/seguimiento/contratos/", views.contract_list, name="monitoring-list"),
     path(

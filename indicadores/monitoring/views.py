@@ -143,10 +143,10 @@ def report_list(request):
     page = Paginator(reports.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("pagina")
     )
-    found = MonitoredContract.objects.filter(ocid__in=[r.ocid for r in page]).values_list(
-        "ocid", "contract_id", "pk"
+    found = MonitoredContract.objects.filter(ocid__in=[r.ocid for r in page]).only(
+        "ocid", "contract_id", "title"
     )
-    contracts = {(ocid, contract_id): pk for ocid, contract_id, pk in found}
+    contracts = {(c.ocid, c.contract_id): c for c in found}
     context = {
         "page": page,
         "rows": [(r, contracts.get((r.ocid, r.contract_id))) for r in page],

@@ -22,7 +22,7 @@ from cms.api_errors import error_response
 from cms.api_throttles import API_THROTTLES
 from indicadores.risk import selectors
 from indicadores.risk.score import Score
-from integraciones.s6_docs import ErrorSerializer
+from integraciones.s6_docs import ErrorSerializer, PaginationSerializer
 
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 100_000
@@ -118,20 +118,13 @@ class UnitScoreSerializer(ScoreSerializer):
     unitName = serializers.CharField(help_text="Nombre de la unidad.")  # noqa: N815
 
 
-class RiskPaginationSerializer(serializers.Serializer):
-    pageSize = serializers.IntegerField()  # noqa: N815
-    page = serializers.IntegerField()
-    totalRows = serializers.IntegerField()  # noqa: N815
-    hasNextPage = serializers.BooleanField()  # noqa: N815
-
-
 class ScorePageSerializer(serializers.Serializer):
-    pagination = RiskPaginationSerializer()
+    pagination = PaginationSerializer()
     results = ScoreSerializer(many=True)
 
 
 class UnitScorePageSerializer(serializers.Serializer):
-    pagination = RiskPaginationSerializer()
+    pagination = PaginationSerializer()
     results = UnitScoreSerializer(many=True)
 
 

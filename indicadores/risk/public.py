@@ -8,15 +8,13 @@ one firm they are open cases until the OIC confirms them — so its panel shows 
 transparency and legality components only.
 
 Each panel is cached until the index changes (a publication or a recompute bumps the
-generation, services.py) or for ``CACHE_SECONDS``.
+generation, services.py) or for an hour (indicadores/panel_cache.py).
 """
 
-import time
-
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from indicadores.engine.core import REGISTRIES, indicators
+from indicadores.panel_cache import PanelCache
 from indicadores.risk.measures import INTEGRITY
 from indicadores.risk.models import ProcessRisk, RiskScore
 from indicadores.risk.score import Score
@@ -24,33 +22,9 @@ from indicadores.risk.tally import summed
 from ocds_pages.models import SupplierProjection
 from ocds_pages.public_search import supplier_match
 
-CACHE_SECONDS = 3600
-GENERATION_KEY = "riesgo-publico:generacion"
-
-
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def bump_generation() -> None:
-    """The index changed: the public panels are rebuilt on their next view."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def _cached(kind: str, key: str, build) -> str:
-    cache_key = f"riesgo-publico:{_generation()}:{kind}:{key}"
-    html = cache.get(cache_key)
-    if html is None:
-        html = build()
-        cache.set(cache_key, html, CACHE_SECONDS)
-    return html
+PANELS = PanelCache("riesgo-publico")
+# The index changed: the public panels are rebuilt on their next view (services.py).
+bump_generation = PANELS.bump
 
 
 def entity_panel(key: str) -> str:
@@ -74,7 +48,7 @@ def entity_panel(key: str) -> str:
         }
         return render_to_string("indicadores/risk/public_entity.html", context)
 
-    return _cached("ente", key, build)
+    return PANELS.cached("ente", key, build)
 
 
 def registry_codes() -> frozenset[str]:
@@ -99,4 +73,4 @@ def supplier_panel(key: str) -> str:
         }
         return render_to_string("indicadores/risk/public_supplier.html", context)
 
-    return _cached("proveedor", key, build)
+    return PANELS.cached("proveedor", key, build)

@@ -12,5 +12,7 @@ def outcomes_computed(sender, *, ocid, entity_id, unit_id, outcomes, release=Non
     """
     if release is None or not kwargs.get("complete", True):
         return
-    view = ProcessView(ocid=ocid, entity_id=entity_id, unit_id=unit_id, release=release)
+    view = kwargs.get("view")
+    if view is None or view.release is not release:
+        view = ProcessView(ocid=ocid, entity_id=entity_id, unit_id=unit_id, release=release)
     services.receive(services.Evaluated(view=view, outcomes=list(outcomes)))

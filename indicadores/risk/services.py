@@ -6,9 +6,9 @@ Two ways in, one code path (``apply``):
   replaces the old in ``ProcessRisk`` and the difference is added to the ``RiskScore`` rows of
   its year (the entity's and its unit's; both years when the process moved);
 * inside ``calcular_indicadores`` (``collecting()``) the receiver only buffers, and every
-  ``BATCH`` processes are applied together (a few queries per batch, not per process); at the
-  end the touched entities' aggregates are rebuilt from ``ProcessRisk`` so they are exact sums
-  whatever happened before.
+  ``BATCH`` processes' rows are written together (a few queries per batch, not per process); at
+  the end the touched entities' aggregates are rebuilt from ``ProcessRisk`` so they are exact
+  sums whatever happened before.
 """
 
 import threading
@@ -111,42 +111,48 @@ SCORE_CELL = 3  # (entity, unit, year); a cut's cell adds (procedure type, categ
 
 
 @transaction.atomic
-def apply(items: list[Evaluated], *, aggregates: bool = True) -> set[int]:
-    """Store the processes' rows and move their aggregates by the difference (unless
-    ``aggregates`` is False: a recompute rebuilds them at the end); the entities whose figures
-    changed (the processes' current and previous ones)."""
+def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
+    """Store the processes' rows and move their year's aggregates by the difference.
+
+    With ``touched`` (a set) the aggregates are left alone and the entities whose aggregates
+    would have moved (the process's, and its former one's) are added to it: the caller rebuilds
+    them at the end (a worker of a parallel recompute, whose workers must not lock the same
+    aggregate rows)."""
     items = [item for item in items if item.view.entity_id]
     if not items:
-        return set()
+        return 0
     now = timezone.now()
     s2_files = _s2_files([item.view for item in items])
     rows = {item.view.ocid: _row(item, s2_files, now) for item in items}
-    old = {
-        row.ocid: row for row in ProcessRisk.objects.select_for_update().filter(ocid__in=list(rows))
-    }
+    previous_rows = ProcessRisk.objects.select_for_update().filter(ocid__in=list(rows))
+    if touched is not None:  # only their keys and entities: no delta to compute
+        previous_rows = previous_rows.only("pk", "ocid", "entity_id")
+    old = {row.ocid: row for row in previous_rows}
     deltas: dict[tuple, Tally] = defaultdict(dict)
-    entities = {row.entity_id for row in rows.values()}
     for ocid, row in rows.items():
         previous = old.get(ocid)
         if previous is not None:
             row.pk = previous.pk
-            entities.add(previous.entity_id)
-        if not aggregates:
-            continue
-        if previous is not None:
-            for cell in _cells(previous):
-                subtract(deltas[cell], previous.tally)
-        for cell in _cells(row):
-            add(deltas[cell], row.tally)
+            if touched is not None:
+                touched.add(previous.entity_id)
+            else:
+                for cell in _cells(previous):
+                    subtract(deltas[cell], previous.tally)
+        if touched is not None:
+            touched.add(row.entity_id)
+        else:
+            for cell in _cells(row):
+                add(deltas[cell], row.tally)
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
-    refresh_suppliers(ocids=list(rows))
+    if touched is None:  # otherwise rebuild() writes them with the aggregates
+        refresh_suppliers(ocids=list(rows))
     moved = {cell: delta for cell, delta in deltas.items() if delta}
     _move(RiskScore, {cell: d for cell, d in moved.items() if len(cell) == SCORE_CELL})
     _move(RiskCut, {cell: d for cell, d in moved.items() if len(cell) > SCORE_CELL})
     transaction.on_commit(bump_generation)
-    return entities
+    return len(rows)
 
 
 def _key(row) -> tuple:
@@ -249,7 +255,8 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
     # the coarser rows are sums of those few cells.
     finest: dict[tuple, Tally] = defaultdict(dict)
     columns = ("entity_id", "unit_id", "year", "procurement_method", "category", "tally")
-    for *cell, tally in processes.values_list(*columns).iterator(2000):
+    # In ocid order: the sums of floats are the same whatever order the rows were written in.
+    for *cell, tally in processes.order_by("ocid").values_list(*columns).iterator(2000):
         add(finest[tuple(cell)], tally)
     sums: dict[tuple, Tally] = defaultdict(dict)
     for (entity_id, unit_id, year, method, category), tally in finest.items():
@@ -296,7 +303,7 @@ def receive(item: Evaluated) -> None:
         return
     buffer.append(item)
     if len(buffer) >= BATCH:
-        _local.entities |= apply(buffer, aggregates=False)
+        apply(buffer, touched=_local.touched)
         buffer.clear()
 
 
@@ -312,13 +319,19 @@ def during_run(*, selected, send: bool, whole: bool):
 
 
 @contextmanager
-def collecting(*, rebuild_all: bool = True):
-    """Buffer the processes evaluated inside the block and store them in batches; on leaving,
-    rebuild the aggregates (of every entity, or only of the entities evaluated)."""
-    _local.buffer, _local.entities = [], set()
+def collecting(*, rebuild_all: bool = True, rebuild_here: bool = True):
+    """Buffer the processes evaluated inside the block and apply them in batches; on leaving,
+    rebuild the aggregates (of every entity, or only of the entities evaluated).
+
+    The batches only write the processes' rows: the aggregates are rebuilt at the end anyway,
+    so moving them batch by batch would be work thrown away. ``rebuild_here=False`` (a worker
+    of a parallel recompute, indicadores/recompute.py) skips the rebuild: the block receives
+    the set of entities to rebuild, which the run rebuilds once every worker is done."""
+    _local.buffer, _local.touched = [], set()
     try:
-        yield
-        _local.entities |= apply(_local.buffer, aggregates=False)
-        rebuild(None if rebuild_all else _local.entities)
+        yield _local.touched
+        apply(_local.buffer, touched=_local.touched)
+        if rebuild_here:
+            rebuild(None if rebuild_all else _local.touched)
     finally:
         _local.buffer = None

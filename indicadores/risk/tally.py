@@ -28,7 +28,11 @@ def add(total: Tally, other: Tally, sign: int = 1) -> Tally:
     for key, values in other.items():
         current = total.setdefault(key, [0] * len(values))
         for index, value in enumerate(values):
-            current[index] = _tidy(current[index] + sign * value)
+            before = current[index]
+            if type(before) is int and type(value) is int:
+                current[index] = before + sign * value  # what _tidy would give, without rounding
+            else:
+                current[index] = _tidy(before + sign * value)
         if not any(current):
             del total[key]
     return total

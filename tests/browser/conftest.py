@@ -60,7 +60,7 @@ def page(browser):
     context.close()
 
 
-def screenshot(page, name):
+def screenshot(page, name, *, full_page=False):
     """Save a screenshot for the manuals (docs/img/<name>.png with ACTUALIZAR_CAPTURAS=1)."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=False)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=full_page)

@@ -4,7 +4,7 @@ The capturista sees the finding as a warning while capturing; the approver sees 
 review screen, is refused without a justification and approves with one, which the process page
 then shows. The screenshots illustrate the «Capturista» and «Aprobador» sections of
 docs/manual-usuario.md. The mirror is synced from the fake PDN server and the findings come from
-the indicator engine, as in tests/workflows/test_integrity_e2e.py.
+the indicator engine, as in tests/workflows/processes/test_integrity_e2e.py.
 """
 
 import pytest
@@ -110,10 +110,6 @@ def test_approver_sees_the_sanctioned_supplier_and_must_justify(live_server, pag
     text = finding.inner_text()
     for expected in (SANCTIONED["name"], "S3 Secretaría Anticorrupción (prueba)", "RFC idéntico"):
         assert expected in text, expected
-    page.set_viewport_size({"width": 1280, "height": 1500})  # the finding and its justification
-    page.get_by_test_id("hallazgos-integridad").evaluate("e => e.scrollIntoView()")
-    screenshot(page, "tramite-revision-hallazgos")
-    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Approving without a justification publishes nothing and says why.
     published = Release.objects.filter(ocid=process.ocid).count()

@@ -1,6 +1,7 @@
 """The OIC works an integrity alert in a real browser: queue, detail with evidence, lifecycle.
 
-The screenshots illustrate the «OIC» section of docs/manual-usuario.md.
+Its screenshot of the alert's history illustrates the «OIC» section of docs/manual-usuario.md (the
+queue and the alert's evidence are shot over the demo's cases: tests/browser/test_demo_alerts.py).
 """
 
 import pytest
@@ -33,7 +34,7 @@ def efos_definitive():
                 "system": "SAT 69-B",
                 "source": "Listado completo del artículo 69-B (SAT)",
                 "synced_at": "2025-03-15T05:00:00-06:00",
-                "match_kind": "rfc",
+                "match_kind": "rfc_exact",
                 "matched": "MME920427EM3",
                 "record_id": "oficio 500-05-2024-1234",
             },
@@ -75,7 +76,6 @@ def test_the_oic_works_an_alert_from_the_queue(live_server, page, setting):
     for code in ("MX-SANC", "MX-EFOS", "MX-SINGLE-BID"):
         assert code in queue, code
     assert "Alta" in page.locator('[data-testid="bandeja"] tbody tr').first.inner_text()
-    screenshot(page, "oic-bandeja")
 
     page.get_by_label("Severidad").select_option("medium")
     page.get_by_role("button", name="Filtrar").click()
@@ -88,9 +88,6 @@ def test_the_oic_works_an_alert_from_the_queue(live_server, page, setting):
     assert "PDN S3 servidores sancionados" in evidence.inner_text()
     assert "01/03/2025" in evidence.inner_text()
     page.get_by_role("link", name="Página pública del proceso").wait_for()
-    screenshot(page, "oic-alerta")
-    page.locator('[data-testid="evidencia"]').scroll_into_view_if_needed()
-    screenshot(page, "oic-alerta-evidencia")
 
     status = page.locator('[data-testid="form-estado"]')
     status.get_by_label("Nuevo estado").select_option(AlertStatus.IN_REVIEW)

@@ -13,14 +13,24 @@ from cms.roles import ROLE_GROUP_NAMES, Role, role_permissions
 ADMIN = "wagtailadmin.access_admin"
 MONITORING = "indicadores.view_monitoredcontract"
 MODERATE = "indicadores.moderate_citizenreport"
+# Market research (issue 18): every staff role reads it, the capturista runs the studies.
+MARKET = "mercado.view_marketstudy"
+MARKET_WORK = {"mercado.add_marketstudy", "mercado.change_marketstudy"}
 EXPECTED = {
     # Contract monitoring (issue 19): every staff role of an entity reads its portfolio.
-    Role.CAPTURISTA: {ADMIN, MONITORING},
+    Role.CAPTURISTA: {ADMIN, MONITORING, MARKET, *MARKET_WORK},
     # Alerts (indicadores, issue 15): the OIC works them, approvers read and answer them.
-    Role.APROBADOR: {ADMIN, MONITORING, "indicadores.view_alert", "indicadores.answer_alert"},
+    Role.APROBADOR: {
+        ADMIN,
+        MONITORING,
+        MARKET,
+        "indicadores.view_alert",
+        "indicadores.answer_alert",
+    },
     Role.OIC: {
         ADMIN,
         MONITORING,
+        MARKET,
         MODERATE,
         "indicadores.view_alert",
         "indicadores.work_alert",
@@ -30,6 +40,7 @@ EXPECTED = {
     Role.ADMIN_ENTE: {
         ADMIN,
         MONITORING,
+        MARKET,
         MODERATE,  # citizen reports on contracts (issue 19)
         "cms.view_purchasingunit",
         "cms.add_purchasingunit",

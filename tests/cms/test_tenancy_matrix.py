@@ -313,3 +313,112 @@ def test_other_entity_cannot_write_processes(client, action):
     assert response.status_code == 404
     response = client.post(f"/tramite/tareas/{rows['task']['B']}/", {"accion": "enviar"})
     assert response.status_code == 404
+
+
+# --- Market research (issue 18): /tramite/mercado/ and /api/mercado/ -----------------------------
+# Every staff role of an entity reads the market research (mercado.view_marketstudy); only the
+# capturista runs studies (add/change_marketstudy); the editor has neither (403). The APIs are
+# public; a person's token gets the integrity screening only with the read permission.
+
+MARKET_READERS = {SUPER, Role.CAPTURISTA, Role.APROBADOR, Role.OIC, Role.ADMIN_ENTE}
+MARKET_WORKERS = {SUPER, Role.CAPTURISTA}
+
+
+def build_market_world():
+    from indicadores.market.models import MarketStudy
+
+    world = build_world()
+    studies = {}
+    for key, entity in (("A", world.a), ("B", world.b)):
+        staff = Membership.objects.get(user_id=world.rows["user"][key]).user
+        studies[key] = MarketStudy.objects.create(
+            entity=entity, created_by=staff, title=f"Estudio {key}", search={"texto": "papel"}
+        ).pk
+    return world, studies
+
+
+def expected_market(actor, owner, *, work=False):
+    if actor == ANON:
+        return 302
+    if actor not in (MARKET_WORKERS if work else MARKET_READERS):
+        return 403
+    if owner == "B" and actor != SUPER:
+        return 404
+    return 302 if work else 200
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_market_screens_matrix(client, actor):
+    world, studies = build_market_world()
+    user = actor_user(actor, world)
+    if user:
+        client.force_login(user)
+    wrong = []
+
+    def check(method, url, want, data=None):
+        got = getattr(client, method)(url, data or {}).status_code
+        if got != want:
+            wrong.append(f"{method.upper()} {url}: {got}, se esperaba {want}")
+
+    for url in (
+        "/tramite/mercado/",
+        "/tramite/mercado/?texto=papel",
+        "/tramite/mercado/estudios/",
+        "/tramite/mercado/proveedores/?q=papel",
+    ):
+        check("get", url, expected_market(actor, None))
+    for owner, pk in studies.items():
+        base = f"/tramite/mercado/estudios/{pk}/"
+        check("get", base, expected_market(actor, owner))
+        reason = {"kind": "supplier", "key": "x", "label": "X", "reason": "Prueba"}
+        check("post", f"{base}excluir/", expected_market(actor, owner, work=True), reason)
+        check("post", f"{base}editar/", expected_market(actor, owner, work=True), {"title": ""})
+    created = {"texto": "papel", "title": "Nueva", "method": "median", "entity": world.a.pk}
+    check(
+        "post", "/tramite/mercado/estudios/nuevo/", expected_market(actor, "A", work=True), created
+    )
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("actor", [actor for actor in ACTORS if actor in MARKET_READERS])
+def test_market_lists_never_show_other_entity_studies(client, actor):
+    world, _studies = build_market_world()
+    client.force_login(actor_user(actor, world))
+    html = client.get("/tramite/mercado/estudios/").content.decode()
+    assert "Estudio A" in html
+    assert ("Estudio B" in html) is (actor == SUPER)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_market_api_matrix(client, actor):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    cache.clear()  # the API throttles count per client
+    world = build_world()
+    user = actor_user(actor, world)
+    headers = {}
+    if user:
+        application = make_client(
+            f"app-{user.username}",
+            grant=OAuthClient.GRANT_AUTHORIZATION_CODE,
+            scopes="read",
+            pdn=False,
+            redirect_uris="https://app.example.org/vuelta",
+        )
+        token = AccessToken.objects.create(
+            user=user,
+            application=application,
+            token=f"token-{user.username}",
+            scope="read",
+            expires=timezone.now() + timedelta(hours=1),
+        )
+        headers = {"Authorization": f"Bearer {token.token}"}
+    prices = client.get("/api/mercado/precios/", {"texto": "papel"}, headers=headers)
+    assert prices.status_code == 200
+    suppliers = client.get("/api/mercado/proveedores/", {"texto": "papel"}, headers=headers)
+    assert suppliers.status_code == 200
+    assert suppliers.json()["screeningIncluded"] is (actor in MARKET_READERS)

@@ -39,6 +39,11 @@ TIMED = [
     "tablero_riesgo_ente_directas",
     "tablero_riesgo_nacional",
     "tablero_riesgo_nacional_directas",
+    "seguimiento_tablero_ente",
+    "seguimiento_tablero_ente_atrasados",
+    "seguimiento_tablero_unidad",
+    "seguimiento_tablero_nacional",
+    "seguimiento_api_entes",
 ]
 ONCE = ["riesgo_calculo", "riesgo_agregados"]  # the index built and rebuilt, timed once
 EXPORT = ["exportacion", "exportacion_rss"]
@@ -96,6 +101,12 @@ def check_s6_queries_use_values_of_the_dataset_and_find_results(result):
         assert result["figures"][key]["min_results"] > 0, key
 
 
+def check_the_monitoring_dashboards_read_the_largest_entity_and_unit(result):
+    entity = result["figures"]["seguimiento_tablero_ente"]
+    unit = result["figures"]["seguimiento_tablero_unidad"]
+    assert entity["contratos_del_ente"] >= unit["contratos_de_la_unidad"] > 0
+
+
 def check_export_emits_every_compiled_release_unchanged(result):
     export = result["figures"]["exportacion"]
     assert export["lines"] == Record.objects.count()
@@ -128,6 +139,7 @@ def test_bench_escala_at_tiny_size_measures_every_figure(tmp_path):
     result = run_bench(tmp_path)
     check_every_figure_is_measured_the_given_number_of_times(result)
     check_s6_queries_use_values_of_the_dataset_and_find_results(result)
+    check_the_monitoring_dashboards_read_the_largest_entity_and_unit(result)
     check_export_emits_every_compiled_release_unchanged(result)
     check_the_published_stage_stored_a_release(result)
     check_results_are_written_as_json_and_markdown_table(result, tmp_path)

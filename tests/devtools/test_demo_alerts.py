@@ -1,13 +1,7 @@
-"""End to end: the demo's planted integrity cases reach the OIC's queue and the approver's review.
-
-What ``make run`` does, in its order: the demo loaders make the processes through the real workflow,
-the fake PDN servers (with the planted S2 intervention) and the fake SAT 69-B list are synced and
-imported by the real clients and commands, and ``calcular_indicadores`` runs over what was
-published. Nothing is stood in for.
-"""
+"""End to end: the demo's planted integrity cases reach the OIC's queue and the approver's review,
+with the demo as ``make run`` leaves it (tests/devtools/demo_run.py)."""
 
 import pytest
-from django.core.management import call_command
 
 from devtools.demo_alerts import (
     ABOVE_MAXIMUM,
@@ -17,15 +11,13 @@ from devtools.demo_alerts import (
     SANCTIONED,
     SPLIT,
     planted_process,
-    planted_registry_records,
 )
 from devtools.demo_entities import DEMO_PASSWORD
-from devtools.demo_providers import demo_provider_name
-from devtools.fake_pdn import KNOWN, demo_servers
-from devtools.fake_sat import KNOWN_69B, FakeSat69bServer
+from devtools.fake_pdn import KNOWN
+from devtools.fake_sat import KNOWN_69B
 from indicadores.engine import conf
 from indicadores.models import Alert
-from integraciones.models import RegistryProvider, SyncRun
+from tests.devtools.demo_run import run_demo
 from workflows.processes import process_services
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -34,24 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 @pytest.fixture
 def demo(settings, tmp_path):
     """The demo as ``make run`` leaves it, with the registries synced from the fakes."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.REGISTROS_BACKOFF_SECONDS = 0.0
-    call_command("cargar_demo")
-    call_command("cargar_demo_procesos")
-    servers = demo_servers(base_port=0, size=23, planted=planted_registry_records())
-    for server in servers:
-        server.start()
-        name = demo_provider_name(system=server.system, version=server.version)
-        RegistryProvider.objects.create(**server.provider_fields(name=name))
-    try:
-        call_command("sincronizar_registros", "--sin-progreso")
-        with FakeSat69bServer() as sat:
-            call_command("importar_69b", sat.list_url, "--sin-progreso")
-    finally:
-        for server in servers:
-            server.stop()
-    assert set(SyncRun.objects.values_list("status", flat=True)) == {SyncRun.Status.OK}
-    call_command("calcular_indicadores", "--sin-progreso")
+    run_demo(settings, tmp_path)
 
 
 def alert_of(case) -> Alert:

@@ -14,13 +14,46 @@ SANCTION_EVIDENCE = {
     "values": {"fecha_adjudicacion": "2025-03-05"},
     "thresholds": {"sancion_vigente_en": "fecha de adjudicación"},
     "registry": {
-        "system": "S3",
+        "system": "s3",
         "source": "PDN S3 servidores sancionados (particulares)",
         "synced_at": "2025-03-01T06:00:00-06:00",
-        "match_kind": "rfc",
+        "match_kind": "rfc_exact",
         "record_id": "S3P-0001",
         "matched": "MME920427EM3",
     },
+}
+
+# MX-CONFLICT's evidence as the engine writes it (indicadores/indicators/registries.py): codes for
+# the system, how each row matched and why the declarant matters to the process.
+CONFLICT_EVIDENCE = {
+    "party": {"party_id": "MX-RFC-CSA150101AB1", "name": "Consultores del Sur, S.A. de C.V."},
+    "registry_synced_at": "2026-11-30T18:00:00+00:00",
+    "s2_available": True,
+    "servants_in_procedure": 1,
+    "matches": [
+        {
+            "system": "s1",
+            "source": "S1 declaraciones (prueba)",
+            "name": "Ana Torres Díaz",
+            "rfc": "CSA150101AB1",
+            "match_kind": "rfc_exact",
+            "match_label": "RFC idéntico",
+            "declaration_type": "MODIFICACION",
+            "participation": {
+                "company": "Consultores del Sur, S.A. de C.V.",
+                "percentage": 60,
+                "kind": "ACCI",
+                "kind_label": "Accionista",
+                "relation": "DECLARANTE",
+            },
+            "link": {
+                "kind": "s2_intervened",
+                "servant": {"system": "s2", "name": "Ana Torres Díaz", "rfc": "TODA800101AB1"},
+                "declarant_match_kind": "normalised_name",
+                "procedures": [{"file_number": "ocds-x-1", "area": "Compras", "act": "FALLO"}],
+            },
+        }
+    ],
 }
 
 

@@ -165,7 +165,7 @@ def test_the_result_carries_the_evidence_and_lifecycle(client, planted, imss):
     ][0]
     assert row["status"] == "en_revision" and row["severity"] == "high"
     assert row["unit"] == "UC-IMSS-1" and row["supplier"].startswith("Medicamentos Mexicanos")
-    assert row["evidence"]["registry"]["match_kind"] == "rfc"
+    assert row["evidence"]["registry"]["match_kind"] == "rfc_exact"
     assert row["stillFlagged"] is True and row["responseRequest"] is None
 
 

@@ -71,7 +71,10 @@ def test_a_batch_keeps_the_lifecycle_of_one_process_at_a_time(entity, oic):
     alert = Alert.objects.get(ocid=dismissed.ocid)
     alerts.change_status(alert=alert, user=oic, to_status="en_revision")
     alerts.change_status(alert=alert, user=oic, to_status="descartada", text="Homónimo.")
-    changed = {**alert.evidence, "registry": {**alert.evidence["registry"], "match_kind": "curp"}}
+    changed = {
+        **alert.evidence,
+        "registry": {**alert.evidence["registry"], "match_kind": "curp_exact"},
+    }
     raised = record_batch(
         [*again([kept], sanction()), *again([dismissed], sanction(evidence=changed))]
     )

@@ -10,6 +10,7 @@ from indicadores.evidence import readable
 from indicadores.models import Alert, Notification
 from tests.factories import PASSWORD, make_entity, make_member, make_unit
 from tests.indicadores.alert_helpers import (
+    CONFLICT_EVIDENCE,
     SANCTION_EVIDENCE,
     compute,
     new_ocid,
@@ -26,14 +27,14 @@ def test_registry_rows_get_spanish_labels_and_mexican_dates():
     title, rows = sections(SANCTION_EVIDENCE)["registry"]
     assert title == "Registro que coincidió"
     assert ("Fecha de sincronización", "01/03/2025 06:00") in rows
-    assert ("Tipo de coincidencia", "RFC") in rows
+    assert ("Tipo de coincidencia", "RFC idéntico") in rows
     assert ("Fuente", "PDN S3 servidores sancionados (particulares)") in rows
 
 
 def test_known_sections_come_first_and_nothing_is_hidden():
     evidence = {
         "zeta_extra": {"monto_total": 1250000.5},
-        "registry": {"match_kind": "name", "url": "https://example.org/s3/1"},
+        "registry": {"match_kind": "normalised_name", "url": "https://example.org/s3/1"},
         "values": {"numero_de_ofertas": 1, "fecha_firma": "2025-03-20", "desierto": False},
         "nota": "texto libre",
         "lista": ["A", "B"],
@@ -50,6 +51,48 @@ def test_known_sections_come_first_and_nothing_is_hidden():
     assert registry[1].is_url
     assert sections(evidence)["zeta_extra"] == ("Zeta extra", [("Monto total", "1,250,000.50")])
     assert sections(evidence)["otros"][1] == [("Lista", "A, B"), ("Nota", "texto libre")]
+
+
+def test_codes_of_the_engine_read_as_spanish_labels():
+    found = {s.title: {r.label: r.value for r in s.rows} for s in readable(CONFLICT_EVIDENCE)}
+    match = found["Coincidencia en el registro"]
+    assert match["Sistema"] == "S1 (declaraciones)"
+    assert match["Tipo de coincidencia"] == "RFC idéntico"
+    assert match["Tipo de declaración"] == "de modificación"
+    assert "Coincidió por" not in match  # the label the engine also wrote would repeat it
+    # The objects inside a match read as sections of their own, not squeezed into one line.
+    assert found["Participación"]["Tipo"] == "Accionista"
+    assert found["Participación"]["Relación"] == "el propio declarante"
+    link = found["Vínculo con el proceso"]
+    assert link["Tipo"] == "servidor que intervino en el procedimiento (S2)"
+    assert link["Coincidencia del declarante"] == "nombre normalizado"
+    servant = found["Persona servidora pública"]
+    assert servant["Sistema"] == "S2 (servidores que intervienen en contrataciones)"
+    shown = str(found)
+    for code in ("rfc_exact", "s2_intervened", "normalised_name", "ACCI", "DECLARANTE"):
+        assert code not in shown, code
+
+
+def test_registry_catalogue_keys_read_as_their_names():
+    evidence = {
+        "matches": [
+            {
+                "system": "s3",
+                "subject": "moral",
+                "sanction_types": ["I", "M"],
+                "procedures": [{"act": "contratacion", "area": "AREA_RESPONSABLE_CONTRATACION"}],
+            }
+        ],
+        "thresholds": {},
+    }
+    [match] = readable(evidence)  # an empty object adds no section
+    values = {row.label: row for row in match.rows}
+    assert values["Sistema"].value == "S3 (sancionados)"
+    assert values["Sujeto"].value == "persona moral"
+    assert values["Tipos de sanción"].value == "inhabilitación, multa"
+    assert values["Procedimientos"].table.rows == [
+        ["contratación de adquisiciones", "área responsable de la contratación"]
+    ]
 
 
 def test_empty_evidence_has_no_sections():
@@ -90,10 +133,10 @@ def test_registry_matches_as_the_engine_writes_them_read_as_sections_and_tables(
         "registry_synced_at": "2025-03-15T11:00:00Z",
         "matches": [
             {
-                "system": "sat69b",
+                "system": "69b",
                 "source": "SAT, listado 69-B",
                 "fetched_at": "2025-03-15T11:00:00Z",
-                "match_kind": "rfc",
+                "match_kind": "rfc_exact",
                 "events": [
                     {"stage": "Presunto", "date": "2024-06-01", "sat_notice": "500-05-1"},
                     {"stage": "Definitivo", "date": "2024-11-20", "dof_notice": "DOF 2024-11"},
@@ -108,7 +151,8 @@ def test_registry_matches_as_the_engine_writes_them_read_as_sections_and_tables(
         "Otros datos",
     ]
     match = {row.label: row for row in result[1].rows}
-    assert match["Tipo de coincidencia"].value == "RFC"
+    assert match["Tipo de coincidencia"].value == "RFC idéntico"
+    assert match["Sistema"].value == "lista 69-B del SAT"
     assert match["Fecha de sincronización"].value == "15/03/2025 05:00"  # shown in Mexico City
     table = match["Historial en el registro"].table
     assert table.headers == ["Situación", "Fecha", "Oficio del SAT", "Publicación en el DOF"]

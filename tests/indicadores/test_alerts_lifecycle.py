@@ -82,7 +82,7 @@ def test_a_flagged_outcome_opens_an_alert_with_its_evidence(
         S.OPEN,
         Severity.HIGH,
     )
-    assert alert.evidence["registry"]["match_kind"] == "rfc"
+    assert alert.evidence["registry"]["match_kind"] == "rfc_exact"
     assert alert.links == [["Registro del S3", "https://plataformadigitalnacional.org/sancionados"]]
     assert alert.supplier_name == "Medicamentos Mexicanos, S.A. de C.V."
     assert "MME920427EM3" in alert.supplier_key
@@ -128,7 +128,7 @@ def test_a_no_longer_flagged_outcome_never_closes_the_alert(alert, entity, unit)
     compute(alert.ocid, entity, unit, sanction(status=OutcomeStatus.NOT_FLAGGED))
     alert.refresh_from_db()
     assert alert.status == S.OPEN and not alert.still_flagged
-    assert alert.evidence["registry"]["system"] == "S3"  # the evidence that raised it stays
+    assert alert.evidence["registry"]["system"] == "s3"  # the evidence that raised it stays
     assert kinds(alert) == [EventKind.OPENED, EventKind.NOT_FLAGGED]
 
 
@@ -183,7 +183,10 @@ def test_a_dismissed_alert_reopens_when_new_data_flags_it_again(alert, entity, u
     compute(alert.ocid, entity, unit, sanction())  # same evidence: the dismissal stands
     alert.refresh_from_db()
     assert alert.status == S.DISMISSED
-    changed = {**alert.evidence, "registry": {**alert.evidence["registry"], "match_kind": "curp"}}
+    changed = {
+        **alert.evidence,
+        "registry": {**alert.evidence["registry"], "match_kind": "curp_exact"},
+    }
     Notification.objects.all().delete()
     compute(alert.ocid, entity, unit, sanction(evidence=changed))
     alert.refresh_from_db()

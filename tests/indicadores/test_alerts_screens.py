@@ -12,7 +12,13 @@ from indicadores import alerts
 from indicadores.models import Alert, AlertStatus, EventKind, Notification
 from indicadores.outcomes import Severity
 from tests.factories import PASSWORD, make_entity, make_member, make_unit
-from tests.indicadores.alert_helpers import compute, new_ocid, sanction, single_bid
+from tests.indicadores.alert_helpers import (
+    CONFLICT_EVIDENCE,
+    compute,
+    new_ocid,
+    sanction,
+    single_bid,
+)
 from tests.workflows import drafts
 from workflows.processes.process_models import IntegrityOverride
 
@@ -170,6 +176,31 @@ def test_the_detail_shows_the_evidence_readably(client, alert, oic):
         "Alerta abierta",
     ):
         assert text in html, text
+
+
+def test_the_detail_names_the_codes_of_the_evidence_in_spanish(client, entity, unit, oic):
+    ocid = new_ocid(entity)
+    conflict = sanction(
+        "MX-RFC-CSA150101AB1",
+        code="MX-CONFLICT",
+        explanation="Ana Torres Díaz, que intervino en este procedimiento (S2), declaró en S1 "
+        "una participación en Consultores del Sur, S.A. de C.V. (coincidencia por RFC idéntico).",
+        evidence=CONFLICT_EVIDENCE,
+    )
+    compute(ocid, entity, unit, conflict)
+    html = login(client, oic).get(detail(Alert.objects.get(ocid=ocid))).content.decode()
+    evidence = html[html.index('data-testid="evidencia"') : html.index('id="acciones"')]
+    for label in (
+        "S1 (declaraciones)",
+        "RFC idéntico",
+        "servidor que intervino en el procedimiento (S2)",
+        "S2 (servidores que intervienen en contrataciones)",
+        "nombre normalizado",
+        "Accionista",
+    ):
+        assert label in evidence, label
+    for code in ("rfc_exact", "s2_intervened", "normalised_name", "ACCI"):
+        assert code not in html, code
 
 
 def test_the_oic_walks_the_lifecycle_from_the_page(client, alert, oic):

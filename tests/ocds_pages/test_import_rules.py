@@ -97,7 +97,10 @@ def test_a_contract_signed_hours_before_its_award_date_imports_with_a_warning(tm
 
     assert "Importadas: 3" in out
     assert "Avisos de las reglas de captura: 1" in out
-    assert "contracts/0/dateSigned: El contrato se firmó" in err
+    assert (
+        f"real.jsonl:3: contracts/0/dateSigned: El contrato {ocid}-contract-1 se firmó "
+        "(2025-03-05T08:00:00-06:00) antes de la adjudicación"
+    ) in err
 
 
 def test_our_own_releases_still_refuse_a_contract_signed_before_its_award():

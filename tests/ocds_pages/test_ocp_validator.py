@@ -85,3 +85,23 @@ def test_bulk_release_and_record_packages_pass_ocp_validator(generated, settings
     assert {path.name.split("-")[1] for path in packages} == {"entregas", "registros"}
     for path in packages:
         assert_clean(orjson.loads(gzip.decompress(path.read_bytes())))
+
+
+def test_the_demo_installation_passes_ocp_validator(client, settings, tmp_path):
+    """The demo's processes (every stage and procedure, published through the workflow)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OCDS_BULK_DIR = tmp_path / "bulk"
+    settings.OCDS_API_WATERMARK_SECONDS = 0
+    cache.clear()
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    for command in ("cargar_demo", "cargar_demo_procesos", "cargar_demo_seguimiento"):
+        call_command(command, **quiet)
+    assert Release.objects.exists()
+
+    releases = client.get("/api/ocds/release-package/")
+    assert_clean(orjson.loads(b"".join(releases.streaming_content)))
+    assert_clean(client.get("/api/ocds/records/?limit=1000").json())
+    call_command("exportar_bulk", "--sin-progreso", **quiet)
+    for path in sorted(settings.OCDS_BULK_DIR.glob("*/paquete-*.json.gz")):
+        assert_clean(orjson.loads(gzip.decompress(path.read_bytes())))
+    cache.clear()

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from ocds_pages.codelists import spanish_choices
 from workflows.base.procedures import ProcedureType
 from workflows.forms.choices import FieldType
 
@@ -51,8 +52,6 @@ def choice_sources():
 
 
 def document_type_codes():
-    from ocds_pages.codelists import spanish_choices
-
     return sorted(spanish_choices("documentType"), key=lambda option: option[1])
 
 

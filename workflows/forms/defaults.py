@@ -353,6 +353,11 @@ AWARD_CANCELLATION = [
         custom=True,
     ),
 ]
+# The validity of each guarantee (EDCA-MX guarantees/period): monitoring warns before it expires.
+GUARANTEE_PERIOD = [
+    field("inicioVigencia", "Inicio de vigencia", "date", "period/startDate"),
+    field("finVigencia", "Fin de vigencia", "date", "period/endDate"),
+]
 CONTRACT = [
     field(
         "titulo", "Título del contrato", "text", "contracts/0/title", required=True, max_length=300
@@ -378,6 +383,7 @@ CONTRACT = [
             field("obligaciones", "Obligación garantizada", "text", "obligations"),
             field("monto", "Monto", "money", "value", min_value=0),
             field("fiadora", "Afianzadora", "text", "guarantor/name"),
+            *GUARANTEE_PERIOD,
         ],
     ),
     document("contratoFirmado", "Contrato firmado", "contracts/0/documents", "contractSigned"),
@@ -435,36 +441,29 @@ PAYMENT_FIELDS = [
         "5FB2822E-396D-4725-8521-CDC4BDD20CCF; identifica el pago.",
     ),
 ]
-IMPLEMENTATION = [
-    group(
-        "pagos",
-        "Pagos",
-        "contracts/0/implementation/transactions",
-        [
-            field("fecha", "Fecha de pago", "date", "date", required=True),
-            field("importe", "Importe pagado", "money", "value", required=True, min_value=0),
-            *PAYMENT_FIELDS,
-        ],
-    ),
-    group(
-        "entregas",
-        "Entregas e hitos",
-        "contracts/0/implementation/milestones",
-        [
-            field("titulo", "Hito", "text", "title", required=True),
-            field("tipo", "Tipo", "choice", "type", choices="codelist:milestoneType"),
-            field("fechaCompromiso", "Fecha comprometida", "date", "dueDate"),
-            field("fechaCumplido", "Fecha de cumplimiento", "date", "dateMet"),
-            field("estado", "Estado", "choice", "status", choices="codelist:milestoneStatus"),
-        ],
-    ),
-    document(
+PAYMENTS_PATH = "contracts/0/implementation/transactions"
+# The acceptance of what was delivered (acta de entrega-recepción a entera satisfacción): one per
+# delivery, a file of its milestone row published in that milestone's documents, so contract
+# monitoring knows which delivery was received (issue 19; indicadores.monitoring.assess).
+MILESTONES_PATH = "contracts/0/implementation/milestones"
+MILESTONE_ACCEPTANCE = {
+    **document(
         "actaRecepcion",
         "Acta de entrega-recepción a entera satisfacción",
-        "contracts/0/implementation/documents",
+        "documents",
         "completionCertificate",
     ),
-]
+    "help_text": "El acta firmada de esta entrega, cuando se recibió a entera satisfacción; se "
+    "publica con la entrega y su huella SHA-256.",
+}
+# The contract-wide acceptance document migration 0014 added before the certificate moved to each
+# delivery (migration 0015 moves it: publish_milestone_acceptance).
+ACCEPTANCE_DOCUMENT = document(
+    "actaRecepcion",
+    "Acta de entrega-recepción a entera satisfacción",
+    "contracts/0/implementation/documents",
+    "completionCertificate",
+)
 # Penas convencionales and deducciones (LAASSP art. 53 and 53 Bis), in the project extension
 # (contracts/implementation/penalties): contract monitoring adds them up per contract.
 PENALTIES = group(
@@ -488,13 +487,32 @@ PENALTIES = group(
     ],
     help_text="Una fila por pena o deducción aplicada al proveedor.",
 )
-IMPLEMENTATION.append(PENALTIES)
-# The validity of each guarantee (EDCA-MX guarantees/period): monitoring warns before it expires.
-GUARANTEE_PERIOD = [
-    field("inicioVigencia", "Inicio de vigencia", "date", "period/startDate"),
-    field("finVigencia", "Fin de vigencia", "date", "period/endDate"),
+IMPLEMENTATION = [
+    group(
+        "pagos",
+        "Pagos",
+        PAYMENTS_PATH,
+        [
+            field("fecha", "Fecha de pago", "date", "date", required=True),
+            field("importe", "Importe pagado", "money", "value", required=True, min_value=0),
+            *PAYMENT_FIELDS,
+        ],
+    ),
+    group(
+        "entregas",
+        "Entregas e hitos",
+        "contracts/0/implementation/milestones",
+        [
+            field("titulo", "Hito", "text", "title", required=True),
+            field("tipo", "Tipo", "choice", "type", choices="codelist:milestoneType"),
+            field("fechaCompromiso", "Fecha comprometida", "date", "dueDate"),
+            field("fechaCumplido", "Fecha de cumplimiento", "date", "dateMet"),
+            field("estado", "Estado", "choice", "status", choices="codelist:milestoneStatus"),
+            MILESTONE_ACCEPTANCE,
+        ],
+    ),
+    PENALTIES,
 ]
-next(item for item in CONTRACT if item["key"] == "garantias")["fields"] += GUARANTEE_PERIOD
 
 # (stage, procedure type, Spanish title, fields): values of workflows.base.procedures.Stage and
 # ProcedureType ("" for every procedure type), written out because migrations read this list.
@@ -566,28 +584,21 @@ def install_default_forms(definitions, versions) -> int:
     return created_count
 
 
-def _records_bids(spec: dict) -> bool:
-    return any(
-        item["kind"] == "group"
-        and (item["key"] == BIDS["key"] or item["ocds_path"].strip("/") == BIDS["ocds_path"])
-        for item in spec["fields"]
-    )
+def _publish_revised(definitions, versions, revise, **filters) -> int:
+    """Publish a new version of each definition (``filters``) that ``revise`` changes.
 
-
-def publish_bids_group(definitions, versions) -> int:
-    """Publish a new version of the national award forms that adds the Proposiciones group.
-
-    For installations whose award form predates it (version 1 of migration 0002, or a version an
-    editor published since): the latest version is kept as it is, with the group appended, so
-    edits are not lost; drafts keep the version they were filled with. Returns how many versions
-    were published. Models are passed in so the data migration can use its historical ones.
+    ``revise(stage, fields)`` gives the latest version's fields with what is missing, or None when
+    nothing is. The latest version is kept as it is except for that, so editors' changes are not
+    lost; drafts keep the version they were filled with. Models are passed in so the data
+    migrations can use their historical ones. Returns how many versions were published.
     """
     published = 0
-    for definition in definitions.objects.filter(stage="award", entity=None):
+    for definition in definitions.objects.filter(**filters):
         latest = versions.objects.filter(definition=definition).order_by("-number").first()
-        if latest is None or _records_bids(latest.spec):
+        fields = latest and revise(definition.stage, latest.spec["fields"])
+        if not fields:
             continue
-        spec = {**latest.spec, "fields": [*latest.spec["fields"], BIDS]}
+        spec = {**latest.spec, "fields": fields}
         versions.objects.create(
             definition=definition,
             number=latest.number + 1,
@@ -602,7 +613,33 @@ def publish_bids_group(definitions, versions) -> int:
     return published
 
 
-PAYMENTS_PATH = "contracts/0/implementation/transactions"
+def _replacing(outdated, replace):
+    """A revision that replaces each item ``outdated`` finds, or None when it finds none."""
+
+    def revise(stage: str, fields: list[dict]) -> list[dict] | None:
+        if not any(outdated(item) for item in fields):
+            return None
+        return [replace(item) if outdated(item) else item for item in fields]
+
+    return revise
+
+
+def _with_bids(stage: str, fields: list[dict]) -> list[dict] | None:
+    records_bids = any(
+        item["kind"] == "group"
+        and (item["key"] == BIDS["key"] or item["ocds_path"].strip("/") == BIDS["ocds_path"])
+        for item in fields
+    )
+    return None if records_bids else [*fields, BIDS]
+
+
+def publish_bids_group(definitions, versions) -> int:
+    """Publish a new version of the national award forms that adds the Proposiciones group.
+
+    For installations whose award form predates it (version 1 of migration 0002, or a version an
+    editor published since): the latest version is kept, with the group appended.
+    """
+    return _publish_revised(definitions, versions, _with_bids, stage="award", entity=None)
 
 
 def _payment_fields_outdated(group: dict) -> bool:
@@ -626,35 +663,13 @@ def _with_payment_fields(group: dict) -> dict:
 
 def publish_payment_fields(definitions, versions) -> int:
     """Publish a new version of the implementation forms whose payments carry the CFDI folio in
-    ``source``: the folio becomes the transaction id and the payee's RFC is asked for.
-
-    The latest version is kept as it is except for the Pagos group, so editors' changes are not
-    lost; drafts keep the version they were filled with. Returns how many versions were
-    published. Models are passed in so the data migration can use its historical ones.
-    """
-    published = 0
-    stages = ("implementation", "implementationUpdate")
-    for definition in definitions.objects.filter(stage__in=stages):
-        latest = versions.objects.filter(definition=definition).order_by("-number").first()
-        if latest is None or not any(_payment_fields_outdated(i) for i in latest.spec["fields"]):
-            continue
-        fields = [
-            _with_payment_fields(item) if _payment_fields_outdated(item) else item
-            for item in latest.spec["fields"]
-        ]
-        spec = {**latest.spec, "fields": fields}
-        versions.objects.create(
-            definition=definition,
-            number=latest.number + 1,
-            stage=definition.stage,
-            procedure_type=definition.procedure_type,
-            title=definition.title,
-            spec=spec,
-        )
-        definition.fields = stream_from_spec(spec)
-        definition.save(update_fields=["fields"])
-        published += 1
-    return published
+    ``source``: the folio becomes the transaction id and the payee's RFC is asked for."""
+    return _publish_revised(
+        definitions,
+        versions,
+        _replacing(_payment_fields_outdated, _with_payment_fields),
+        stage__in=("implementation", "implementationUpdate"),
+    )
 
 
 def _dictamen_outdated(item: dict) -> bool:
@@ -668,83 +683,94 @@ def _dictamen_outdated(item: dict) -> bool:
 
 def publish_dictamen_document_type(definitions, versions) -> int:
     """Publish a new version of the forms whose «Dictamen de excepción» file was published as a
-    tenderNotice, now with the document type of what it is (DICTAMEN_DOCUMENT_TYPE).
-
-    The latest version is kept as it is except for that field, so editors' changes are not lost;
-    drafts keep the version they were filled with. Models are passed in for the data migration.
-    """
-    published = 0
-    for definition in definitions.objects.filter(stage="tender"):
-        latest = versions.objects.filter(definition=definition).order_by("-number").first()
-        if latest is None or not any(_dictamen_outdated(i) for i in latest.spec["fields"]):
-            continue
-        fields = [
-            {**item, "document_type": DICTAMEN_DOCUMENT_TYPE} if _dictamen_outdated(item) else item
-            for item in latest.spec["fields"]
-        ]
-        spec = {**latest.spec, "fields": fields}
-        versions.objects.create(
-            definition=definition,
-            number=latest.number + 1,
-            stage=definition.stage,
-            procedure_type=definition.procedure_type,
-            title=definition.title,
-            spec=spec,
-        )
-        definition.fields = stream_from_spec(spec)
-        definition.save(update_fields=["fields"])
-        published += 1
-    return published
+    tenderNotice, now with the document type of what it is (DICTAMEN_DOCUMENT_TYPE)."""
+    return _publish_revised(
+        definitions,
+        versions,
+        _replacing(
+            _dictamen_outdated, lambda item: {**item, "document_type": DICTAMEN_DOCUMENT_TYPE}
+        ),
+        stage="tender",
+    )
 
 
-ACCEPTANCE_DOCUMENT = IMPLEMENTATION[2]
+def _guarantees_outdated(item: dict) -> bool:
+    if item.get("kind") != "group" or item["ocds_path"].strip("/") != "contracts/0/guarantees":
+        return False
+    paths = {child["ocds_path"] for child in item["fields"]}
+    return any(f["ocds_path"] not in paths for f in GUARANTEE_PERIOD)
+
+
+def _with_guarantee_period(item: dict) -> dict:
+    paths = {child["ocds_path"] for child in item["fields"]}
+    missing = [f for f in GUARANTEE_PERIOD if f["ocds_path"] not in paths]
+    return {**item, "fields": [*item["fields"], *missing]}
+
+
+def _all_keys(fields: list[dict]) -> set[str]:
+    """Keys of the items and of their groups' fields (the certificate now sits in a group)."""
+    keys = set()
+    for item in fields:
+        keys.add(item["key"])
+        if item.get("kind") == "group":
+            keys |= {child["key"] for child in item["fields"]}
+    return keys
 
 
 def _with_monitoring_fields(stage: str, fields: list[dict]) -> list[dict] | None:
     """``fields`` with what contract monitoring needs, or None when nothing is missing."""
-    keys = {item["key"] for item in fields}
-    if stage in ("implementation", "implementationUpdate"):
-        added = [item for item in (ACCEPTANCE_DOCUMENT, PENALTIES) if item["key"] not in keys]
-        return [*fields, *added] if added else None
-    changed = False
-    result = []
-    for item in fields:
-        if item.get("kind") == "group" and item["ocds_path"].strip("/") == "contracts/0/guarantees":
-            paths = {child["ocds_path"] for child in item["fields"]}
-            missing = [f for f in GUARANTEE_PERIOD if f["ocds_path"] not in paths]
-            if missing:
-                item, changed = {**item, "fields": [*item["fields"], *missing]}, True
-        result.append(item)
-    return result if changed else None
+    if stage == "contract":
+        return _replacing(_guarantees_outdated, _with_guarantee_period)(stage, fields)
+    keys = _all_keys(fields)
+    added = [item for item in (ACCEPTANCE_DOCUMENT, PENALTIES) if item["key"] not in keys]
+    return [*fields, *added] if added else None
 
 
 def publish_monitoring_fields(definitions, versions) -> int:
     """Publish a new version of the implementation forms with the acceptance document and the
-    penalties, and of the contract forms with the guarantees' validity (issue 19).
-
-    The latest version is kept as it is, with the fields appended, so editors' changes are not
-    lost; drafts keep the version they were filled with. Models are passed in so the data
-    migration can use its historical ones. Returns how many versions were published.
-    """
-    from workflows.forms.spec import stream_from_spec
-
-    published = 0
+    penalties, and of the contract forms with the guarantees' validity (issue 19)."""
     stages = ("implementation", "implementationUpdate", "contract")
-    for definition in definitions.objects.filter(stage__in=stages):
-        latest = versions.objects.filter(definition=definition).order_by("-number").first()
-        fields = latest and _with_monitoring_fields(definition.stage, latest.spec["fields"])
-        if not fields:
-            continue
-        spec = {**latest.spec, "fields": fields}
-        versions.objects.create(
-            definition=definition,
-            number=latest.number + 1,
-            stage=definition.stage,
-            procedure_type=definition.procedure_type,
-            title=definition.title,
-            spec=spec,
-        )
-        definition.fields = stream_from_spec(spec)
-        definition.save(update_fields=["fields"])
-        published += 1
-    return published
+    return _publish_revised(definitions, versions, _with_monitoring_fields, stage__in=stages)
+
+
+def _contract_wide_acceptance(item: dict) -> bool:
+    return (
+        item.get("kind") == "field"
+        and item.get("field_type") == "file"
+        and item.get("document_type") == "completionCertificate"
+        and item["ocds_path"].strip("/") == "contracts/0/implementation/documents"
+    )
+
+
+def _with_milestone_acceptance(stage: str, fields: list[dict]) -> list[dict] | None:
+    """``fields`` with the acceptance certificate in the deliveries' rows instead of once for the
+    whole contract, or None when it is there already or there is no deliveries group."""
+    milestones = next(
+        (
+            item
+            for item in fields
+            if item.get("kind") == "group" and item["ocds_path"].strip("/") == MILESTONES_PATH
+        ),
+        None,
+    )
+    if milestones is None or any(
+        child.get("document_type") == "completionCertificate" for child in milestones["fields"]
+    ):
+        return None
+    moved = {**milestones, "fields": [*milestones["fields"], MILESTONE_ACCEPTANCE]}
+    return [
+        moved if item is milestones else item
+        for item in fields
+        if not _contract_wide_acceptance(item)
+    ]
+
+
+def publish_milestone_acceptance(definitions, versions) -> int:
+    """Publish a new version of the implementation forms that asks for the acceptance certificate
+    with each delivery (milestone) instead of once for the contract (issue 19)."""
+    return _publish_revised(
+        definitions,
+        versions,
+        _with_milestone_acceptance,
+        stage__in=("implementation", "implementationUpdate"),
+    )

@@ -15,6 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
 from cms.models import Entity, PurchasingUnit
+from ocds_pages.codelists import codes
 from workflows.base.procedures import (
     ALL_PROCEDURES,
     FORM_PROCEDURE_CHOICES,
@@ -436,8 +437,6 @@ class DocumentType(models.Model):
         return self.name
 
     def clean(self):
-        from ocds_pages.codelists import codes
-
         if self.ocds_code not in codes("documentType"):
             raise ValidationError(
                 {

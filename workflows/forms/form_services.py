@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ocds_pages.documents import file_sha256
 from ocds_pages.extension import extension_field_sources, extension_fields_register
@@ -230,8 +231,34 @@ def stage_draft_form(
     return build_form(draft.version, data, context=context, stored=stored)
 
 
+def _is_file(value) -> bool:
+    return isinstance(value, dict) and "sha256" in value
+
+
 def _stored_files(draft: StageDraft) -> dict:
-    return {k: v for k, v in (draft.values or {}).items() if isinstance(v, dict) and "sha256" in v}
+    """Files kept from earlier saves: a field's by its key; a group's as one dict per row (the
+    row's files by field key), in the order of the draft's rows."""
+    values = draft.values or {}
+    stored = {k: v for k, v in values.items() if _is_file(v)}
+    for key in _row_file_keys(draft):
+        rows = values.get(key) if isinstance(values.get(key), list) else []
+        stored[key] = [
+            {name: value for name, value in row.items() if _is_file(value)}
+            if isinstance(row, dict)
+            else {}
+            for row in rows
+        ]
+    return stored
+
+
+def _all_files(draft: StageDraft) -> list[dict]:
+    files = []
+    for value in _stored_files(draft).values():
+        if isinstance(value, list):
+            files += [file for row in value for file in row.values()]
+        else:
+            files.append(value)
+    return files
 
 
 def _store_upload(draft: StageDraft, upload) -> dict | None:
@@ -267,7 +294,7 @@ def draft_file_paths(draft: StageDraft) -> list[str]:
     prefix = settings.MEDIA_URL
     return [
         value["url"].split(prefix, 1)[-1]
-        for value in _stored_files(draft).values()
+        for value in _all_files(draft)
         if isinstance(value.get("url"), str) and prefix in value["url"]
     ]
 
@@ -278,6 +305,48 @@ def _file_keys(draft: StageDraft) -> list[str]:
         for i in draft.version.spec["fields"]
         if i["kind"] == "field" and i["field_type"] == FieldType.FILE
     ]
+
+
+def _row_file_keys(draft: StageDraft) -> dict[str, list[str]]:
+    """Group key → the keys of its file fields (a milestone's acceptance certificate)."""
+    found = {}
+    for item in draft.version.spec["fields"]:
+        if item["kind"] != "group":
+            continue
+        keys = [f["key"] for f in item["fields"] if f["field_type"] == FieldType.FILE]
+        if keys:
+            found[item["key"]] = keys
+    return found
+
+
+def _save_row_files(draft: StageDraft, data, files, values: dict, stored: dict) -> None:
+    """Store the files uploaded in group rows and keep the ones saved before.
+
+    A posted row ``n`` is the draft's row ``n`` (the form is drawn from the draft's rows in their
+    order); rows marked for deletion are dropped from ``values`` as from the stored files.
+    ``stored[group]`` ends aligned with the posted rows (for the form), ``values[group]`` with
+    the kept ones (for the draft).
+    """
+    for group, keys in _row_file_keys(draft).items():
+        before = stored.get(group) or []
+        try:
+            total = min(int(data.get(f"{group}-TOTAL_FORMS", 0)), 1000)
+        except ValueError:
+            total = 0
+        posted, kept = [], []
+        for index in range(total):
+            row = dict(before[index]) if index < len(before) else {}
+            for key in keys:
+                upload = files.get(f"{group}-{index}-{key}") if files else None
+                accepted = _store_upload(draft, upload) if upload else None
+                if accepted:
+                    row[key] = accepted
+            posted.append(row)
+            if not data.get(f"{group}-{index}-DELETE"):
+                kept.append(row)
+        stored[group] = posted
+        for row, row_files in zip(values.get(group) or [], kept, strict=False):
+            row.update(row_files)
 
 
 @transaction.atomic
@@ -293,7 +362,8 @@ def stage_draft_save(*, draft: StageDraft, data, files=None, user=None):
         accepted = _store_upload(draft, files[key]) if files and files.get(key) else None
         if accepted:
             stored[key] = accepted
-    values.update(stored)
+    values.update({key: value for key, value in stored.items() if isinstance(value, dict)})
+    _save_row_files(draft, data, files, values, stored)
     form = build_form(draft.version, data, files, context=context, stored=stored)
     draft.values = values
     draft.is_valid = form.is_valid()
@@ -328,8 +398,6 @@ def stage_draft_move_to_version(
 
 def extension_conflicts(*, spec: dict, exclude: int | None = None) -> list:
     """Custom fields declared by other published forms with the same name but another type."""
-    from django.utils.translation import gettext as _
-
     others: dict[tuple[str, str], dict] = {}
     versions = FormVersion.objects.exclude(definition_id=exclude).order_by("definition", "number")
     for version in versions:  # the latest of each definition wins, as in extension_fields_sync

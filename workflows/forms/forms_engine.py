@@ -243,25 +243,47 @@ class AccessibleFormMixin:
 
 
 class RowForm(AccessibleFormMixin, forms.Form):
-    """One row of a repeating group."""
+    """One row of a repeating group; ``stored_files`` are the row's files kept from earlier saves
+    (a milestone's acceptance certificate), by field key."""
 
     def __init__(self, *args, items=(), stored_files=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
+        self.stored_files = stored_files or {}
         for item in self.items:
             field = make_field(item)
-            if field is not None:
-                self.fields[item["key"]] = field
+            if field is None:
+                continue
+            stored = self.stored_files.get(item["key"])
+            if item["field_type"] == FieldType.FILE and stored:
+                field.required = False  # a file is already stored; a new upload replaces it
+                field.stored_name = stored.get("name", "")
+            self.fields[item["key"]] = field
         self._describe_all()
+
+    def values(self) -> dict:
+        """The row's cleaned values, files as stored (url, sha256), never the upload."""
+        values = dict(self.cleaned_data)
+        for key, stored in self.stored_files.items():
+            if not isinstance(values.get(key), dict):
+                values[key] = stored
+        return values
 
 
 class BaseRowFormSet(forms.BaseFormSet):
-    def __init__(self, *args, group=None, **kwargs):
+    def __init__(self, *args, group=None, stored_rows=None, **kwargs):
         self.group = group
+        self.stored_rows = stored_rows or []
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "items": self.group["fields"]}
+        rows = self.stored_rows
+        stored = rows[index] if index is not None and index < len(rows) else {}
+        return {
+            **super().get_form_kwargs(index),
+            "items": self.group["fields"],
+            "stored_files": stored,
+        }
 
     @property
     def empty_form(self):
@@ -281,7 +303,7 @@ class BaseRowFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = DELETE_LABEL
 
 
-def make_formset(group: dict, *, data=None, initial=None, extra_rows: int = 0):
+def make_formset(group: dict, *, data=None, initial=None, extra_rows: int = 0, stored_rows=None):
     minimum = group.get("min_rows") or 0
     formset_class = forms.formset_factory(
         RowForm,
@@ -294,7 +316,9 @@ def make_formset(group: dict, *, data=None, initial=None, extra_rows: int = 0):
         validate_max=bool(group.get("max_rows")),
         can_delete=True,
     )
-    return formset_class(data=data, initial=initial, prefix=group["key"], group=group)
+    return formset_class(
+        data=data, initial=initial, prefix=group["key"], group=group, stored_rows=stored_rows
+    )
 
 
 class StageForm(AccessibleFormMixin, forms.Form):
@@ -315,6 +339,7 @@ class StageForm(AccessibleFormMixin, forms.Form):
                     data=self.data if self.is_bound else None,
                     initial=self.initial.get(item["key"]),
                     extra_rows=(extra_rows or {}).get(item["key"], 0),
+                    stored_rows=self.stored.get(item["key"]),
                 )
             else:
                 self._add_field(item)
@@ -399,7 +424,7 @@ class StageForm(AccessibleFormMixin, forms.Form):
                 values[key] = stored
         for key, formset in self.formsets.items():
             values[key] = [
-                row.cleaned_data
+                row.values()
                 for row in formset.forms
                 if row.cleaned_data and not row.cleaned_data.get("DELETE")
             ]
@@ -520,6 +545,8 @@ def data_from_values(version, values: dict, *, context=None, extra_rows=None) ->
         out[f"{item['key']}-INITIAL_FORMS"] = "0"
         for index, row in enumerate(rows):
             for field in item["fields"]:
+                if field["field_type"] in ("file", "fixed"):
+                    continue  # a browser never resends a file; the stored one is kept apart
                 name = f"{item['key']}-{index}-{field['key']}"
                 _post_value(name, row.get(field["key"]), field, out)
     return out

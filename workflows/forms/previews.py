@@ -89,7 +89,13 @@ def sample_values(spec: dict, procedure_type: str) -> dict:
         if item["kind"] == "group":
             rows = max(item.get("min_rows") or 1, 1)
             values[item["key"]] = [
-                {f["key"]: sample_value(f) for f in item["fields"]} for _n in range(rows)
+                {
+                    f["key"]: dict(SAMPLE_FILE)
+                    if f["field_type"] == FieldType.FILE
+                    else sample_value(f)
+                    for f in item["fields"]
+                }
+                for _n in range(rows)
             ]
         elif item["field_type"] == FieldType.FILE:
             values[item["key"]] = dict(SAMPLE_FILE)
@@ -115,6 +121,12 @@ def sample_form_and_fragment(spec: dict, stage: str, procedure_type: str):
     context = CaptureContext(procedure_type=procedure_type, ocid="ocds-ejemplo-ENTE-000001")
     values = sample_rows_distinct(sample_values(spec, procedure_type))
     stored = {k: v for k, v in values.items() if isinstance(v, dict) and "sha256" in v}
+    for key, rows in values.items():
+        if isinstance(rows, list):  # a group's files, row by row
+            stored[key] = [
+                {name: v for name, v in row.items() if isinstance(v, dict) and "sha256" in v}
+                for row in rows
+            ]
     data = data_from_values(spec, values, context=context)
     form = build_form({**spec, "stage": stage}, data, context=context, stored=stored)
     if not form.is_valid():

@@ -7,7 +7,7 @@ pending stage applied to what is already published) and render them. ``blocking`
 approval until the approver writes a justification.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,11 +40,25 @@ class Candidate:
 Source = Callable[[Candidate], list[IntegrityFinding]]
 
 _sources: dict[str, Source] = {}
+_value_labels: dict[str, Mapping[str, str]] = {}
 
 
 def register_source(name: str, source: Source) -> None:
     """Register (or replace) the source called ``name``; idempotent, for ``ready()``."""
     _sources[name] = source
+
+
+def register_value_labels(labels: Mapping[str, Mapping[str, str]]) -> None:
+    """The Spanish names of the codes the sources write in their evidence, by evidence key (e.g.
+    ``{"match_kind": {"rfc_exact": "RFC idéntico"}}``): the screens show the name, the evidence
+    keeps the code. Idempotent, for ``ready()``."""
+    _value_labels.update(labels)
+
+
+def value_label(key: str, value) -> str | None:
+    """The registered name of ``value`` under ``key``, or None."""
+    names = _value_labels.get(key, {})
+    return str(names[value]) if isinstance(value, str) and value in names else None
 
 
 def findings_for(candidate: Candidate) -> list[IntegrityFinding]:

@@ -13,38 +13,13 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from workflows.processes.integrity import IntegrityFinding
-
-MOMENT = {
-    "bid": _("presentación de propuestas"),
-    "award": _("adjudicación"),
-    "signature": _("firma del contrato"),
-    "payment": _("pago"),
-}
-
-SYSTEM = {
-    "s1": _("S1 · declaraciones"),
-    "s2": _("S2 · servidores que intervienen en contrataciones"),
-    "s3": _("S3 · sancionados"),
-    "69b": _("Lista 69-B del SAT"),
-}
+from workflows.processes.integrity import IntegrityFinding, value_label
 
 SEVERITY = {"high": _("Alta"), "medium": _("Media"), "low": _("Baja")}
 
-MATCH_KIND = {
-    "rfc_exact": _("RFC idéntico"),
-    "curp_exact": _("CURP idéntica"),
-    "normalised_name": _("nombre normalizado"),
-}
-
-# Keys whose codes are shown by their Spanish name.
-VALUE_NAMES = {
-    "kind": MATCH_KIND,
-    "match_kind": MATCH_KIND,
-    "declarant_match_kind": MATCH_KIND,
-    "moment": MOMENT,
-    "system": SYSTEM,
-}
+# Left out when the evidence also has the other key, which says the same: how a row matched is
+# shown from its code (match_kind), a participation's kind from the registry's text (kind_label).
+REDUNDANT = {"match_label": "match_kind", "kind": "kind_label"}
 
 LABELS = {
     # What was measured and against what.
@@ -76,7 +51,7 @@ LABELS = {
     "signature": _("Firma"),
     "payment": _("Pago"),
     "code": _("Clave"),
-    "link": _("Enlace"),
+    "link": _("Vínculo con el proceso"),
     "url": _("Dirección"),
     "estimate": _("Monto estimado"),
     "awarded": _("Monto adjudicado"),
@@ -144,6 +119,7 @@ LABELS = {
     "incorporation_note": _("Nota sobre la constitución"),
     "participation": _("Participación"),
     "servants_in_procedure": _("Servidores que intervinieron"),
+    "s2_available": _("S2 sincronizado"),
     "undated": _("Periodo sin fecha"),
     "file": _("Expediente"),
     "kind": _("Tipo"),
@@ -234,12 +210,11 @@ def finding_views(findings, *, key, justifications=None, missing=()) -> list[Fin
 
 
 def evidence_rows(evidence: dict) -> list[EvidenceRow]:
-    # The engine may send how a row matched twice (code and label): the code reads better.
-    redundant = {"match_label"} if "match_kind" in evidence else set()
+    # Codes are shown by the names their source registered (integrity.register_value_labels).
     return [
         _row(str(LABELS.get(key, key)), value, key)
         for key, value in evidence.items()
-        if key not in redundant
+        if not (key in REDUNDANT and REDUNDANT[key] in evidence)
     ]
 
 
@@ -264,9 +239,9 @@ def _text(value, key: str = "") -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("Sí") if value else _("No"))
-    names = VALUE_NAMES.get(key, {})
-    if isinstance(value, str) and value in names:
-        return str(names[value])
+    name = value_label(key, value)
+    if name is not None:
+        return name
     if isinstance(value, str):
         return _date_text(value) or value
     if isinstance(value, float) and abs(value) < 1:

@@ -6,6 +6,8 @@ release id, date, tag, buyer, the procurement method of the procedure, the ids o
 contract, the status an event implies) is set here and wins over the draft.
 """
 
+from collections.abc import Callable, Sequence
+
 from ocds_pages.documents import build_document
 from ocds_pages.party_keys import RFC_SCHEME, rfc_party_id
 from ocds_pages.publication import ReleaseSlot
@@ -22,6 +24,18 @@ DOCUMENT_SECTION = {
     Stage.CONTRACT: "contracts",
     Stage.CONTRACT_AMENDMENT: "contracts",
 }
+
+
+# Parts other layers add to a stage's release (docs/arquitectura.md §4): ``part(release, stage,
+# documents)`` completes the release in place from the stage's documents (the latest version of
+# each). The market research adds its requestForQuotes to planning (indicadores/market/quotes.py).
+ReleasePart = Callable[[dict, Stage, Sequence], None]
+_release_parts: dict[str, ReleasePart] = {}
+
+
+def register_release_part(name: str, part: ReleasePart) -> None:
+    """Register (or replace) the part called ``name``; idempotent, for ``ready()``."""
+    _release_parts[name] = part
 
 
 def party_id(entity) -> str:
@@ -64,6 +78,9 @@ def build_stage_release(
 
     _SECTION_BUILDERS[stage](release, process, stage, previous)
     _attach_documents(release, stage, documents, document_url)
+    if documents:
+        for part in _release_parts.values():
+            part(release, stage, documents)
     _keep_roles(release, slot.party_roles)
     return release
 

@@ -90,6 +90,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--solo-seguimiento",
+            action="store_true",
+            dest="monitoring_only",
+            help=_(
+                "Mide sólo el seguimiento de contratos y conserva las demás cifras ya guardadas "
+                "de ese tamaño."
+            ),
+        )
+        parser.add_argument(
             "--solo-riesgo",
             action="store_true",
             dest="risk_only",
@@ -116,6 +125,7 @@ class Command(BaseCommand):
             database = self.use_scale_database(processes, entities, seed, options["regenerate"])
         warm(connection)
         self.engine_only = options["engine_only"]
+        self.monitoring_only = options["monitoring_only"]
         self.risk_only = options["risk_only"]
         with override_settings(**measuring_settings()):
             figures = self.measure(runs, export_runs, seed)
@@ -185,6 +195,8 @@ class Command(BaseCommand):
     def measure(self, runs: int, export_runs: int, seed: int) -> list:
         if self.engine_only:
             steps = list(bench.engine_steps(runs, seed))
+        elif self.monitoring_only:
+            steps = list(bench.monitoring_steps(runs))
         elif self.risk_only:
             steps = list(bench.risk_steps(runs))
         else:
@@ -198,9 +210,10 @@ class Command(BaseCommand):
         return figures
 
     def kept_figures(self, output: Path, processes: int) -> dict:
-        """With --solo-indicadores or --solo-riesgo, the figures already measured at this size."""
+        """With --solo-indicadores, --solo-seguimiento or --solo-riesgo, the figures already
+        measured at this size."""
         path = output / "benchmarks" / f"escala-{processes}.json"
-        if not (self.engine_only or self.risk_only) or not path.exists():
+        if not (self.engine_only or self.monitoring_only or self.risk_only) or not path.exists():
             return {}
         return json.loads(path.read_text())["figures"]
 

@@ -8,11 +8,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from cms.models import Entity
-from indicadores import alerts
 from indicadores.engine.core import indicators
-from indicadores.engine.runner import STATISTIC_CODES, compute_statistics, run
-from indicadores.risk.services import during_run
-from ocds_pages.models import Record
+from indicadores.recompute import Options, default_workers, recompute
 
 
 class Command(BaseCommand):
@@ -62,6 +59,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--trabajadores",
+            type=int,
+            default=default_workers(),
+            dest="workers",
+            help=_(
+                "Procesos del sistema operativo que evalúan partes del conjunto (por omisión, "
+                "uno por núcleo). El resultado no depende de este número."
+            ),
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             dest="as_json",
@@ -74,48 +81,50 @@ class Command(BaseCommand):
             help=_("No mostrar la barra de progreso."),
         )
 
-    def handle(self, *args, entities, codes, dry_run, batch, keep_statistics, **options):
+    def handle(self, *args, entities, codes, dry_run, batch, keep_statistics, workers, **options):
         as_json, no_progress = options["as_json"], options["no_progress"]
         selected = self.selected(codes)
-        queryset = Record.objects.all()
+        entity_ids = None
         if entities:
             found = dict(Entity.objects.filter(key__in=entities).values_list("key", "pk"))
             unknown = sorted(set(entities) - set(found))
             if unknown:
                 raise CommandError(_("No existe el ente: %(keys)s") % {"keys": ", ".join(unknown)})
-            queryset = queryset.filter(entity_id__in=found.values())
+            entity_ids = list(found.values())
         if batch is not None and batch < 1:
             raise CommandError(_("--lote debe ser un número entero positivo."))
+        if workers < 1:
+            raise CommandError(_("--trabajadores debe ser un número entero positivo."))
         # Everything loaded so far lives as long as the command: keep the collector from
         # re-scanning it after every batch of parsed releases (a quarter of the run otherwise).
         gc.freeze()
-        if not keep_statistics and STATISTIC_CODES & {item.code for item in selected}:
-            with tqdm(
-                total=Record.objects.count(),
-                desc=_("Estadísticas"),
-                unit=_("procesos"),
-                disable=no_progress,
-            ) as bar:
-                compute_statistics(batch=batch, progress=bar.update)
-        with (
-            tqdm(
-                total=queryset.count(),
-                desc=_("Indicadores"),
-                unit=_("procesos"),
-                disable=no_progress,
-            ) as bar,
-            # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
-            during_run(selected=selected, send=not dry_run, whole=not entities),
-            # Alerts are written a batch at a time, one notice per entity (indicadores/alerts.py).
-            alerts.collecting(send=not dry_run),
-        ):
-            summary = run(
-                queryset=queryset,
-                selected=selected,
-                send=not dry_run,
-                batch=batch,
-                progress=bar.update,
+        run_options = Options(
+            codes=[item.code for item in selected],
+            entity_ids=entity_ids,
+            send=not dry_run,
+            batch=batch,
+            workers=workers,
+        )
+        labels = {"statistics": _("Estadísticas"), "indicators": _("Indicadores")}
+        bars = []
+
+        def stage(name, total):
+            if bars:
+                bars[-1].close()
+            bars.append(
+                tqdm(total=total, desc=labels[name], unit=_("procesos"), disable=no_progress)
             )
+
+        try:
+            summary = recompute(
+                run_options,
+                statistics=not keep_statistics,
+                progress=stage,
+                advance=lambda count: bars[-1].update(count),
+            )
+        finally:
+            for bar in bars:
+                bar.close()
         if as_json:
             payload = {
                 "processes": summary.processes,

@@ -44,15 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(_("No hay datos publicados; no se generó ningún archivo."))
 
     def _report(self, summary):
-        self.stdout.write(
-            _("%(year)d: %(records)d procesos, %(releases)d entregas, %(files)d archivos")
-            % {
-                "year": summary.year,
-                "records": summary.records,
-                "releases": summary.releases,
-                "files": len(summary.files),
-            }
-        )
+        self.stdout.write(summary.describe())
         for item in summary.files:
             self.stdout.write(f"  {item.name}  {item.size:,} B  sha256 {item.sha256[:12]}…")
         for note in summary.notes:

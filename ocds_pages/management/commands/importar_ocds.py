@@ -121,14 +121,4 @@ class Command(BaseCommand):
         self.bar = None
 
     def report(self, summary: ImportSummary, rejected_files: int):
-        lines = [
-            _("Importadas: %(count)s") % {"count": summary.imported},
-            _("Omitidas por repetidas: %(count)s") % {"count": summary.duplicates},
-            _("En conflicto (mismo id, otro contenido): %(count)s") % {"count": summary.conflicts},
-            _("Inválidas: %(count)s") % {"count": summary.invalid},
-            _("Rechazadas por su ocid: %(count)s") % {"count": summary.refused_ocid},
-            _("Avisos de las reglas de captura: %(count)s") % {"count": summary.warning_count},
-            _("Sin ente: %(count)s") % {"count": summary.without_entity},
-            _("Archivos rechazados: %(count)s") % {"count": rejected_files},
-        ]
-        self.stdout.write("\n".join(lines))
+        self.stdout.write(summary.report(rejected_files))

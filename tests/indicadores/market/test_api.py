@@ -102,6 +102,8 @@ def test_suppliers_anonymous_get_no_screening(client, basket):
     assert (first["supplier"]["rfc"], first["contracts"]) == ("MME920427EM3", 7)
     assert second["supplier"]["rfc"] == "FAR010101AB2"
     assert "screening" not in first
+    assert first["score"] > second["score"]
+    assert set(first["scoreParts"]) == {"contracts", "amount", "buyers", "price"}
 
 
 def test_suppliers_staff_token_gets_screening_with_evidence(client, basket):
@@ -110,6 +112,10 @@ def test_suppliers_staff_token_gets_screening_with_evidence(client, basket):
     headers = {"Authorization": f"Bearer {staff_token(user)}"}
     body = client.get(SUPPLIERS, {"clasificacion": CUCOP}, headers=headers).json()
     assert body["screeningIncluded"] is True
+    # The screening never moves a supplier: the same order and scores as without it.
+    public = client.get(SUPPLIERS, {"clasificacion": CUCOP}).json()
+    ranked = [(row["supplier"]["rfc"], row["score"]) for row in body["results"]]
+    assert ranked == [(row["supplier"]["rfc"], row["score"]) for row in public["results"]]
     by_rfc = {row["supplier"]["rfc"]: row for row in body["results"]}
     flagged = by_rfc["FAR010101AB2"]["screening"]
     assert flagged["flagged"] is True

@@ -129,3 +129,23 @@ def test_harvester_pages_resumes_and_keeps_apart(fake_api):
 def test_harvest_command_reports_an_unreachable_api(fake_api):
     with pytest.raises(Exception, match="no es un paquete|no respondió"):
         call_command("cosechar_referencia", fake_api + "nada", "--nombre", "X", "--sin-progreso")
+
+
+def test_harvester_compiles_records_that_embed_their_releases(fake_api):
+    """A record without compiledRelease is compiled from what ocds_pages' importer reads of it;
+    one that only links its releases carries no data and is skipped."""
+    tender = other_release(4, 30) | {"id": "t-1", "tag": ["tender"], "awards": []}
+    award = other_release(4, 30) | {"id": "a-1", "date": "2024-06-01T10:00:00-06:00"}
+    linked = {"url": "https://otro.example/r.json", "date": "2024-05-01T10:00:00-06:00"}
+    FakeOcdsApi.pages["/api/ocds/records/"] = {
+        "records": [
+            {"ocid": award["ocid"], "releases": [tender, award]},
+            {"ocid": other_release(5, 1)["ocid"], "releases": [linked]},
+        ],
+    }
+    dataset = ReferenceDataset.objects.create(name="Otra instalación", kind="harvest", url=fake_api)
+    assert harvest(dataset) == 1
+    compiled = orjson.loads(ReferenceRecord.objects.get(ocid=award["ocid"]).compiled_release)
+    assert compiled["tag"] == ["compiled"] and compiled["awards"][0]["items"] == [item(30)]
+    prices = PriceObservation.objects.filter(source="reference", dataset=dataset)
+    assert [(p.ocid, p.unit_price) for p in prices] == [(award["ocid"], 30)]

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from indicadores.market import report, services
 from indicadores.market.models import Exclusion, MarketReport, MarketStudy
 from tests.indicadores.builders import s3_sanction
-from tests.indicadores.market.helpers import CUCOP, SUPPLIER_B, publish_priced
+from tests.indicadores.market.helpers import CUCOP, SUPPLIER_A, SUPPLIER_B, publish_priced
 from tests.workflows import drafts
 from workflows.base.procedures import Stage
 from workflows.processes import process_services
@@ -111,3 +111,69 @@ def test_an_approver_cannot_attach(world, study, client):
     client.force_login(world["aprobador"])
     response = client.post(f"/tramite/mercado/estudios/{study.pk}/reporte/", {"adjuntar": "1"})
     assert response.status_code == 403 and not MarketReport.objects.exists()
+
+
+def test_attached_report_is_published_with_planning_as_request_for_quotes(world, study, client):
+    """EDCA-MX requestForQuotes: the need, the basket's valid prices as quotes and the suppliers
+    considered, from the report's data part; the release validates with its extensions."""
+    import orjson
+
+    from ocds_pages.models import Release
+    from tests.workflows import form_values
+    from tests.workflows.drafts import assert_releases_valid
+
+    client.force_login(world["capturista"])
+    client.post(f"/tramite/mercado/estudios/{study.pk}/reporte/", {"adjuntar": "1"})
+    made = MarketReport.objects.get()
+    planning = study.process.stage_runs.get(stage="planning")
+    issues = process_services.capture_submit(
+        task=process_services.active_task(planning),
+        user=world["capturista"],
+        values=form_values.planning(),
+    )
+    assert issues == [], issues
+    process_services.review_approve(
+        task=process_services.active_task(planning), user=world["aprobador"]
+    )
+
+    assert_releases_valid(study.process.ocid)  # the schema with its extensions, and our rules
+    release = orjson.loads(Release.objects.get(ocid=study.process.ocid).data)
+    document = made.document
+    assert [d["id"] for d in release["planning"]["documents"]] == [document.document_id]
+    (rfq,) = release["planning"]["requestsForQuotes"]
+    assert rfq["id"] == f"investigacion-mercado-{document.document_id}"
+    assert rfq["title"] == study.title and made.data_sha256 in rfq["description"]
+    assert rfq["items"] == [
+        {
+            "id": "1",
+            "description": study.title,
+            "classification": {"scheme": "CUCOP", "id": CUCOP},
+            "quantity": 500.0,
+            "unit": {"name": "Caja", "value": {"amount": 13.5, "currency": "MXN"}},
+        }
+    ]
+    # The six valid prices (100 is an outlier, 11 was excluded with its supplier).
+    assert sorted(q["items"][0]["unit"]["value"]["amount"] for q in rfq["quotes"]) == [
+        10.0,
+        12.0,
+        13.0,
+        14.0,
+        15.0,
+        16.0,
+    ]
+    first = rfq["quotes"][0]
+    assert first["value"] == {
+        "amount": 100 * first["items"][0]["unit"]["value"]["amount"],
+        "currency": "MXN",
+    }
+    assert first["issuingSupplier"] == {"id": "MX-RFC-MME920427EM3", "name": SUPPLIER_A[2]}
+    assert "no una cotización recibida" in first["description"]
+    # The sanctioned supplier was excluded: it is not among those considered.
+    assert rfq["invitedSuppliers"] == [{"id": "MX-RFC-MME920427EM3", "name": SUPPLIER_A[2]}]
+    party = next(p for p in release["parties"] if p["id"] == "MX-RFC-MME920427EM3")
+    assert party["roles"] == ["invitedSupplier", "issuingSupplier"]
+    assert party["identifier"] == {
+        "scheme": "MX-RFC",
+        "id": "MME920427EM3",
+        "legalName": SUPPLIER_A[2],
+    }

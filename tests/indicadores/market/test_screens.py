@@ -56,6 +56,14 @@ def test_search_by_cucop_shows_statistics_candidates_and_screening(client, captu
     assert "Inhabilitación vigente en S3" in page
     assert "Atípico (fuera de las vallas)" in page
     assert "sin ajuste por inflación" in page
+    # The score is explained and each supplier's parts shown; the flagged one is marked.
+    assert (
+        'data-testid="explicacion-puntaje"' in page and "La revisión de integridad no suma" in page
+    )
+    assert "Procesos 1.00 × 35 % + monto 1.00 × 20 %" in page
+    flagged = page.split('data-testid="candidato-FAR010101AB2"')[1].split("</tr>")[0]
+    assert 'data-testid="marca-hallazgos"' in flagged
+    assert page.index("candidato-MME920427EM3") < page.index("candidato-FAR010101AB2")
 
 
 def test_search_without_terms_asks_for_one(client, capturista):

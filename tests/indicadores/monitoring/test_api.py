@@ -1,4 +1,5 @@
-"""GET /api/seguimiento/contratos/: who sees what (real OAuth tokens), filters, errors, schema."""
+"""GET /api/seguimiento/contratos/ and /api/seguimiento/entes/: who sees what (real OAuth tokens),
+filters, errors, schema."""
 
 from datetime import timedelta
 
@@ -68,7 +69,7 @@ def planted(imss, sep, django_capture_on_commit_callbacks):
     return {"late": late, "calm": calm, "over": over}
 
 
-def staff_token(user, scope="read") -> str:
+def staff_token(user, scope="alertas") -> str:
     """A token issued to a person, as the authorization-code grant leaves it."""
     application = make_client(
         f"app-{user.username}",
@@ -86,7 +87,7 @@ def staff_token(user, scope="read") -> str:
     ).token
 
 
-def machine_token(client, entity=None, scopes="read") -> str:
+def machine_token(client, entity=None, scopes="alertas") -> str:
     client_id = f"maquina-{entity.key if entity else 'nacional'}"
     make_client(
         client_id,
@@ -154,8 +155,17 @@ def test_an_entity_client_sees_its_entity_and_a_national_client_everything(clien
     assert ocids(get(client, machine_token(client))) == set(planted.values())
 
 
-def test_a_token_without_the_read_scope_is_refused(client, planted, imss):
-    token = staff_token(make_member(Role.OIC, imss), scope="alertas")
+def test_a_read_token_gets_the_published_view_only(client, planted, imss):
+    """``read`` is «leer datos publicados»: the full view needs the scope ``alertas``."""
+    rows = get(client, staff_token(make_member(Role.OIC, imss), scope="read")).json()["results"]
+    assert {row["ocid"] for row in rows} == set(planted.values())
+    assert {row["ocid"]: row["supplierRfc"] for row in rows}[planted["over"]] == ""
+    machine = machine_token(client, imss, scopes="read")
+    assert ocids(get(client, machine)) == set(planted.values())
+
+
+def test_a_token_without_read_or_alertas_is_refused(client, planted, imss):
+    token = staff_token(make_member(Role.OIC, imss), scope="s6")
     response = get(client, token)
     assert response.status_code == 403
     assert response.json()["code"] == "sin_permiso"
@@ -207,3 +217,75 @@ def test_in_the_openapi_schema(client):
     operation = response.json()["paths"][URL]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"ente", "estado", "proveedor", "unidad", "page", "pageSize"} <= names
+
+
+# --- /api/seguimiento/entes/: the portfolio of each entity ---------------------------------------
+
+ENTITIES_URL = "/api/seguimiento/entes/"
+
+
+def entities(client, token=None, **params) -> dict:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    response = client.get(ENTITIES_URL, params, **headers)
+    assert response.status_code == 200, response.content
+    return {row["entity"]: row for row in response.json()["results"]}
+
+
+def test_entity_aggregates_for_anyone(client, planted, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        rows = entities(client)
+    assert set(rows) == {"IMSS", "SEP"}
+    imss = rows["IMSS"]
+    assert imss["contracts"] == 2
+    assert imss["byStatus"]["atrasado"] == 1 and imss["byStatus"]["en_tiempo"] == 1
+    assert sum(imss["byStatus"].values()) == 2
+    assert imss["findings"]["overdue"] == 1 and imss["findings"]["overpaid"] == 0
+    assert imss["maxDaysOverdue"] == 20
+    assert imss["amounts"] == [
+        {
+            "currency": "MXN",
+            "contracts": 2,
+            "amount": 2_000_000.0,
+            "paid": 0.0,
+            "penalties": 0.0,
+            "overdueAmount": 1_000_000.0,
+        }
+    ]
+    sep = rows["SEP"]
+    assert sep["byStatus"]["sobrepagado"] == 1 and sep["findings"]["overpaid"] == 1
+    assert sep["amounts"][0]["paid"] == 1_200_000.0
+
+
+def test_entity_aggregates_filter_page_and_scope(client, planted, sep, imss):
+    assert set(entities(client, ente="SEP")) == {"SEP"}
+    body = client.get(ENTITIES_URL, {"pageSize": 1, "page": 2}).json()
+    assert body["pagination"] == {"pageSize": 1, "page": 2, "totalRows": 2, "hasNextPage": False}
+    assert [row["entity"] for row in body["results"]] == ["SEP"]
+    assert set(entities(client, machine_token(client, sep))) == {"SEP"}
+    assert set(entities(client, staff_token(make_member(Role.OIC, imss), scope="read"))) == {
+        "IMSS",
+        "SEP",
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [({"estado": "atrasado"}, 400), ({"ente": "NOEXISTE"}, 400), ({"page": "0"}, 400)],
+)
+def test_entity_aggregates_errors(client, planted, params, code):
+    response = client.get(ENTITIES_URL, params)
+    assert response.status_code == code
+    assert response.json()["code"] == "solicitud_invalida"
+
+
+def test_entity_aggregates_refuse_bad_tokens(client, planted, imss):
+    assert client.get(ENTITIES_URL, HTTP_AUTHORIZATION="Bearer no-existe").status_code == 401
+    token = staff_token(make_member(Role.OIC, imss), scope="s6")
+    assert client.get(ENTITIES_URL, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 403
+
+
+def test_entity_aggregates_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"][ENTITIES_URL]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"ente", "page", "pageSize"}
+    assert "alertas" in operation["description"]

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
@@ -69,6 +70,16 @@ def test_the_entity_page_shows_its_portfolio(client, late):
     html = client.get("/entes/IMSS/").content.decode()
     assert 'data-testid="seguimiento-ente"' in html
     assert "1 contratos en seguimiento" in html
+
+
+def test_the_portfolio_follows_a_set_run(client, late, django_capture_on_commit_callbacks):
+    MonitoredContract.objects.all().delete()  # as if published before monitoring existed
+    cache.clear()
+    assert "seguimiento-ente" not in client.get("/entes/IMSS/").content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("calcular_indicadores", "--sin-progreso", "--sin-alertas", stdout=None)
+    # The run stored the rows again and renewed the panels' generation: no stale hour.
+    assert "1 contratos en seguimiento" in client.get("/entes/IMSS/").content.decode()
 
 
 def test_a_process_without_contracts_has_no_section(client, imss):

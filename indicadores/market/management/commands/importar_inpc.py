@@ -11,8 +11,8 @@ from indicadores.market import inflation
 class Command(BaseCommand):
     help = _(
         "Carga el Índice Nacional de Precios al Consumidor desde el CSV del Banco de "
-        "Información Económica de INEGI (filas «2024/01,134.071»); reemplaza los meses que ya "
-        "estaban."
+        "Información Económica de INEGI (filas «2024/01,134.071»); la serie del archivo "
+        "reemplaza la tabla cargada, y un archivo inválido la deja como estaba."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, archivo: Path, **options):
         try:
-            values = inflation.parse_inegi_csv(archivo.read_bytes())
+            values = inflation.read_table(archivo.read_bytes())
         except (OSError, inflation.InflationFileError) as error:
             raise CommandError(str(error)) from error
         count = inflation.load(values, source=archivo.name)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import national
+from tests.workflows.factories import national
 
 pytestmark = pytest.mark.django_db
 

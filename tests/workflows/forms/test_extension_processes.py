@@ -18,13 +18,12 @@ from django.db import connection
 
 from ocds_pages.schema import project_extension_url
 from tests.ocds_pages.factories import make_tender_release
-
-from .factories import edit_spec, entity_copy, make_entity, new_field, publish
+from tests.workflows.factories import edit_spec, entity_copy, make_entity, new_field, publish
 
 # Committed data: the other process cannot see this one's open transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def database_url(tmp_path: Path) -> str:

@@ -3,15 +3,19 @@
 import pytest
 
 from ocds_pages.validation import validate_release
+from tests.workflows.factories import BUYER
 from workflows.base.procedures import ProcedureType, Stage
 from workflows.forms.checks import check_spec
-from workflows.forms.defaults import DEFAULT_DEFINITIONS
+from workflows.forms.defaults import (
+    ACCEPTANCE_DOCUMENT,
+    DEFAULT_DEFINITIONS,
+    publish_milestone_acceptance,
+    publish_monitoring_fields,
+)
 from workflows.forms.form_services import form_version_for
 from workflows.forms.forms_engine import assemble_release
 from workflows.forms.previews import sample_form_and_fragment
-from workflows.models import FormVersion
-
-from .factories import BUYER
+from workflows.models import FormDefinition, FormVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,72 @@ def test_suppliers_become_parties_with_their_rfc():
     assert supplier["id"] == "MX-RFC-MME920427EM3"
     assert party["roles"] == ["supplier"]
     assert party["identifier"]["scheme"] == "MX-RFC"
+
+
+def test_monitoring_fields_come_as_a_new_version_of_older_forms():
+    """Migration 0014 on an installation whose forms predate contract monitoring: the acceptance
+    document, the penalties and the guarantees' validity come back as they ship, once."""
+    shipped, old = {}, {}
+    for stage in ("contract", "implementation", "implementationUpdate"):
+        definition = FormDefinition.objects.get(stage=stage, procedure_type="", entity=None)
+        shipped[stage] = definition.latest_version()
+        fields = [
+            {**item, "fields": [f for f in item["fields"] if "Vigencia" not in f["key"]]}
+            if item["key"] == "garantias"
+            else item
+            for item in shipped[stage].spec["fields"]
+            if item["key"] not in ("actaRecepcion", "penas")
+        ]
+        old[stage] = FormVersion.objects.create(
+            definition=definition,
+            number=shipped[stage].number + 1,
+            stage=stage,
+            procedure_type="",
+            title=definition.title,
+            spec={**shipped[stage].spec, "fields": fields},
+        )
+
+    assert publish_monitoring_fields(FormDefinition, FormVersion) == 3
+    assert publish_monitoring_fields(FormDefinition, FormVersion) == 0
+
+    for stage, version in old.items():
+        new = version.definition.latest_version()
+        assert new.number == version.number + 1
+        assert new.spec["fields"] == shipped[stage].spec["fields"]
+
+
+def test_the_acceptance_certificate_moves_to_each_delivery_in_a_new_version():
+    """Migration 0015 on forms that ask for one certificate for the whole contract (as 0014 left
+    them): a new version asks for it in each delivery's row, once; the rest stays as it was."""
+    shipped, old = {}, {}
+    for stage in ("implementation", "implementationUpdate"):
+        definition = FormDefinition.objects.get(stage=stage, procedure_type="", entity=None)
+        shipped[stage] = definition.latest_version()
+        fields = [
+            {**item, "fields": [f for f in item["fields"] if f["key"] != "actaRecepcion"]}
+            if item["key"] == "entregas"
+            else item
+            for item in shipped[stage].spec["fields"]
+        ]
+        penalties = next(i for i, item in enumerate(fields) if item["key"] == "penas")
+        fields.insert(penalties, ACCEPTANCE_DOCUMENT)  # where 0014 left it, once per contract
+        old[stage] = FormVersion.objects.create(
+            definition=definition,
+            number=shipped[stage].number + 1,
+            stage=stage,
+            procedure_type="",
+            title=definition.title,
+            spec={**shipped[stage].spec, "fields": fields},
+        )
+
+    assert publish_monitoring_fields(FormDefinition, FormVersion) == 0  # nothing missing
+    assert publish_milestone_acceptance(FormDefinition, FormVersion) == 2
+    assert publish_milestone_acceptance(FormDefinition, FormVersion) == 0
+
+    for stage, version in old.items():
+        new = version.definition.latest_version()
+        assert new.number == version.number + 1
+        assert new.spec["fields"] == shipped[stage].spec["fields"]
+        deliveries = next(i for i in new.spec["fields"] if i["key"] == "entregas")
+        acta = next(f for f in deliveries["fields"] if f["key"] == "actaRecepcion")
+        assert (acta["ocds_path"], acta["document_type"]) == ("documents", "completionCertificate")

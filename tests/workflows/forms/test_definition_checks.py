@@ -2,12 +2,11 @@
 
 import pytest
 
+from tests.workflows.admin_post import CREATE_URL, definition_post, field_block, group_block, shown
+from tests.workflows.factories import make_editor, make_entity
 from workflows.forms.checks import check_spec
 from workflows.forms.defaults import field, group
 from workflows.models import FormDefinition, FormVersion
-
-from .admin_post import CREATE_URL, definition_post, field_block, group_block, shown
-from .factories import make_editor, make_entity
 
 pytestmark = pytest.mark.django_db
 

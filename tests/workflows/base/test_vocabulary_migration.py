@@ -6,12 +6,11 @@ import pytest
 from django.apps import apps
 
 from tests.workflows import drafts
+from tests.workflows.factories import make_editor
 from workflows.base.procedures import FORM_STAGES, ProcedureType, Stage
 from workflows.forms.spec import stream_from_spec
 from workflows.models import FormDefinition, FormVersion, StageDraft
 from workflows.processes import process_services
-
-from .factories import make_editor
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("workflows.migrations.0007_one_stage_vocabulary")

@@ -1,14 +1,14 @@
 """The capturista sees the same integrity findings while capturing: warnings that never block.
 
 The source is registered through the contract (workflows.processes.integrity.register_source), as in
-tests/workflows/test_integrity.py.
+tests/workflows/processes/test_integrity.py.
 """
 
 import pytest
 
 from tests.workflows import drafts
 from tests.workflows import form_values as values
-from tests.workflows.test_integrity import SanctionRegistrySource
+from tests.workflows.processes.test_integrity import SanctionRegistrySource
 from tests.workflows.walker import Walker
 from workflows.processes import integrity, process_services
 from workflows.processes.integrity import register_source

@@ -10,10 +10,9 @@ import pytest
 from cms.roles import Role
 from tests.cms.test_tenancy_matrix import ACTORS, ANON, SUPER
 from tests.factories import make_member, make_unit, make_user
+from tests.workflows.factories import entity_copy, make_editor, make_entity
 from workflows.forms.form_services import stage_draft_create
 from workflows.models import FormDefinition
-
-from .factories import entity_copy, make_editor, make_entity
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +113,7 @@ def test_editor_reads_but_cannot_edit_national_forms(client, world):
 
 
 def test_editor_cannot_create_a_form_for_another_entity(client, world):
-    from .admin_post import CREATE_URL, definition_post, field_block
+    from tests.workflows.admin_post import CREATE_URL, definition_post, field_block
 
     client.force_login(actor(Role.EDITOR, world))
     other = world["forms"]["B"].entity

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from ocds_pages.models import Record, Release
+from tests.indicadores.alert_helpers import CONFLICT_EVIDENCE
 from tests.workflows import drafts
 from tests.workflows import form_values as values
 from tests.workflows.walker import Walker
@@ -345,6 +346,27 @@ def test_review_page_queries_do_not_grow_with_the_findings(
 REVIEW_QUERY_BUDGET = 18
 
 
+def texts(rows) -> list[str]:
+    return [text for row in rows for text in (row.text, *texts(row.children)) if text]
+
+
+def test_the_codes_of_the_indicators_evidence_read_as_their_spanish_names():
+    """The approver's and the capturista's panels show the names indicadores registers
+    (integrity.register_value_labels), never the codes the evidence keeps."""
+    shown = texts(evidence_rows(CONFLICT_EVIDENCE))
+    for label in (
+        "S1 (declaraciones)",
+        "RFC idéntico",
+        "servidor que intervino en el procedimiento (S2)",
+        "S2 (servidores que intervienen en contrataciones)",
+        "nombre normalizado",
+        "Accionista",
+    ):
+        assert label in shown, label
+    for code in ("rfc_exact", "s2_intervened", "normalised_name", "ACCI", "s1", "s2"):
+        assert code not in shown, code
+
+
 def test_evidence_reads_as_labelled_spanish_rows():
     rows = evidence_rows(
         {
@@ -366,7 +388,7 @@ def test_evidence_reads_as_labelled_spanish_rows():
     [matches, thresholds, types, own, resolution] = rows
     assert matches.label == "Coincidencias en los registros"
     assert [(r.label, r.text) for r in matches.children] == [
-        ("Sistema", "S3 · sancionados"),
+        ("Sistema", "S3 (sancionados)"),
         ("Coincidencia por", "CURP idéntica"),
         ("Falta grave", "Sí"),
         ("Sincronizado", "30/11/2026 12:00"),  # local time (America/Mexico_City)

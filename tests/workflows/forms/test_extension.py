@@ -11,11 +11,18 @@ from ocds_pages.models import ExtensionField
 from ocds_pages.packages import iter_release_package
 from ocds_pages.publication import next_ocid, publish_release
 from ocds_pages.schema import project_extension_url
+from tests.workflows.factories import (
+    BUYER,
+    edit_spec,
+    entity_copy,
+    make_editor,
+    make_entity,
+    new_field,
+    publish,
+)
 from workflows.forms.form_services import extension_source
 from workflows.forms.forms_engine import CaptureContext, assemble_release, to_ocds
 from workflows.forms.previews import sample_form_and_fragment
-
-from .factories import BUYER, edit_spec, entity_copy, make_editor, make_entity, new_field, publish
 
 pytestmark = pytest.mark.django_db
 

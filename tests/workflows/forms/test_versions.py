@@ -3,11 +3,17 @@
 import pytest
 
 from tests.workflows import drafts
+from tests.workflows.factories import (
+    edit_spec,
+    entity_copy,
+    make_capturista,
+    make_editor,
+    make_entity,
+    new_field,
+)
+from tests.workflows.factories import publish as publish_definition
 from workflows.forms.form_services import stage_draft_create, stage_draft_move_to_version
 from workflows.models import FormVersion
-
-from .factories import edit_spec, entity_copy, make_capturista, make_editor, make_entity, new_field
-from .factories import publish as publish_definition
 
 pytestmark = pytest.mark.django_db
 

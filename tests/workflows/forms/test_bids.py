@@ -2,13 +2,12 @@
 
 import pytest
 
+from tests.workflows.factories import make_capturista, make_entity
 from workflows.forms.checks import check_spec
 from workflows.forms.defaults import BIDS, publish_bids_group
 from workflows.forms.form_services import form_version_for, stage_draft_create
 from workflows.forms.forms_engine import CaptureContext, build_form, to_ocds
 from workflows.models import FormDefinition, FormVersion
-
-from .factories import make_capturista, make_entity
 
 pytestmark = pytest.mark.django_db
 

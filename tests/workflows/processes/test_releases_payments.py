@@ -8,7 +8,7 @@ from ocds_pages.models import Record
 from ocds_pages.party_keys import rfc_party_id
 from tests.workflows import drafts
 from tests.workflows import form_values as values
-from tests.workflows.test_services import capture_and_approve, new_process, run_of
+from tests.workflows.processes.test_services import capture_and_approve, new_process, run_of
 from workflows.base.procedures import Stage
 from workflows.forms.defaults import publish_payment_fields
 from workflows.forms.spec import normalise_field, normalise_group

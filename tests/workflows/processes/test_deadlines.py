@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from tests.workflows import drafts
 from tests.workflows import form_values as values
-from tests.workflows.test_services import capture_and_approve, new_process
+from tests.workflows.processes.test_services import capture_and_approve, new_process
 from workflows.base.procedures import Stage
 from workflows.processes import process_services
 from workflows.processes.deadlines import check_deadlines
