@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install migrate demo messages lint format bench bench-componentes bench-carga check clean capturas
+.PHONY: run test install migrate demo messages lint format bench bench-mercado bench-componentes bench-carga check clean capturas
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,15 @@ bench: install
 		--procesos $(BENCH_PROCESOS) --entes $(BENCH_ENTES) --semilla $(BENCH_SEMILLA) \
 		--repeticiones $(BENCH_REPETICIONES) \
 		--repeticiones-exportacion $(BENCH_REPETICIONES_EXPORTACION) $(BENCH_ARGS)
+
+# The market research alone (issue 18), read-only on a database whose price table is built:
+# item search, price references and candidate suppliers; writes docs/benchmarks/mercado-<N>.json
+# (docs/benchmarks.md, «Investigación de mercado»). E.g. make bench-mercado
+# DATABASE_URL=postgres://…/compra_bench_escala_100000 BENCH_PROCESOS=100000
+bench-mercado: install
+	DEBUG=false DEVTOOLS=1 DATABASE_URL=$(BENCH_DATABASE_URL) nice $(PY) manage.py bench_escala \
+		--en-esta-base --solo-mercado --procesos $(BENCH_PROCESOS) \
+		--repeticiones $(BENCH_REPETICIONES) --semilla $(BENCH_SEMILLA) $(BENCH_ARGS)
 
 # Load (issue 21; not a test): BENCH_CLIENTES concurrent clients for BENCH_SEGUNDOS seconds against
 # gunicorn (deploy/gunicorn.conf.py) on the published data of DATABASE_URL; set REDIS_URL for the

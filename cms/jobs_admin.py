@@ -114,10 +114,20 @@ def job_list(request):
     )
 
 
+def shown_parameters(parameters: dict) -> dict:
+    """A job's parameters as the detail page shows them: a password or secret a form took (a
+    job moves it elsewhere when it runs) is never shown."""
+    return {
+        name: "••••••" if name == "password" or name.endswith("secret") else value
+        for name, value in parameters.items()
+    }
+
+
 def job_detail(request, pk):
     _require(request.user)
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
     job.kind_label = _label(job.kind)
+    job.shown_parameters = shown_parameters(job.parameters or {})
     return render(request, "cms/jobs/detail.html", {"job": job})
 
 

@@ -244,11 +244,15 @@ def public_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
 
 
 def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
-    """Price references and candidate suppliers of CUCoP keys that the dataset awarded."""
+    """Item search by a word of an awarded item's description, and the price references and
+    candidate suppliers of CUCoP keys that the dataset awarded (the price rows' own values)."""
     count = runs + 1
-    items = ItemProjection.objects.exclude(classification_id="").exclude(unit_price=None)
-    codes = [item.classification_id for item in sample_rows(items, "pk", count, rng)]
+    rows = PriceObservation.objects.exclude(classification_id="")
+    sampled = sample_rows(rows, "pk", count, rng)
+    codes = [row.classification_id for row in sampled]
+    words = [title_word(row.description or row.classification_id) for row in sampled]
     return {
+        "mercado_texto": [f"/api/mercado/precios/?{urlencode({'texto': w})}" for w in words],
         "mercado_precios": [
             f"/api/mercado/precios/?{urlencode({'clasificacion': c})}" for c in codes
         ],
@@ -256,6 +260,46 @@ def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
             f"/api/mercado/proveedores/?{urlencode({'clasificacion': c})}" for c in codes
         ],
     }
+
+
+def market_figures() -> list[Figure]:
+    target = {"metric": "p95", "op": "<", "value": 300}
+    return [
+        Figure("mercado_texto", _("Mercado: búsqueda de partidas por texto"), dict(target)),
+        Figure(
+            "mercado_precios", _("Mercado: precios de referencia de una clave CUCoP"), dict(target)
+        ),
+        Figure(
+            "mercado_proveedores",
+            _("Mercado: proveedores candidatos de una clave CUCoP"),
+            dict(target),
+        ),
+    ]
+
+
+def measure_market(client: Client, figure: Figure, urls: list[str]) -> Figure:
+    """``measure_get``, plus how many price rows each basket had (what the time grows with)."""
+    measure_get(client, figure, urls, cold=False)
+    prices = [url.replace("/api/mercado/proveedores/", "/api/mercado/precios/") for url in urls]
+    baskets = [client.get(url).json().get("rowsTotal") for url in prices[1:]]
+    baskets = sorted(size for size in baskets if isinstance(size, int))
+    if baskets:
+        figure.extra |= {
+            "filas_canasta_mediana": baskets[len(baskets) // 2],
+            "filas_canasta_max": baskets[-1],
+        }
+    figure.extra["filas_precios"] = PriceObservation.objects.count()
+    return figure
+
+
+def market_steps(runs: int, seed: int) -> Iterator[tuple[str, Callable[[], list]]]:
+    """Only the market research (``bench_escala --solo-mercado``): read-only, on price rows that
+    are already there."""
+    rng = random.Random(seed)  # noqa: S311 (choice of query values, not security)
+    client = Client()
+    urls = market_urls(runs, rng)
+    for figure in market_figures():
+        yield figure.label, lambda f=figure: [measure_market(client, f, urls[f.key])]
 
 
 def ensure_prices() -> float | None:
@@ -436,22 +480,7 @@ def get_figures() -> list[tuple[Figure, bool]]:
             ),
             True,
         ),
-        (
-            Figure(
-                "mercado_precios",
-                _("Mercado: precios de referencia de una clave CUCoP"),
-                {"metric": "p95", "op": "<", "value": 300},
-            ),
-            False,
-        ),
-        (
-            Figure(
-                "mercado_proveedores",
-                _("Mercado: proveedores candidatos de una clave CUCoP"),
-                {"metric": "p95", "op": "<", "value": 300},
-            ),
-            False,
-        ),
+        *((figure, False) for figure in market_figures()),
     ]
 
 
@@ -474,6 +503,9 @@ def steps(runs: int, export_runs: int, seed: int) -> Iterator[tuple[str, Callabl
     for figure, cold in get_figures():
         if figure.key == "mercado_precios" and rebuild_seconds is not None:
             figure.extra["reconstruir_precios_s"] = round(rebuild_seconds, 2)
+        if figure.key.startswith("mercado_"):
+            yield figure.label, lambda f=figure: [measure_market(client, f, urls[f.key])]
+            continue
         yield figure.label, lambda f=figure, c=cold: [measure_get(client, f, urls[f.key], cold=c)]
     publish = Figure(
         "publicar_etapa",

@@ -41,9 +41,14 @@ LABEL_SUFFIX = " (etiqueta)"
 
 @cache
 def spanish_schema_titles() -> dict[str, str]:
-    """English schema title → OCP's official Spanish title (ocds_pages/data/schema-es/)."""
-    with (DATA_DIR / "schema-es" / "titles.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["Title"]: row["Titulo"] for row in csv.DictReader(handle)}
+    """English schema title → OCP's official Spanish title (ocds_pages/data/schema-es/): the
+    core's, then those of the bundled extensions OCP translated (``extensions/*.csv``)."""
+    folder = DATA_DIR / "schema-es"
+    titles: dict[str, str] = {}
+    for path in [*sorted((folder / "extensions").glob("*.csv")), folder / "titles.csv"]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            titles |= {row["Title"]: row["Titulo"] for row in csv.DictReader(handle)}
+    return titles
 
 
 def spanish(title: str | None, name: str) -> str:

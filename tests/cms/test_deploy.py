@@ -65,3 +65,36 @@ def test_the_gunicorn_configuration_is_valid():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_production_install_has_what_the_redis_broker_imports():
+    """The production dependencies alone (no dev extra) include kombu's Redis transport's imports.
+
+    A clean install once lacked ``packaging`` (kombu declares it only in its ``redis`` extra), and
+    the worker, the scheduler and /salud/'s queue check all failed; the dev venv hid it.
+    """
+    import tomllib
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((settings.BASE_DIR / "pyproject.toml").read_text())["project"]
+    pending = [Requirement(line) for line in project["dependencies"]]
+    installed = set()
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if name in installed:
+            continue
+        installed.add(name)
+        try:
+            lines = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        for line in lines:
+            needed = Requirement(line)
+            if needed.marker is None or needed.marker.evaluate({"extra": ""}):
+                pending.append(needed)
+
+    assert {"celery", "kombu", "redis", "packaging"} <= installed

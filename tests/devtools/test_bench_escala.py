@@ -31,6 +31,7 @@ TIMED = [
     "ocds_registro",
     "pagina_proceso",
     "pagina_busqueda",
+    "mercado_texto",
     "mercado_precios",
     "mercado_proveedores",
     "publicar_etapa",
@@ -135,6 +136,29 @@ def check_results_are_written_as_json_and_markdown_table(result, tmp_path):
     assert result["command"].startswith("make bench BENCH_PROCESOS=40")
 
 
+def check_the_market_alone_reads_baskets_and_writes_its_own_file(tmp_path):
+    """--solo-mercado: the market figures only, read from the price rows the full run built."""
+    from indicadores.market.models import PriceObservation
+
+    rows = PriceObservation.objects.count()
+    call_command(
+        "bench_escala",
+        "--en-esta-base",
+        "--solo-mercado",
+        "--procesos=40",
+        f"--repeticiones={RUNS}",
+        f"--salida={tmp_path}",
+        "--sin-progreso",
+        stdout=io.StringIO(),
+    )
+    market = orjson.loads((tmp_path / "benchmarks" / "mercado-40.json").read_bytes())
+    assert set(market["figures"]) == {"mercado_texto", "mercado_precios", "mercado_proveedores"}
+    for entry in market["figures"].values():
+        assert entry["n"] == RUNS and entry["status_codes"] == [200]
+        assert entry["filas_precios"] == rows > 0 and entry["filas_canasta_max"] > 0
+    assert PriceObservation.objects.count() == rows  # nothing written
+
+
 def test_bench_escala_at_tiny_size_measures_every_figure(tmp_path):
     result = run_bench(tmp_path)
     check_every_figure_is_measured_the_given_number_of_times(result)
@@ -143,3 +167,4 @@ def test_bench_escala_at_tiny_size_measures_every_figure(tmp_path):
     check_export_emits_every_compiled_release_unchanged(result)
     check_the_published_stage_stored_a_release(result)
     check_results_are_written_as_json_and_markdown_table(result, tmp_path)
+    check_the_market_alone_reads_baskets_and_writes_its_own_file(tmp_path)

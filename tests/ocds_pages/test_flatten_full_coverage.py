@@ -103,6 +103,9 @@ def test_every_field_of_the_demo_and_generated_releases_is_a_titled_column(demo_
         "bids/details/0/status",  # our extension's bid status
     ):
         assert titles[heading] and titles[heading] != heading, heading
+    # OCP translated the Guarantees extension: its titles are Spanish; the rest keep their own.
+    assert titles["contracts/0/guarantees/0/type"] == "Tipo de garantía"
+    assert tables["contracts/guarantees"].title == "Contratos: Garantías"
     assert "bids/details" in tables and "planning/budgetBreakdown/budgetLines" in tables
 
     # The workbook built from them: dates as dates, headers frozen and filtered, labels beside

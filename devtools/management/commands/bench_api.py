@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from cms.models import Entity, OAuthClient
+from devtools.throwaway_db import throwaway_database
 from ocds_pages.bulk import read_metadata
 from ocds_pages.party_keys import rfc_party_id
 from ocds_pages.publication import build_release_id, publish_releases
@@ -134,25 +135,19 @@ class Command(BaseCommand):
         parser.add_argument("--repeticiones", type=int, default=30, dest="runs")
 
     def handle(self, *args, processes, runs, **options):
-        test_name = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "postgresql":
-            test_name["NAME"] = f"{connection.settings_dict['NAME']}_bench_api"
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], client=None, anon=None)
-        try:
-            with (
-                tempfile.TemporaryDirectory() as directory,
-                override_settings(
-                    OCDS_BULK_DIR=Path(directory),
-                    OCDS_API_WATERMARK_SECONDS=0,
-                    # Count totalRows on every request: the worst case, a query's first page.
-                    S6_COUNT_CACHE_SECONDS=0,
-                    REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates},
-                ),
-            ):
-                self.run(processes, runs)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        with (
+            throwaway_database("bench_api"),
+            tempfile.TemporaryDirectory() as directory,
+            override_settings(
+                OCDS_BULK_DIR=Path(directory),
+                OCDS_API_WATERMARK_SECONDS=0,
+                # Count totalRows on every request: the worst case, a query's first page.
+                S6_COUNT_CACHE_SECONDS=0,
+                REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates},
+            ),
+        ):
+            self.run(processes, runs)
 
     def run(self, processes: int, runs: int):
         start = time.perf_counter()

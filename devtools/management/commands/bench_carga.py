@@ -10,6 +10,7 @@ depths). It stops by itself and prints, per endpoint, requests per second, p50/p
 import json
 import os
 import random
+import resource
 import secrets
 import signal
 import socket
@@ -66,12 +67,15 @@ class Command(BaseCommand):
         try:
             token = self.token(url, password)
             plan = self.plan(ocids, token)
+            before = self.usage(server)
             results = self.run(url, plan, clients, seconds)
+            after = self.usage(server)
         finally:
             if server is not None:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=60)
         report = self.report(results, seconds, clients, workers if server else None)
+        report["cpu"] = self.cpu_report(before, after, results)
         if json_path:
             Path(json_path).write_text(json.dumps(report, ensure_ascii=False, indent=2))
 
@@ -203,6 +207,60 @@ class Command(BaseCommand):
         for thread in threads:
             thread.join()
         return results
+
+    @staticmethod
+    def usage(server) -> dict:
+        """CPU seconds used so far by the clients (this process) and by gunicorn's processes.
+
+        The server's is the sum over its process group, workers reaped by the master included
+        (their time is in the master's cutime/cstime), read from /proc; None with ``--url``.
+        """
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        server_seconds = None
+        if server is not None and Path("/proc").is_dir():
+            ticks = 0
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue  # the process ended meanwhile
+                # After the command name: state, ppid, pgrp… utime, stime, cutime, cstime.
+                if int(fields[2]) == server.pid:
+                    ticks += sum(int(value) for value in fields[11:15])
+            server_seconds = ticks / os.sysconf("SC_CLK_TCK")
+        return {
+            "clients": own.ru_utime + own.ru_stime,
+            "server": server_seconds,
+            "load": os.getloadavg()[0],
+        }
+
+    def cpu_report(self, before, after, results) -> dict:
+        requests_done = sum(len(samples) for samples in results.values())
+        clients = after["clients"] - before["clients"]
+        server = None if after["server"] is None else after["server"] - before["server"]
+        report = {
+            "client_cpu_s": round(clients, 1),
+            "server_cpu_s": None if server is None else round(server, 1),
+            "server_cpu_ms_per_request": (
+                round(1000 * server / requests_done, 1) if server and requests_done else None
+            ),
+            "load_before": round(before["load"], 1),
+            "load_after": round(after["load"], 1),
+        }
+        self.stdout.write(
+            _(
+                "CPU de gunicorn: %(server)s s (%(per)s ms por petición); CPU de los clientes: "
+                "%(clients)s s; carga media %(load_before)s → %(load_after)s"
+            )
+            % {
+                "server": report["server_cpu_s"] if server is not None else "?",
+                "per": report["server_cpu_ms_per_request"] or "?",
+                "clients": report["client_cpu_s"],
+                "load_before": report["load_before"],
+                "load_after": report["load_after"],
+            }
+        )
+        return report
 
     def report(self, results, seconds, clients, workers):
         rows = []

@@ -99,6 +99,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--solo-mercado",
+            action="store_true",
+            dest="market_only",
+            help=_(
+                "Mide sólo la investigación de mercado (búsqueda de partidas, precios de "
+                "referencia, proveedores candidatos) sin escribir en la base: necesita la tabla "
+                "de precios ya construida; escribe benchmarks/mercado-<N>.json."
+            ),
+        )
+        parser.add_argument(
             "--solo-riesgo",
             action="store_true",
             dest="risk_only",
@@ -123,6 +133,9 @@ class Command(BaseCommand):
             self.fill_here(processes, entities, seed)
         else:
             database = self.use_scale_database(processes, entities, seed, options["regenerate"])
+        if options["market_only"]:
+            self.market_only(processes, runs, seed, str(database), options["output"])
+            return
         warm(connection)
         self.engine_only = options["engine_only"]
         self.monitoring_only = options["monitoring_only"]
@@ -191,6 +204,34 @@ class Command(BaseCommand):
         )
 
     # --- measuring and writing ------------------------------------------------------------------
+
+    def market_only(self, processes: int, runs: int, seed: int, database: str, output: Path):
+        """The market figures alone, reading the database only (no prewarm, no rebuild)."""
+        from indicadores.market.models import PriceObservation
+
+        if not PriceObservation.objects.exists():
+            raise CommandError(
+                _("La base no tiene precios unitarios: corra antes manage.py reconstruir_precios.")
+            )
+        figures = []
+        with override_settings(**measuring_settings()):
+            for _label, step in bench.market_steps(runs, seed):
+                figures += step()
+        result = {
+            "measured_at": report.now(),
+            "runs": runs,
+            "machine": report.machine(),
+            "dataset": {"processes": Record.objects.count(), "database": database},
+            "figures": {figure.key: bench.summarize(figure) for figure in figures},
+            "command": f"manage.py bench_escala --en-esta-base --solo-mercado --procesos "
+            f"{processes} --repeticiones {runs} --semilla {seed}",
+        }
+        folder = output / "benchmarks"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"mercado-{processes}.json"
+        path.write_text(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        self.stdout.write(summary(result))
+        self.stdout.write(_("Resultados en %(path)s.") % {"path": path})
 
     def measure(self, runs: int, export_runs: int, seed: int) -> list:
         if self.engine_only:

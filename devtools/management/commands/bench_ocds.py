@@ -22,6 +22,7 @@ from ocdskit.combine import merge
 from tqdm import tqdm
 
 from cms.models import Entity
+from devtools.throwaway_db import throwaway_database
 from ocds_pages.compile import compile_releases, get_merger
 from ocds_pages.extension import patched_release_schema
 from ocds_pages.importer import EntityResolver, ImportSummary, import_items, read_items
@@ -163,14 +164,8 @@ class Command(BaseCommand):
         parser.add_argument("--entregas-importacion", type=int, default=10_000, dest="imports")
 
     def handle(self, *args, runs, imports, **options):
-        test_name = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "postgresql":
-            test_name["NAME"] = f"{connection.settings_dict['NAME']}_bench"
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
+        with throwaway_database("bench"):
             self.run(runs, imports)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
 
     def run(self, runs: int, imports: int):
         entity = Entity.objects.create(

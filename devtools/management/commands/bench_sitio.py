@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from cms.models import Entity
 from devtools.generator import Item, ProcessSpec, Supplier, lifecycle_releases
+from devtools.throwaway_db import throwaway_database
 from ocds_pages.models import ProcessProjection, Release
 from ocds_pages.publication import publish_releases
 
@@ -63,15 +64,8 @@ class Command(BaseCommand):
         parser.add_argument("--repeticiones", type=int, default=50, dest="runs")
 
     def handle(self, *args, processes, entities, runs, **options):
-        test_name = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "postgresql":
-            test_name["NAME"] = f"{connection.settings_dict['NAME']}_bench_sitio"
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            with override_settings(ALLOWED_HOSTS=["testserver"]):
-                self.run(processes, entities, runs)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        with throwaway_database("bench_sitio"), override_settings(ALLOWED_HOSTS=["testserver"]):
+            self.run(processes, entities, runs)
 
     def run(self, processes: int, entities: int, runs: int):
         started = time.perf_counter()

@@ -127,6 +127,9 @@ def test_the_job_keeps_the_secrets_on_the_dataset_and_reports_progress(
         )
     job = Job.objects.get(kind="cosechar_s6")
     assert response.status_code == 302
+    pending = client.get(f"/admin/trabajos/{job.pk}/").content.decode()
+    assert FAKE_PASSWORD not in pending and FAKE_CLIENT_SECRET not in pending
+    assert FAKE_USERNAME in pending
 
     job = execute(job.pk)
 
