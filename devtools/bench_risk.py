@@ -1,5 +1,6 @@
 """Risk dashboard figures of ``bench_escala`` (issue 17): the OIC dashboard of the largest entity,
-the same cut by procedure type (read from the processes' own rows), and the national view.
+the same cut by procedure type, and the national view, whole and cut by procedure type (every
+figure read from the stored cuts, ``RiskCut``; the suppliers from ``SupplierRisk``).
 
 If the benchmark database's processes lack their index, ``calcular_indicadores`` builds it first
 (its time is reported as ``riesgo_calculo``); the rebuild of the aggregates alone is timed too.
@@ -89,6 +90,15 @@ def measure_risk(figure_class, runs: int) -> list:
             figures.append(measure_url(figure, client, url, runs))
     national = Client()
     national.force_login(person("nacional.bench.riesgo", is_superuser=True, is_staff=True))
-    figure = figure_class("tablero_riesgo_nacional", _("Tablero de riesgo, vista nacional"), TARGET)
-    figures.append(measure_url(figure, national, URL, runs))
+    for key, label, url in (
+        ("tablero_riesgo_nacional", _("Tablero de riesgo, vista nacional"), URL),
+        (
+            "tablero_riesgo_nacional_directas",
+            _("Tablero de riesgo, vista nacional, sólo adjudicaciones directas"),
+            f"{URL}?procedimiento=direct",
+        ),
+    ):
+        figure = figure_class(key, label, TARGET)
+        figure.extra = {"entes": Entity.objects.count()}
+        figures.append(measure_url(figure, national, url, runs))
     return figures

@@ -524,6 +524,11 @@ def monitoring_steps(runs: int) -> Iterator[tuple[str, Callable[[], list]]]:
     yield _("Tablero de seguimiento de contratos"), lambda: measure_monitoring(Figure, runs)
 
 
+def risk_steps(runs: int) -> Iterator[tuple[str, Callable[[], list]]]:
+    """The risk dashboard alone (issue 17): ``make bench BENCH_ARGS=--solo-riesgo``."""
+    yield _("Tablero de riesgo"), lambda: measure_risk(Figure, runs)
+
+
 def engine_steps(runs: int, seed: int) -> Iterator[tuple[str, Callable[[], list]]]:
     """The indicator engine (issue 15): one process evaluated as on each publication, and the
     full recompute of ``calcular_indicadores`` with its projection to 1,000,000 processes."""

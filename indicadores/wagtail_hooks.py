@@ -12,6 +12,7 @@ from wagtail.admin.ui.components import Component
 from indicadores.models import AlertStatus, Notification
 from indicadores.outcomes import Severity
 from indicadores.permissions import ANSWER, WORK, oic_alerts, unit_requests
+from indicadores.risk.home import risk_panels
 
 
 class PermissionMenuItem(MenuItem):
@@ -94,6 +95,12 @@ class AlertsPanel(Component):
 def add_alerts_panel(request, panels):
     if request.user.has_perm(WORK) or request.user.has_perm(ANSWER):
         panels.append(AlertsPanel(request.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_risk_panel(request, panels):
+    """The OIC's (and the national administrator's) risk index, one click from the dashboard."""
+    panels.extend(risk_panels(request))
 
 
 # --- legal tables of the indicator engine (national administrator = superuser) -----------------

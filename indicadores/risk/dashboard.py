@@ -1,9 +1,11 @@
 """What the OIC's risk dashboard shows, as named tables (the page, the charts and every export
 read the same ones), in a fixed number of queries whatever the number of processes.
 
-Filters: entity, unit, year, procedure type, category. Without procedure type or category the
-figures are sums of the stored aggregates (``RiskScore``, one row per entity or unit and year);
-with either, sums of the processes' own tallies (``ProcessRisk``) — the same numbers, finer cut.
+Filters: entity, unit, year, procedure type, category. The index, its series and the breakdown
+are read from the stored cuts (``RiskCut``: one row per every entity, entity or unit × year or
+all × procedure type or all × category or all), never summed from the processes, so they grow
+with the entities and units shown, not with the processes; the suppliers read the narrow
+``SupplierRisk`` rows, the alerts and the drill-down the processes' rows, through indexes.
 """
 
 import datetime
@@ -12,37 +14,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     F,
     Max,
     OuterRef,
-    Subquery,
+    Q,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
 from indicadores.models import Alert, AlertStatus
-from indicadores.risk.measures import COMPONENTS
-from indicadores.risk.models import ProcessRisk, RiskScore
+from indicadores.risk.measures import COMPONENT_NAMES, COMPONENTS
+from indicadores.risk.models import ALL, ALL_YEARS, ProcessRisk, RiskCut, SupplierRisk
 from indicadores.risk.score import Score
-from indicadores.risk.tally import add
-from ocds_pages.models import SupplierProjection
+from indicadores.risk.tally import Tally, accumulate, tidied
 
-METHODS = {
-    "open": _("Licitación pública"),
-    "selective": _("Invitación a cuando menos tres"),
-    "limited": _("Limitado"),
-    "direct": _("Adjudicación directa"),
-}
-CATEGORIES = {"goods": _("Bienes"), "works": _("Obra pública"), "services": _("Servicios")}
 AGE_BUCKETS = ((30, _("hasta 30 días")), (90, _("31 a 90 días")), (180, _("91 a 180 días")))
 OLDEST = _("más de 180 días")
 TOP_SUPPLIERS = 15
@@ -79,7 +68,11 @@ class Filters:
 
     def processes(self):
         """``ProcessRisk`` rows inside the filters (and the scope)."""
-        rows = ProcessRisk.objects.all()
+        return self.narrow(ProcessRisk.objects.all())
+
+    def narrow(self, rows):
+        """``rows`` (of a model with the process's entity, unit, year, procedure type and
+        category) inside the filters and the scope."""
         if self.entity_ids is not None:
             rows = rows.filter(entity_id__in=self.entity_ids)
         if self.entity:
@@ -117,56 +110,60 @@ class Dashboard:
 # --- the sums -----------------------------------------------------------------------------------
 
 
-def _sums(filters: Filters) -> tuple[dict[int, dict], dict[int | None, dict]]:
-    """(year → tally) for the series over time, and (row key → tally) for the breakdown: units
-    when one entity is chosen, entities otherwise. One query."""
-    by_year: dict[int, dict] = defaultdict(dict)
-    by_part: dict = defaultdict(dict)
-    per_unit = filters.entity is not None
-    if filters.fine:
-        rows = Filters(**{**filters.__dict__, "year": None}).processes()
-        part = "unit_id" if per_unit else "entity_id"
-        for year, key, tally in rows.values_list("year", part, "tally").iterator(2000):
-            add(by_year[year], tally)
-            if not filters.year or year == filters.year:
-                add(by_part[key], tally)
-        return by_year, by_part
-    scores = RiskScore.objects.all()
-    if filters.entity_ids is not None:
-        scores = scores.filter(entity_id__in=filters.entity_ids)
-    if filters.entity:
-        scores = scores.filter(entity=filters.entity)
+def _cut(filters: Filters):
+    """The ``RiskCut`` rows of the chosen procedure type and category (or of all)."""
+    return RiskCut.objects.filter(
+        procurement_method=filters.method or ALL, category=filters.category or ALL
+    )
+
+
+def _series(filters: Filters) -> tuple[dict[int, Tally], Tally]:
+    """(year → tally) of the chosen unit, entity, entities of the scope or every entity, and
+    the tally of the chosen year (or of every year). One query: one row per year, summed only
+    for an OIC of several entities."""
+    rows = _cut(filters)
     if filters.unit:
-        scores = scores.filter(unit=filters.unit)
-    elif not per_unit:
-        scores = scores.filter(unit__isnull=True)
-    for year, entity_id, unit_id, tally in scores.values_list(
-        "year", "entity_id", "unit_id", "tally"
-    ):
-        whole = unit_id is None or filters.unit is not None
-        if whole:
-            add(by_year[year], tally)
-        if filters.year and year != filters.year:
-            continue
-        if per_unit and unit_id is not None:
-            add(by_part[unit_id], tally)
-        elif not per_unit:
-            add(by_part[entity_id], tally)
-    return by_year, by_part
+        rows = rows.filter(unit=filters.unit)
+    elif filters.entity:
+        rows = rows.filter(entity=filters.entity, unit__isnull=True)
+    elif filters.entity_ids is None:
+        rows = rows.filter(entity__isnull=True)
+    else:
+        rows = rows.filter(entity_id__in=filters.entity_ids, unit__isnull=True)
+    sums: dict[int, Tally] = defaultdict(dict)
+    for year, tally in rows.values_list("year", "tally"):
+        accumulate(sums[year], tally)
+    by_year = {year: tidied(tally) for year, tally in sums.items()}
+    every_year = by_year.pop(ALL_YEARS, {})
+    return by_year, by_year.get(filters.year, {}) if filters.year else every_year
+
+
+def _parts(filters: Filters):
+    """The breakdown, highest index first: the chosen entity's units (or the chosen unit), or
+    every entity of the scope; their stored columns, one query."""
+    rows = _cut(filters).filter(year=filters.year or ALL_YEARS)
+    if filters.entity:
+        rows = rows.filter(entity=filters.entity, unit__isnull=False)
+        if filters.unit:
+            rows = rows.filter(unit=filters.unit)
+        key = "unit__key"
+    else:
+        rows = rows.filter(entity__isnull=False, unit__isnull=True)
+        if filters.entity_ids is not None:
+            rows = rows.filter(entity_id__in=filters.entity_ids)
+        key = "entity__key"
+    columns = [key, "processes", "index", *COMPONENTS, "quality"]
+    return rows.order_by(F("index").desc(nulls_last=True), key).values_list(*columns)
 
 
 def build(filters: Filters) -> Dashboard:
-    by_year, by_part = _sums(filters)
+    by_year, overall_tally = _series(filters)
     series = [(year, Score.of(by_year[year])) for year in sorted(by_year)]
-    overall_tally: dict = {}
-    for year, tally in by_year.items():
-        if not filters.year or year == filters.year:
-            add(overall_tally, tally)
     overall = Score.of(overall_tally)
     tables = {
         "indice": _index_table(series),
         "componentes": _measure_table(overall, filters),
-        "desglose": _breakdown_table(by_part, filters),
+        "desglose": _breakdown_table(filters),
         "indicadores": _indicator_table(overall, filters),
         "coocurrencia": _pairs_table(overall, filters),
         "proveedores": _supplier_table(filters),
@@ -228,23 +225,17 @@ def _measure_link(measure, filters: Filters) -> dict | None:
     return None
 
 
-def _breakdown_table(by_part: dict, filters: Filters) -> Table:
+def _breakdown_table(filters: Filters) -> Table:
     per_unit = filters.entity is not None
     title = _("Por unidad compradora") if per_unit else _("Por ente público")
     first = _("Unidad compradora") if per_unit else _("Ente público")
     columns = [str(first), str(_("Procesos")), str(_("Índice"))]
-    columns += [str(Score.of({}).component(key).name) for key in COMPONENTS]
+    columns += [str(COMPONENT_NAMES[key]) for key in COMPONENTS]
     columns += [str(_("Calidad de los datos"))]
     table = Table("desglose", str(title), columns)
-    model = PurchasingUnit if per_unit else Entity
-    names = dict(model.objects.filter(pk__in=[k for k in by_part if k]).values_list("pk", "key"))
-    scores = [(names.get(key, str(_("Sin unidad"))), Score.of(t)) for key, t in by_part.items()]
-    scores.sort(key=lambda pair: (-(pair[1].index or -1), pair[0]))
-    for name, score in scores:
-        values = [score.component(key).value for key in COMPONENTS]
-        table.rows.append([name, score.processes, score.index, *values, score.quality])
-        key = "unidad" if per_unit else "ente"
-        table.links.append(filters.query(**{key: name}) if name in names.values() else None)
+    for row in _parts(filters):
+        table.rows.append(list(row))
+        table.links.append(filters.query(**{"unidad" if per_unit else "ente": row[0]}))
     return table
 
 
@@ -307,15 +298,14 @@ def _supplier_table(filters: Filters) -> Table:
         str(_("Indicadores")),
     ]
     table = Table("proveedores", str(_("Proveedores con mayor monto y sus hallazgos")), columns)
-    ocids = filters.processes().values("ocid")
-    suppliers = SupplierProjection.objects.filter(process__ocid__in=ocids)
     top = list(
-        suppliers.values("party_id")
+        filters.narrow(SupplierRisk.objects.all())
+        .values("party_id")
         .annotate(
             name=Max("name"),
             identifier=Max("identifier"),
-            processes=Count("process", distinct=True),
-            amount=Sum(Coalesce("process__contracted_amount", "process__awarded_amount")),
+            processes=Count("pk"),
+            amount=Sum("amount"),
         )
         .order_by(F("amount").desc(nulls_last=True), "party_id")[:TOP_SUPPLIERS]
     )
@@ -335,31 +325,18 @@ def _supplier_flags(filters: Filters, party_ids: list[str]) -> dict:
     """party id → (processes with a flag, code → processes), over the filtered processes."""
     if not party_ids:
         return {}
-    flagged = filters.processes().exclude(flagged_codes="")
-    # One query: each supplier row of a flagged process with that process's codes beside it.
-    codes = ProcessRisk.objects.filter(ocid=OuterRef("process__ocid")).values("flagged_codes")
     pairs = (
-        SupplierProjection.objects.filter(party_id__in=party_ids)
-        .filter(Exists(flagged.filter(ocid=OuterRef("process__ocid"))))
-        .annotate(codes=Subquery(codes[:1]))
-        .values_list("party_id", "codes")
+        filters.narrow(SupplierRisk.objects.filter(party_id__in=party_ids))
+        .exclude(flagged_codes="")
+        .values_list("party_id", "flagged_codes")
     )
     found: dict[str, tuple[int, dict]] = {}
     for party_id, flagged_codes in pairs:
         count, by_code = found.get(party_id, (0, {}))
-        for code in (flagged_codes or "").split():
+        for code in flagged_codes.split():
             by_code[code] = by_code.get(code, 0) + 1
         found[party_id] = (count + 1, by_code)
     return found
-
-
-def _age_bucket():
-    today = timezone.now()
-    whens = [
-        When(first_computed_at__gte=today - datetime.timedelta(days=days), then=Value(str(label)))
-        for days, label in AGE_BUCKETS
-    ]
-    return Case(*whens, default=Value(str(OLDEST)), output_field=CharField())
 
 
 def _alert_table(filters: Filters) -> Table:
@@ -377,17 +354,23 @@ def _alert_table(filters: Filters) -> Table:
     if filters.year or filters.fine:
         # A semi-join on ProcessRisk's unique ocid (an IN over the subquery planned far worse).
         alerts = alerts.filter(Exists(filters.processes().filter(ocid=OuterRef("ocid"))))
-    counts: dict[tuple[str, str], int] = {}
-    for row in (
-        alerts.values("status")
-        .annotate(age=_age_bucket())
-        .values("status", "age")
-        .annotate(total=Count("pk"))
-    ):
-        counts[(row["status"], row["age"])] = row["total"]
+    # Per status, how many were first flagged since each limit (conditional counts over one
+    # pass: cheaper than grouping by an age label computed per row); the buckets are differences.
+    now = timezone.now()
+    since = {
+        f"d{days}": Count(
+            "status", filter=Q(first_computed_at__gte=now - datetime.timedelta(days=days))
+        )
+        for days, _label in AGE_BUCKETS
+    }
+    counts = {
+        row["status"]: row for row in alerts.values("status").annotate(n=Count("status"), **since)
+    }
     for status, label in AlertStatus.choices:
-        cells = [counts.get((status, age), 0) for age in ages]
-        table.rows.append([str(label), *cells, sum(cells)])
+        row = counts.get(status, {})
+        cumulative = [row.get(f"d{days}", 0) for days, _label in AGE_BUCKETS] + [row.get("n", 0)]
+        cells = [cumulative[0]] + [b - a for a, b in zip(cumulative, cumulative[1:], strict=False)]
+        table.rows.append([str(label), *cells, cumulative[-1]])
         table.links.append(None)
     return table
 
@@ -404,6 +387,6 @@ def drill_down(filters: Filters, *, code: str = "", also: str = "", party_id: st
             rows = rows.filter(flagged_codes__contains=f" {item} ")
     if party_id:
         rows = rows.exclude(flagged_codes="").filter(
-            ocid__in=SupplierProjection.objects.filter(party_id=party_id).values("process__ocid")
+            pk__in=SupplierRisk.objects.filter(party_id=party_id).values("process_id")
         )
     return rows.select_related("entity", "unit").order_by("-year", "ocid")

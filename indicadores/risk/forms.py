@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
-from indicadores.risk.dashboard import CATEGORIES, METHODS
+from ocds_pages import labels
 
 
 class DashboardFilterForm(forms.Form):
@@ -25,11 +25,13 @@ class DashboardFilterForm(forms.Form):
     anio = forms.TypedChoiceField(label=_("Año"), coerce=int, required=False, empty_value=None)
     procedimiento = forms.ChoiceField(
         label=_("Tipo de procedimiento"),
-        choices=[("", _("Todos")), *METHODS.items()],
+        choices=[("", _("Todos")), *labels.choices("procurementMethod")],
         required=False,
     )
     categoria = forms.ChoiceField(
-        label=_("Categoría"), choices=[("", _("Todas")), *CATEGORIES.items()], required=False
+        label=_("Categoría"),
+        choices=[("", _("Todas")), *labels.choices("mainProcurementCategory")],
+        required=False,
     )
 
     def __init__(self, *args, entities, units, years, **kwargs):

@@ -83,26 +83,9 @@ class ProcessRisk(models.Model):
         return self.ocid
 
 
-class RiskScore(models.Model):
-    """The risk index of an entity (``unit`` empty) or a purchasing unit in one year."""
+class IndexColumns(models.Model):
+    """A summed tally and, as columns to sort and serve, what it derives to (score.py)."""
 
-    entity = models.ForeignKey(
-        Entity,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("ente público"),
-        help_text=_("Ente comprador."),
-    )
-    unit = models.ForeignKey(
-        PurchasingUnit,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("unidad compradora"),
-        help_text=_("Vacío: el ente completo (todas sus unidades y los procesos sin unidad)."),
-    )
-    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos."))
     processes = models.PositiveIntegerField(_("procesos"), help_text=_("Procesos del año."))
     index = models.FloatField(
         _("índice de riesgo"),
@@ -136,6 +119,42 @@ class RiskScore(models.Model):
         default=dict,
         help_text=_("Suma de los aportes de sus procesos: numeradores y denominadores elegibles."),
     )
+
+    class Meta:
+        abstract = True
+
+    def refresh_columns(self) -> None:
+        """Derive the index, components and quality columns from the tally."""
+        from indicadores.risk.score import Score
+
+        score = Score.of(self.tally)
+        self.processes = score.processes
+        self.index = score.index
+        for component in score.components:
+            setattr(self, component.key, component.value)
+        self.quality = score.quality
+
+
+class RiskScore(IndexColumns):
+    """The risk index of an entity (``unit`` empty) or a purchasing unit in one year."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ente público"),
+        help_text=_("Ente comprador."),
+    )
+    unit = models.ForeignKey(
+        PurchasingUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unidad compradora"),
+        help_text=_("Vacío: el ente completo (todas sus unidades y los procesos sin unidad)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos."))
     updated_at = models.DateTimeField(
         _("actualizado"), auto_now=True, help_text=_("Último cambio.")
     )
@@ -160,13 +179,147 @@ class RiskScore(models.Model):
     def __str__(self):
         return f"{self.entity_id}/{self.unit_id or '-'}/{self.year}"
 
-    def refresh_columns(self) -> None:
-        """Derive the index, components and quality columns from the tally."""
-        from indicadores.risk.score import Score
 
-        score = Score.of(self.tally)
-        self.processes = score.processes
-        self.index = score.index
-        for component in score.components:
-            setattr(self, component.key, component.value)
-        self.quality = score.quality
+ALL = "*"  # a RiskCut's procedure type or category: every one
+ALL_YEARS = 0  # a RiskCut's year: every year
+
+
+class RiskCut(IndexColumns):
+    """The summed tallies of one cut of the dashboard, ready to show: every entity (``entity``
+    empty), an entity (``unit`` empty) or a unit; one year or all (``ALL_YEARS``); one procedure
+    type or all (``ALL``); one category or all. Each process counts in the 24 cuts that contain
+    it, so whatever the filters the dashboard reads its figures from a few rows — one per year for
+    the series, one per entity or unit for the breakdown — instead of summing the processes
+    (docs/benchmarks.md, «Tablero de riesgo»)."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ente público"),
+        help_text=_("Vacío: todos los entes."),
+    )
+    unit = models.ForeignKey(
+        PurchasingUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unidad compradora"),
+        help_text=_("Vacío: el ente completo (todas sus unidades y los procesos sin unidad)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos; 0: todos."))
+    procurement_method = models.CharField(
+        _("procedimiento"),
+        max_length=20,
+        blank=True,
+        help_text=_("tender/procurementMethod (open, selective, limited, direct); «*»: todos."),
+    )
+    category = models.CharField(
+        _("categoría"),
+        max_length=20,
+        blank=True,
+        help_text=_("tender/mainProcurementCategory (goods, works, services); «*»: todas."),
+    )
+
+    class Meta:
+        verbose_name = _("corte del índice de riesgo")
+        verbose_name_plural = _("cortes del índice de riesgo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "procurement_method", "category"],
+                condition=Q(entity__isnull=True),
+                name="risk_cut_all",
+            ),
+            models.UniqueConstraint(
+                fields=["entity", "year", "procurement_method", "category"],
+                condition=Q(entity__isnull=False, unit__isnull=True),
+                name="risk_cut_entity",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "procurement_method", "category"],
+                condition=Q(unit__isnull=False),
+                name="risk_cut_unit",
+            ),
+        ]
+        # The national breakdown reads every entity's row of one cut, highest index first.
+        indexes = [
+            models.Index(
+                fields=["procurement_method", "category", "year", "-index"], name="risk_cut_cut"
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.entity_id or '*'}/{self.unit_id or '-'}/{self.year}/"
+            f"{self.procurement_method or '-'}/{self.category or '-'}"
+        )
+
+
+class SupplierRisk(models.Model):
+    """A supplier of an indexed process, beside the process's cut and flags: the dashboard's
+    supplier table sums these narrow rows instead of joining the wide published projections."""
+
+    process = models.ForeignKey(
+        ProcessRisk,
+        on_delete=models.CASCADE,
+        related_name="suppliers",
+        verbose_name=_("proceso"),
+        help_text=_("Riesgo del proceso."),
+    )
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the (entity, year) index below leads with it
+        verbose_name=_("ente público"),
+        help_text=_("Ente comprador."),
+    )
+    unit = models.ForeignKey(
+        PurchasingUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unidad compradora"),
+        help_text=_("Unidad compradora, si se conoce."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año del proceso."))
+    procurement_method = models.CharField(
+        _("procedimiento"), max_length=20, blank=True, help_text=_("Tipo de procedimiento.")
+    )
+    category = models.CharField(
+        _("categoría"), max_length=20, blank=True, help_text=_("Categoría de la compra.")
+    )
+    party_id = models.CharField(_("id"), max_length=255, help_text=_("parties/id del proveedor."))
+    name = models.CharField(_("nombre"), max_length=500, help_text=_("Nombre del proveedor."))
+    identifier = models.CharField(
+        _("identificador"), max_length=255, blank=True, help_text=_("RFC u otro identificador.")
+    )
+    amount = models.DecimalField(
+        _("monto"),
+        max_digits=22,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Monto contratado o adjudicado del proceso, en pesos."),
+    )
+    flagged_codes = models.CharField(
+        _("indicadores con bandera"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Los del proceso: « R018 MX-DOCS »."),
+    )
+
+    class Meta:
+        verbose_name = _("proveedor de un proceso con índice")
+        verbose_name_plural = _("proveedores de los procesos con índice")
+        indexes = [
+            models.Index(fields=["entity", "year", "procurement_method"], name="risk_supplier_ent"),
+            models.Index(fields=["party_id"], name="risk_supplier_party"),
+        ]
+
+    def __str__(self):
+        return f"{self.process_id}/{self.party_id}"

@@ -17,13 +17,21 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from indicadores.engine import bulk
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome
-from indicadores.risk.models import ProcessRisk, RiskScore
+from indicadores.risk.models import (
+    ALL,
+    ALL_YEARS,
+    ProcessRisk,
+    RiskCut,
+    RiskScore,
+    SupplierRisk,
+)
 from indicadores.risk.public import bump_generation
 from indicadores.risk.tally import (
     Tally,
@@ -32,7 +40,6 @@ from indicadores.risk.tally import (
     process_amount,
     reference_year,
     subtract,
-    summed,
     tally_of,
 )
 from integraciones.models import S2Procedure
@@ -80,16 +87,27 @@ def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
     )
 
 
-def _cells(row: ProcessRisk) -> list[tuple[int, int | None, int]]:
-    """The aggregate rows a process counts in: its entity's year and its unit's year."""
-    cells = [(row.entity_id, None, row.year)]
-    if row.unit_id:
-        cells.append((row.entity_id, row.unit_id, row.year))
-    return cells
+def _cells(row: ProcessRisk) -> list[tuple]:
+    """The aggregate rows a process counts in: its entity's year and its unit's year
+    (``RiskScore``: entity, unit, year), and the 24 cuts that contain it (``RiskCut``: every
+    entity, its entity or its unit × its year or all × its procedure type or all × its category
+    or all)."""
+    units = [None, row.unit_id] if row.unit_id else [None]
+    scores = [(row.entity_id, unit, row.year) for unit in units]
+    levels = [(None, None)] + [(row.entity_id, unit) for unit in units]
+    cuts = [
+        (entity, unit, year, method, category)
+        for entity, unit in levels
+        for year in (row.year, ALL_YEARS)
+        for method in (row.procurement_method, ALL)
+        for category in (row.category, ALL)
+    ]
+    return scores + cuts
 
 
 FIELDS = ["entity", "unit", "year", "procurement_method", "category", "amount"]
 FIELDS += ["flagged_codes", "tally", "computed_at"]
+SCORE_CELL = 3  # (entity, unit, year); a cut's cell adds (procedure type, category)
 
 
 @transaction.atomic
@@ -128,75 +146,148 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
-    _move(deltas)
+    if touched is None:  # otherwise rebuild() writes them with the aggregates
+        refresh_suppliers(ocids=list(rows))
+    moved = {cell: delta for cell, delta in deltas.items() if delta}
+    _move(RiskScore, {cell: d for cell, d in moved.items() if len(cell) == SCORE_CELL})
+    _move(RiskCut, {cell: d for cell, d in moved.items() if len(cell) > SCORE_CELL})
     transaction.on_commit(bump_generation)
     return len(rows)
 
 
-def _move(deltas: dict[tuple, Tally]) -> None:
-    """Add each delta to its aggregate row (created at zero if new)."""
-    existing = _existing({cell for cell, delta in deltas.items() if delta})
+def _key(row) -> tuple:
+    """The cell of an aggregate row (as ``_cells`` names them)."""
+    key = (row.entity_id, row.unit_id, row.year)
+    return (*key, row.procurement_method, row.category) if isinstance(row, RiskCut) else key
+
+
+def _new(model, cell: tuple, tally: Tally | None = None):
+    names = ["entity_id", "unit_id", "year", "procurement_method", "category"]
+    row = model(tally=tally or {}, **dict(zip(names, cell, strict=False)))
+    row.refresh_columns()
+    return row
+
+
+def _move(model, deltas: dict[tuple, Tally]) -> None:
+    """Add each delta to its aggregate row (created at zero if new); rows left without
+    processes are deleted."""
+    if not deltas:
+        return
+    entities = {cell[0] for cell in deltas} - {None}
+    years = {cell[2] for cell in deltas}
+    rows = model.objects.select_for_update().filter(year__in=years)
+    if None in {cell[0] for cell in deltas}:
+        rows = rows.filter(Q(entity__in=entities) | Q(entity__isnull=True))
+    else:
+        rows = rows.filter(entity__in=entities)
+    existing = {_key(row): row for row in rows}
     changed, created = [], []
-    for cell, delta in deltas.items():
-        if not delta:
-            continue
-        score = existing.get(cell)
-        if score is None:
-            entity_id, unit_id, year = cell
-            score = RiskScore(entity_id=entity_id, unit_id=unit_id, year=year, tally={})
-            created.append(score)
-        else:
-            changed.append(score)
-        add(score.tally, delta)
-        score.refresh_columns()
-    columns = ["processes", "index", "competition", "transparency", "legality", "integrity"]
-    columns += ["quality", "tally", "updated_at"]
     now = timezone.now()
-    for score in changed:
-        score.updated_at = now
-    RiskScore.objects.bulk_update(changed, columns)
-    RiskScore.objects.bulk_create(created)
-    empty = [score.pk for score in changed if not score.processes]
-    RiskScore.objects.filter(pk__in=empty).delete()
+    for cell, delta in deltas.items():
+        row = existing.get(cell)
+        if row is None:
+            row = _new(model, cell)
+            created.append(row)
+        else:
+            changed.append(row)
+        add(row.tally, delta)
+        row.refresh_columns()
+        if model is RiskScore:
+            row.updated_at = now
+    columns = ["tally", "processes", "index", "competition", "transparency", "legality"]
+    columns += ["integrity", "quality"]
+    if model is RiskScore:
+        columns.append("updated_at")
+    bulk.bulk_update(model, changed, columns)
+    model.objects.bulk_create(created)
+    empty = [row.pk for row in changed if not row.tally.get("n")]
+    model.objects.filter(pk__in=empty).delete()
 
 
-def _existing(cells: set[tuple]) -> dict[tuple, RiskScore]:
-    if not cells:
-        return {}
-    entities = {entity for entity, _unit, _year in cells}
-    years = {year for _entity, _unit, year in cells}
-    scores = RiskScore.objects.select_for_update().filter(entity__in=entities, year__in=years)
-    found = {(s.entity_id, s.unit_id, s.year): s for s in scores}
-    return {cell: found[cell] for cell in cells if cell in found}
+# Each supplier of the published process (its projection) beside the process's cut and flags.
+SUPPLIER_ROWS = """
+INSERT INTO indicadores_supplierrisk (process_id, entity_id, unit_id, year, procurement_method,
+    category, party_id, name, identifier, amount, flagged_codes)
+SELECT r.id, r.entity_id, r.unit_id, r.year, r.procurement_method, r.category, s.party_id,
+    s.name, s.identifier, COALESCE(p.contracted_amount, p.awarded_amount), r.flagged_codes
+FROM indicadores_processrisk r
+JOIN ocds_pages_processprojection p ON p.ocid = r.ocid
+JOIN ocds_pages_supplierprojection s ON s.process_id = p.id
+"""
+
+
+def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] | None = None):
+    """Rewrite the ``SupplierRisk`` rows of these processes (or entities; None: all) from the
+    published projections: one DELETE and one INSERT … SELECT, whatever the number of rows."""
+    rows = SupplierRisk.objects.all()
+    where, params = "", []
+    if ocids is not None:
+        rows = rows.filter(process__ocid__in=ocids)
+        where, params = f"WHERE r.ocid IN ({', '.join(['%s'] * len(ocids))})", ocids
+    elif entity_ids is not None:
+        rows = rows.filter(entity_id__in=entity_ids)
+        where = f"WHERE r.entity_id IN ({', '.join(['%s'] * len(entity_ids))})"
+        params = entity_ids
+    if ocids == [] or entity_ids == []:
+        return
+    rows.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(SUPPLIER_ROWS + where, params)
 
 
 @transaction.atomic
 def rebuild(entity_ids: Iterable[int] | None = None) -> int:
     """Recompute the aggregates (of these entities, or all) as exact sums of ``ProcessRisk``;
-    the number of aggregate rows written."""
+    the number of aggregate rows written (``RiskScore`` and ``RiskCut``). For some entities,
+    the national cuts move by the difference between their old and new sums."""
     processes = ProcessRisk.objects.all()
-    scores = RiskScore.objects.all()
+    scores, cuts = RiskScore.objects.all(), RiskCut.objects.all()
+    national: dict[tuple, Tally] = defaultdict(dict)
     if entity_ids is not None:
         entity_ids = list(entity_ids)
         processes = processes.filter(entity_id__in=entity_ids)
         scores = scores.filter(entity_id__in=entity_ids)
-    sums: dict[tuple, list[Tally]] = defaultdict(list)
-    columns = ("entity_id", "unit_id", "year", "tally")
+        cuts = cuts.filter(entity_id__in=entity_ids)
+        columns = ("year", "procurement_method", "category", "tally")
+        for *cell, tally in cuts.filter(unit__isnull=True).values_list(*columns):
+            subtract(national[(None, None, *cell)], tally)
+    # Each process is added once, to its finest cell (unit, year, procedure type, category);
+    # the coarser rows are sums of those few cells.
+    finest: dict[tuple, Tally] = defaultdict(dict)
+    columns = ("entity_id", "unit_id", "year", "procurement_method", "category", "tally")
     # In ocid order: the sums of floats are the same whatever order the rows were written in.
-    rows = processes.order_by("ocid").values_list(*columns)
-    for entity_id, unit_id, year, tally in rows.iterator(2000):
-        sums[(entity_id, None, year)].append(tally)
-        if unit_id:
-            sums[(entity_id, unit_id, year)].append(tally)
+    for *cell, tally in processes.order_by("ocid").values_list(*columns).iterator(2000):
+        add(finest[tuple(cell)], tally)
+    sums: dict[tuple, Tally] = defaultdict(dict)
+    for (entity_id, unit_id, year, method, category), tally in finest.items():
+        row = ProcessRisk(
+            entity_id=entity_id,
+            unit_id=unit_id,
+            year=year,
+            procurement_method=method,
+            category=category,
+        )
+        for key in _cells(row):
+            add(national[key] if key[0] is None else sums[key], tally)
     scores.delete()
-    created = []
-    for (entity_id, unit_id, year), tallies in sums.items():
-        score = RiskScore(entity_id=entity_id, unit_id=unit_id, year=year, tally=summed(tallies))
-        score.refresh_columns()
-        created.append(score)
-    RiskScore.objects.bulk_create(created, batch_size=500)
+    cuts.delete()
+    if entity_ids is None:
+        sums.update(national)
+    else:
+        _move(RiskCut, {cell: delta for cell, delta in national.items() if delta})
+    created_scores, created_cuts = [], []
+    for cell, tally in sums.items():
+        if not tally:
+            continue
+        if len(cell) == SCORE_CELL:
+            created_scores.append(_new(RiskScore, cell, tally))
+        else:
+            created_cuts.append(_new(RiskCut, cell, tally))
+    RiskScore.objects.bulk_create(created_scores, batch_size=500)
+    RiskCut.objects.bulk_create(created_cuts, batch_size=500)
+    refresh_suppliers(entity_ids=entity_ids)
     transaction.on_commit(bump_generation)
-    return len(created)
+    return len(created_scores) + len(created_cuts)
 
 
 # --- buffering during calcular_indicadores ----------------------------------------------------

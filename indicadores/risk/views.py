@@ -28,6 +28,9 @@ from ocds_pages.models import ProcessProjection
 
 VIEW = "indicadores.view_riskscore"
 PAGE_SIZE = 50
+# Rows of a table on the page, in its order (the breakdown: highest index first); the CSV and
+# XLSX exports have every row. Only the national breakdown (one row per entity) reaches it.
+TABLE_ROWS = 50
 
 
 def _scope(user) -> list[int] | None:
@@ -85,7 +88,8 @@ def _linked(board: dashboard.Dashboard) -> dict:
         target = (
             "indicadores:risk-dashboard" if name == "desglose" else "indicadores:risk-processes"
         )
-        links = [_url(target, query) if query else None for query in table.links]
+        shown = table.links[:TABLE_ROWS]
+        links = [_url(target, query) if query else None for query in shown]
         exports_ = {
             fmt: _url(
                 "indicadores:risk-export", {**board.filters.query(), "tabla": name, "formato": fmt}
@@ -94,7 +98,8 @@ def _linked(board: dashboard.Dashboard) -> dict:
         }
         tables[name] = {
             "table": table,
-            "rows": list(zip(table.rows, links, strict=True)),
+            "rows": list(zip(table.rows[:TABLE_ROWS], links, strict=True)),
+            "hidden": len(table.rows) - len(shown),
             "exports": exports_,
         }
     return tables

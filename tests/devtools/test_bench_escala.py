@@ -39,6 +39,7 @@ TIMED = [
     "tablero_riesgo_ente",
     "tablero_riesgo_ente_directas",
     "tablero_riesgo_nacional",
+    "tablero_riesgo_nacional_directas",
     "seguimiento_tablero_ente",
     "seguimiento_tablero_ente_atrasados",
     "seguimiento_tablero_unidad",

@@ -109,6 +109,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--solo-riesgo",
+            action="store_true",
+            dest="risk_only",
+            help=_(
+                "Mide sólo el tablero de riesgo y conserva las demás cifras ya guardadas de ese "
+                "tamaño."
+            ),
+        )
+        parser.add_argument(
             "--sin-progreso",
             action="store_true",
             dest="no_progress",
@@ -130,6 +139,7 @@ class Command(BaseCommand):
         warm(connection)
         self.engine_only = options["engine_only"]
         self.monitoring_only = options["monitoring_only"]
+        self.risk_only = options["risk_only"]
         with override_settings(**measuring_settings()):
             figures = self.measure(runs, export_runs, seed)
         result = {
@@ -228,6 +238,8 @@ class Command(BaseCommand):
             steps = list(bench.engine_steps(runs, seed))
         elif self.monitoring_only:
             steps = list(bench.monitoring_steps(runs))
+        elif self.risk_only:
+            steps = list(bench.risk_steps(runs))
         else:
             steps = list(bench.steps(runs, export_runs, seed))
         figures = []
@@ -239,10 +251,10 @@ class Command(BaseCommand):
         return figures
 
     def kept_figures(self, output: Path, processes: int) -> dict:
-        """With --solo-indicadores or --solo-seguimiento, the figures already measured at this
-        size."""
+        """With --solo-indicadores, --solo-seguimiento or --solo-riesgo, the figures already
+        measured at this size."""
         path = output / "benchmarks" / f"escala-{processes}.json"
-        if not (self.engine_only or self.monitoring_only) or not path.exists():
+        if not (self.engine_only or self.monitoring_only or self.risk_only) or not path.exists():
             return {}
         return json.loads(path.read_text())["figures"]
 

@@ -108,6 +108,16 @@ def test_drill_down_lists_the_processes_behind_a_figure(oic, salud):
     assert any("indicador=MX-DOCS" in url for url in links)
 
 
+def test_drill_down_names_procedures_in_spanish(oic, salud):
+    page = oic.get(URL + "procesos/", {"procedimiento": "direct"})
+    assert [row.ocid for row in page.context["page"]] == [d.ocid(salud, 2), d.ocid(salud, 4)]
+    html = page.content.decode()
+    assert "<td>Adjudicación directa</td>" in html and " · Adjudicación directa" in html
+    assert ">direct<" not in html and "· direct" not in html
+    form = oic.get(URL).content.decode()
+    assert '<option value="limited">Adjudicación directa por excepción</option>' in form
+
+
 def test_every_table_exports_to_csv_and_xlsx(oic):
     board = oic.get(URL).context["board"]
     for name, table in board.tables.items():

@@ -3,8 +3,9 @@
 import pytest
 
 from indicadores.risk import services
-from indicadores.risk.models import ProcessRisk, RiskScore
+from indicadores.risk.models import ALL, ALL_YEARS, ProcessRisk, RiskCut, RiskScore
 from indicadores.risk.score import Score
+from indicadores.risk.tally import summed
 from tests.factories import make_entity, make_unit
 from tests.indicadores.risk import dataset as d
 
@@ -157,19 +158,49 @@ def test_publication_moves_the_aggregates_by_the_difference(entity, units, plant
     assert RiskScore.objects.get(unit=units[0]).processes == 1
     assert RiskScore.objects.get(unit=units[1]).processes == 3
     incremental = {(r.unit_id, r.year): r.tally for r in RiskScore.objects.all()}
+    incremental_cuts = cuts()
     services.rebuild()
     rebuilt = {(r.unit_id, r.year): r.tally for r in RiskScore.objects.all()}
     assert incremental == rebuilt
+    assert incremental_cuts == cuts()
 
 
-def test_a_partial_run_does_not_move_the_index(entity, units, planted):
-    before = entity_score(entity).tally
-    data, _outcomes = d.p3(entity)
-    d.send(data, entity, units[1], [d.outcome("R018", d.CLEAR)], complete=False)
-    assert entity_score(entity).tally == before
+def cuts() -> dict:
+    return {
+        (r.entity_id, r.unit_id, r.year, r.procurement_method, r.category): r.tally
+        for r in RiskCut.objects.all()
+    }
 
 
-def test_process_rows_name_their_flags(entity, planted):
-    row = ProcessRisk.objects.get(ocid=d.ocid(entity, 3))
-    assert row.flagged_codes == " MX-DOCS R003 R018 "
-    assert (row.year, row.procurement_method, row.amount) == (2025, "open", 200000)
+def test_cuts_are_the_sums_of_their_processes(entity, units, planted):
+    """Each cut (every entity, the entity or a unit × a year or all × a procedure type or all ×
+    a category or all) sums exactly its processes, and its columns are the index of that sum."""
+    rows = list(RiskCut.objects.all())
+    # (every entity, SALUD, U1, U2) × (2025, all) × (open, direct, all) × (none given, all)
+    assert len(rows) == 4 * 2 * 3 * 2
+    for row in rows:
+        processes = ProcessRisk.objects.all()
+        for field, value, every in (
+            ("entity_id", row.entity_id, None),
+            ("unit_id", row.unit_id, None),
+            ("year", row.year, ALL_YEARS),
+            ("procurement_method", row.procurement_method, ALL),
+            ("category", row.category, ALL),
+        ):
+            if value != every:
+                processes = processes.filter(**{field: value})
+        assert row.tally == summed(processes.values_list("tally", flat=True)), row
+        score = Score.of(row.tally)
+        assert (row.processes, row.index, row.quality) == (
+            score.processes,
+            score.index,
+            score.quality,
+        )
+    everything = RiskCut.objects.get(
+        entity=None, year=ALL_YEARS, procurement_method=ALL, category=ALL
+    )
+    assert everything.processes == 4 and everything.index == entity_score(entity).index
+    direct = RiskCut.objects.get(
+        entity=entity, unit=None, year=2025, procurement_method="direct", category=ALL
+    )
+    assert direct.processes == 2

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from cms.jobs import create_job, execute
 from cms.models import Job
-from indicadores.risk.models import ProcessRisk, RiskScore
+from indicadores.risk.models import ALL, ALL_YEARS, ProcessRisk, RiskCut, RiskScore
 from tests.factories import make_entity
 from tests.indicadores import builders as b
 from tests.ocds_pages.factories import SUPPLIER
@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def scores() -> dict:
-    return {(r.entity_id, r.unit_id, r.year): r.tally for r in RiskScore.objects.all()}
+    """Every aggregate row: by year, and by year, procedure type and category."""
+    found = {(r.entity_id, r.unit_id, r.year): r.tally for r in RiskScore.objects.all()}
+    for r in RiskCut.objects.all():
+        found[(r.entity_id, r.unit_id, r.year, r.procurement_method, r.category)] = r.tally
+    return found
 
 
 def test_a_publication_updates_the_index(django_capture_on_commit_callbacks):
@@ -39,7 +43,12 @@ def test_calcular_indicadores_rebuilds_what_publications_built(django_capture_on
         publish_process(first, method="direct", tenderers=1)
         publish_process(second, year=2024)
     incremental = scores()
+    direct = RiskCut.objects.get(
+        entity=first, unit=None, year=ALL_YEARS, procurement_method="direct", category=ALL
+    )
+    assert direct.processes == 1
     RiskScore.objects.all().delete()
+    RiskCut.objects.all().delete()
     ProcessRisk.objects.all().delete()
     call_command("calcular_indicadores", "--sin-progreso", "--lote", "2", stdout=None)
     assert scores() == incremental
@@ -62,6 +71,7 @@ def test_the_recompute_job_rebuilds_an_entity(django_capture_on_commit_callbacks
         publish_process(entity, tenderers=1)
     expected = scores()
     RiskScore.objects.all().delete()
+    RiskCut.objects.all().delete()
     job = execute(create_job("calcular_indicadores", {}, entity=entity).pk)
     assert job.status == Job.Status.DONE, job.error
     assert scores() == expected
