@@ -71,6 +71,7 @@ class Options:
     send: bool = True  # tell the receivers (alerts, risk index); False for a dry run
     batch: int | None = None
     workers: int = 1
+    part_size: int = PART_SIZE  # records per part a worker takes
 
     def queryset(self):
         records = Record.objects.all()
@@ -110,7 +111,7 @@ def recompute(
     evaluation. ``progress(stage, total)`` announces each stage («statistics», «indicators»)
     and its total; ``advance(n)`` counts the records done."""
     workers = options.workers if options.workers > 1 and can_fork() else 1
-    if workers > 1 and Record.objects.count() <= PART_SIZE:
+    if workers > 1 and Record.objects.count() <= options.part_size:
         workers = 1  # one part: nothing to share
     if statistics and STATISTIC_CODES & set(options.codes):
         records = statistics_records()
@@ -142,12 +143,11 @@ def recompute(
         )
 
 
-def _parts(queryset) -> list[tuple[int, int]]:
-    """(first, last) primary keys of consecutive ranges of ``PART_SIZE`` records."""
+def _parts(queryset, size: int) -> list[tuple[int, int]]:
+    """(first, last) primary keys of consecutive ranges of ``size`` records."""
     keys = list(queryset.order_by("pk").values_list("pk", flat=True))
     return [
-        (keys[start], keys[min(start + PART_SIZE, len(keys)) - 1])
-        for start in range(0, len(keys), PART_SIZE)
+        (keys[start], keys[min(start + size, len(keys)) - 1]) for start in range(0, len(keys), size)
     ]
 
 
@@ -180,7 +180,7 @@ def _parallel_statistics(records, options: Options, workers: int, advance):
     from indicadores.engine.statistics import Collector
 
     collector = Collector()
-    tasks = [(first, last, options.batch) for first, last in _parts(records)]
+    tasks = [(first, last, options.batch) for first, last in _parts(records, options.part_size)]
     pool = _pool(workers)
     try:
         # In order: merged in primary-key order, the stored rows equal one collector's.
@@ -210,7 +210,8 @@ def _parallel_run(options: Options, workers: int, advance) -> Summary:
     summary = Summary.for_indicators(options.selected)
     raised: dict[int, list[tuple[str, int]]] = defaultdict(list)
     touched: set[int] = set()
-    tasks = [(first, last, options) for first, last in _parts(options.queryset())]
+    parts = _parts(options.queryset(), options.part_size)
+    tasks = [(first, last, options) for first, last in parts]
     pool = _pool(workers)
     try:
         for part in pool.imap_unordered(_evaluate_part, tasks):

@@ -2,11 +2,15 @@
 
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from indicadores import recompute
 from indicadores.engine.core import comparable
 from indicadores.engine.stats_model import IndicatorStatistic
 from indicadores.models import Alert, AlertEvent, Notification
@@ -14,9 +18,12 @@ from indicadores.monitoring.models import MonitoredContract
 from indicadores.risk.models import ProcessRisk, RiskScore
 from ocds_pages.models import Record
 
-# Forked workers read what the test wrote: it must be committed. The rollback puts back the
-# shipped forms the flush would remove for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The recompute runs in a process of its own, as `manage.py calcular_indicadores` does in
+# production: its forked workers must not inherit the test runner's threads and connections
+# (pytest-xdist's, a live server's). So what the test wrote must be committed. No
+# serialized_rollback (as tests/devtools/test_bench_escala.py): after another transactional
+# test's flush it loads rows that post_migrate already put back; the test installs its forms.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _rows(queryset, *fields, order):
@@ -105,22 +112,49 @@ def forget() -> None:
         model.objects.all().delete()
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    """The test database, for a process started from the test."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or "postgres"
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or "5432"
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+
+
 def recomputed(workers: int) -> tuple[dict, dict]:
-    out = io.StringIO()
-    call_command(
-        "calcular_indicadores",
-        "--sin-progreso",
-        "--json",
-        "--trabajadores",
-        str(workers),
-        stdout=out,
+    """`calcular_indicadores` in a new process; parts of 25 records, so that 160 records make
+    seven parts that two workers finish in any order."""
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "calcular_indicadores",
+            "--sin-progreso",
+            "--json",
+            "--trabajadores",
+            str(workers),
+            "--tamano-parte",
+            "25",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
-    summary = json.loads(out.getvalue())
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
     summary.pop("seconds")
     return summary, findings()
 
 
-def test_workers_find_what_one_process_finds(monkeypatch):
+def test_workers_find_what_one_process_finds():
     call_command("instalar_formularios", verbosity=0)
     call_command(
         "generar_datos",
@@ -135,9 +169,6 @@ def test_workers_find_what_one_process_finds(monkeypatch):
         "--sin-progreso",
         stdout=io.StringIO(),
     )
-    assert recompute.can_fork()
-    # Parts of 25 records: seven parts over two workers, finishing in any order.
-    monkeypatch.setattr(recompute, "PART_SIZE", 25)
 
     alone, found = recomputed(1)
     assert alone["processes"] == Record.objects.count() == 160

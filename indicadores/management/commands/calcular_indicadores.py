@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from cms.models import Entity
 from indicadores.engine.core import indicators
-from indicadores.recompute import Options, default_workers, recompute
+from indicadores.recompute import PART_SIZE, Options, default_workers, recompute
 
 
 class Command(BaseCommand):
@@ -69,6 +69,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--tamano-parte",
+            type=int,
+            default=PART_SIZE,
+            dest="part_size",
+            help=_(
+                "Procesos de contratación que toma cada trabajador a la vez (%(default)s por "
+                "omisión). El resultado no depende de este número."
+            ),
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             dest="as_json",
@@ -81,7 +91,9 @@ class Command(BaseCommand):
             help=_("No mostrar la barra de progreso."),
         )
 
-    def handle(self, *args, entities, codes, dry_run, batch, keep_statistics, workers, **options):
+    def handle(
+        self, *args, entities, codes, dry_run, batch, keep_statistics, workers, part_size, **options
+    ):
         as_json, no_progress = options["as_json"], options["no_progress"]
         selected = self.selected(codes)
         entity_ids = None
@@ -95,6 +107,8 @@ class Command(BaseCommand):
             raise CommandError(_("--lote debe ser un número entero positivo."))
         if workers < 1:
             raise CommandError(_("--trabajadores debe ser un número entero positivo."))
+        if part_size < 1:
+            raise CommandError(_("--tamano-parte debe ser un número entero positivo."))
         # Everything loaded so far lives as long as the command: keep the collector from
         # re-scanning it after every batch of parsed releases (a quarter of the run otherwise).
         gc.freeze()
@@ -104,6 +118,7 @@ class Command(BaseCommand):
             send=not dry_run,
             batch=batch,
             workers=workers,
+            part_size=part_size,
         )
         labels = {"statistics": _("Estadísticas"), "indicators": _("Indicadores")}
         bars = []
