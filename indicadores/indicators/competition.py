@@ -340,9 +340,12 @@ def all_but_winner_disqualified(view: ProcessView, context: Context, indicator: 
         and len(disqualified) == len(others)
         and len(disqualified) >= indicator.thresholds["min_disqualified"]
     ):
-        explanation = _("Se descalificaron las %(count)s propuestas distintas de la ganadora.") % {
-            "count": len(disqualified)
-        }
+        if len(disqualified) == 1:
+            explanation = _("Se descalificó la única propuesta distinta de la ganadora.")
+        else:
+            explanation = _(
+                "Se descalificaron las %(count)s propuestas distintas de la ganadora."
+            ) % {"count": len(disqualified)}
         return [indicator.flag(explanation, evidence=evidence)]
     return [indicator.clear(evidence=evidence)]
 
