@@ -56,7 +56,10 @@ class ByStatusSerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            status: serializers.IntegerField(help_text=f"Contratos con estado {status}.")
+            # Plain strings: the enum members would reach the OpenAPI document as objects.
+            status.value: serializers.IntegerField(
+                help_text=f"Contratos con estado «{status.label}» ({status.value})."
+            )
             for status in PRECEDENCE
         }
 
@@ -153,7 +156,7 @@ def entity_portfolios(contracts, number: int, size: int) -> tuple[list[dict], in
             "entity": entities[row["entity"]][0],
             "name": entities[row["entity"]][1],
             "contracts": row["total"],
-            "byStatus": {status: row[f"n_{status}"] for status in PRECEDENCE},
+            "byStatus": {status.value: row[f"n_{status}"] for status in PRECEDENCE},
             "findings": {name: row[name] for name in FINDINGS},
             "maxDaysOverdue": row["max_days"] or 0,
             "amounts": amounts.get(row["entity"], []),

@@ -13,6 +13,19 @@ def test_openapi_schema_documents_project_endpoints_only(client):
     assert not [p for p in paths if p.startswith("/api/v2/") or p.startswith("/admin/")]
 
 
+def test_openapi_schema_is_served_as_yaml_by_default(client):
+    """What a browser or curl gets without an Accept header: the YAML document. A dict key that
+    is not a plain string (an enum member) breaks only this rendering, not the JSON one."""
+    import yaml
+
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    document = yaml.safe_load(response.content)
+    assert "/api/seguimiento/entes/" in document["paths"]
+    by_status = document["components"]["schemas"]["ByStatus"]["properties"]
+    assert "atrasado" in by_status
+
+
 def test_interactive_docs_use_no_cdn(client):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
