@@ -3,16 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    """The cuts and supplier rows of the processes already indexed: what the next
-    calcular_indicadores would write. Only an installation with an index runs it, right when it
-    updates to this migration, so the current models still match its tables."""
-    if not apps.get_model("indicadores", "ProcessRisk").objects.exists():
-        return
-    from indicadores.risk import services
-
-    services.rebuild()
+# The new tables start empty: the next calcular_indicadores (or the nightly job) fills them from
+# ProcessRisk. A data migration calling indicadores.risk.services would run today's models against
+# this migration's tables and break an upgrade that also crosses a later change to them; the
+# dashboard says «pendiente» meanwhile (indicadores/risk/views.py), docs/instalacion.md §17.
 
 
 class Migration(migrations.Migration):
@@ -296,5 +290,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

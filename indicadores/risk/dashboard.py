@@ -110,6 +110,11 @@ class Dashboard:
 # --- the sums -----------------------------------------------------------------------------------
 
 
+def cuts_pending() -> bool:
+    """Whether processes are indexed but their cuts are not built yet (until the next recompute)."""
+    return ProcessRisk.objects.exists() and not RiskCut.objects.exists()
+
+
 def _cut(filters: Filters):
     """The ``RiskCut`` rows of the chosen procedure type and category (or of all)."""
     return RiskCut.objects.filter(

@@ -146,6 +146,9 @@ def risk_dashboard(request):
     context = {
         "form": form,
         "board": board,
+        # Indexed processes but no cuts yet (an installation just updated, before its recompute);
+        # asked only when the board is empty, so a normal visit spends no query on it.
+        "cuts_pending": not board.overall.processes and dashboard.cuts_pending(),
         "tables": _linked(board),
         "charts": _charts(board),
         "filters": filters,

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cms.roles import Role
-from indicadores.risk.models import ProcessRisk
+from indicadores.risk.models import ProcessRisk, RiskCut
 from tests.factories import make_entity, make_member, make_unit, make_user
 from tests.indicadores import builders as b
 from tests.indicadores.risk import dataset as d
@@ -68,6 +68,17 @@ def test_the_oic_sees_its_entity_with_the_hand_computed_figures(oic):
     assert indicators["MX-DOCS"][2:5] == [3, 2, 66.7]
     assert indicators["MX-DOCS"][6] == "revise los umbrales"
     assert board.tables["coocurrencia"].rows[0] == ["MX-ADMAX", "MX-SANC", 1]
+
+
+def test_before_the_cuts_are_built_the_dashboard_says_so(oic):
+    """An installation just updated to the cuts (migration 0009 leaves them empty) has indexed
+    processes and no cuts until its next recompute: zeros would read as a clean entity."""
+    page = oic.get(URL)
+    assert "cortes-pendientes" not in page.content.decode()
+    RiskCut.objects.all().delete()
+    html = oic.get(URL).content.decode()
+    assert 'data-testid="cortes-pendientes"' in html
+    assert "próximo recálculo de indicadores" in html
 
 
 def test_another_entity_is_a_404_for_the_oic(oic, sep):
