@@ -77,13 +77,16 @@ def start_form_class(kind: jobs.JobKind, user) -> type[forms.Form]:
 
 
 def parameters_of(form) -> dict:
-    """The job's parameters from the cleaned form: uploads are stored and become their path."""
+    """The job's parameters from the cleaned form: uploads are stored and become their path. A
+    form that keeps something out of the job's row (a secret it stores elsewhere) defines
+    ``job_parameters(parameters)``, which returns what the row keeps."""
     parameters = {}
     for name, value in form.cleaned_data.items():
         if name == "entity":
             continue
         parameters[name] = jobs.store_upload(value) if isinstance(value, UploadedFile) else value
-    return parameters
+    keep = getattr(form, "job_parameters", None)
+    return keep(parameters) if keep else parameters
 
 
 def _require(user):

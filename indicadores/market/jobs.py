@@ -176,6 +176,20 @@ class S6HarvestForm(forms.Form):
         help_text=gettext_lazy("En blanco: el que ya tiene guardado la fuente."),
     )
 
+    def job_parameters(self, parameters: dict) -> dict:
+        """The secrets go to the source when the job is asked for, so they never sit in the
+        job's row while it waits in the queue (cms/jobs_admin.py ``parameters_of``)."""
+        secrets = {key: parameters[key] for key in SECRETS if parameters.get(key)}
+        if secrets:
+            dataset, _created = ReferenceDataset.objects.get_or_create(
+                name=parameters["name"][:200], defaults={"kind": ReferenceDataset.Kind.S6}
+            )
+            if dataset.kind == ReferenceDataset.Kind.S6:  # another kind: the job says so
+                for key, value in secrets.items():
+                    setattr(dataset, key, value)
+                dataset.save(update_fields=list(secrets))
+        return {key: value for key, value in parameters.items() if key not in SECRETS}
+
 
 SECRETS = ("password", "client_secret")
 

@@ -127,6 +127,10 @@ def test_the_job_keeps_the_secrets_on_the_dataset_and_reports_progress(
         )
     job = Job.objects.get(kind="cosechar_s6")
     assert response.status_code == 302
+    # While it waits in the queue the row holds no secret: the source already does.
+    assert not set(job.parameters) & {"password", "client_secret"}
+    waiting = ReferenceDataset.objects.get(name="S6 de la PDN")
+    assert (waiting.password, waiting.client_secret) == (FAKE_PASSWORD, FAKE_CLIENT_SECRET)
     pending = client.get(f"/admin/trabajos/{job.pk}/").content.decode()
     assert FAKE_PASSWORD not in pending and FAKE_CLIENT_SECRET not in pending
     assert FAKE_USERNAME in pending
