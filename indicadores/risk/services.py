@@ -107,6 +107,7 @@ def _cells(row: ProcessRisk) -> list[tuple]:
 
 FIELDS = ["entity", "unit", "year", "procurement_method", "category", "amount"]
 FIELDS += ["flagged_codes", "tally", "computed_at"]
+COMPARED = [name for name in FIELDS if name != "computed_at"]  # a row is new if one differs
 SCORE_CELL = 3  # (entity, unit, year); a cut's cell adds (procedure type, category)
 
 
@@ -124,15 +125,23 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     now = timezone.now()
     s2_files = _s2_files([item.view for item in items])
     rows = {item.view.ocid: _row(item, s2_files, now) for item in items}
+    evaluated = list(rows)
     previous_rows = ProcessRisk.objects.select_for_update().filter(ocid__in=list(rows))
-    if touched is not None:  # only their keys and entities: no delta to compute
-        previous_rows = previous_rows.only("pk", "ocid", "entity_id")
     old = {row.ocid: row for row in previous_rows}
     deltas: dict[tuple, Tally] = defaultdict(dict)
-    for ocid, row in rows.items():
+    unchanged = []
+    for ocid, row in list(rows.items()):
         previous = old.get(ocid)
         if previous is not None:
             row.pk = previous.pk
+            if bulk.same_row(previous, row, COMPARED):
+                # The usual case of a nightly run: nothing to move and nothing to rewrite but
+                # the date (its aggregates are still rebuilt, as before: touched below).
+                unchanged.append(row.pk)
+                del rows[ocid]
+                if touched is not None:
+                    touched.add(row.entity_id)
+                continue
             if touched is not None:
                 touched.add(previous.entity_id)
             else:
@@ -145,14 +154,17 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
                 add(deltas[cell], row.tally)
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
+    ProcessRisk.objects.filter(pk__in=unchanged).update(computed_at=now)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     if touched is None:  # otherwise rebuild() writes them with the aggregates
-        refresh_suppliers(ocids=list(rows))
+        # Every evaluated process: its suppliers come from the projection, which a publication
+        # may have changed though its risk row did not.
+        refresh_suppliers(ocids=evaluated)
     moved = {cell: delta for cell, delta in deltas.items() if delta}
     _move(RiskScore, {cell: d for cell, d in moved.items() if len(cell) == SCORE_CELL})
     _move(RiskCut, {cell: d for cell, d in moved.items() if len(cell) > SCORE_CELL})
     transaction.on_commit(bump_generation)
-    return len(rows)
+    return len(evaluated)
 
 
 def _key(row) -> tuple:
@@ -283,8 +295,8 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
             created_scores.append(_new(RiskScore, cell, tally))
         else:
             created_cuts.append(_new(RiskCut, cell, tally))
-    RiskScore.objects.bulk_create(created_scores, batch_size=500)
-    RiskCut.objects.bulk_create(created_cuts, batch_size=500)
+    bulk.bulk_insert(RiskScore, created_scores)
+    bulk.bulk_insert(RiskCut, created_cuts)
     refresh_suppliers(entity_ids=entity_ids)
     transaction.on_commit(bump_generation)
     return len(created_scores) + len(created_cuts)

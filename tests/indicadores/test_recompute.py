@@ -1,5 +1,6 @@
 """The full recompute finds the same whatever the number of worker processes (issue 15)."""
 
+import datetime
 import io
 import json
 import os
@@ -10,12 +11,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
+from django.utils import timezone
 
 from indicadores.engine.core import comparable
 from indicadores.engine.stats_model import IndicatorStatistic
 from indicadores.models import Alert, AlertEvent, Notification
-from indicadores.monitoring.models import MonitoredContract
-from indicadores.risk.models import ProcessRisk, RiskScore
+from indicadores.monitoring.models import MonitoredContract, MonitoredEvent
+from indicadores.risk.models import ProcessRisk, RiskCut, RiskScore, SupplierRisk
 from ocds_pages.models import Record
 
 # The recompute runs in a process of its own, as `manage.py calcular_indicadores` does in
@@ -87,13 +90,50 @@ def findings() -> dict:
         "values",
         order=("measure", "key"),
     )
-    contracts = _rows(
-        MonitoredContract.objects.all(),
-        "ocid",
-        "contract_id",
-        "status",
-        "days_overdue",
-        order=("ocid", "contract_id"),
+    # Every column of the monitored contracts and their events, the risk cuts and the suppliers'
+    # rows: a nightly run keeps the rows that did not change (monitoring.store.refresh,
+    # risk.services.apply) and must leave them as a rewrite would have.
+    skipped = {"id", "record", "assessed_on"}
+    columns = [f.attname for f in MonitoredContract._meta.concrete_fields if f.name not in skipped]
+    contracts = [
+        (*row[:-1], json.dumps(row[-1], sort_keys=True))
+        for row in _rows(
+            MonitoredContract.objects.all(),
+            *[c for c in columns if c != "detail"],
+            "detail",
+            order=("ocid", "contract_id", "pk"),
+        )
+    ]
+    contract_events = _rows(
+        MonitoredEvent.objects.all(),
+        "contract__ocid",
+        "contract__contract_id",
+        "kind",
+        "date",
+        "amount",
+        order=("contract__ocid", "contract__contract_id", "pk"),
+    )
+    cuts = _rows(
+        RiskCut.objects.all(),
+        "entity_id",
+        "unit_id",
+        "year",
+        "procurement_method",
+        "category",
+        "processes",
+        "index",
+        "tally",
+        order=("entity_id", "unit_id", "year", "procurement_method", "category"),
+    )
+    suppliers = _rows(
+        SupplierRisk.objects.all(),
+        "process__ocid",
+        "party_id",
+        "name",
+        "identifier",
+        "amount",
+        "flagged_codes",
+        order=("process__ocid", "party_id", "name", "identifier"),
     )
     notices = sorted(Notification.objects.values_list("recipient_id", "message", "url"))
     return {
@@ -103,6 +143,9 @@ def findings() -> dict:
         "scores": scores,
         "statistics": statistics,
         "contracts": contracts,
+        "contract_events": contract_events,
+        "cuts": cuts,
+        "suppliers": suppliers,
         "notices": notices,
     }
 
@@ -180,7 +223,19 @@ def test_workers_find_what_one_process_finds():
     assert shared == alone
     assert found_shared == found
 
-    # The nightly case: the alerts exist and the same run leaves them as they were.
+    # The nightly case: the alerts exist and the same run leaves them as they were. The rows a
+    # night finds as it would write them are kept (their day renewed); one that went stale is
+    # written again.
+    stale = MonitoredContract.objects.order_by("pk").first()
+    kept = MonitoredContract.objects.exclude(ocid=stale.ocid).order_by("pk").first()
+    MonitoredContract.objects.update(assessed_on=F("assessed_on") - datetime.timedelta(days=1))
+    MonitoredContract.objects.filter(pk=stale.pk).update(days_overdue=999, detail={})
+    risky = ProcessRisk.objects.order_by("pk").first()
+    ProcessRisk.objects.filter(pk=risky.pk).update(tally={"n": [7]}, flagged_codes=" X ")
     again, found_again = recomputed(2)
     assert again == alone
     assert found_again == found
+    assert MonitoredContract.objects.filter(pk=kept.pk).exists()
+    assert not MonitoredContract.objects.filter(pk=stale.pk).exists()
+    days = set(MonitoredContract.objects.values_list("assessed_on", flat=True))
+    assert days == {timezone.localdate()}
