@@ -15,10 +15,8 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
     Sum,
 )
@@ -26,9 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
-from indicadores.models import Alert, AlertStatus
+from indicadores.models import AlertStatus
+from indicadores.risk import counts
 from indicadores.risk.measures import COMPONENT_NAMES, COMPONENTS
-from indicadores.risk.models import ALL, ALL_YEARS, ProcessRisk, RiskCut, SupplierRisk
+from indicadores.risk.models import (
+    ALL,
+    ALL_YEARS,
+    EVERY,
+    AlertCount,
+    ProcessRisk,
+    RiskCut,
+    SupplierRisk,
+)
 from indicadores.risk.score import Score
 from indicadores.risk.tally import Tally, accumulate, tidied
 
@@ -344,36 +351,44 @@ def _supplier_flags(filters: Filters, party_ids: list[str]) -> dict:
     return found
 
 
+def _alert_counts(filters: Filters):
+    """The ``AlertCount`` rows of the filters' cut: its unit, entity, the scope's entities or
+    every entity."""
+    rows = AlertCount.objects.filter(
+        year=filters.year or ALL_YEARS,
+        procurement_method=filters.method or ALL,
+        category=filters.category or ALL,
+    )
+    if filters.entity_ids is not None:
+        rows = rows.filter(entity_ref__in=filters.entity_ids)
+    if filters.unit:
+        return rows.filter(entity_ref=filters.unit.entity_id, unit_ref=filters.unit.pk)
+    if filters.entity:
+        return rows.filter(entity_ref=filters.entity.pk, unit_ref=EVERY)
+    if filters.entity_ids is None:
+        return rows.filter(entity_ref=EVERY, unit_ref=EVERY)
+    return rows.filter(unit_ref=EVERY)
+
+
 def _alert_table(filters: Filters) -> Table:
-    """Alerts of the filtered processes by status and age (days since first flagged)."""
+    """Alerts of the filtered processes by status and age (whole days, UTC, since first
+    flagged), summed from the stored counts: at most statuses × days rows per entity shown."""
     ages = [str(label) for _days, label in AGE_BUCKETS] + [str(OLDEST)]
     columns = [str(_("Estado")), *ages, str(_("Total"))]
     table = Table("alertas", str(_("Alertas por estado y antigüedad")), columns)
-    alerts = Alert.objects.all()
-    if filters.entity_ids is not None:
-        alerts = alerts.filter(entity_id__in=filters.entity_ids)
-    if filters.entity:
-        alerts = alerts.filter(entity=filters.entity)
-    if filters.unit:
-        alerts = alerts.filter(unit=filters.unit)
-    if filters.year or filters.fine:
-        # A semi-join on ProcessRisk's unique ocid (an IN over the subquery planned far worse).
-        alerts = alerts.filter(Exists(filters.processes().filter(ocid=OuterRef("ocid"))))
-    # Per status, how many were first flagged since each limit (conditional counts over one
-    # pass: cheaper than grouping by an age label computed per row); the buckets are differences.
-    now = timezone.now()
+    # Per status, how many were first flagged since each limit (conditional sums over one
+    # pass); the buckets are differences.
+    today = counts.day_of(timezone.now())
     since = {
-        f"d{days}": Count(
-            "status", filter=Q(first_computed_at__gte=now - datetime.timedelta(days=days))
-        )
+        f"d{days}": Sum("alerts", filter=Q(day__gte=today - datetime.timedelta(days=days)))
         for days, _label in AGE_BUCKETS
     }
-    counts = {
-        row["status"]: row for row in alerts.values("status").annotate(n=Count("status"), **since)
-    }
+    rows = _alert_counts(filters).values("status").annotate(n=Sum("alerts"), **since)
+    found = {row["status"]: row for row in rows.order_by()}
     for status, label in AlertStatus.choices:
-        row = counts.get(status, {})
-        cumulative = [row.get(f"d{days}", 0) for days, _label in AGE_BUCKETS] + [row.get("n", 0)]
+        row = found.get(status, {})
+        cumulative = [row.get(f"d{days}") or 0 for days, _label in AGE_BUCKETS]
+        cumulative.append(row.get("n") or 0)
         cells = [cumulative[0]] + [b - a for a, b in zip(cumulative, cumulative[1:], strict=False)]
         table.rows.append([str(label), *cells, cumulative[-1]])
         table.links.append(None)

@@ -323,3 +323,56 @@ class SupplierRisk(models.Model):
 
     def __str__(self):
         return f"{self.process_id}/{self.party_id}"
+
+
+EVERY = 0  # an AlertCount's entity or unit: every entity, or the whole entity
+
+
+class AlertCount(models.Model):
+    """How many alerts of one cut of the dashboard have one status and were first flagged on one
+    day (UTC): the alerts table sums these rows instead of counting the alerts, so it reads at
+    most statuses × days rows whatever the number of processes. The cuts are ``RiskCut``'s
+    (every entity, an entity or a unit × year or all × procedure type or all × category or all),
+    keyed by the alert's own entity and unit and its process's year, procedure type and
+    category; an alert whose process has no index counts only where all three are «all».
+    Plain integers, not foreign keys, so the unique key has no NULL and one statement can add
+    to a row or create it (``INSERT … ON CONFLICT``, indicadores/risk/counts.py)."""
+
+    entity_ref = models.PositiveIntegerField(
+        _("ente público"), help_text=_("Clave primaria del ente; 0: todos los entes.")
+    )
+    unit_ref = models.PositiveIntegerField(
+        _("unidad compradora"),
+        help_text=_("Clave primaria de la unidad; 0: el ente completo (o todos los entes)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos; 0: todos."))
+    procurement_method = models.CharField(
+        _("procedimiento"), max_length=20, help_text=_("Tipo de procedimiento; «*»: todos.")
+    )
+    category = models.CharField(
+        _("categoría"), max_length=20, help_text=_("Categoría de la compra; «*»: todas.")
+    )
+    status = models.CharField(_("estado"), max_length=20, help_text=_("Estado de las alertas."))
+    day = models.DateField(_("día"), help_text=_("Día (UTC) en que se señalaron por primera vez."))
+    alerts = models.IntegerField(_("alertas"), help_text=_("Cuántas alertas."))
+
+    class Meta:
+        verbose_name = _("conteo de alertas de un corte")
+        verbose_name_plural = _("conteos de alertas de los cortes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "entity_ref",
+                    "unit_ref",
+                    "year",
+                    "procurement_method",
+                    "category",
+                    "status",
+                    "day",
+                ],
+                name="risk_alert_count_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity_ref}/{self.unit_ref}/{self.year}/{self.status}/{self.day}"

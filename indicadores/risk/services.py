@@ -24,6 +24,7 @@ from django.utils import timezone
 from indicadores.engine import bulk
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome
+from indicadores.risk import counts
 from indicadores.risk.models import (
     ALL,
     ALL_YEARS,
@@ -143,11 +144,14 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
         else:
             for cell in _cells(row):
                 add(deltas[cell], row.tally)
+    # The processes' alerts follow them if their year, procedure type or category changes.
+    alerts_move = counts.ProcessMove(old) if touched is None else None
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     if touched is None:  # otherwise rebuild() writes them with the aggregates
         refresh_suppliers(ocids=list(rows))
+        alerts_move.done(rows)
     moved = {cell: delta for cell, delta in deltas.items() if delta}
     _move(RiskScore, {cell: d for cell, d in moved.items() if len(cell) == SCORE_CELL})
     _move(RiskCut, {cell: d for cell, d in moved.items() if len(cell) > SCORE_CELL})
@@ -286,6 +290,7 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
     RiskScore.objects.bulk_create(created_scores, batch_size=500)
     RiskCut.objects.bulk_create(created_cuts, batch_size=500)
     refresh_suppliers(entity_ids=entity_ids)
+    counts.rebuild(entity_ids)
     transaction.on_commit(bump_generation)
     return len(created_scores) + len(created_cuts)
 
@@ -293,6 +298,15 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
 # --- buffering during calcular_indicadores ----------------------------------------------------
 
 _local = threading.local()
+
+
+def note_entities(entity_ids: set[int]) -> bool:
+    """While a recompute collects, remember these entities for its final rebuild (True);
+    otherwise False: the caller updates what it changed now."""
+    if getattr(_local, "buffer", None) is None:
+        return False
+    _local.touched |= set(entity_ids)
+    return True
 
 
 def receive(item: Evaluated) -> None:
