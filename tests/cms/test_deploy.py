@@ -125,3 +125,32 @@ def test_every_installed_pin_runs_on_debian_12s_python():
             refused.append(f"{name}=={dist.version} (Requires-Python {needs})")
 
     assert refused == []
+
+
+def nginx_locations() -> dict[str, str]:
+    """Each ``location`` of deploy/nginx/compra.conf and the body between its braces."""
+    import re
+
+    text = (settings.BASE_DIR / "deploy" / "nginx" / "compra.conf").read_text()
+    text = re.sub(r"#.*", "", text)
+    return dict(re.findall(r"location\s+(\S+)\s*\{([^}]*)\}", text))
+
+
+def test_nginx_serves_from_disk_only_the_public_media():
+    """Deny by default: under /media/ only the content pages' images are files nginx reads itself.
+
+    The install walk found the citizen reports' photos (never public; the first of each month is
+    always ``foto.jpg``) and Wagtail's documents served straight from disk by a ``/media/`` alias.
+    """
+    locations = nginx_locations()
+    from_disk = {path for path, body in locations.items() if "alias" in body}
+
+    assert from_disk == {
+        "/static/",
+        "/media/images/",
+        "/media/original_images/",
+        "/media-protegido/",
+    }
+    assert "proxy_pass" in locations["/media/"]
+    assert "internal;" in locations["/media-protegido/"]
+    assert settings.PROTECTED_MEDIA_INTERNAL_URL == "/media-protegido/"
