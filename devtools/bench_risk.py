@@ -54,6 +54,11 @@ def _ensure_index(figure_class) -> list:
             _("Rehacer las sumas de proveedores por corte"),
             counts.rebuild_suppliers,
         ),
+        (
+            "riesgo_banderas_proveedores",
+            _("Rehacer las banderas de proveedores por corte"),
+            counts.rebuild_flags,
+        ),
     ):
         started = time.perf_counter()
         with transaction.atomic():
@@ -62,6 +67,11 @@ def _ensure_index(figure_class) -> list:
         figure.unit, figure.samples = "s", [time.perf_counter() - started]
         figure.extra = {"filas": rows}
         figures.append(figure)
+    if connection.vendor == "postgresql":
+        # Rewritten wholesale: fresh statistics, as the autovacuum leaves them in a running
+        # installation (without them the planner took the flag counts for a small table).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return figures
 
 

@@ -20,7 +20,16 @@ from decimal import Decimal
 from django.db import connection
 
 from indicadores.models import Alert
-from indicadores.risk.models import ALL, ALL_YEARS, EVERY, AlertCount, ProcessRisk, SupplierCut
+from indicadores.risk.models import (
+    ALL,
+    ALL_YEARS,
+    ANY_FLAG,
+    EVERY,
+    AlertCount,
+    ProcessRisk,
+    SupplierCut,
+    SupplierFlagCount,
+)
 
 CELL = ["entity_ref", "unit_ref", "year", "procurement_method", "category", "status", "day"]
 
@@ -309,6 +318,110 @@ def bump_suppliers(deltas: dict[tuple, SupplierDelta]) -> None:
             f"processes = {table}.processes + EXCLUDED.processes, "
             f"priced = {table}.priced + EXCLUDED.priced, "
             f"amount = {table}.amount + EXCLUDED.amount"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+# --- the flags of each supplier of each cut ------------------------------------------------------
+
+FLAG_CELL = [*SUPPLIER_CELL, "code"]
+
+_FLAG_ROWS = """
+INSERT INTO indicadores_supplierflagcount (entity_ref, unit_ref, year, procurement_method,
+    category, party_id, code, processes)
+SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
+    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
+    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
+    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
+    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+    s.party_id, {code}, COUNT(*)
+FROM indicadores_supplierrisk s
+JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{codes}
+WHERE s.flagged_codes <> '' {where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def _codes_sql() -> tuple[str, str]:
+    """(the code column, the join that gives one row per code of the process, plus «*»): the
+    codes are stored « R018 MX-DOCS », one space apart."""
+    if connection.vendor == "postgresql":
+        return "k.code", (
+            "CROSS JOIN LATERAL unnest(string_to_array('* ' || btrim(s.flagged_codes), ' ')) "
+            "AS k(code)"
+        )
+    return "k.value", (
+        "JOIN json_each('[\"*\",\"' || replace(trim(s.flagged_codes), ' ', '\",\"') || '\"]') k"
+    )
+
+
+def rebuild_flags(entity_ids: list[int] | None = None) -> int:
+    """Rewrite the suppliers' flag counts of these entities' cuts (or all), set-based; for some
+    entities, every entity's cuts move by the difference."""
+    if entity_ids == []:
+        return 0
+    where, params = "", []
+    national = Counter()
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        where, params = f"AND f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
+        national.subtract(_flag_totals(entity_ids))
+        SupplierFlagCount.objects.filter(entity_ref__in=entity_ids).delete()
+    else:
+        SupplierFlagCount.objects.all().delete()
+    code, codes = _codes_sql()
+    sql = _FLAG_ROWS.format(flags=_FLAGS, code=code, codes=codes, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+    if entity_ids is not None:
+        national.update(_flag_totals(entity_ids))
+        bump_flags(national)
+    return written
+
+
+def _flag_totals(entity_ids: list[int]) -> Counter:
+    rows = SupplierFlagCount.objects.filter(entity_ref__in=entity_ids, unit_ref=EVERY)
+    totals = Counter()
+    for *cell, processes in rows.values_list(*FLAG_CELL[2:], "processes"):
+        totals[(EVERY, EVERY, *cell)] += processes
+    return totals
+
+
+def flag_deltas(rows: Iterable[tuple], sign: int) -> Counter:
+    """The flag cells some ``SupplierRisk`` rows (entity id, unit id, year, procedure type,
+    category, party id, flagged codes) count in, × sign."""
+    deltas = Counter()
+    for entity_id, unit_id, year, method, category, party_id, flagged_codes in rows:
+        found = flagged_codes.split()
+        if not found:
+            continue
+        levels = [(EVERY, EVERY), (entity_id, EVERY)] + ([(entity_id, unit_id)] if unit_id else [])
+        for level in levels:
+            for y in (year, ALL_YEARS):
+                for m in (method, ALL):
+                    for c in (category, ALL):
+                        for code in [ANY_FLAG, *found]:
+                            deltas[(*level, y, m, c, party_id, code)] += sign
+    return deltas
+
+
+def bump_flags(deltas: Counter) -> None:
+    """Add each delta to its flag cell, creating it if new (as ``bump``)."""
+    cells = sorted((cell, n) for cell, n in deltas.items() if n)
+    table = SupplierFlagCount._meta.db_table
+    columns = ", ".join([*FLAG_CELL, "processes"])
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = [value for cell, n in chunk for value in (*cell, n)]
+        # Only our own table and column names are formatted in; the values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(FLAG_CELL)}) "
+            f"DO UPDATE SET processes = {table}.processes + EXCLUDED.processes"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -32,11 +32,13 @@ from indicadores.risk.measures import COMPONENT_NAMES, COMPONENTS
 from indicadores.risk.models import (
     ALL,
     ALL_YEARS,
+    ANY_FLAG,
     EVERY,
     AlertCount,
     ProcessRisk,
     RiskCut,
     SupplierCut,
+    SupplierFlagCount,
     SupplierRisk,
 )
 from indicadores.risk.score import Score
@@ -346,20 +348,22 @@ def _top_suppliers(filters: Filters) -> list[dict]:
 
 
 def _supplier_flags(filters: Filters, party_ids: list[str]) -> dict:
-    """party id → (processes with a flag, code → processes), over the filtered processes."""
+    """party id → (processes with a flag, code → processes) in the filters' cut, from the
+    stored counts (``SupplierFlagCount``): a few rows per supplier."""
     if not party_ids:
         return {}
-    pairs = (
-        filters.narrow(SupplierRisk.objects.filter(party_id__in=party_ids))
-        .exclude(flagged_codes="")
-        .values_list("party_id", "flagged_codes")
-    )
+    rows = _in_cut(SupplierFlagCount.objects.filter(party_id__in=party_ids), filters)
+    summed = rows.values("party_id", "code").annotate(n=Sum("processes")).order_by()
     found: dict[str, tuple[int, dict]] = {}
-    for party_id, flagged_codes in pairs:
-        count, by_code = found.get(party_id, (0, {}))
-        for code in flagged_codes.split():
-            by_code[code] = by_code.get(code, 0) + 1
-        found[party_id] = (count + 1, by_code)
+    for row in summed:
+        if not row["n"]:
+            continue
+        count, by_code = found.get(row["party_id"], (0, {}))
+        if row["code"] == ANY_FLAG:
+            count = row["n"]
+        else:
+            by_code[row["code"]] = row["n"]
+        found[row["party_id"]] = (count, by_code)
     return found
 
 

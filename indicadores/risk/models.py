@@ -449,3 +449,55 @@ class SupplierCut(models.Model):
 
     def __str__(self):
         return f"{self.entity_ref}/{self.unit_ref}/{self.year}/{self.party_id}"
+
+
+ANY_FLAG = "*"  # a SupplierFlagCount's code: processes with any flag
+
+
+class SupplierFlagCount(models.Model):
+    """How many of one supplier's processes in one cut (``SupplierCut``'s cells) have one
+    indicator flagged (or any, ``ANY_FLAG``): the supplier table's findings for its fifteen
+    suppliers, read instead of splitting the codes of every flagged process of theirs."""
+
+    entity_ref = models.PositiveIntegerField(
+        _("ente público"), help_text=_("Clave primaria del ente; 0: todos los entes.")
+    )
+    unit_ref = models.PositiveIntegerField(
+        _("unidad compradora"),
+        help_text=_("Clave primaria de la unidad; 0: el ente completo (o todos los entes)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos; 0: todos."))
+    procurement_method = models.CharField(
+        _("procedimiento"), max_length=20, help_text=_("Tipo de procedimiento; «*»: todos.")
+    )
+    category = models.CharField(
+        _("categoría"), max_length=20, help_text=_("Categoría de la compra; «*»: todas.")
+    )
+    party_id = models.CharField(_("id"), max_length=255, help_text=_("parties/id del proveedor."))
+    code = models.CharField(
+        _("indicador"), max_length=50, help_text=_("Código del indicador; «*»: cualquiera.")
+    )
+    processes = models.IntegerField(
+        _("procesos"), help_text=_("Procesos del proveedor con esa bandera.")
+    )
+
+    class Meta:
+        verbose_name = _("banderas de un proveedor en un corte")
+        verbose_name_plural = _("banderas de los proveedores en los cortes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "entity_ref",
+                    "unit_ref",
+                    "year",
+                    "procurement_method",
+                    "category",
+                    "party_id",
+                    "code",
+                ],
+                name="risk_supplier_flag_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity_ref}/{self.unit_ref}/{self.year}/{self.party_id}/{self.code}"

@@ -240,17 +240,24 @@ def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] |
         return
     # A publication moves the suppliers' cut sums by the difference (few rows); a rebuild
     # rewrites them from all the rows, set-based.
-    before = counts.supplier_deltas(rows.values_list(*SUPPLIER_FIELDS), -1) if ocids else None
+    before = list(rows.values_list(*SUPPLIER_FIELDS, "flagged_codes")) if ocids else None
     rows.delete()
     with connection.cursor() as cursor:
         cursor.execute(SUPPLIER_ROWS + where, params)
     if before is None:
         counts.rebuild_suppliers(entity_ids)
-    else:
-        after = SupplierRisk.objects.filter(process__ocid__in=ocids)
-        counts.bump_suppliers(
-            counts.merge(before, counts.supplier_deltas(after.values_list(*SUPPLIER_FIELDS), 1))
+        counts.rebuild_flags(entity_ids)
+        return
+    after = list(
+        SupplierRisk.objects.filter(process__ocid__in=ocids).values_list(
+            *SUPPLIER_FIELDS, "flagged_codes"
         )
+    )
+    sums = counts.supplier_deltas([row[:-1] for row in before], -1)
+    counts.bump_suppliers(counts.merge(sums, counts.supplier_deltas([r[:-1] for r in after], 1)))
+    flags = counts.flag_deltas([(*row[:6], row[-1]) for row in before], -1)
+    flags.update(counts.flag_deltas([(*row[:6], row[-1]) for row in after], 1))
+    counts.bump_flags(flags)
 
 
 @transaction.atomic

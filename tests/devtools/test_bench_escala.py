@@ -47,7 +47,8 @@ TIMED = [
     "seguimiento_api_entes",
 ]
 # The index built and rebuilt, and the set-based parts of the rebuild, timed once.
-ONCE = ["riesgo_calculo", "riesgo_agregados", "riesgo_conteos_alertas", "riesgo_proveedores_cortes"]
+ONCE = ["riesgo_calculo", "riesgo_agregados", "riesgo_conteos_alertas"]
+ONCE += ["riesgo_proveedores_cortes", "riesgo_banderas_proveedores"]
 EXPORT = ["exportacion", "exportacion_rss"]
 RECOMPUTE = ["recalculo", "recalculo_1m"]  # one run of calcular_indicadores
 POSTGRES_ONLY = ["copy_crudo", "exportacion_razon"]

@@ -13,7 +13,13 @@ from cms.roles import Role
 from indicadores import alerts as lifecycle
 from indicadores.models import Alert, AlertStatus
 from indicadores.risk import counts, dashboard
-from indicadores.risk.models import AlertCount, ProcessRisk, SupplierCut, SupplierRisk
+from indicadores.risk.models import (
+    AlertCount,
+    ProcessRisk,
+    SupplierCut,
+    SupplierFlagCount,
+    SupplierRisk,
+)
 from tests.factories import make_entity, make_member, make_unit
 from tests.indicadores.risk import dataset as d
 from tests.publishing import publish_process
@@ -159,9 +165,35 @@ def suppliers_from_rows(filters: dashboard.Filters) -> list[dict]:
     return [{**row, "amount": row["amount"] or 0} for row in rows[: dashboard.TOP_SUPPLIERS]]
 
 
+def flags_from_rows(filters: dashboard.Filters, party_ids: list[str]) -> dict:
+    """The top suppliers' findings as they were computed before the stored counts."""
+    found: dict[str, tuple[int, dict]] = {}
+    rows = filters.narrow(SupplierRisk.objects.filter(party_id__in=party_ids))
+    for party_id, flagged_codes in rows.exclude(flagged_codes="").values_list(
+        "party_id", "flagged_codes"
+    ):
+        count, by_code = found.get(party_id, (0, {}))
+        for code in flagged_codes.split():
+            by_code[code] = by_code.get(code, 0) + 1
+        found[party_id] = (count + 1, by_code)
+    return found
+
+
+def assert_same_suppliers(filters: dashboard.Filters):
+    top = dashboard._top_suppliers(filters)
+    assert top == suppliers_from_rows(filters), filters
+    parties = [row["party_id"] for row in top]
+    assert dashboard._supplier_flags(filters, parties) == flags_from_rows(filters, parties)
+
+
 def stored_suppliers():
     columns = [*counts.SUPPLIER_CELL, "name", "identifier", "processes", "priced", "amount"]
     return sorted(SupplierCut.objects.exclude(processes=0).values_list(*columns))
+
+
+def stored_flags():
+    columns = [*counts.FLAG_CELL, "processes"]
+    return sorted(SupplierFlagCount.objects.exclude(processes=0).values_list(*columns))
 
 
 @pytest.fixture
@@ -186,22 +218,29 @@ def test_after_publication_the_supplier_sums_equal_the_rows(published):
         dashboard.Filters(entity_ids=[imss.pk, issste.pk]),
         dashboard.Filters(entity_ids=[issste.pk], entity=issste, method="open"),
     ):
-        assert dashboard._top_suppliers(filters) == suppliers_from_rows(filters), filters
+        assert_same_suppliers(filters)
     top = dashboard._top_suppliers(dashboard.Filters(entity_ids=None))
     assert [row["processes"] for row in top] == [3]
+    flags = dashboard._supplier_flags(dashboard.Filters(entity_ids=None), [top[0]["party_id"]])
+    assert flags and flags[top[0]["party_id"]][0] >= 1  # ISSSTE's single bid (R018) at least
 
 
 def test_the_supplier_rebuild_writes_what_the_publications_kept(published):
     imss, _issste = published
-    kept = stored_suppliers()
+    kept, flags = stored_suppliers(), stored_flags()
     counts.rebuild_suppliers()
-    assert stored_suppliers() == kept
+    counts.rebuild_flags()
+    assert stored_suppliers() == kept and stored_flags() == flags
     # A supplier row changed behind the sums' back is put right by rebuilding its entity, and
     # every entity's sums move by the difference.
-    SupplierRisk.objects.filter(entity=imss, procurement_method="direct").update(amount=None)
+    SupplierRisk.objects.filter(entity=imss, procurement_method="direct").update(
+        amount=None, flagged_codes=" MX-ADMAX R018 "
+    )
     counts.rebuild_suppliers([imss.pk])
+    counts.rebuild_flags([imss.pk])
     national = dashboard.Filters(entity_ids=None)
-    assert dashboard._top_suppliers(national) == suppliers_from_rows(national)
+    assert_same_suppliers(national)
     direct = dashboard.Filters(entity_ids=None, method="direct")
-    assert dashboard._top_suppliers(direct) == suppliers_from_rows(direct)
+    assert_same_suppliers(direct)
+    assert dashboard._supplier_flags(direct, ["x"]) == {}
     assert dashboard._top_suppliers(direct)[0]["amount"] == 0
