@@ -220,6 +220,10 @@ JOIN ocds_pages_supplierprojection s ON s.process_id = p.id
 """
 
 
+SUPPLIER_FIELDS = ["entity_id", "unit_id", "year", "procurement_method", "category", "party_id"]
+SUPPLIER_FIELDS += ["name", "identifier", "amount"]
+
+
 def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] | None = None):
     """Rewrite the ``SupplierRisk`` rows of these processes (or entities; None: all) from the
     published projections: one DELETE and one INSERT … SELECT, whatever the number of rows."""
@@ -234,9 +238,19 @@ def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] |
         params = entity_ids
     if ocids == [] or entity_ids == []:
         return
+    # A publication moves the suppliers' cut sums by the difference (few rows); a rebuild
+    # rewrites them from all the rows, set-based.
+    before = counts.supplier_deltas(rows.values_list(*SUPPLIER_FIELDS), -1) if ocids else None
     rows.delete()
     with connection.cursor() as cursor:
         cursor.execute(SUPPLIER_ROWS + where, params)
+    if before is None:
+        counts.rebuild_suppliers(entity_ids)
+    else:
+        after = SupplierRisk.objects.filter(process__ocid__in=ocids)
+        counts.bump_suppliers(
+            counts.merge(before, counts.supplier_deltas(after.values_list(*SUPPLIER_FIELDS), 1))
+        )
 
 
 @transaction.atomic
