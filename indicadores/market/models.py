@@ -259,6 +259,8 @@ class PriceObservation(models.Model):
                 fields=["classification_id", "unit_key", "year"], name="price_item_unit_year"
             ),
             models.Index(fields=["classification_id", "-date", "id"], name="price_item_recent"),
+            # The page of a text search: the most recent rows, filtered as they come.
+            models.Index(fields=["-date", "id"], name="price_recent"),
             models.Index(fields=["family"], name="price_family"),
             models.Index(fields=["supplier_key"], name="price_supplier"),
             models.Index(fields=["ocid"], name="price_ocid"),

@@ -195,8 +195,14 @@ def price_reference(
         row = PriceRow(values=values, price=price, adjusted=adjusted, excluded=reason)
         row.outlier = not reason and counted.summary.is_outlier(price)
         basket.append(row)
-    # A page shorter than the limit is the whole basket: no need to count it again.
-    complete = row_limit is None or len(basket) < row_limit
+    # A page shorter than the limit is the whole basket, and without exclusions the statistics
+    # counted every row: no need to count them again.
+    if row_limit is None or len(basket) < row_limit:
+        counted_rows = len(basket)
+    elif not excluded_rows and not excluded_suppliers:
+        counted_rows = counted.summary.count
+    else:
+        counted_rows = None  # rows_total asks the database
     return Reference(
         rows=basket,
         summary=counted.summary,
@@ -208,7 +214,7 @@ def price_reference(
         inflation_available=adjuster.available,
         inflation_base=adjuster.base,
         mixed_units=counted.mixed_units,
-        counted_rows=len(basket) if complete else None,
+        counted_rows=counted_rows,
         queryset=rows,
         adjuster=adjuster,
     )

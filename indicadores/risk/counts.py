@@ -15,11 +15,21 @@ Three ways the counts move, one rule (a cell is a cut × status × day, ``cells`
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connection
 
 from indicadores.models import Alert
-from indicadores.risk.models import ALL, ALL_YEARS, EVERY, AlertCount, ProcessRisk
+from indicadores.risk.models import (
+    ALL,
+    ALL_YEARS,
+    ANY_FLAG,
+    EVERY,
+    AlertCount,
+    ProcessRisk,
+    SupplierCut,
+    SupplierFlagCount,
+)
 
 CELL = ["entity_ref", "unit_ref", "year", "procurement_method", "category", "status", "day"]
 
@@ -185,3 +195,233 @@ class ProcessMove:
             for cell in cells(tuple(alert), key(self.old.get(ocid))):
                 deltas[cell] -= 1
         bump(deltas)
+
+
+# --- the suppliers of each cut ------------------------------------------------------------------
+
+SUPPLIER_CELL = CELL[:5] + ["party_id"]
+
+_SUPPLIERS = """
+INSERT INTO indicadores_suppliercut (entity_ref, unit_ref, year, procurement_method, category,
+    party_id, name, identifier, processes, priced, amount)
+SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
+    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
+    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
+    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
+    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+    s.party_id, MAX(s.name), MAX(s.identifier), COUNT(*), COUNT(s.amount),
+    COALESCE(SUM(s.amount), 0)
+FROM indicadores_supplierrisk s
+JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{where}
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def rebuild_suppliers(entity_ids: list[int] | None = None) -> int:
+    """Rewrite the supplier sums of these entities' cuts (or all) from ``SupplierRisk``,
+    set-based; for some entities, every entity's cuts move by the difference."""
+    if entity_ids == []:
+        return 0
+    where, params = "", []
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        where, params = f"WHERE f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
+        national = _supplier_totals(entity_ids, -1)
+        SupplierCut.objects.filter(entity_ref__in=entity_ids).delete()
+    else:
+        SupplierCut.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_SUPPLIERS.format(flags=_FLAGS, where=where), params)
+        written = cursor.rowcount
+    if entity_ids is not None:
+        for cell, delta in _supplier_totals(entity_ids, 1).items():
+            national.setdefault(cell, SupplierDelta()).add(delta)
+        bump_suppliers(national)
+    return written
+
+
+class SupplierDelta:
+    """What some supplier rows add to (or, negative, take from) one supplier cell."""
+
+    __slots__ = ("name", "identifier", "processes", "priced", "amount")
+
+    def __init__(self, name="", identifier="", processes=0, priced=0, amount=None):
+        self.name, self.identifier = name, identifier
+        self.processes, self.priced, self.amount = processes, priced, amount or Decimal(0)
+
+    def add(self, other: "SupplierDelta") -> None:
+        self.name, self.identifier = (
+            max(self.name, other.name),
+            max(self.identifier, other.identifier),
+        )
+        self.processes += other.processes
+        self.priced += other.priced
+        self.amount += other.amount
+
+
+def _supplier_totals(entity_ids: list[int], sign: int) -> dict[tuple, SupplierDelta]:
+    """These entities' supplier sums (× sign), in the cells of every entity."""
+    rows = SupplierCut.objects.filter(entity_ref__in=entity_ids, unit_ref=EVERY)
+    columns = [*SUPPLIER_CELL[2:], "name", "identifier", "processes", "priced", "amount"]
+    totals: dict[tuple, SupplierDelta] = {}
+    for *cell, name, identifier, processes, priced, amount in rows.values_list(*columns):
+        delta = SupplierDelta(name, identifier, sign * processes, sign * priced, sign * amount)
+        totals.setdefault((EVERY, EVERY, *cell), SupplierDelta()).add(delta)
+    return totals
+
+
+def supplier_deltas(rows: Iterable[tuple], sign: int) -> dict[tuple, SupplierDelta]:
+    """The cells some ``SupplierRisk`` rows (entity id, unit id, year, procedure type, category,
+    party id, name, identifier, amount) count in, × sign."""
+    deltas: dict[tuple, SupplierDelta] = {}
+    for entity_id, unit_id, year, method, category, party_id, name, identifier, amount in rows:
+        levels = [(EVERY, EVERY), (entity_id, EVERY)] + ([(entity_id, unit_id)] if unit_id else [])
+        priced = 0 if amount is None else sign
+        delta = SupplierDelta(name, identifier, sign, priced, sign * (amount or Decimal(0)))
+        for level in levels:
+            for y in (year, ALL_YEARS):
+                for m in (method, ALL):
+                    for c in (category, ALL):
+                        cell = (*level, y, m, c, party_id)
+                        deltas.setdefault(cell, SupplierDelta()).add(delta)
+    return deltas
+
+
+def merge(first: dict, second: dict) -> dict:
+    for cell, delta in second.items():
+        first.setdefault(cell, SupplierDelta()).add(delta)
+    return first
+
+
+def bump_suppliers(deltas: dict[tuple, SupplierDelta]) -> None:
+    """Add each delta to its supplier cell, creating it if new (as ``bump``)."""
+    cells = sorted(
+        (cell, delta) for cell, delta in deltas.items() if delta.processes or delta.priced
+    )
+    table = SupplierCut._meta.db_table
+    columns = ", ".join([*SUPPLIER_CELL, "name", "identifier", "processes", "priced", "amount"])
+    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = []
+        for cell, delta in chunk:
+            params += [*cell, delta.name, delta.identifier, delta.processes, delta.priced]
+            params.append(delta.amount)
+        # Only our own table and column names are formatted in; the values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(SUPPLIER_CELL)}) DO UPDATE SET "
+            f"name = {larger}({table}.name, EXCLUDED.name), "
+            f"identifier = {larger}({table}.identifier, EXCLUDED.identifier), "
+            f"processes = {table}.processes + EXCLUDED.processes, "
+            f"priced = {table}.priced + EXCLUDED.priced, "
+            f"amount = {table}.amount + EXCLUDED.amount"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+# --- the flags of each supplier of each cut ------------------------------------------------------
+
+FLAG_CELL = [*SUPPLIER_CELL, "code"]
+
+_FLAG_ROWS = """
+INSERT INTO indicadores_supplierflagcount (entity_ref, unit_ref, year, procurement_method,
+    category, party_id, code, processes)
+SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
+    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
+    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
+    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
+    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+    s.party_id, {code}, COUNT(*)
+FROM indicadores_supplierrisk s
+JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{codes}
+WHERE s.flagged_codes <> '' {where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def _codes_sql() -> tuple[str, str]:
+    """(the code column, the join that gives one row per code of the process, plus «*»): the
+    codes are stored « R018 MX-DOCS », one space apart."""
+    if connection.vendor == "postgresql":
+        return "k.code", (
+            "CROSS JOIN LATERAL unnest(string_to_array('* ' || btrim(s.flagged_codes), ' ')) "
+            "AS k(code)"
+        )
+    return "k.value", (
+        "JOIN json_each('[\"*\",\"' || replace(trim(s.flagged_codes), ' ', '\",\"') || '\"]') k"
+    )
+
+
+def rebuild_flags(entity_ids: list[int] | None = None) -> int:
+    """Rewrite the suppliers' flag counts of these entities' cuts (or all), set-based; for some
+    entities, every entity's cuts move by the difference."""
+    if entity_ids == []:
+        return 0
+    where, params = "", []
+    national = Counter()
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        where, params = f"AND f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
+        national.subtract(_flag_totals(entity_ids))
+        SupplierFlagCount.objects.filter(entity_ref__in=entity_ids).delete()
+    else:
+        SupplierFlagCount.objects.all().delete()
+    code, codes = _codes_sql()
+    sql = _FLAG_ROWS.format(flags=_FLAGS, code=code, codes=codes, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+    if entity_ids is not None:
+        national.update(_flag_totals(entity_ids))
+        bump_flags(national)
+    return written
+
+
+def _flag_totals(entity_ids: list[int]) -> Counter:
+    rows = SupplierFlagCount.objects.filter(entity_ref__in=entity_ids, unit_ref=EVERY)
+    totals = Counter()
+    for *cell, processes in rows.values_list(*FLAG_CELL[2:], "processes"):
+        totals[(EVERY, EVERY, *cell)] += processes
+    return totals
+
+
+def flag_deltas(rows: Iterable[tuple], sign: int) -> Counter:
+    """The flag cells some ``SupplierRisk`` rows (entity id, unit id, year, procedure type,
+    category, party id, flagged codes) count in, × sign."""
+    deltas = Counter()
+    for entity_id, unit_id, year, method, category, party_id, flagged_codes in rows:
+        found = flagged_codes.split()
+        if not found:
+            continue
+        levels = [(EVERY, EVERY), (entity_id, EVERY)] + ([(entity_id, unit_id)] if unit_id else [])
+        for level in levels:
+            for y in (year, ALL_YEARS):
+                for m in (method, ALL):
+                    for c in (category, ALL):
+                        for code in [ANY_FLAG, *found]:
+                            deltas[(*level, y, m, c, party_id, code)] += sign
+    return deltas
+
+
+def bump_flags(deltas: Counter) -> None:
+    """Add each delta to its flag cell, creating it if new (as ``bump``)."""
+    cells = sorted((cell, n) for cell, n in deltas.items() if n)
+    table = SupplierFlagCount._meta.db_table
+    columns = ", ".join([*FLAG_CELL, "processes"])
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = [value for cell, n in chunk for value in (*cell, n)]
+        # Only our own table and column names are formatted in; the values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(FLAG_CELL)}) "
+            f"DO UPDATE SET processes = {table}.processes + EXCLUDED.processes"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
+    Case,
     F,
     Max,
     Q,
     Sum,
+    Value,
+    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +32,13 @@ from indicadores.risk.measures import COMPONENT_NAMES, COMPONENTS
 from indicadores.risk.models import (
     ALL,
     ALL_YEARS,
+    ANY_FLAG,
     EVERY,
     AlertCount,
     ProcessRisk,
     RiskCut,
+    SupplierCut,
+    SupplierFlagCount,
     SupplierRisk,
 )
 from indicadores.risk.score import Score
@@ -310,17 +315,7 @@ def _supplier_table(filters: Filters) -> Table:
         str(_("Indicadores")),
     ]
     table = Table("proveedores", str(_("Proveedores con mayor monto y sus hallazgos")), columns)
-    top = list(
-        filters.narrow(SupplierRisk.objects.all())
-        .values("party_id")
-        .annotate(
-            name=Max("name"),
-            identifier=Max("identifier"),
-            processes=Count("pk"),
-            amount=Sum("amount"),
-        )
-        .order_by(F("amount").desc(nulls_last=True), "party_id")[:TOP_SUPPLIERS]
-    )
+    top = _top_suppliers(filters)
     flags = _supplier_flags(filters, [row["party_id"] for row in top])
     for row in top:
         flagged, codes = flags.get(row["party_id"], (0, {}))
@@ -333,28 +328,49 @@ def _supplier_table(filters: Filters) -> Table:
     return table
 
 
+def _top_suppliers(filters: Filters) -> list[dict]:
+    """The largest amounts of the filters' cut (``SupplierCut``): one cut read through its
+    index, or the scope's entities summed per supplier. Those without any amount go after
+    those whose amounts add up to zero, as SQL puts an empty sum last."""
+    rows = _in_cut(SupplierCut.objects.all(), filters)
+    columns = ("party_id", "name", "identifier", "processes", "amount")
+    if not (filters.entity or filters.entity_ids is None):
+        rows = rows.values("party_id").annotate(
+            name=Max("name"),
+            identifier=Max("identifier"),
+            processes=Sum("processes"),
+            amount=Sum("amount"),
+            priced=Sum("priced"),
+        )
+    priced = Case(When(priced__gt=0, then=Value(1)), default=Value(0))
+    order = (F("amount").desc(), priced.desc(), "party_id")
+    return list(rows.order_by(*order).values(*columns)[:TOP_SUPPLIERS])
+
+
 def _supplier_flags(filters: Filters, party_ids: list[str]) -> dict:
-    """party id → (processes with a flag, code → processes), over the filtered processes."""
+    """party id → (processes with a flag, code → processes) in the filters' cut, from the
+    stored counts (``SupplierFlagCount``): a few rows per supplier."""
     if not party_ids:
         return {}
-    pairs = (
-        filters.narrow(SupplierRisk.objects.filter(party_id__in=party_ids))
-        .exclude(flagged_codes="")
-        .values_list("party_id", "flagged_codes")
-    )
+    rows = _in_cut(SupplierFlagCount.objects.filter(party_id__in=party_ids), filters)
+    summed = rows.values("party_id", "code").annotate(n=Sum("processes")).order_by()
     found: dict[str, tuple[int, dict]] = {}
-    for party_id, flagged_codes in pairs:
-        count, by_code = found.get(party_id, (0, {}))
-        for code in flagged_codes.split():
-            by_code[code] = by_code.get(code, 0) + 1
-        found[party_id] = (count + 1, by_code)
+    for row in summed:
+        if not row["n"]:
+            continue
+        count, by_code = found.get(row["party_id"], (0, {}))
+        if row["code"] == ANY_FLAG:
+            count = row["n"]
+        else:
+            by_code[row["code"]] = row["n"]
+        found[row["party_id"]] = (count, by_code)
     return found
 
 
-def _alert_counts(filters: Filters):
-    """The ``AlertCount`` rows of the filters' cut: its unit, entity, the scope's entities or
-    every entity."""
-    rows = AlertCount.objects.filter(
+def _in_cut(rows, filters: Filters):
+    """The rows (of ``AlertCount`` or ``SupplierCut``) of the filters' cut: its unit, entity,
+    the scope's entities or every entity."""
+    rows = rows.filter(
         year=filters.year or ALL_YEARS,
         procurement_method=filters.method or ALL,
         category=filters.category or ALL,
@@ -383,7 +399,8 @@ def _alert_table(filters: Filters) -> Table:
         f"d{days}": Sum("alerts", filter=Q(day__gte=today - datetime.timedelta(days=days)))
         for days, _label in AGE_BUCKETS
     }
-    rows = _alert_counts(filters).values("status").annotate(n=Sum("alerts"), **since)
+    rows = _in_cut(AlertCount.objects.all(), filters).values("status")
+    rows = rows.annotate(n=Sum("alerts"), **since)
     found = {row["status"]: row for row in rows.order_by()}
     for status, label in AlertStatus.choices:
         row = found.get(status, {})

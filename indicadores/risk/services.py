@@ -220,6 +220,10 @@ JOIN ocds_pages_supplierprojection s ON s.process_id = p.id
 """
 
 
+SUPPLIER_FIELDS = ["entity_id", "unit_id", "year", "procurement_method", "category", "party_id"]
+SUPPLIER_FIELDS += ["name", "identifier", "amount"]
+
+
 def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] | None = None):
     """Rewrite the ``SupplierRisk`` rows of these processes (or entities; None: all) from the
     published projections: one DELETE and one INSERT … SELECT, whatever the number of rows."""
@@ -234,9 +238,26 @@ def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] |
         params = entity_ids
     if ocids == [] or entity_ids == []:
         return
+    # A publication moves the suppliers' cut sums by the difference (few rows); a rebuild
+    # rewrites them from all the rows, set-based.
+    before = list(rows.values_list(*SUPPLIER_FIELDS, "flagged_codes")) if ocids else None
     rows.delete()
     with connection.cursor() as cursor:
         cursor.execute(SUPPLIER_ROWS + where, params)
+    if before is None:
+        counts.rebuild_suppliers(entity_ids)
+        counts.rebuild_flags(entity_ids)
+        return
+    after = list(
+        SupplierRisk.objects.filter(process__ocid__in=ocids).values_list(
+            *SUPPLIER_FIELDS, "flagged_codes"
+        )
+    )
+    sums = counts.supplier_deltas([row[:-1] for row in before], -1)
+    counts.bump_suppliers(counts.merge(sums, counts.supplier_deltas([r[:-1] for r in after], 1)))
+    flags = counts.flag_deltas([(*row[:6], row[-1]) for row in before], -1)
+    flags.update(counts.flag_deltas([(*row[:6], row[-1]) for row in after], 1))
+    counts.bump_flags(flags)
 
 
 @transaction.atomic

@@ -108,15 +108,22 @@ def test_prices_adjusted_by_the_inpc_are_added_up_in_python(basket):
 def test_prices_api_reads_a_page_in_a_fixed_number_of_queries(
     client, basket, django_assert_num_queries
 ):
-    # The statistics (six columns of every row), the page of rows and the count of them all.
-    with django_assert_num_queries(3):
+    # The statistics (six columns of every row, which also count them) and the page of rows.
+    with django_assert_num_queries(2):
         body = client.get(PRICES, {"clasificacion": CUCOP, "filas": 2}).json()
     assert body["rowsTotal"] == 7 and len(body["rows"]) == 2
     assert body["statistics"]["median"] == 13.0
-    # A page that is not full needs no count.
     with django_assert_num_queries(2):
-        body = client.get(PRICES, {"clasificacion": CUCOP}).json()
+        body = client.get(PRICES, {"texto": "paracetamol"}).json()
     assert body["rowsTotal"] == len(body["rows"]) == 7
+
+
+def test_a_full_page_with_exclusions_counts_the_rows_once(basket, django_assert_num_queries):
+    rows = selectors.search(clasificacion=CUCOP)
+    excluded = {SUPPLIER_B[1]: "Sancionado en S3"}
+    with django_assert_num_queries(3):
+        reference = selectors.price_reference(rows, excluded_suppliers=excluded, row_limit=2)
+        assert (reference.summary.count, reference.rows_total) == (5, 7)
 
 
 def test_suppliers_api_reads_no_row(client, basket, django_assert_num_queries):

@@ -5,7 +5,7 @@ and after the set-based rebuild."""
 import datetime
 
 import pytest
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, Max, OuterRef, Sum
 from django.utils import timezone
 
 from cms.models import PurchasingUnit
@@ -13,9 +13,16 @@ from cms.roles import Role
 from indicadores import alerts as lifecycle
 from indicadores.models import Alert, AlertStatus
 from indicadores.risk import counts, dashboard
-from indicadores.risk.models import AlertCount, ProcessRisk
+from indicadores.risk.models import (
+    AlertCount,
+    ProcessRisk,
+    SupplierCut,
+    SupplierFlagCount,
+    SupplierRisk,
+)
 from tests.factories import make_entity, make_member, make_unit
 from tests.indicadores.risk import dataset as d
+from tests.publishing import publish_process
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +143,104 @@ def test_the_rebuild_writes_what_the_signals_kept(salud, sep):
     table = {row[0]: row for row in dashboard._alert_table(dashboard.Filters(None)).rows}
     assert table["Confirmada"][-1] == 2 and table["Abierta"][-1] == 6
     assert_same(salud, sep)
+
+
+# --- the suppliers of each cut ------------------------------------------------------------------
+
+
+def suppliers_from_rows(filters: dashboard.Filters) -> list[dict]:
+    """The top suppliers as they were computed before the stored sums: from every supplier row."""
+    rows = (
+        filters.narrow(SupplierRisk.objects.all())
+        .values("party_id")
+        .annotate(
+            name=Max("name"),
+            identifier=Max("identifier"),
+            processes=Count("pk"),
+            amount=Sum("amount"),
+        )
+        .order_by(F("amount").desc(nulls_last=True), "party_id")
+    )
+    # The table shows an empty sum as zero; the stored sums keep zero.
+    return [{**row, "amount": row["amount"] or 0} for row in rows[: dashboard.TOP_SUPPLIERS]]
+
+
+def flags_from_rows(filters: dashboard.Filters, party_ids: list[str]) -> dict:
+    """The top suppliers' findings as they were computed before the stored counts."""
+    found: dict[str, tuple[int, dict]] = {}
+    rows = filters.narrow(SupplierRisk.objects.filter(party_id__in=party_ids))
+    for party_id, flagged_codes in rows.exclude(flagged_codes="").values_list(
+        "party_id", "flagged_codes"
+    ):
+        count, by_code = found.get(party_id, (0, {}))
+        for code in flagged_codes.split():
+            by_code[code] = by_code.get(code, 0) + 1
+        found[party_id] = (count + 1, by_code)
+    return found
+
+
+def assert_same_suppliers(filters: dashboard.Filters):
+    top = dashboard._top_suppliers(filters)
+    assert top == suppliers_from_rows(filters), filters
+    parties = [row["party_id"] for row in top]
+    assert dashboard._supplier_flags(filters, parties) == flags_from_rows(filters, parties)
+
+
+def stored_suppliers():
+    columns = [*counts.SUPPLIER_CELL, "name", "identifier", "processes", "priced", "amount"]
+    return sorted(SupplierCut.objects.exclude(processes=0).values_list(*columns))
+
+
+def stored_flags():
+    columns = [*counts.FLAG_CELL, "processes"]
+    return sorted(SupplierFlagCount.objects.exclude(processes=0).values_list(*columns))
+
+
+@pytest.fixture
+def published(django_capture_on_commit_callbacks):
+    imss, issste = make_entity(key="IMSS"), make_entity(key="ISSSTE")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_process(imss)
+        publish_process(imss, method="direct", supplier_name="Otra razón social")
+        publish_process(imss, method="direct", year=2024, awarded=False)
+        publish_process(issste, tenderers=1)
+    return imss, issste
+
+
+def test_after_publication_the_supplier_sums_equal_the_rows(published):
+    imss, issste = published
+    assert SupplierRisk.objects.count() == 3
+    for filters in (
+        dashboard.Filters(entity_ids=None),
+        dashboard.Filters(entity_ids=None, method="direct"),
+        dashboard.Filters(entity_ids=None, year=2024),
+        dashboard.Filters(entity_ids=[imss.pk], entity=imss),
+        dashboard.Filters(entity_ids=[imss.pk, issste.pk]),
+        dashboard.Filters(entity_ids=[issste.pk], entity=issste, method="open"),
+    ):
+        assert_same_suppliers(filters)
+    top = dashboard._top_suppliers(dashboard.Filters(entity_ids=None))
+    assert [row["processes"] for row in top] == [3]
+    flags = dashboard._supplier_flags(dashboard.Filters(entity_ids=None), [top[0]["party_id"]])
+    assert flags and flags[top[0]["party_id"]][0] >= 1  # ISSSTE's single bid (R018) at least
+
+
+def test_the_supplier_rebuild_writes_what_the_publications_kept(published):
+    imss, _issste = published
+    kept, flags = stored_suppliers(), stored_flags()
+    counts.rebuild_suppliers()
+    counts.rebuild_flags()
+    assert stored_suppliers() == kept and stored_flags() == flags
+    # A supplier row changed behind the sums' back is put right by rebuilding its entity, and
+    # every entity's sums move by the difference.
+    SupplierRisk.objects.filter(entity=imss, procurement_method="direct").update(
+        amount=None, flagged_codes=" MX-ADMAX R018 "
+    )
+    counts.rebuild_suppliers([imss.pk])
+    counts.rebuild_flags([imss.pk])
+    national = dashboard.Filters(entity_ids=None)
+    assert_same_suppliers(national)
+    direct = dashboard.Filters(entity_ids=None, method="direct")
+    assert_same_suppliers(direct)
+    assert dashboard._supplier_flags(direct, ["x"]) == {}
+    assert dashboard._top_suppliers(direct)[0]["amount"] == 0
