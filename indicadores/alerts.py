@@ -29,6 +29,7 @@ from indicadores.engine.core import VOLATILE_EVIDENCE_KEYS
 from indicadores.models import Alert, AlertEvent, AlertStatus, EventKind
 from indicadores.outcomes import Outcome, OutcomeStatus
 from indicadores.permissions import may_answer, may_work
+from indicadores.signals import alert_statuses_changed
 from ocds_pages.models import SupplierProjection
 from ocds_pages.party_keys import normalise_name
 
@@ -188,6 +189,9 @@ def _write(writes: _Writes) -> list[tuple[Evaluation, Alert]]:
             alert.updated_at = now
         bulk.bulk_update(Alert, list(writes.saved.values()), SAVED_FIELDS)
     AlertEvent.objects.bulk_create(writes.events)
+    changes = [(e.alert, e.from_status) for e in writes.events if e.to_status]
+    if changes:
+        alert_statuses_changed.send(sender=Alert, changes=changes)
     if writes.unchanged:
         # One date for the batch (its evaluations are milliseconds apart), so one UPDATE.
         Alert.objects.filter(pk__in=writes.unchanged).update(last_computed_at=writes.latest)
@@ -491,6 +495,7 @@ def change_status(*, alert, user, to_status, text="", reference_number="") -> Al
     if needs_reference:
         alert.reference_number = reference_number[:100]
     alert.save(update_fields=["status", "reference_number", "updated_at"])
+    alert_statuses_changed.send(sender=Alert, changes=[(alert, previous)])
     data = {"reference_number": alert.reference_number} if needs_reference else {}
     _event(
         alert,

@@ -37,7 +37,7 @@ class IndicadoresConfig(AppConfig):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
         from indicadores.engine import hooks
         from indicadores.evidence import VALUE_LABELS
-        from indicadores.signals import outcomes_computed
+        from indicadores.signals import alert_statuses_changed, outcomes_computed
         from ocds_pages.signals import release_published
         from workflows.processes.integrity import register_source, register_value_labels
 
@@ -47,6 +47,9 @@ class IndicadoresConfig(AppConfig):
         from ocds_pages import public_panels
 
         outcomes_computed.connect(risk_receivers.outcomes_computed, dispatch_uid="risk_index")
+        alert_statuses_changed.connect(
+            risk_receivers.alert_statuses_changed, dispatch_uid="risk_alert_counts"
+        )
         public_panels.register("ente", "riesgo", risk_public.entity_panel)
         public_panels.register("proveedor", "riesgo", risk_public.supplier_panel)
         # Lower layers call the engine through their hooks (docs/arquitectura.md §4): the

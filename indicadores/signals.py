@@ -14,3 +14,8 @@ no longer flagged never closes one by itself (only a person does, through the li
 from django.dispatch import Signal
 
 outcomes_computed = Signal()
+
+# Sent inside the transaction that opens, reopens or moves alerts, with ``changes``: a list of
+# (alert, its previous status; empty for a new one). The risk dashboard's alert counts listen
+# (indicadores/risk/counts.py), so the alert lifecycle never names them.
+alert_statuses_changed = Signal()

@@ -187,7 +187,7 @@ def price_body(reference, limit) -> dict:
         "byState": _groups(reference.by_state),
         "byQuantityBand": _groups(reference.by_band, lambda band: str(BANDS[band])),
         "inflation": inflation_note(reference),
-        "rowsTotal": len(reference.rows),
+        "rowsTotal": reference.rows_total,
         "rows": [_row(row) for row in reference.rows[:limit]],
     }
 
@@ -232,7 +232,7 @@ class PricesView(MarketView):
             rows, adjust, limit = search_from(request.GET)
         except BadParameter as error:
             return self.bad(error)
-        reference = selectors.price_reference(rows, adjust=adjust)
+        reference = selectors.price_reference(rows, adjust=adjust, row_limit=limit)
         return Response(price_body(reference, limit))
 
 
@@ -280,7 +280,8 @@ class SuppliersView(MarketView):
             rows, adjust, limit = search_from(request.GET)
         except BadParameter as error:
             return self.bad(error)
-        reference = selectors.price_reference(rows, adjust=adjust)
+        # The candidates are counted in the database; no row of the basket is read here.
+        reference = selectors.price_reference(rows, adjust=adjust, row_limit=0, groups=False)
         found = selectors.candidates(reference)[:limit]
         staff = is_staff_token(request)
         results = [candidate_body(c) for c in found]

@@ -250,9 +250,17 @@ class PriceObservation(models.Model):
     class Meta:
         verbose_name = _("precio unitario observado")
         verbose_name_plural = _("precios unitarios observados")
-        # What the searches filter on: an item (and unit), a family, a supplier, a process.
+        # What the searches filter on: an item (and unit, year), a family, a supplier, a process;
+        # and the page of a basket: an item's most recent rows first (selectors.price_reference).
+        # On PostgreSQL migration 0007 makes price_item_unit_year cover the columns of the
+        # statistics, so they are read from the index alone.
         indexes = [
-            models.Index(fields=["classification_id", "unit_key"], name="price_item_unit"),
+            models.Index(
+                fields=["classification_id", "unit_key", "year"], name="price_item_unit_year"
+            ),
+            models.Index(fields=["classification_id", "-date", "id"], name="price_item_recent"),
+            # The page of a text search: the most recent rows, filtered as they come.
+            models.Index(fields=["-date", "id"], name="price_recent"),
             models.Index(fields=["family"], name="price_family"),
             models.Index(fields=["supplier_key"], name="price_supplier"),
             models.Index(fields=["ocid"], name="price_ocid"),

@@ -8,20 +8,19 @@ basket: overall, per unit of measure, per year, per state and per quantity band.
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from indicadores.market import aggregates
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import PriceObservation
 from indicadores.market.statistics import (
     MEDIAN,
     Summary,
     band,
-    grouped,
     q,
-    quantile,
-    summarise,
 )
 from ocds_pages.search import fold
 
@@ -123,7 +122,8 @@ class PriceRow:
 
 @dataclass
 class Reference:
-    """A basket and its statistics."""
+    """A basket and its statistics. ``rows`` are the first ``row_limit`` rows of the search, the
+    most recent first (all of them when no limit was asked); ``rows_total`` counts them all."""
 
     rows: list[PriceRow]
     summary: Summary
@@ -135,13 +135,30 @@ class Reference:
     inflation_available: bool = False
     inflation_base: tuple[int, int] | None = None
     mixed_units: bool = False
+    counted_rows: int | None = None  # rows_total when known without asking the database
+    queryset: QuerySet | None = None  # the search, for the candidate suppliers
+    adjuster: Adjuster | None = None
 
     @property
     def excluded(self) -> list[PriceRow]:
         return [row for row in self.rows if row.excluded]
 
+    @cached_property
+    def rows_total(self) -> int:
+        if self.counted_rows is not None or self.queryset is None:
+            return len(self.rows) if self.counted_rows is None else self.counted_rows
+        return self.queryset.count()
+
     def reference_price(self, method: str = MEDIAN) -> Decimal | None:
         return self.summary.reference(method) if self.summary.sufficient else None
+
+
+def _without(rows: QuerySet, excluded_rows: dict, excluded_suppliers: dict) -> QuerySet:
+    if excluded_rows:
+        rows = rows.exclude(row_key__in=list(excluded_rows))
+    if excluded_suppliers:
+        rows = rows.exclude(supplier_key__in=list(excluded_suppliers))
+    return rows
 
 
 def price_reference(
@@ -150,36 +167,56 @@ def price_reference(
     adjust: bool = False,
     excluded_rows: dict[str, str] | None = None,
     excluded_suppliers: dict[str, str] | None = None,
+    row_limit: int | None = None,
+    groups: bool = True,
 ) -> Reference:
     """The basket of ``rows`` (a ``search``), with the exclusions of a market study applied.
 
     Excluded rows (``row_key`` → reason) and rows of excluded suppliers (``supplier_key`` →
-    reason) stay visible with their reason but take no part in any statistic.
+    reason) stay visible with their reason but take no part in any statistic. The statistics
+    are counted over every row (in PostgreSQL, indicadores/market/aggregates.py); only the
+    ``row_limit`` most recent rows are read (None: all of them, as the report lists them).
+    ``groups`` False leaves out the statistics by unit, year, state and band.
     """
     excluded_rows, excluded_suppliers = excluded_rows or {}, excluded_suppliers or {}
     adjuster = Adjuster.current() if adjust else Adjuster({})
+    counted = aggregates.statistics(
+        _without(rows, excluded_rows, excluded_suppliers).order_by(), adjuster, groups=groups
+    )
+    ordered = rows.order_by("-date", "pk").values(*ROW_FIELDS)
+    if row_limit is not None:
+        ordered = ordered[:row_limit]
     basket = []
-    for values in rows.order_by("-date", "pk").values(*ROW_FIELDS):
+    for values in ordered.iterator(chunk_size=2000) if row_limit is None else ordered:
         price, adjusted = adjuster.adjust(values["unit_price"], values["date"])
         reason = excluded_rows.get(values["row_key"]) or excluded_suppliers.get(
             values["supplier_key"], ""
         )
-        basket.append(PriceRow(values=values, price=price, adjusted=adjusted, excluded=reason))
-    valid = [row for row in basket if not row.excluded]
-    summary = summarise(row.price for row in valid)
-    for row in valid:
-        row.outlier = summary.is_outlier(row.price)
+        row = PriceRow(values=values, price=price, adjusted=adjusted, excluded=reason)
+        row.outlier = not reason and counted.summary.is_outlier(price)
+        basket.append(row)
+    # A page shorter than the limit is the whole basket, and without exclusions the statistics
+    # counted every row: no need to count them again.
+    if row_limit is None or len(basket) < row_limit:
+        counted_rows = len(basket)
+    elif not excluded_rows and not excluded_suppliers:
+        counted_rows = counted.summary.count
+    else:
+        counted_rows = None  # rows_total asks the database
     return Reference(
         rows=basket,
-        summary=summary,
-        by_unit=grouped(valid, lambda r: r.unit_key, lambda r: r.price),
-        by_year=grouped(valid, lambda r: r.year, lambda r: r.price),
-        by_state=grouped(valid, lambda r: r.state, lambda r: r.price),
-        by_band=grouped(valid, lambda r: r.band, lambda r: r.price),
+        summary=counted.summary,
+        by_unit=counted.groups["unit"],
+        by_year=counted.groups["year"],
+        by_state=counted.groups["state"],
+        by_band=counted.groups["band"],
         inflation_requested=adjust,
         inflation_available=adjuster.available,
         inflation_base=adjuster.base,
-        mixed_units=len({row.unit_key for row in valid}) > 1,
+        mixed_units=counted.mixed_units,
+        counted_rows=counted_rows,
+        queryset=rows,
+        adjuster=adjuster,
     )
 
 
@@ -248,10 +285,6 @@ class Candidate:
         ) % {name: f"{parts[name]:.2f}" for name in SCORE_WEIGHTS}
 
 
-def _source_label(row: PriceRow) -> str:
-    return row.values["dataset__name"] or "local"
-
-
 def score(candidates: list[Candidate]) -> None:
     """Fill each candidate's ``score`` and ``score_parts`` (shares of the basket's largest)."""
     largest = {
@@ -267,44 +300,43 @@ def score(candidates: list[Candidate]) -> None:
         candidate.score = total.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def _supplier_totals(reference: Reference) -> list:
+    if reference.queryset is None:  # a basket given row by row: all its rows are at hand
+        rows = ({**row.values, "price": row.price} for row in reference.rows)
+        return aggregates.totals_from_rows(rows)
+    return aggregates.supplier_totals(reference.queryset, reference.adjuster)
+
+
 def candidates(
     reference: Reference, *, excluded_suppliers: dict[str, str] | None = None
 ) -> list[Candidate]:
     """Suppliers of the basket's rows, highest score first (``SCORE_WEIGHTS``); equal scores by
-    name. Screening is not an input: it is added afterwards and never changes the order."""
-    groups: dict[str, list[PriceRow]] = {}
-    for row in reference.rows:
-        if row.supplier_key:
-            groups.setdefault(row.supplier_key, []).append(row)
+    name. Screening is not an input: it is added afterwards and never changes the order. Their
+    totals are counted over every row of the search (aggregates.supplier_totals), not only the
+    rows shown."""
     market = reference.reference_price()
     found = []
-    for key, rows in groups.items():
-        median = summarise_median([row.price for row in rows])
-        dates = [row.date for row in rows if row.date]
-        first = rows[0]
+    for totals in _supplier_totals(reference):
+        median = q(totals.median_price)
         found.append(
             Candidate(
-                key=key,
-                supplier_id=first.supplier_id,
-                name=first.supplier_name,
-                rfc=first.supplier_rfc,
-                contracts=len({row.ocid for row in rows}),
-                buyers=len({row.buyer_name for row in rows}),
-                amount=sum((row.price * (row.quantity or 0) for row in rows), Decimal(0)),
-                first_date=min(dates) if dates else None,
-                last_date=max(dates) if dates else None,
+                key=totals.key,
+                supplier_id=totals.supplier_id,
+                name=totals.name,
+                rfc=totals.rfc,
+                contracts=totals.contracts,
+                buyers=totals.buyers,
+                amount=totals.amount,
+                first_date=totals.first_date,
+                last_date=totals.last_date,
                 median_price=median,
                 price_ratio=(median / market).quantize(Decimal("0.0001")) if market else None,
-                sources=sorted({_source_label(row) for row in rows}),
-                excluded=(excluded_suppliers or {}).get(key, ""),
+                sources=totals.sources,
+                excluded=(excluded_suppliers or {}).get(totals.key, ""),
             )
         )
     score(found)
     return sorted(found, key=lambda c: (-c.score, c.name, c.key))
-
-
-def summarise_median(prices: list[Decimal]) -> Decimal:
-    return q(quantile(sorted(prices), Decimal("0.5")))
 
 
 # --- a study's basket ----------------------------------------------------------------------------
@@ -341,8 +373,11 @@ def search_of(params: dict) -> QuerySet:
     )
 
 
-def basket(params: dict, *, method: str = MEDIAN, exclusions=()) -> Basket:
-    """The basket of a search with a study's exclusions (``Exclusion`` rows) applied."""
+def basket(
+    params: dict, *, method: str = MEDIAN, exclusions=(), row_limit: int | None = None
+) -> Basket:
+    """The basket of a search with a study's exclusions (``Exclusion`` rows) applied; the rows
+    read are the ``row_limit`` most recent (None: all, for the report)."""
     rows = {e.key: e.reason for e in exclusions if e.kind == "row"}
     suppliers = {e.key: e.reason for e in exclusions if e.kind == "supplier"}
     reference = price_reference(
@@ -350,6 +385,7 @@ def basket(params: dict, *, method: str = MEDIAN, exclusions=()) -> Basket:
         adjust=params.get("inpc") in ("True", "1", True),
         excluded_rows=rows,
         excluded_suppliers=suppliers,
+        row_limit=row_limit,
     )
     return Basket(
         reference=reference,

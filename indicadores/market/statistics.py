@@ -34,14 +34,25 @@ def q(value: Decimal) -> Decimal:
     return value.quantize(PLACES, rounding=ROUND_HALF_EVEN)
 
 
+def position(count: int, p: Decimal) -> tuple[int, Decimal]:
+    """(index of the lower neighbour, fraction towards the next) of the inclusive quantile p of
+    ``count`` ordered values: position p·(n − 1). The supplier medians counted in PostgreSQL
+    (indicadores/market/aggregates.py) pick the same two neighbours and interpolate here."""
+    spot = p * (count - 1)
+    low = int(spot)
+    return low, spot - low
+
+
+def interpolate(low_value: Decimal, high_value: Decimal, fraction: Decimal) -> Decimal:
+    return low_value + (high_value - low_value) * fraction
+
+
 def quantile(ordered: list[Decimal], p: Decimal) -> Decimal:
     """Inclusive quantile of an ascending list: interpolate at position p·(n − 1)."""
-    position = p * (len(ordered) - 1)
-    low = int(position)
-    fraction = position - low
+    low, fraction = position(len(ordered), p)
     if low + 1 >= len(ordered):
         return ordered[low]
-    return ordered[low] + (ordered[low + 1] - ordered[low]) * fraction
+    return interpolate(ordered[low], ordered[low + 1], fraction)
 
 
 def insufficient_message(count: int) -> str:

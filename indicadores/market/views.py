@@ -46,7 +46,7 @@ def _context(result: selectors.Basket) -> dict:
     return {
         "basket": result,
         "reference": result.reference,
-        "rows": result.reference.rows[:MAX_SHOWN_ROWS],
+        "rows": result.reference.rows,
         "max_rows": MAX_SHOWN_ROWS,
         "candidates": result.candidates,
         "inpc_loaded": Adjuster.current().available,
@@ -59,7 +59,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        result = selectors.basket(form.as_search())
+        result = selectors.basket(form.as_search(), row_limit=MAX_SHOWN_ROWS)
         screenings = _screenings(result.candidates, entity_ids)
         for candidate in result.candidates:
             candidate.screening = screenings.get(candidate.key)
@@ -117,7 +117,7 @@ def study_list(request):
 @login_required
 def study_detail(request, pk):
     study = _study_or_404(request, pk)
-    result = services.study_basket(study)
+    result = services.study_basket(study, row_limit=MAX_SHOWN_ROWS)
     context = _context(result) | {
         "study": study,
         "exclusions": list(study.exclusions.all()),

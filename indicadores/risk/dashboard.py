@@ -14,21 +14,33 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
-    Exists,
+    Case,
     F,
     Max,
-    OuterRef,
     Q,
     Sum,
+    Value,
+    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
-from indicadores.models import Alert, AlertStatus
+from indicadores.models import AlertStatus
+from indicadores.risk import counts
 from indicadores.risk.measures import COMPONENT_NAMES, COMPONENTS
-from indicadores.risk.models import ALL, ALL_YEARS, ProcessRisk, RiskCut, SupplierRisk
+from indicadores.risk.models import (
+    ALL,
+    ALL_YEARS,
+    ANY_FLAG,
+    EVERY,
+    AlertCount,
+    ProcessRisk,
+    RiskCut,
+    SupplierCut,
+    SupplierFlagCount,
+    SupplierRisk,
+)
 from indicadores.risk.score import Score
 from indicadores.risk.tally import Tally, accumulate, tidied
 
@@ -303,17 +315,7 @@ def _supplier_table(filters: Filters) -> Table:
         str(_("Indicadores")),
     ]
     table = Table("proveedores", str(_("Proveedores con mayor monto y sus hallazgos")), columns)
-    top = list(
-        filters.narrow(SupplierRisk.objects.all())
-        .values("party_id")
-        .annotate(
-            name=Max("name"),
-            identifier=Max("identifier"),
-            processes=Count("pk"),
-            amount=Sum("amount"),
-        )
-        .order_by(F("amount").desc(nulls_last=True), "party_id")[:TOP_SUPPLIERS]
-    )
+    top = _top_suppliers(filters)
     flags = _supplier_flags(filters, [row["party_id"] for row in top])
     for row in top:
         flagged, codes = flags.get(row["party_id"], (0, {}))
@@ -326,54 +328,84 @@ def _supplier_table(filters: Filters) -> Table:
     return table
 
 
+def _top_suppliers(filters: Filters) -> list[dict]:
+    """The largest amounts of the filters' cut (``SupplierCut``): one cut read through its
+    index, or the scope's entities summed per supplier. Those without any amount go after
+    those whose amounts add up to zero, as SQL puts an empty sum last."""
+    rows = _in_cut(SupplierCut.objects.all(), filters)
+    columns = ("party_id", "name", "identifier", "processes", "amount")
+    if not (filters.entity or filters.entity_ids is None):
+        rows = rows.values("party_id").annotate(
+            name=Max("name"),
+            identifier=Max("identifier"),
+            processes=Sum("processes"),
+            amount=Sum("amount"),
+            priced=Sum("priced"),
+        )
+    priced = Case(When(priced__gt=0, then=Value(1)), default=Value(0))
+    order = (F("amount").desc(), priced.desc(), "party_id")
+    return list(rows.order_by(*order).values(*columns)[:TOP_SUPPLIERS])
+
+
 def _supplier_flags(filters: Filters, party_ids: list[str]) -> dict:
-    """party id → (processes with a flag, code → processes), over the filtered processes."""
+    """party id → (processes with a flag, code → processes) in the filters' cut, from the
+    stored counts (``SupplierFlagCount``): a few rows per supplier."""
     if not party_ids:
         return {}
-    pairs = (
-        filters.narrow(SupplierRisk.objects.filter(party_id__in=party_ids))
-        .exclude(flagged_codes="")
-        .values_list("party_id", "flagged_codes")
-    )
+    rows = _in_cut(SupplierFlagCount.objects.filter(party_id__in=party_ids), filters)
+    summed = rows.values("party_id", "code").annotate(n=Sum("processes")).order_by()
     found: dict[str, tuple[int, dict]] = {}
-    for party_id, flagged_codes in pairs:
-        count, by_code = found.get(party_id, (0, {}))
-        for code in flagged_codes.split():
-            by_code[code] = by_code.get(code, 0) + 1
-        found[party_id] = (count + 1, by_code)
+    for row in summed:
+        if not row["n"]:
+            continue
+        count, by_code = found.get(row["party_id"], (0, {}))
+        if row["code"] == ANY_FLAG:
+            count = row["n"]
+        else:
+            by_code[row["code"]] = row["n"]
+        found[row["party_id"]] = (count, by_code)
     return found
 
 
+def _in_cut(rows, filters: Filters):
+    """The rows (of ``AlertCount`` or ``SupplierCut``) of the filters' cut: its unit, entity,
+    the scope's entities or every entity."""
+    rows = rows.filter(
+        year=filters.year or ALL_YEARS,
+        procurement_method=filters.method or ALL,
+        category=filters.category or ALL,
+    )
+    if filters.entity_ids is not None:
+        rows = rows.filter(entity_ref__in=filters.entity_ids)
+    if filters.unit:
+        return rows.filter(entity_ref=filters.unit.entity_id, unit_ref=filters.unit.pk)
+    if filters.entity:
+        return rows.filter(entity_ref=filters.entity.pk, unit_ref=EVERY)
+    if filters.entity_ids is None:
+        return rows.filter(entity_ref=EVERY, unit_ref=EVERY)
+    return rows.filter(unit_ref=EVERY)
+
+
 def _alert_table(filters: Filters) -> Table:
-    """Alerts of the filtered processes by status and age (days since first flagged)."""
+    """Alerts of the filtered processes by status and age (whole days, UTC, since first
+    flagged), summed from the stored counts: at most statuses × days rows per entity shown."""
     ages = [str(label) for _days, label in AGE_BUCKETS] + [str(OLDEST)]
     columns = [str(_("Estado")), *ages, str(_("Total"))]
     table = Table("alertas", str(_("Alertas por estado y antigüedad")), columns)
-    alerts = Alert.objects.all()
-    if filters.entity_ids is not None:
-        alerts = alerts.filter(entity_id__in=filters.entity_ids)
-    if filters.entity:
-        alerts = alerts.filter(entity=filters.entity)
-    if filters.unit:
-        alerts = alerts.filter(unit=filters.unit)
-    if filters.year or filters.fine:
-        # A semi-join on ProcessRisk's unique ocid (an IN over the subquery planned far worse).
-        alerts = alerts.filter(Exists(filters.processes().filter(ocid=OuterRef("ocid"))))
-    # Per status, how many were first flagged since each limit (conditional counts over one
-    # pass: cheaper than grouping by an age label computed per row); the buckets are differences.
-    now = timezone.now()
+    # Per status, how many were first flagged since each limit (conditional sums over one
+    # pass); the buckets are differences.
+    today = counts.day_of(timezone.now())
     since = {
-        f"d{days}": Count(
-            "status", filter=Q(first_computed_at__gte=now - datetime.timedelta(days=days))
-        )
+        f"d{days}": Sum("alerts", filter=Q(day__gte=today - datetime.timedelta(days=days)))
         for days, _label in AGE_BUCKETS
     }
-    counts = {
-        row["status"]: row for row in alerts.values("status").annotate(n=Count("status"), **since)
-    }
+    rows = _in_cut(AlertCount.objects.all(), filters).values("status")
+    rows = rows.annotate(n=Sum("alerts"), **since)
+    found = {row["status"]: row for row in rows.order_by()}
     for status, label in AlertStatus.choices:
-        row = counts.get(status, {})
-        cumulative = [row.get(f"d{days}", 0) for days, _label in AGE_BUCKETS] + [row.get("n", 0)]
+        row = found.get(status, {})
+        cumulative = [row.get(f"d{days}") or 0 for days, _label in AGE_BUCKETS]
+        cumulative.append(row.get("n") or 0)
         cells = [cumulative[0]] + [b - a for a, b in zip(cumulative, cumulative[1:], strict=False)]
         table.rows.append([str(label), *cells, cumulative[-1]])
         table.links.append(None)

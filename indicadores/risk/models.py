@@ -323,3 +323,181 @@ class SupplierRisk(models.Model):
 
     def __str__(self):
         return f"{self.process_id}/{self.party_id}"
+
+
+EVERY = 0  # an AlertCount's entity or unit: every entity, or the whole entity
+
+
+class AlertCount(models.Model):
+    """How many alerts of one cut of the dashboard have one status and were first flagged on one
+    day (UTC): the alerts table sums these rows instead of counting the alerts, so it reads at
+    most statuses × days rows whatever the number of processes. The cuts are ``RiskCut``'s
+    (every entity, an entity or a unit × year or all × procedure type or all × category or all),
+    keyed by the alert's own entity and unit and its process's year, procedure type and
+    category; an alert whose process has no index counts only where all three are «all».
+    Plain integers, not foreign keys, so the unique key has no NULL and one statement can add
+    to a row or create it (``INSERT … ON CONFLICT``, indicadores/risk/counts.py)."""
+
+    entity_ref = models.PositiveIntegerField(
+        _("ente público"), help_text=_("Clave primaria del ente; 0: todos los entes.")
+    )
+    unit_ref = models.PositiveIntegerField(
+        _("unidad compradora"),
+        help_text=_("Clave primaria de la unidad; 0: el ente completo (o todos los entes)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos; 0: todos."))
+    procurement_method = models.CharField(
+        _("procedimiento"), max_length=20, help_text=_("Tipo de procedimiento; «*»: todos.")
+    )
+    category = models.CharField(
+        _("categoría"), max_length=20, help_text=_("Categoría de la compra; «*»: todas.")
+    )
+    status = models.CharField(_("estado"), max_length=20, help_text=_("Estado de las alertas."))
+    day = models.DateField(_("día"), help_text=_("Día (UTC) en que se señalaron por primera vez."))
+    alerts = models.IntegerField(_("alertas"), help_text=_("Cuántas alertas."))
+
+    class Meta:
+        verbose_name = _("conteo de alertas de un corte")
+        verbose_name_plural = _("conteos de alertas de los cortes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "entity_ref",
+                    "unit_ref",
+                    "year",
+                    "procurement_method",
+                    "category",
+                    "status",
+                    "day",
+                ],
+                name="risk_alert_count_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity_ref}/{self.unit_ref}/{self.year}/{self.status}/{self.day}"
+
+
+class SupplierCut(models.Model):
+    """One supplier's sums in one cut of the dashboard (``AlertCount``'s cuts, over the
+    ``SupplierRisk`` rows): the supplier table reads the largest of one cut through an index
+    instead of summing every supplier row of the cut (docs/benchmarks.md, «Tablero de riesgo»)."""
+
+    entity_ref = models.PositiveIntegerField(
+        _("ente público"), help_text=_("Clave primaria del ente; 0: todos los entes.")
+    )
+    unit_ref = models.PositiveIntegerField(
+        _("unidad compradora"),
+        help_text=_("Clave primaria de la unidad; 0: el ente completo (o todos los entes)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos; 0: todos."))
+    procurement_method = models.CharField(
+        _("procedimiento"), max_length=20, help_text=_("Tipo de procedimiento; «*»: todos.")
+    )
+    category = models.CharField(
+        _("categoría"), max_length=20, help_text=_("Categoría de la compra; «*»: todas.")
+    )
+    party_id = models.CharField(_("id"), max_length=255, help_text=_("parties/id del proveedor."))
+    name = models.CharField(_("nombre"), max_length=500, help_text=_("Nombre del proveedor."))
+    identifier = models.CharField(
+        _("identificador"), max_length=255, blank=True, help_text=_("RFC u otro identificador.")
+    )
+    processes = models.IntegerField(_("procesos"), help_text=_("Procesos del proveedor."))
+    priced = models.IntegerField(
+        _("procesos con monto"),
+        help_text=_(
+            "Cuántos de esos procesos tienen monto; con ninguno, el proveedor va después de los "
+            "de monto cero."
+        ),
+    )
+    amount = models.DecimalField(
+        _("monto"),
+        max_digits=22,
+        decimal_places=4,
+        default=0,
+        help_text=_("Suma de los montos contratados o adjudicados, en pesos."),
+    )
+
+    class Meta:
+        verbose_name = _("proveedor en un corte del índice de riesgo")
+        verbose_name_plural = _("proveedores en los cortes del índice de riesgo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "entity_ref",
+                    "unit_ref",
+                    "year",
+                    "procurement_method",
+                    "category",
+                    "party_id",
+                ],
+                name="risk_supplier_cut_cell",
+            )
+        ]
+        # The table reads the largest amounts of one cut.
+        indexes = [
+            models.Index(
+                "entity_ref",
+                "unit_ref",
+                "year",
+                "procurement_method",
+                "category",
+                models.F("amount").desc(),
+                name="risk_supplier_cut_top",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity_ref}/{self.unit_ref}/{self.year}/{self.party_id}"
+
+
+ANY_FLAG = "*"  # a SupplierFlagCount's code: processes with any flag
+
+
+class SupplierFlagCount(models.Model):
+    """How many of one supplier's processes in one cut (``SupplierCut``'s cells) have one
+    indicator flagged (or any, ``ANY_FLAG``): the supplier table's findings for its fifteen
+    suppliers, read instead of splitting the codes of every flagged process of theirs."""
+
+    entity_ref = models.PositiveIntegerField(
+        _("ente público"), help_text=_("Clave primaria del ente; 0: todos los entes.")
+    )
+    unit_ref = models.PositiveIntegerField(
+        _("unidad compradora"),
+        help_text=_("Clave primaria de la unidad; 0: el ente completo (o todos los entes)."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), help_text=_("Año de los procesos; 0: todos."))
+    procurement_method = models.CharField(
+        _("procedimiento"), max_length=20, help_text=_("Tipo de procedimiento; «*»: todos.")
+    )
+    category = models.CharField(
+        _("categoría"), max_length=20, help_text=_("Categoría de la compra; «*»: todas.")
+    )
+    party_id = models.CharField(_("id"), max_length=255, help_text=_("parties/id del proveedor."))
+    code = models.CharField(
+        _("indicador"), max_length=50, help_text=_("Código del indicador; «*»: cualquiera.")
+    )
+    processes = models.IntegerField(
+        _("procesos"), help_text=_("Procesos del proveedor con esa bandera.")
+    )
+
+    class Meta:
+        verbose_name = _("banderas de un proveedor en un corte")
+        verbose_name_plural = _("banderas de los proveedores en los cortes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "entity_ref",
+                    "unit_ref",
+                    "year",
+                    "procurement_method",
+                    "category",
+                    "party_id",
+                    "code",
+                ],
+                name="risk_supplier_flag_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity_ref}/{self.unit_ref}/{self.year}/{self.party_id}/{self.code}"

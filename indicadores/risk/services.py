@@ -24,6 +24,7 @@ from django.utils import timezone
 from indicadores.engine import bulk
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome
+from indicadores.risk import counts
 from indicadores.risk.models import (
     ALL,
     ALL_YEARS,
@@ -152,6 +153,8 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
         else:
             for cell in _cells(row):
                 add(deltas[cell], row.tally)
+    # The processes' alerts follow them if their year, procedure type or category changes.
+    alerts_move = counts.ProcessMove(old) if touched is None else None
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     ProcessRisk.objects.filter(pk__in=unchanged).update(computed_at=now)
@@ -160,6 +163,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
         # Every evaluated process: its suppliers come from the projection, which a publication
         # may have changed though its risk row did not.
         refresh_suppliers(ocids=evaluated)
+        alerts_move.done(rows)  # a kept row did not move: same year, procedure and category
     moved = {cell: delta for cell, delta in deltas.items() if delta}
     _move(RiskScore, {cell: d for cell, d in moved.items() if len(cell) == SCORE_CELL})
     _move(RiskCut, {cell: d for cell, d in moved.items() if len(cell) > SCORE_CELL})
@@ -228,6 +232,10 @@ JOIN ocds_pages_supplierprojection s ON s.process_id = p.id
 """
 
 
+SUPPLIER_FIELDS = ["entity_id", "unit_id", "year", "procurement_method", "category", "party_id"]
+SUPPLIER_FIELDS += ["name", "identifier", "amount"]
+
+
 def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] | None = None):
     """Rewrite the ``SupplierRisk`` rows of these processes (or entities; None: all) from the
     published projections: one DELETE and one INSERT … SELECT, whatever the number of rows."""
@@ -242,9 +250,26 @@ def refresh_suppliers(*, ocids: list[str] | None = None, entity_ids: list[int] |
         params = entity_ids
     if ocids == [] or entity_ids == []:
         return
+    # A publication moves the suppliers' cut sums by the difference (few rows); a rebuild
+    # rewrites them from all the rows, set-based.
+    before = list(rows.values_list(*SUPPLIER_FIELDS, "flagged_codes")) if ocids else None
     rows.delete()
     with connection.cursor() as cursor:
         cursor.execute(SUPPLIER_ROWS + where, params)
+    if before is None:
+        counts.rebuild_suppliers(entity_ids)
+        counts.rebuild_flags(entity_ids)
+        return
+    after = list(
+        SupplierRisk.objects.filter(process__ocid__in=ocids).values_list(
+            *SUPPLIER_FIELDS, "flagged_codes"
+        )
+    )
+    sums = counts.supplier_deltas([row[:-1] for row in before], -1)
+    counts.bump_suppliers(counts.merge(sums, counts.supplier_deltas([r[:-1] for r in after], 1)))
+    flags = counts.flag_deltas([(*row[:6], row[-1]) for row in before], -1)
+    flags.update(counts.flag_deltas([(*row[:6], row[-1]) for row in after], 1))
+    counts.bump_flags(flags)
 
 
 @transaction.atomic
@@ -298,6 +323,7 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
     bulk.bulk_insert(RiskScore, created_scores)
     bulk.bulk_insert(RiskCut, created_cuts)
     refresh_suppliers(entity_ids=entity_ids)
+    counts.rebuild(entity_ids)
     transaction.on_commit(bump_generation)
     return len(created_scores) + len(created_cuts)
 
@@ -305,6 +331,15 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
 # --- buffering during calcular_indicadores ----------------------------------------------------
 
 _local = threading.local()
+
+
+def note_entities(entity_ids: set[int]) -> bool:
+    """While a recompute collects, remember these entities for its final rebuild (True);
+    otherwise False: the caller updates what it changed now."""
+    if getattr(_local, "buffer", None) is None:
+        return False
+    _local.touched |= set(entity_ids)
+    return True
 
 
 def receive(item: Evaluated) -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from devtools.demo_entities import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
@@ -33,4 +34,4 @@ def test_wrong_password_shows_spanish_error(live_server, page):
     page.get_by_role("button", name="Iniciar sesión").click()
     error = page.get_by_text("no concuerdan")
     error.wait_for()
-    assert error.is_visible()
+    expect(error).to_be_visible()

@@ -6,6 +6,7 @@ docs/manual-usuario.md («Administrador del contrato: seguimiento de la ejecuci�
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from cms.models import Membership
 from cms.roles import Role
@@ -58,7 +59,7 @@ def check_page(page, name: str, focus: str = "") -> None:
 def test_the_unit_portfolio_and_a_late_contract(live_server, page, setting):
     base = live_server.url
     log_in(page, base, "admin.contratos", "/tramite/seguimiento/")
-    assert page.get_by_role("heading", name="Tablero de seguimiento de contratos").is_visible()
+    expect(page.get_by_role("heading", name="Tablero de seguimiento de contratos")).to_be_visible()
     summary = page.locator('[data-testid="resumen"]').inner_text()
     assert "9 contratos" in summary.replace("\n", " ")
     by_status = page.locator('[data-testid="por-estado"]').inner_text()
@@ -98,11 +99,11 @@ def test_public_progress_a_citizen_report_and_its_moderation(live_server, page, 
         page.get_by_label("¿Dónde? (opcional)").fill("Hospital General de Zona 1, Tapachula")
         page.get_by_role("button", name="Enviar reporte").click()
         page.wait_for_url("**/reportar/?enviado=1")
-        assert page.get_by_role("status").is_visible()
+        expect(page.get_by_role("status")).to_be_visible()
     received, spam = CitizenReport.objects.order_by("pk")
 
     log_in(page, base, "oic.imss", "/tramite/seguimiento/reportes/")
-    assert page.locator(f'[data-testid="reporte-{received.pk}"]').is_visible()
+    expect(page.locator(f'[data-testid="reporte-{received.pk}"]')).to_be_visible()
     check_page(page, "seguimiento-moderar-reportes")
     row = page.locator(f'[data-testid="reporte-{received.pk}"]')
     row.get_by_label("Nota (obligatoria para rechazar)").fill("Se pidió la visita de inspección.")
@@ -110,11 +111,11 @@ def test_public_progress_a_citizen_report_and_its_moderation(live_server, page, 
     page.wait_for_url("**/tramite/seguimiento/reportes/")
     row = page.locator(f'[data-testid="reporte-{spam.pk}"]')
     row.get_by_role("button", name="Rechazar").click()  # without a note: refused
-    assert page.get_by_role("status").get_by_text("Para rechazar un reporte").is_visible()
+    expect(page.get_by_role("status").get_by_text("Para rechazar un reporte")).to_be_visible()
     row = page.locator(f'[data-testid="reporte-{spam.pk}"]')
     row.get_by_label("Nota (obligatoria para rechazar)").fill("No trata de la entrega.")
     row.get_by_role("button", name="Rechazar").click()
-    assert page.get_by_role("status").get_by_text("Reporte moderado.").is_visible()
+    expect(page.get_by_role("status").get_by_text("Reporte moderado.")).to_be_visible()
     received.refresh_from_db()
     spam.refresh_from_db()
     assert (received.status, spam.status) == ("aceptado", "rechazado")

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
+from playwright.sync_api import expect
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
@@ -92,10 +93,10 @@ def test_search_with_filters_open_a_process_follow_the_timeline_download_json(
 
     page.locator(".linea-tiempo").get_by_role("link", name="Ejecución").click()
     assert page.url.endswith("#ejecucion")
-    assert page.get_by_text("Pagado: 45 %").is_visible()
+    expect(page.get_by_text("Pagado: 45 %")).to_be_visible()
     page.locator(".linea-tiempo").get_by_role("link", name="Contrato").click()
     assert page.url.endswith("#contrato")
-    assert page.get_by_text("Convenio modificatorio 1").is_visible()
+    expect(page.get_by_text("Convenio modificatorio 1")).to_be_visible()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Descargar el registro OCDS completo (JSON)").click()

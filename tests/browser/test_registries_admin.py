@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from devtools.fake_pdn import DEMO_SYSTEMS, FakeRegistryServer
 from integraciones.models import RegistryProvider, SyncRun
@@ -50,5 +51,5 @@ def test_sync_status_screens_show_successes_and_the_last_error(live_server, page
     assert "mensaje del último error" in body.lower()
     screenshot(page, "registros-proveedores")
     page.goto(f"{live_server.url}/admin/integraciones/syncrun/")
-    assert page.get_by_text("error").first.is_visible()
+    expect(page.get_by_text("error").first).to_be_visible()
     screenshot(page, "registros-sincronizaciones")

@@ -4,6 +4,7 @@ and 360 px. The screenshots illustrate docs/manual-usuario.md («OIC: tablero de
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cms.models import Membership
 from cms.roles import Role
@@ -52,10 +53,10 @@ def test_the_oic_dashboard_at_1280_and_360(live_server, page, setting):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{base}/tramite/riesgo/")
-        assert page.get_by_role("heading", name="Tablero de riesgo").is_visible()
+        expect(page.get_by_role("heading", name="Tablero de riesgo")).to_be_visible()
         assert page.locator('[data-testid="indice"]').inner_text().strip()
         chart = page.get_by_role("img", name="Índice de riesgo y componentes por año")
-        assert chart.is_visible()
+        expect(chart).to_be_visible()
         assert "MX-DOCS" in page.locator('[data-testid="tabla-indicadores"]').inner_text()
         assert no_horizontal_scroll(page)
         assert raw_codes(page) == []
@@ -90,7 +91,7 @@ def test_the_oic_home_shows_the_index(live_server, page, setting):
         assert no_horizontal_scroll(page)
         screenshot(page, f"oic-inicio-riesgo-{width}")
     page.get_by_role("link", name="Abrir el tablero de riesgo").click()
-    assert page.get_by_role("heading", name="Tablero de riesgo").is_visible()
+    expect(page.get_by_role("heading", name="Tablero de riesgo")).to_be_visible()
 
 
 def test_the_public_entity_page_with_the_index(live_server, page, setting):

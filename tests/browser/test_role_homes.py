@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_forms_editor import imss_people, log_in
@@ -125,7 +126,7 @@ def test_help_opens_our_manual_and_the_shortcuts_dialog_is_spanish(live_server, 
     page.get_by_role("button", name="Ayuda").click()
     page.get_by_role("link", name="Manual de usuario").first.click()
     page.wait_for_url(f"{base}/admin/manual/")
-    assert page.locator("h2#capturista").is_visible()
+    expect(page.locator("h2#capturista")).to_be_visible()
     assert english_on(page) == []
 
 

@@ -98,3 +98,59 @@ def test_a_production_install_has_what_the_redis_broker_imports():
                 pending.append(needed)
 
     assert {"celery", "kombu", "redis", "packaging"} <= installed
+
+
+def test_every_installed_pin_runs_on_debian_12s_python():
+    """Each pinned package installed at its pinned version admits Python 3.11.2 (Debian 12).
+
+    A clean install on Debian 12 once failed in ``pip install -c constraints.txt``: soupsieve 4.1.3
+    requires Python ≥ 3.11.5 and the development machines had a newer 3.11. A pin whose metadata
+    refuses 3.11.2 makes the documented installation impossible on the documented system.
+    """
+    from importlib.metadata import distributions
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (settings.BASE_DIR / "constraints.txt").read_text().splitlines():
+        name, _, version = line.partition("==")
+        if version:
+            pins[canonicalize_name(name)] = version.strip()
+    refused = []
+    for dist in distributions():
+        name = canonicalize_name(dist.metadata["Name"])
+        needs = dist.metadata.get("Requires-Python")
+        if pins.get(name) == dist.version and needs and "3.11.2" not in SpecifierSet(needs):
+            refused.append(f"{name}=={dist.version} (Requires-Python {needs})")
+
+    assert refused == []
+
+
+def nginx_locations() -> dict[str, str]:
+    """Each ``location`` of deploy/nginx/compra.conf and the body between its braces."""
+    import re
+
+    text = (settings.BASE_DIR / "deploy" / "nginx" / "compra.conf").read_text()
+    text = re.sub(r"#.*", "", text)
+    return dict(re.findall(r"location\s+(\S+)\s*\{([^}]*)\}", text))
+
+
+def test_nginx_serves_from_disk_only_the_public_media():
+    """Deny by default: under /media/ only the content pages' images are files nginx reads itself.
+
+    The install walk found the citizen reports' photos (never public; the first of each month is
+    always ``foto.jpg``) and Wagtail's documents served straight from disk by a ``/media/`` alias.
+    """
+    locations = nginx_locations()
+    from_disk = {path for path, body in locations.items() if "alias" in body}
+
+    assert from_disk == {
+        "/static/",
+        "/media/images/",
+        "/media/original_images/",
+        "/media-protegido/",
+    }
+    assert "proxy_pass" in locations["/media/"]
+    assert "internal;" in locations["/media-protegido/"]
+    assert settings.PROTECTED_MEDIA_INTERNAL_URL == "/media-protegido/"

@@ -46,7 +46,9 @@ TIMED = [
     "seguimiento_tablero_nacional",
     "seguimiento_api_entes",
 ]
-ONCE = ["riesgo_calculo", "riesgo_agregados"]  # the index built and rebuilt, timed once
+# The index built and rebuilt, and the set-based parts of the rebuild, timed once.
+ONCE = ["riesgo_calculo", "riesgo_agregados", "riesgo_conteos_alertas"]
+ONCE += ["riesgo_proveedores_cortes", "riesgo_banderas_proveedores"]
 EXPORT = ["exportacion", "exportacion_rss"]
 RECOMPUTE = ["recalculo", "recalculo_1m"]  # one run of calcular_indicadores
 POSTGRES_ONLY = ["copy_crudo", "exportacion_razon"]

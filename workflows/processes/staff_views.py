@@ -181,12 +181,16 @@ def public_document(request, public_id):
 
 
 def _file_response(document):
-    return file_response(
+    response = file_response(
         document.file.name,
         document.content_type,
         document.original_name,
         as_attachment=True,
     )
+    if not document.published_in:
+        # Like /media/procesos/… (media.private_file): no shared cache may keep a private file.
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- tasks ---------------------------------------------------------------------------------------

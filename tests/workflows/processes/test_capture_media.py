@@ -110,6 +110,13 @@ def test_an_unpublished_process_document_is_private_until_published(world):
     assert client_of().get(url).status_code == 302
     assert client_of(world["other_entity"]).get(url).status_code == 404
     assert client_of(world["aprobador"]).get(url).status_code == 200
+    download = client_of(world["aprobador"]).get(f"/tramite/documentos/{document.pk}/")
+    assert download.status_code == 200
+    assert download["Cache-Control"] == "private, no-store"
+    assert (
+        client_of(world["other_entity"]).get(f"/tramite/documentos/{document.pk}/").status_code
+        == 404
+    )
     walker.capture("capturista", process, "planning", values.planning())
     walker.decide("aprobador", process, "planning")
     assert client_of().get(url).status_code == 200

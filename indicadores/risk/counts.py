@@ -1,0 +1,427 @@
+"""The alerts table of the risk dashboard, precomputed (``AlertCount``): how many alerts each cut
+has per status and first-flagged day, so the dashboard sums a few rows instead of counting the
+alerts (docs/benchmarks.md, «Tablero de riesgo»).
+
+Three ways the counts move, one rule (a cell is a cut × status × day, ``cells``):
+
+* the rebuild (``rebuild``, inside ``services.rebuild``) writes them with one
+  ``INSERT … SELECT … GROUP BY`` over the alerts and their processes' index rows;
+* an alert opened, reopened or moved by a person (``indicadores.signals.alert_statuses_changed``)
+  takes one from its old cell and adds one to its new (``move_alerts``);
+* a publication that moves a process to another year, procedure type or category (its
+  ``ProcessRisk`` row) moves its alerts with it (``ProcessMove``).
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection
+
+from indicadores.models import Alert
+from indicadores.risk.models import (
+    ALL,
+    ALL_YEARS,
+    ANY_FLAG,
+    EVERY,
+    AlertCount,
+    ProcessRisk,
+    SupplierCut,
+    SupplierFlagCount,
+)
+
+CELL = ["entity_ref", "unit_ref", "year", "procurement_method", "category", "status", "day"]
+
+# Which cuts an alert counts in: level (0 every entity, 1 its entity, 2 its unit) × its year or
+# all × its procedure type or all × its category or all (1: its own, 0: all).
+_FLAGS = " UNION ALL ".join(
+    f"SELECT {level} AS lvl, {y} AS y, {m} AS m, {c} AS c"
+    for level in (0, 1, 2)
+    for y in (0, 1)
+    for m in (0, 1)
+    for c in (0, 1)
+)
+
+_REBUILD = """
+INSERT INTO indicadores_alertcount (entity_ref, unit_ref, year, procurement_method, category,
+    status, day, alerts)
+SELECT CASE WHEN f.lvl > 0 THEN a.entity_id ELSE 0 END,
+    CASE WHEN f.lvl = 2 THEN a.unit_id ELSE 0 END,
+    CASE WHEN f.y = 1 THEN r.year ELSE 0 END,
+    CASE WHEN f.m = 1 THEN r.procurement_method ELSE '*' END,
+    CASE WHEN f.c = 1 THEN r.category ELSE '*' END,
+    a.status, {day}, COUNT(*)
+FROM indicadores_alert a
+LEFT JOIN indicadores_processrisk r ON r.ocid = a.ocid
+JOIN ({flags}) f ON (f.lvl < 2 OR a.unit_id IS NOT NULL)
+    AND (r.id IS NOT NULL OR f.y + f.m + f.c = 0)
+{where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def _day_sql() -> str:
+    """The alert's first-flagged day in UTC, as ``day_of`` computes it in Python."""
+    if connection.vendor == "postgresql":
+        return "CAST(a.first_computed_at AT TIME ZONE 'UTC' AS date)"
+    return "date(a.first_computed_at)"  # SQLite keeps the UTC time as text
+
+
+def day_of(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(datetime.UTC).date()
+
+
+def rebuild(entity_ids: list[int] | None = None) -> int:
+    """Rewrite the counts of these entities (or all) from the alerts, set-based; for some
+    entities, the counts of every entity move by the difference. The rows written."""
+    if entity_ids == []:
+        return 0
+    where, params = "", []
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        where, params = f"WHERE f.lvl > 0 AND a.entity_id IN ({marks})", list(entity_ids)
+        national = Counter()
+        national.subtract(_entity_totals(entity_ids))
+        AlertCount.objects.filter(entity_ref__in=entity_ids).delete()
+    else:
+        AlertCount.objects.all().delete()
+    sql = _REBUILD.format(day=_day_sql(), flags=_FLAGS, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+    if entity_ids is not None:
+        national.update(_entity_totals(entity_ids))
+        bump(national)
+    return written
+
+
+def _entity_totals(entity_ids: list[int]) -> Counter:
+    """The counts of these entities, summed into the cells of every entity."""
+    rows = AlertCount.objects.filter(entity_ref__in=entity_ids, unit_ref=EVERY)
+    totals = Counter()
+    for *cell, alerts in rows.values_list(*CELL[2:], "alerts"):
+        totals[(EVERY, EVERY, *cell)] += alerts
+    return totals
+
+
+def bump(deltas: Counter) -> None:
+    """Add each delta to its cell's row, creating it if new: one statement per 500 cells, in key
+    order (two writers lock shared rows in the same order). Rows may fall to zero; they add
+    nothing and the next rebuild drops them."""
+    cells = sorted((cell, n) for cell, n in deltas.items() if n)
+    table = AlertCount._meta.db_table
+    columns = ", ".join([*CELL, "alerts"])
+    conflict = ", ".join(CELL)
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = [value for cell, n in chunk for value in (*cell, n)]
+        # Only our own table and column names are formatted in; the values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) "  # noqa: S608
+            f"DO UPDATE SET alerts = {table}.alerts + EXCLUDED.alerts"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def cells(alert: tuple, process: tuple | None) -> list[tuple]:
+    """The cells one alert (entity id, unit id, status, first flagged) counts in, given its
+    process's (year, procedure type, category), or None if the process has no index."""
+    entity_id, unit_id, status, first = alert
+    levels = [(EVERY, EVERY), (entity_id, EVERY)] + ([(entity_id, unit_id)] if unit_id else [])
+    if process is None:
+        cuts = [(ALL_YEARS, ALL, ALL)]
+    else:
+        year, method, category = process
+        years, methods, categories = (year, ALL_YEARS), (method, ALL), (category, ALL)
+        cuts = [(y, m, c) for y in years for m in methods for c in categories]
+    day = day_of(first)
+    return [(*level, *cut, status, day) for level in levels for cut in cuts]
+
+
+def move_alerts(changes: Iterable[tuple[Alert, str]]) -> None:
+    """Alerts opened (previous status empty), reopened or moved by a person: one less in the old
+    status's cells, one more in the new."""
+    changes = [(alert, previous) for alert, previous in changes if alert.status != previous]
+    if not changes:
+        return
+    processes = _processes({alert.ocid for alert, _previous in changes})
+    deltas = Counter()
+    for alert, previous in changes:
+        process = processes.get(alert.ocid)
+        key = (alert.entity_id, alert.unit_id)
+        for cell in cells((*key, alert.status, alert.first_computed_at), process):
+            deltas[cell] += 1
+        if previous:
+            for cell in cells((*key, previous, alert.first_computed_at), process):
+                deltas[cell] -= 1
+    bump(deltas)
+
+
+def _processes(ocids) -> dict[str, tuple]:
+    rows = ProcessRisk.objects.filter(ocid__in=list(ocids))
+    return {
+        ocid: (year, method, category)
+        for ocid, year, method, category in rows.values_list(
+            "ocid", "year", "procurement_method", "category"
+        )
+    }
+
+
+class ProcessMove:
+    """The alerts of some processes, read before their index rows are rewritten: ``done(new)``
+    moves them from the old rows' cells to the new ones' (a publication that changes a process's
+    year, procedure type or category, or indexes it for the first time)."""
+
+    def __init__(self, old: dict[str, ProcessRisk]):
+        self.old = old
+
+    def done(self, new: dict[str, ProcessRisk]) -> None:
+        def key(row):
+            return None if row is None else (row.year, row.procurement_method, row.category)
+
+        moved = {ocid for ocid, row in new.items() if key(row) != key(self.old.get(ocid))}
+        if not moved:
+            return
+        alerts = Alert.objects.filter(ocid__in=list(moved)).values_list(
+            "ocid", "entity_id", "unit_id", "status", "first_computed_at"
+        )
+        deltas = Counter()
+        for ocid, *alert in alerts:
+            for cell in cells(tuple(alert), key(new[ocid])):
+                deltas[cell] += 1
+            for cell in cells(tuple(alert), key(self.old.get(ocid))):
+                deltas[cell] -= 1
+        bump(deltas)
+
+
+# --- the suppliers of each cut ------------------------------------------------------------------
+
+SUPPLIER_CELL = CELL[:5] + ["party_id"]
+
+_SUPPLIERS = """
+INSERT INTO indicadores_suppliercut (entity_ref, unit_ref, year, procurement_method, category,
+    party_id, name, identifier, processes, priced, amount)
+SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
+    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
+    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
+    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
+    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+    s.party_id, MAX(s.name), MAX(s.identifier), COUNT(*), COUNT(s.amount),
+    COALESCE(SUM(s.amount), 0)
+FROM indicadores_supplierrisk s
+JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{where}
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def rebuild_suppliers(entity_ids: list[int] | None = None) -> int:
+    """Rewrite the supplier sums of these entities' cuts (or all) from ``SupplierRisk``,
+    set-based; for some entities, every entity's cuts move by the difference."""
+    if entity_ids == []:
+        return 0
+    where, params = "", []
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        where, params = f"WHERE f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
+        national = _supplier_totals(entity_ids, -1)
+        SupplierCut.objects.filter(entity_ref__in=entity_ids).delete()
+    else:
+        SupplierCut.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_SUPPLIERS.format(flags=_FLAGS, where=where), params)
+        written = cursor.rowcount
+    if entity_ids is not None:
+        for cell, delta in _supplier_totals(entity_ids, 1).items():
+            national.setdefault(cell, SupplierDelta()).add(delta)
+        bump_suppliers(national)
+    return written
+
+
+class SupplierDelta:
+    """What some supplier rows add to (or, negative, take from) one supplier cell."""
+
+    __slots__ = ("name", "identifier", "processes", "priced", "amount")
+
+    def __init__(self, name="", identifier="", processes=0, priced=0, amount=None):
+        self.name, self.identifier = name, identifier
+        self.processes, self.priced, self.amount = processes, priced, amount or Decimal(0)
+
+    def add(self, other: "SupplierDelta") -> None:
+        self.name, self.identifier = (
+            max(self.name, other.name),
+            max(self.identifier, other.identifier),
+        )
+        self.processes += other.processes
+        self.priced += other.priced
+        self.amount += other.amount
+
+
+def _supplier_totals(entity_ids: list[int], sign: int) -> dict[tuple, SupplierDelta]:
+    """These entities' supplier sums (× sign), in the cells of every entity."""
+    rows = SupplierCut.objects.filter(entity_ref__in=entity_ids, unit_ref=EVERY)
+    columns = [*SUPPLIER_CELL[2:], "name", "identifier", "processes", "priced", "amount"]
+    totals: dict[tuple, SupplierDelta] = {}
+    for *cell, name, identifier, processes, priced, amount in rows.values_list(*columns):
+        delta = SupplierDelta(name, identifier, sign * processes, sign * priced, sign * amount)
+        totals.setdefault((EVERY, EVERY, *cell), SupplierDelta()).add(delta)
+    return totals
+
+
+def supplier_deltas(rows: Iterable[tuple], sign: int) -> dict[tuple, SupplierDelta]:
+    """The cells some ``SupplierRisk`` rows (entity id, unit id, year, procedure type, category,
+    party id, name, identifier, amount) count in, × sign."""
+    deltas: dict[tuple, SupplierDelta] = {}
+    for entity_id, unit_id, year, method, category, party_id, name, identifier, amount in rows:
+        levels = [(EVERY, EVERY), (entity_id, EVERY)] + ([(entity_id, unit_id)] if unit_id else [])
+        priced = 0 if amount is None else sign
+        delta = SupplierDelta(name, identifier, sign, priced, sign * (amount or Decimal(0)))
+        for level in levels:
+            for y in (year, ALL_YEARS):
+                for m in (method, ALL):
+                    for c in (category, ALL):
+                        cell = (*level, y, m, c, party_id)
+                        deltas.setdefault(cell, SupplierDelta()).add(delta)
+    return deltas
+
+
+def merge(first: dict, second: dict) -> dict:
+    for cell, delta in second.items():
+        first.setdefault(cell, SupplierDelta()).add(delta)
+    return first
+
+
+def bump_suppliers(deltas: dict[tuple, SupplierDelta]) -> None:
+    """Add each delta to its supplier cell, creating it if new (as ``bump``)."""
+    cells = sorted(
+        (cell, delta) for cell, delta in deltas.items() if delta.processes or delta.priced
+    )
+    table = SupplierCut._meta.db_table
+    columns = ", ".join([*SUPPLIER_CELL, "name", "identifier", "processes", "priced", "amount"])
+    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = []
+        for cell, delta in chunk:
+            params += [*cell, delta.name, delta.identifier, delta.processes, delta.priced]
+            params.append(delta.amount)
+        # Only our own table and column names are formatted in; the values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(SUPPLIER_CELL)}) DO UPDATE SET "
+            f"name = {larger}({table}.name, EXCLUDED.name), "
+            f"identifier = {larger}({table}.identifier, EXCLUDED.identifier), "
+            f"processes = {table}.processes + EXCLUDED.processes, "
+            f"priced = {table}.priced + EXCLUDED.priced, "
+            f"amount = {table}.amount + EXCLUDED.amount"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+# --- the flags of each supplier of each cut ------------------------------------------------------
+
+FLAG_CELL = [*SUPPLIER_CELL, "code"]
+
+_FLAG_ROWS = """
+INSERT INTO indicadores_supplierflagcount (entity_ref, unit_ref, year, procurement_method,
+    category, party_id, code, processes)
+SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
+    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
+    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
+    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
+    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+    s.party_id, {code}, COUNT(*)
+FROM indicadores_supplierrisk s
+JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{codes}
+WHERE s.flagged_codes <> '' {where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def _codes_sql() -> tuple[str, str]:
+    """(the code column, the join that gives one row per code of the process, plus «*»): the
+    codes are stored « R018 MX-DOCS », one space apart."""
+    if connection.vendor == "postgresql":
+        return "k.code", (
+            "CROSS JOIN LATERAL unnest(string_to_array('* ' || btrim(s.flagged_codes), ' ')) "
+            "AS k(code)"
+        )
+    return "k.value", (
+        "JOIN json_each('[\"*\",\"' || replace(trim(s.flagged_codes), ' ', '\",\"') || '\"]') k"
+    )
+
+
+def rebuild_flags(entity_ids: list[int] | None = None) -> int:
+    """Rewrite the suppliers' flag counts of these entities' cuts (or all), set-based; for some
+    entities, every entity's cuts move by the difference."""
+    if entity_ids == []:
+        return 0
+    where, params = "", []
+    national = Counter()
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        where, params = f"AND f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
+        national.subtract(_flag_totals(entity_ids))
+        SupplierFlagCount.objects.filter(entity_ref__in=entity_ids).delete()
+    else:
+        SupplierFlagCount.objects.all().delete()
+    code, codes = _codes_sql()
+    sql = _FLAG_ROWS.format(flags=_FLAGS, code=code, codes=codes, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+    if entity_ids is not None:
+        national.update(_flag_totals(entity_ids))
+        bump_flags(national)
+    return written
+
+
+def _flag_totals(entity_ids: list[int]) -> Counter:
+    rows = SupplierFlagCount.objects.filter(entity_ref__in=entity_ids, unit_ref=EVERY)
+    totals = Counter()
+    for *cell, processes in rows.values_list(*FLAG_CELL[2:], "processes"):
+        totals[(EVERY, EVERY, *cell)] += processes
+    return totals
+
+
+def flag_deltas(rows: Iterable[tuple], sign: int) -> Counter:
+    """The flag cells some ``SupplierRisk`` rows (entity id, unit id, year, procedure type,
+    category, party id, flagged codes) count in, × sign."""
+    deltas = Counter()
+    for entity_id, unit_id, year, method, category, party_id, flagged_codes in rows:
+        found = flagged_codes.split()
+        if not found:
+            continue
+        levels = [(EVERY, EVERY), (entity_id, EVERY)] + ([(entity_id, unit_id)] if unit_id else [])
+        for level in levels:
+            for y in (year, ALL_YEARS):
+                for m in (method, ALL):
+                    for c in (category, ALL):
+                        for code in [ANY_FLAG, *found]:
+                            deltas[(*level, y, m, c, party_id, code)] += sign
+    return deltas
+
+
+def bump_flags(deltas: Counter) -> None:
+    """Add each delta to its flag cell, creating it if new (as ``bump``)."""
+    cells = sorted((cell, n) for cell, n in deltas.items() if n)
+    table = SupplierFlagCount._meta.db_table
+    columns = ", ".join([*FLAG_CELL, "processes"])
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = [value for cell, n in chunk for value in (*cell, n)]
+        # Only our own table and column names are formatted in; the values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(FLAG_CELL)}) "
+            f"DO UPDATE SET processes = {table}.processes + EXCLUDED.processes"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
