@@ -84,8 +84,9 @@ bench: install
 		--repeticiones $(BENCH_REPETICIONES) \
 		--repeticiones-exportacion $(BENCH_REPETICIONES_EXPORTACION) $(BENCH_ARGS)
 
-# The market research alone (issue 18), read-only on a database whose price table is built:
-# item search, price references and candidate suppliers; writes docs/benchmarks/mercado-<N>.json
+# The market research alone (issue 18), on a database whose price table is built (it writes only
+# the statistics kept per CUCoP key, a cache): item search, price references (stored, and counted
+# again as after a change) and candidate suppliers; writes docs/benchmarks/mercado-<N>.json
 # (docs/benchmarks.md, «Investigación de mercado»). E.g. make bench-mercado
 # DATABASE_URL=postgres://…/compra_bench_escala_100000 BENCH_PROCESOS=100000
 bench-mercado: install

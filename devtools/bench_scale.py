@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from io import StringIO
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import orjson
 from django.conf import settings
@@ -35,7 +35,7 @@ from devtools.bench_monitoring import measure_monitoring
 from devtools.bench_risk import measure_risk
 from devtools.demo_processes import Demo, Purchase, planning_values, tender_values
 from indicadores.market import services as market_services
-from indicadores.market.models import PriceObservation
+from indicadores.market.models import PriceObservation, PriceSummary
 from ocds_pages.models import ItemProjection, ProcessProjection, Record, SupplierProjection
 from workflows.base.procedures import Stage
 
@@ -251,11 +251,11 @@ def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
     sampled = sample_rows(rows, "pk", count, rng)
     codes = [row.classification_id for row in sampled]
     words = [title_word(row.description or row.classification_id) for row in sampled]
+    prices = [f"/api/mercado/precios/?{urlencode({'clasificacion': c})}" for c in codes]
     return {
         "mercado_texto": [f"/api/mercado/precios/?{urlencode({'texto': w})}" for w in words],
-        "mercado_precios": [
-            f"/api/mercado/precios/?{urlencode({'clasificacion': c})}" for c in codes
-        ],
+        "mercado_precios": prices,
+        "mercado_precios_recontados": prices,
         "mercado_proveedores": [
             f"/api/mercado/proveedores/?{urlencode({'clasificacion': c})}" for c in codes
         ],
@@ -267,7 +267,13 @@ def market_figures() -> list[Figure]:
     return [
         Figure("mercado_texto", _("Mercado: búsqueda de partidas por texto"), dict(target)),
         Figure(
-            "mercado_precios", _("Mercado: precios de referencia de una clave CUCoP"), dict(target)
+            "mercado_precios",
+            _("Mercado: precios de referencia de una clave CUCoP (estadísticas guardadas)"),
+            dict(target),
+        ),
+        Figure(
+            "mercado_precios_recontados",
+            _("Mercado: precios de referencia de una clave CUCoP tras un cambio de sus filas"),
         ),
         Figure(
             "mercado_proveedores",
@@ -278,8 +284,19 @@ def market_figures() -> list[Figure]:
 
 
 def measure_market(client: Client, figure: Figure, urls: list[str]) -> Figure:
-    """``measure_get``, plus how many price rows each basket had (what the time grows with)."""
-    measure_get(client, figure, urls, cold=False)
+    """``measure_get``, plus how many price rows each basket had (what the time grows with).
+
+    The price references of a key are read from its stored statistics (summaries.py) once they
+    are stored: ``mercado_precios`` stores every key first and times the reads;
+    ``mercado_precios_recontados`` drops the key's statistics before each request, as a change
+    of its rows does, so each request counts the whole basket."""
+    if figure.key == "mercado_precios":
+        for url in dict.fromkeys(urls):
+            client.get(url)
+    if figure.key == "mercado_precios_recontados":
+        measure_recounted(client, figure, urls)
+    else:
+        measure_get(client, figure, urls, cold=False)
     prices = [url.replace("/api/mercado/proveedores/", "/api/mercado/precios/") for url in urls]
     baskets = [client.get(url).json().get("rowsTotal") for url in prices[1:]]
     baskets = sorted(size for size in baskets if isinstance(size, int))
@@ -290,6 +307,16 @@ def measure_market(client: Client, figure: Figure, urls: list[str]) -> Figure:
         }
     figure.extra["filas_precios"] = PriceObservation.objects.count()
     return figure
+
+
+def measure_recounted(client: Client, figure: Figure, urls: list[str]) -> None:
+    for number, url in enumerate(urls):
+        [key] = parse_qs(urlsplit(url).query)["clasificacion"]
+        PriceSummary.objects.filter(classification_id=key).delete()
+        seconds, response = timed(lambda url=url: client.get(url))
+        if number:
+            figure.samples.append(seconds)
+            figure.note(response.status_code)
 
 
 def market_steps(runs: int, seed: int) -> Iterator[tuple[str, Callable[[], list]]]:

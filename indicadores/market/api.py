@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from cms.api_errors import error_body
 from cms.api_throttles import API_THROTTLES
-from indicadores.market import permissions, screening, selectors
+from indicadores.market import permissions, screening, selectors, summaries
 from indicadores.market.models import PriceObservation, Source
 from indicadores.market.statistics import BANDS
 from ocds_pages.api_params import BadParameter, ParamFilter, ParamsForm, check_known, filtered
@@ -232,7 +232,9 @@ class PricesView(MarketView):
             rows, adjust, limit = search_from(request.GET)
         except BadParameter as error:
             return self.bad(error)
-        reference = selectors.price_reference(rows, adjust=adjust, row_limit=limit)
+        reference = selectors.price_reference(
+            rows, adjust=adjust, row_limit=limit, item=summaries.whole_item(request.GET)
+        )
         return Response(price_body(reference, limit))
 
 
@@ -281,7 +283,9 @@ class SuppliersView(MarketView):
         except BadParameter as error:
             return self.bad(error)
         # The candidates are counted in the database; no row of the basket is read here.
-        reference = selectors.price_reference(rows, adjust=adjust, row_limit=0, groups=False)
+        reference = selectors.price_reference(
+            rows, adjust=adjust, row_limit=0, groups=False, item=summaries.whole_item(request.GET)
+        )
         found = selectors.candidates(reference)[:limit]
         staff = is_staff_token(request)
         results = [candidate_body(c) for c in found]

@@ -15,14 +15,7 @@ from indicadores.market.models import InflationIndex, ReferenceDataset
 def run_rebuild(job, progress) -> JobOutcome:
     progress.set_total(services.rebuild_total())
     counts = services.rebuild(progress=progress.advance)
-    summary = (
-        _(
-            "Precios unitarios: %(prices)s filas de %(records)s procesos publicados y "
-            "%(references)s registros de referencia."
-        )
-        % counts
-    )
-    return JobOutcome(summary=summary, result=counts)
+    return JobOutcome(summary=services.rebuild_summary(counts), result=counts)
 
 
 register(

@@ -274,6 +274,45 @@ class PriceObservation(models.Model):
         return f"{self.classification_id} {self.unit_price}"
 
 
+class PriceSummary(models.Model):
+    """The statistics of an item's whole basket, kept per CUCoP key (indicadores/market/
+    summaries.py): read back while the key's price rows are the ones they were counted from."""
+
+    classification_id = models.CharField(
+        _("clave CUCoP"),
+        max_length=100,
+        unique=True,
+        help_text=_("La clave cuyos precios (en pesos, sin otro filtro) se resumieron."),
+    )
+    prices = models.PositiveIntegerField(
+        _("filas de la clave"),
+        help_text=_("Cuántas filas de precios tenía la clave (todas las monedas) al resumirla."),
+    )
+    last_price = models.BigIntegerField(
+        _("última fila"),
+        help_text=_(
+            "El id más alto de esas filas: con el número de filas, la huella que dice si "
+            "cambiaron (las filas sólo se agregan y se borran)."
+        ),
+    )
+    statistics = models.JSONField(
+        _("estadísticas"),
+        help_text=_(
+            "Resumen general y por unidad, año, entidad y rango de cantidad (decimales como texto)."
+        ),
+    )
+    computed_at = models.DateTimeField(
+        _("calculado"), auto_now=True, help_text=_("Cuándo se contaron estas estadísticas.")
+    )
+
+    class Meta:
+        verbose_name = _("estadísticas guardadas de una clave")
+        verbose_name_plural = _("estadísticas guardadas por clave")
+
+    def __str__(self):
+        return self.classification_id
+
+
 class InflationIndex(models.Model):
     """One month of INEGI's Índice Nacional de Precios al Consumidor, loaded from its CSV."""
 

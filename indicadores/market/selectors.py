@@ -13,7 +13,7 @@ from functools import cached_property
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from indicadores.market import aggregates
+from indicadores.market import aggregates, summaries
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import PriceObservation
 from indicadores.market.statistics import (
@@ -169,6 +169,7 @@ def price_reference(
     excluded_suppliers: dict[str, str] | None = None,
     row_limit: int | None = None,
     groups: bool = True,
+    item: str = "",
 ) -> Reference:
     """The basket of ``rows`` (a ``search``), with the exclusions of a market study applied.
 
@@ -176,13 +177,18 @@ def price_reference(
     reason) stay visible with their reason but take no part in any statistic. The statistics
     are counted over every row (in PostgreSQL, indicadores/market/aggregates.py); only the
     ``row_limit`` most recent rows are read (None: all of them, as the report lists them).
-    ``groups`` False leaves out the statistics by unit, year, state and band.
+    ``groups`` False leaves out the statistics by unit, year, state and band. ``item`` says that
+    ``rows`` is the whole basket of that CUCoP key (summaries.whole_item): without adjustment or
+    exclusions its statistics are the stored ones while its rows have not changed.
     """
     excluded_rows, excluded_suppliers = excluded_rows or {}, excluded_suppliers or {}
     adjuster = Adjuster.current() if adjust else Adjuster({})
-    counted = aggregates.statistics(
-        _without(rows, excluded_rows, excluded_suppliers).order_by(), adjuster, groups=groups
-    )
+    if item and not adjust and not excluded_rows and not excluded_suppliers:
+        counted = summaries.statistics_of(item, rows.order_by())
+    else:
+        counted = aggregates.statistics(
+            _without(rows, excluded_rows, excluded_suppliers).order_by(), adjuster, groups=groups
+        )
     ordered = rows.order_by("-date", "pk").values(*ROW_FIELDS)
     if row_limit is not None:
         ordered = ordered[:row_limit]
@@ -386,6 +392,7 @@ def basket(
         excluded_rows=rows,
         excluded_suppliers=suppliers,
         row_limit=row_limit,
+        item=summaries.whole_item(params),
     )
     return Basket(
         reference=reference,

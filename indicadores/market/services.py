@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicadores.market import public, report, screening, selectors
+from indicadores.market import public, report, screening, selectors, summaries
 from indicadores.market.extraction import price_rows, state_of_buyer
 from indicadores.market.models import (
     MarketReport,
@@ -111,8 +111,28 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict:
     for dataset in ReferenceDataset.objects.all():
         dataset.records = dataset.reference_records.count()
         dataset.save(update_fields=["records"])
+    # Every item's whole basket counted now, so the first search of a key after a rebuild reads
+    # its statistics instead of counting them (summaries.py).
+    counts["summaries"] = summaries.store_all(item_basket)
     public.bump_generation()
     return counts
+
+
+def rebuild_summary(counts: dict) -> str:
+    """What ``rebuild`` did, in one sentence (the command's output and the job's summary)."""
+    return (
+        _(
+            "Precios unitarios: %(prices)s filas de %(records)s procesos publicados y "
+            "%(references)s registros de referencia; estadísticas guardadas de %(summaries)s "
+            "claves CUCoP."
+        )
+        % counts
+    )
+
+
+def item_basket(key: str):
+    """The whole basket of a CUCoP key, as a search by that key alone finds it."""
+    return selectors.search(clasificacion=key)
 
 
 def rebuild_total() -> int:

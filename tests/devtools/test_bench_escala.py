@@ -33,6 +33,7 @@ TIMED = [
     "pagina_busqueda",
     "mercado_texto",
     "mercado_precios",
+    "mercado_precios_recontados",
     "mercado_proveedores",
     "publicar_etapa",
     "evaluar_proceso",
@@ -140,7 +141,7 @@ def check_results_are_written_as_json_and_markdown_table(result, tmp_path):
 
 def check_the_market_alone_reads_baskets_and_writes_its_own_file(tmp_path):
     """--solo-mercado: the market figures only, read from the price rows the full run built."""
-    from indicadores.market.models import PriceObservation
+    from indicadores.market.models import PriceObservation, PriceSummary
 
     rows = PriceObservation.objects.count()
     call_command(
@@ -154,11 +155,19 @@ def check_the_market_alone_reads_baskets_and_writes_its_own_file(tmp_path):
         stdout=io.StringIO(),
     )
     market = orjson.loads((tmp_path / "benchmarks" / "mercado-40.json").read_bytes())
-    assert set(market["figures"]) == {"mercado_texto", "mercado_precios", "mercado_proveedores"}
+    assert set(market["figures"]) == {
+        "mercado_texto",
+        "mercado_precios",
+        "mercado_precios_recontados",
+        "mercado_proveedores",
+    }
     for entry in market["figures"].values():
         assert entry["n"] == RUNS and entry["status_codes"] == [200]
         assert entry["filas_precios"] == rows > 0 and entry["filas_canasta_max"] > 0
-    assert PriceObservation.objects.count() == rows  # nothing written
+    assert PriceObservation.objects.count() == rows  # no price row written
+    # Only the statistics kept per key (a cache): every key measured has its own, stored again
+    # after the recounted figure dropped it.
+    assert PriceSummary.objects.count() >= 1
 
 
 def test_bench_escala_at_tiny_size_measures_every_figure(tmp_path):

@@ -104,8 +104,9 @@ class Command(BaseCommand):
             dest="market_only",
             help=_(
                 "Mide sólo la investigación de mercado (búsqueda de partidas, precios de "
-                "referencia, proveedores candidatos) sin escribir en la base: necesita la tabla "
-                "de precios ya construida; escribe benchmarks/mercado-<N>.json."
+                "referencia, proveedores candidatos); en la base sólo escribe las estadísticas "
+                "guardadas por clave: necesita la tabla de precios ya construida; escribe "
+                "benchmarks/mercado-<N>.json."
             ),
         )
         parser.add_argument(
@@ -206,7 +207,8 @@ class Command(BaseCommand):
     # --- measuring and writing ------------------------------------------------------------------
 
     def market_only(self, processes: int, runs: int, seed: int, database: str, output: Path):
-        """The market figures alone, reading the database only (no prewarm, no rebuild)."""
+        """The market figures alone (no prewarm, no rebuild): the only rows written are the
+        statistics kept per CUCoP key (indicadores/market/summaries.py), a cache."""
         from indicadores.market.models import PriceObservation
 
         if not PriceObservation.objects.exists():

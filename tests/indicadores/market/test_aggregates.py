@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 
 from indicadores.market import aggregates, inflation, selectors
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.django_db
 PRICES = "/api/mercado/precios/"
 SUPPLIERS = "/api/mercado/proveedores/"
 SUPPLIER_C = ("MX-RFC-CCC010101CC3", "CCC010101CC3", "Comercial del Centro, S.A. de C.V.")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -108,11 +100,16 @@ def test_prices_adjusted_by_the_inpc_are_added_up_in_python(basket):
 def test_prices_api_reads_a_page_in_a_fixed_number_of_queries(
     client, basket, django_assert_num_queries
 ):
-    # The statistics (six columns of every row, which also count them) and the page of rows.
-    with django_assert_num_queries(2):
+    # An item's whole basket, the first time: no stored statistics, the key's fingerprint, the
+    # statistics (six columns of every row, which also count them), storing them, the page.
+    with django_assert_num_queries(5):
         body = client.get(PRICES, {"clasificacion": CUCOP, "filas": 2}).json()
     assert body["rowsTotal"] == 7 and len(body["rows"]) == 2
     assert body["statistics"]["median"] == 13.0
+    # Then: the stored statistics (with the fingerprint as a subquery) and the page.
+    with django_assert_num_queries(2):
+        assert client.get(PRICES, {"clasificacion": CUCOP, "filas": 2}).json() == body
+    # Any other search is counted each time: the statistics and the page.
     with django_assert_num_queries(2):
         body = client.get(PRICES, {"texto": "paracetamol"}).json()
     assert body["rowsTotal"] == len(body["rows"]) == 7
@@ -127,7 +124,9 @@ def test_a_full_page_with_exclusions_counts_the_rows_once(basket, django_assert_
 
 
 def test_suppliers_api_reads_no_row(client, basket, django_assert_num_queries):
-    # The statistics (for the reference price) and the suppliers added up.
+    # The stored statistics of the item (for the reference price; counted and stored the first
+    # time, test_prices_api_reads_a_page_in_a_fixed_number_of_queries) and the suppliers added up.
+    client.get(SUPPLIERS, {"clasificacion": CUCOP})
     with django_assert_num_queries(2):
         body = client.get(SUPPLIERS, {"clasificacion": CUCOP}).json()
     assert [r["supplier"]["rfc"] for r in body["results"]][0] == SUPPLIER_B[1]

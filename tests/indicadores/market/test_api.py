@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 
 PRICES = "/api/mercado/precios/"
 SUPPLIERS = "/api/mercado/proveedores/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -24,10 +24,4 @@ class Command(BaseCommand):
     def handle(self, *args, no_progress=False, **options):
         with tqdm(total=services.rebuild_total(), unit=_("registros"), disable=no_progress) as bar:
             counts = services.rebuild(progress=bar.update)
-        self.stdout.write(
-            _(
-                "Precios unitarios: %(prices)s filas de %(records)s procesos publicados y "
-                "%(references)s registros de referencia."
-            )
-            % counts
-        )
+        self.stdout.write(services.rebuild_summary(counts))

@@ -1,0 +1,160 @@
+"""The statistics of an item's whole basket, kept per CUCoP key (``PriceSummary``).
+
+The price references of an item asked for by its key alone — no unit, year, state, quantity,
+currency, source, family or text; no INPC adjustment; no exclusions — are the same basket every
+time until a price row of that key changes. Counting it grows with its rows (every price is needed
+for the quartiles, the fences and the medians: docs/mercado.md, «Estadísticas guardadas por
+clave»), so the statistics are stored with the **fingerprint** of the key's rows: how many there
+are and their largest id. Price rows are only inserted and deleted, never updated
+(indicadores/market/services.py: ``refresh_local``, ``refresh_reference``, ``rebuild``), and ids
+only grow, so any change to the key's rows moves one of the two. A read checks the fingerprint
+(an index-only count on ``price_item_recent``) and uses the stored statistics only when it still
+holds; otherwise it counts the rows as any other search does and stores what it counted.
+
+The fingerprint is taken *before* the rows are counted: statistics are then never older than the
+fingerprint they are stored with, and a row committed in between only makes the next read count
+again.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, fields
+from decimal import Decimal
+
+from django.db.models import Count, Max, QuerySet
+
+from indicadores.market import aggregates
+from indicadores.market.aggregates import GROUPS, Statistics
+from indicadores.market.forms import SEARCH_KEYS
+from indicadores.market.inflation import Adjuster
+from indicadores.market.models import PriceObservation, PriceSummary
+from indicadores.market.statistics import Summary
+
+# What narrows or adjusts a search (the screens' search keys, and the API's currency and
+# source) — an item's whole basket says only its key; ``filas`` chooses what is shown, not the
+# basket.
+NARROWING = (*(key for key in SEARCH_KEYS if key != "clasificacion"), "moneda", "fuente")
+DECIMALS = frozenset(f.name for f in fields(Summary) if f.name not in ("count", "sufficient"))
+INPC_OFF = frozenset({"", "0", "False", "false", "no"})
+
+
+def whole_item(params) -> str:
+    """The CUCoP key of a search that asks for an item's whole basket, or "" if anything else
+    narrows or adjusts it."""
+    for name in NARROWING:
+        value = str(params.get(name) or "").strip()
+        if value and not (name == "inpc" and value in INPC_OFF):
+            return ""
+    return str(params.get("clasificacion") or "").strip()
+
+
+def fingerprint(key: str) -> tuple[int, int]:
+    """(rows, largest id) of every price row of ``key``, whatever its currency or source."""
+    found = PriceObservation.objects.filter(classification_id=key).aggregate(
+        rows=Count("id"), last=Max("id")
+    )
+    return found["rows"], found["last"] or 0
+
+
+# The key's statistics if its fingerprint still holds: one query (the fingerprint is a subquery).
+# Only our own table names are formatted in; the key travels as a parameter.
+FRESH = (
+    "SELECT s.id, s.statistics FROM {summaries} s, "
+    "(SELECT count(*) AS n, max(id) AS last FROM {prices} WHERE classification_id = %s) p "
+    "WHERE s.classification_id = %s AND s.prices = p.n AND s.last_price = coalesce(p.last, 0)"
+)
+
+
+def stored(key: str) -> Statistics | None:
+    """The stored statistics of ``key`` if its rows are still those they were counted from."""
+    sql = FRESH.format(
+        summaries=PriceSummary._meta.db_table, prices=PriceObservation._meta.db_table
+    )
+    found = list(PriceSummary.objects.raw(sql, [key, key]))
+    return decode(found[0].statistics) if found else None
+
+
+def statistics_of(key: str, valid: QuerySet) -> Statistics:
+    """The statistics of ``valid`` — the search of ``key`` alone — stored or counted."""
+    kept = stored(key)
+    if kept is not None:
+        return kept
+    rows, last = fingerprint(key)
+    counted = aggregates.statistics(valid, Adjuster({}))
+    store(key, rows, last, counted)
+    return counted
+
+
+def store(key: str, rows: int, last: int, counted: Statistics) -> None:
+    """Write (or overwrite) the key's statistics: one INSERT … ON CONFLICT, so two readers that
+    counted the same key at once do not collide."""
+    PriceSummary.objects.bulk_create(
+        [
+            PriceSummary(
+                classification_id=key, prices=rows, last_price=last, statistics=encode(counted)
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["classification_id"],
+        update_fields=["prices", "last_price", "statistics", "computed_at"],
+    )
+
+
+def store_all(search: Callable[[str], QuerySet], progress: Callable[[int], None] | None = None):
+    """Count and store the statistics of every key that has prices (after ``rebuild``), and drop
+    those of keys that no longer have any; the number of keys stored. ``search`` is the whole
+    basket of a key (selectors.search)."""
+    keys = list(
+        PriceObservation.objects.exclude(classification_id="")
+        .order_by("classification_id")
+        .values_list("classification_id", flat=True)
+        .distinct()
+    )
+    PriceSummary.objects.exclude(classification_id__in=keys).delete()
+    for key in keys:
+        rows, last = fingerprint(key)
+        store(key, rows, last, aggregates.statistics(search(key).order_by(), Adjuster({})))
+        if progress:
+            progress(1)
+    return len(keys)
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+
+def _summary_json(summary: Summary) -> dict:
+    return {
+        name: str(value) if name in DECIMALS and value is not None else value
+        for name, value in asdict(summary).items()
+    }
+
+
+def _summary(data: dict) -> Summary:
+    return Summary(
+        **{
+            name: Decimal(value) if name in DECIMALS and value is not None else value
+            for name, value in data.items()
+        }
+    )
+
+
+def encode(counted: Statistics) -> dict:
+    """JSON of ``Statistics``: decimals as text, so they come back exactly."""
+    return {
+        "summary": _summary_json(counted.summary),
+        "groups": {
+            name: [[value, _summary_json(summary)] for value, summary in pairs]
+            for name, pairs in counted.groups.items()
+        },
+        "mixed_units": counted.mixed_units,
+    }
+
+
+def decode(data: dict) -> Statistics:
+    return Statistics(
+        summary=_summary(data["summary"]),
+        groups={
+            name: [(value, _summary(summary)) for value, summary in data["groups"].get(name, [])]
+            for name in GROUPS
+        },
+        mixed_units=data["mixed_units"],
+    )
