@@ -374,6 +374,11 @@ class ProcessProjection(models.Model):
             models.Index(fields=["procurement_method"], name="process_method"),
             models.Index(fields=["tender_status"], name="process_tender_status"),
             models.Index(fields=["award_status"], name="process_award_status"),
+            # The indicators' peers (indicadores/engine/peers.py): a unit's processes in a year or
+            # a window, with their amounts. On PostgreSQL migration 0013 makes it cover the
+            # columns those queries read, so they come from the index alone instead of from a
+            # heap page per process (docs/benchmarks.md, «Motor de indicadores»).
+            models.Index(fields=["unit", "award_date"], name="process_unit_award"),
             # The public search filters on this expression (public_search.py); its amount twin,
             # sorted largest first with unknown amounts last, is PostgreSQL-only (migration
             # 0008: SQLite indexes cannot say NULLS LAST).
