@@ -320,8 +320,8 @@ def measure_recounted(client: Client, figure: Figure, urls: list[str]) -> None:
 
 
 def market_steps(runs: int, seed: int) -> Iterator[tuple[str, Callable[[], list]]]:
-    """Only the market research (``bench_escala --solo-mercado``): read-only, on price rows that
-    are already there."""
+    """Only the market research (``bench_escala --solo-mercado``), on price rows that are already
+    there; it writes only the statistics kept per key (a cache)."""
     rng = random.Random(seed)  # noqa: S311 (choice of query values, not security)
     client = Client()
     urls = market_urls(runs, rng)

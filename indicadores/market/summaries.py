@@ -33,7 +33,8 @@ from indicadores.market.statistics import Summary
 # source) — an item's whole basket says only its key; ``filas`` chooses what is shown, not the
 # basket.
 NARROWING = (*(key for key in SEARCH_KEYS if key != "clasificacion"), "moneda", "fuente")
-DECIMALS = frozenset(f.name for f in fields(Summary) if f.name not in ("count", "sufficient"))
+# The summary's decimal figures, stored as text; its counts and flag stay JSON numbers and booleans.
+DECIMALS = frozenset(f.name for f in fields(Summary) if f.type == Decimal | None)
 INPC_OFF = frozenset({"", "0", "False", "false", "no"})
 
 
@@ -99,7 +100,7 @@ def store(key: str, rows: int, last: int, counted: Statistics) -> None:
     )
 
 
-def store_all(search: Callable[[str], QuerySet], progress: Callable[[int], None] | None = None):
+def store_all(search: Callable[[str], QuerySet]) -> int:
     """Count and store the statistics of every key that has prices (after ``rebuild``), and drop
     those of keys that no longer have any; the number of keys stored. ``search`` is the whole
     basket of a key (selectors.search)."""
@@ -113,8 +114,6 @@ def store_all(search: Callable[[str], QuerySet], progress: Callable[[int], None]
     for key in keys:
         rows, last = fingerprint(key)
         store(key, rows, last, aggregates.statistics(search(key).order_by(), Adjuster({})))
-        if progress:
-            progress(1)
     return len(keys)
 
 

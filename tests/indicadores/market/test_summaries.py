@@ -97,6 +97,14 @@ def test_stored_statistics_are_the_counted_ones_and_come_back_exactly(basket):
     ]
 
 
+def test_the_api_answers_the_same_bytes_counted_and_stored(client, basket):
+    counted_once = client.get(PRICES, {"clasificacion": CUCOP}).content
+    assert PriceSummary.objects.filter(classification_id=CUCOP).exists()
+    stored_once = client.get(PRICES, {"clasificacion": CUCOP}).content
+    # Counts stay integers (``outliers``: 1, not 1.0) and decimals the same numbers.
+    assert stored_once == counted_once and b'"outliers":1,' in stored_once
+
+
 def test_a_read_uses_the_stored_statistics_while_the_rows_are_unchanged(basket):
     whole()
     tamper()
