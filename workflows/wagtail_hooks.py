@@ -4,6 +4,7 @@ entity's own forms and reads the national ones (which only the national administ
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -94,6 +95,37 @@ def _scoped(view_class, action="change"):
     )
 
 
+class OneDefinitionPerScopeMixin:
+    """A second definition for the same stage, procedure and entity comes back as a form error.
+
+    The form's constraint validation refuses it, but two requests validated at the same time
+    (a double click on «Guardar borrador» and «Publicar») both pass it, and the second insert hit
+    the database constraint as an HTML 500 that lost what the editor wrote."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except IntegrityError:
+            # SQLite does not name the constraint: look for the row that took the scope.
+            if not same_scope(form.instance).exists():
+                raise
+            self.produced_error_message = _(
+                "El formulario no se guardó: ya existe un formulario para esta etapa, "
+                "procedimiento y ente (¿se envió dos veces?). Ábralo desde la lista para editarlo."
+            )
+            form.add_error(None, self.produced_error_message)
+            return self.form_invalid(form)
+
+
+def same_scope(definition):
+    """The other definitions of ``definition``'s stage, procedure type and entity."""
+    return FormDefinition.objects.filter(
+        stage=definition.stage,
+        procedure_type=definition.procedure_type,
+        entity=definition.entity_id,
+    ).exclude(pk=definition.pk)
+
+
 def visible_definitions(user, queryset, prefix=""):
     """``queryset`` narrowed to national definitions and those of the user's editor entities
     (``prefix`` reaches the definition from a related model, e.g. ``"definition__"``)."""
@@ -151,7 +183,12 @@ class FormDefinitionViewSet(SnippetViewSet):
     menu_label = _("Formularios por etapa")
     url_prefix = "formularios/definiciones"
     index_view_class = FormDefinitionIndexView
-    edit_view_class = _scoped(snippet_views.EditView)
+    add_view_class = type(
+        "FormDefinitionCreateView", (OneDefinitionPerScopeMixin, snippet_views.CreateView), {}
+    )
+    edit_view_class = type(
+        "FormDefinitionEditView", (OneDefinitionPerScopeMixin, _scoped(snippet_views.EditView)), {}
+    )
     delete_view_class = _scoped(snippet_views.DeleteView, "delete")
     copy_view_class = _scoped(snippet_views.CopyView, "view")
     history_view_class = _scoped(snippet_views.HistoryView, "view")

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from cms.models import PurchasingUnit
@@ -67,6 +68,23 @@ def add_custom_field(page):
     return prefix
 
 
+def footer_publish_button(page):
+    """Open the footer's «more actions» menu and return its «Publicar» button.
+
+    The menu opens only once Wagtail's JavaScript has connected it: a click before that did
+    nothing, and on a loaded CI machine the test went on to a double submit of the form."""
+    toggle = page.locator("footer [data-w-dropdown-target='toggle']").first
+    publish = page.locator("button[name='action-publish']")
+    for _attempt in range(20):
+        toggle.click()
+        try:
+            publish.wait_for(state="visible", timeout=1000)
+            return publish
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError("El menú del pie no abrió")
+
+
 def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
     call_command("cargar_demo")
     call_command("instalar_formularios")
@@ -85,11 +103,11 @@ def test_editor_adds_a_field_publishes_and_sees_the_ocds(live_server, page):
     prefix = add_custom_field(page)
     page.locator(f"input[name='{prefix}-label']").scroll_into_view_if_needed()
     screenshot(page, "formularios-campo-nuevo")
-    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    publish = footer_publish_button(page)
     # Wait for the page the publish POST leads to: the URL pattern alone matched the form page
     # itself, so the database was read while the request was still publishing.
     with page.expect_navigation():
-        page.locator("button[name='action-publish']").click()
+        publish.click()
     page.wait_for_url(f"{base}/admin/formularios/definiciones/**")
 
     own = FormDefinition.objects.get(
