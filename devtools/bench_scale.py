@@ -244,8 +244,9 @@ def public_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
 
 
 def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
-    """Item search by a word of an awarded item's description, and the price references and
-    candidate suppliers of CUCoP keys that the dataset awarded (the price rows' own values)."""
+    """Item search by a word of an awarded item's description (the items it names, and the
+    basket of all their prices mixed), and the price references and candidate suppliers of CUCoP
+    keys that the dataset awarded (the price rows' own values)."""
     count = runs + 1
     rows = PriceObservation.objects.exclude(classification_id="")
     sampled = sample_rows(rows, "pk", count, rng)
@@ -253,7 +254,10 @@ def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
     words = [title_word(row.description or row.classification_id) for row in sampled]
     prices = [f"/api/mercado/precios/?{urlencode({'clasificacion': c})}" for c in codes]
     return {
-        "mercado_texto": [f"/api/mercado/precios/?{urlencode({'texto': w})}" for w in words],
+        "mercado_texto": [f"/api/mercado/partidas/?{urlencode({'texto': w})}" for w in words],
+        "mercado_texto_canasta": [
+            f"/api/mercado/precios/?{urlencode({'texto': w})}" for w in words
+        ],
         "mercado_precios": prices,
         "mercado_precios_recontados": prices,
         "mercado_proveedores": [
@@ -266,6 +270,10 @@ def market_figures() -> list[Figure]:
     target = {"metric": "p95", "op": "<", "value": 300}
     return [
         Figure("mercado_texto", _("Mercado: búsqueda de partidas por texto"), dict(target)),
+        Figure(
+            "mercado_texto_canasta",
+            _("Mercado: precios de todas las partidas que nombra un texto, juntos"),
+        ),
         Figure(
             "mercado_precios",
             _("Mercado: precios de referencia de una clave CUCoP (estadísticas guardadas)"),
@@ -297,7 +305,12 @@ def measure_market(client: Client, figure: Figure, urls: list[str]) -> Figure:
         measure_recounted(client, figure, urls)
     else:
         measure_get(client, figure, urls, cold=False)
-    prices = [url.replace("/api/mercado/proveedores/", "/api/mercado/precios/") for url in urls]
+    prices = [
+        url.replace("/api/mercado/proveedores/", "/api/mercado/precios/").replace(
+            "/api/mercado/partidas/", "/api/mercado/precios/"
+        )
+        for url in urls
+    ]
     baskets = [client.get(url).json().get("rowsTotal") for url in prices[1:]]
     baskets = sorted(size for size in baskets if isinstance(size, int))
     if baskets:

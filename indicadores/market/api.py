@@ -1,4 +1,5 @@
-"""The market API: ``GET /api/mercado/precios/`` and ``GET /api/mercado/proveedores/``.
+"""The market API: ``GET /api/mercado/partidas/`` (which items some words describe),
+``GET /api/mercado/precios/`` and ``GET /api/mercado/proveedores/``.
 
 Anyone may read prices and candidate suppliers (published data: this installation's records and
 the reference data of other publishers, each row labelled with its source). A token of staff — a
@@ -13,6 +14,8 @@ from decimal import Decimal
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -25,8 +28,8 @@ from rest_framework.views import APIView
 
 from cms.api_errors import error_body
 from cms.api_throttles import API_THROTTLES
-from indicadores.market import permissions, screening, selectors, summaries
-from indicadores.market.models import PriceObservation, Source
+from indicadores.market import items, permissions, screening, selectors, summaries
+from indicadores.market.models import PriceDescription, PriceObservation, Source
 from indicadores.market.statistics import BANDS
 from ocds_pages.api_params import BadParameter, ParamFilter, ParamsForm, check_known, filtered
 
@@ -73,6 +76,33 @@ class PriceFilters(django_filters.FilterSet):
 
     def noop(self, queryset, name, value):
         # The parameters are read together by ``search_from`` (they depend on each other).
+        return queryset
+
+
+class ItemFilters(django_filters.FilterSet):
+    """The words of an item search, and the family that narrows it."""
+
+    texto = ParamFilter(
+        method="noop",
+        help_text=(
+            "Palabras de la descripción (sin distinguir acentos ni mayúsculas; al menos una de "
+            f"{items.MIN_WORD} letras)."
+        ),
+    )
+    familia = ParamFilter(
+        method="noop", help_text="Familia CUCoP (3 dígitos) que acota la búsqueda."
+    )
+    limite = ParamFilter(
+        method="noop",
+        help_text=f"Partidas a devolver (1 a {items.MAX_ITEMS}, que es el valor por omisión).",
+    )
+
+    class Meta:
+        model = PriceDescription
+        fields = []
+        form = ParamsForm
+
+    def noop(self, queryset, name, value):
         return queryset
 
 
@@ -210,6 +240,71 @@ class MarketView(APIView):
         return Response(
             error_body(status.HTTP_400_BAD_REQUEST, error.message),
             status=status.HTTP_400_BAD_REQUEST,
+        )
+
+
+def item_body(item: items.Item) -> dict:
+    query = {"clasificacion": item.classification_id}
+    return {
+        "classification": item.classification_id or None,
+        "family": item.family or None,
+        "unit": item.unit_name,
+        "unitKey": item.unit_key,
+        "prices": item.prices,
+        "descriptions": [
+            {"description": description, "prices": prices}
+            for description, prices in item.descriptions
+        ],
+        # A key's whole basket: its statistics are stored (summaries.py), by unit among them.
+        "pricesUrl": (
+            reverse("mercado:api-prices") + "?" + urlencode(query)
+            if item.classification_id
+            else None
+        ),
+    }
+
+
+class ItemsView(MarketView):
+    filterset_class = ItemFilters
+    queryset = PriceDescription.objects.none()
+
+    @extend_schema(
+        operation_id="mercado_partidas",
+        summary="Partidas que describen unas palabras",
+        description=(
+            "Las partidas (clave CUCoP y unidad de medida) cuyas descripciones contienen todas "
+            "las palabras, con cuántos precios tiene cada una y las formas más usadas de "
+            "describirla, las de más precios primero; pricesUrl lleva a sus precios de "
+            "referencia. Es el primer paso de una búsqueda por texto: los precios de partidas "
+            "distintas no se mezclan en una sola referencia."
+        ),
+        filters=True,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT), **ERRORS},
+        tags=["Mercado"],
+    )
+    def get(self, request):
+        params = request.GET
+        try:
+            check_known(params, set(ItemFilters.base_filters))
+            limit = _number(params, "limite", int)
+            limit = items.MAX_ITEMS if limit is None else limit
+            if not 1 <= limit <= items.MAX_ITEMS:
+                raise BadParameter(
+                    _("limite debe ser un entero entre 1 y %(max)s.") % {"max": items.MAX_ITEMS}
+                )
+            found = items.find_items(
+                params.get("texto", ""), familia=params.get("familia", ""), limit=limit
+            )
+        except BadParameter as error:
+            return self.bad(error)
+        except items.ItemSearchError as error:
+            return self.bad(BadParameter(str(error)))
+        return Response(
+            {
+                "itemsTotal": found.items_total,
+                "pricesTotal": found.prices_total,
+                "results": [item_body(item) for item in found.items],
+            }
         )
 
 

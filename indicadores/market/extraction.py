@@ -7,6 +7,7 @@ are the engine's (``indicadores.engine.process``), so a supplier here matches th
 exactly as the alerts do.
 """
 
+import hashlib
 from decimal import Decimal
 
 from cms.models import Entity
@@ -24,6 +25,13 @@ from ocds_pages.search import fold
 CUCOP_SCHEMES = frozenset({"CUCOP", "MX-CUCOP"})
 FAMILY_DIGITS = 3  # the partida genérica, as the engine's CUCoP families (engine/statistics.py)
 _STATE_BY_NAME = {fold(label): code for code, label in Entity.State.choices}
+
+
+def description_key(folded: str) -> str:
+    """The first 16 hex digits of the MD5 of a folded description: a short, indexable stand-in
+    for a text of any length (a B-tree refuses entries over ≈ 2.7 kB). Migration mercado 0010
+    computes the same with PostgreSQL's ``md5``."""
+    return hashlib.md5(folded.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 def supplier_key(party: Party) -> str:
@@ -77,6 +85,7 @@ def _row(view, award_id, section, index, item, party, date) -> dict:
     code = str(classification.get("id") or "")[:100]
     description = str(item.get("description") or "")
     unit_name = str(unit.get("name") or "")[:255]
+    folded = fold(f"{description} {classification.get('description') or ''}")
     return {
         "row_key": f"{view.ocid}|{award_id}|{section}|{item.get('id', index)}|{index}"[:600],
         "ocid": view.ocid,
@@ -89,7 +98,8 @@ def _row(view, award_id, section, index, item, party, date) -> dict:
         "classification_id": code,
         "family": code[:FAMILY_DIGITS] if scheme.upper() in CUCOP_SCHEMES else "",
         "description": description,
-        "description_folded": fold(f"{description} {classification.get('description') or ''}"),
+        "description_folded": folded,
+        "description_key": description_key(folded),
         "unit_name": unit_name,
         "unit_key": " ".join(fold(unit_name).split()),
         "quantity": to_decimal(item.get("quantity")),

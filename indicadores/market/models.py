@@ -208,6 +208,15 @@ class PriceObservation(models.Model):
         blank=True,
         help_text=_("La descripción y la de su clasificación en minúsculas y sin acentos."),
     )
+    description_key = models.CharField(
+        _("huella de la descripción"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "MD5 (16 cifras hexadecimales) de la descripción para buscar: une la fila con su "
+            "descripción en el catálogo de la búsqueda de partidas (PriceDescription)."
+        ),
+    )
     unit_name = models.CharField(
         _("unidad de medida"), max_length=255, blank=True, help_text=_("items/unit/name.")
     )
@@ -261,6 +270,12 @@ class PriceObservation(models.Model):
             models.Index(fields=["classification_id", "-date", "id"], name="price_item_recent"),
             # The page of a text search: the most recent rows, filtered as they come.
             models.Index(fields=["-date", "id"], name="price_recent"),
+            # The item search counts the rows of each matching description (indicadores/
+            # market/items.py): on PostgreSQL from this index alone.
+            models.Index(
+                fields=["description_key", "classification_id", "unit_key", "currency"],
+                name="price_description",
+            ),
             models.Index(fields=["family"], name="price_family"),
             models.Index(fields=["supplier_key"], name="price_supplier"),
             models.Index(fields=["ocid"], name="price_ocid"),
@@ -311,6 +326,62 @@ class PriceSummary(models.Model):
 
     def __str__(self):
         return self.classification_id
+
+
+class PriceDescription(models.Model):
+    """One way an item was described, per CUCoP key and unit of measure: the catalogue the
+    free-text item search reads (indicadores/market/items.py) instead of every price row.
+
+    A row is added with the first price row that carries the description and stays when its
+    rows are gone (the search counts the price rows and leaves out descriptions with none);
+    ``reconstruir_precios`` rebuilds the catalogue with the prices."""
+
+    classification_id = models.CharField(
+        _("clave CUCoP"), max_length=100, blank=True, help_text=_("items/classification/id.")
+    )
+    family = models.CharField(
+        _("familia"), max_length=10, blank=True, help_text=_("Primeros 3 dígitos de la clave.")
+    )
+    unit_key = models.CharField(
+        _("unidad para agrupar"),
+        max_length=255,
+        blank=True,
+        help_text=_("La unidad en minúsculas y sin acentos."),
+    )
+    unit_name = models.CharField(
+        _("unidad de medida"),
+        max_length=255,
+        blank=True,
+        help_text=_("Una de las formas en que los publicadores la escribieron."),
+    )
+    description = models.TextField(
+        _("descripción"),
+        blank=True,
+        help_text=_("Una de las formas en que los publicadores la escribieron."),
+    )
+    description_folded = models.TextField(
+        _("descripción para buscar"),
+        blank=True,
+        help_text=_("La descripción y la de su clasificación en minúsculas y sin acentos."),
+    )
+    description_key = models.CharField(
+        _("huella de la descripción"),
+        max_length=16,
+        help_text=_("La de las filas de precios con esta descripción (PriceObservation)."),
+    )
+
+    class Meta:
+        verbose_name = _("descripción de partida")
+        verbose_name_plural = _("descripciones de partidas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classification_id", "unit_key", "description_key"],
+                name="price_description_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.description
 
 
 class InflationIndex(models.Model):

@@ -56,6 +56,11 @@ def fold_unit(text: str) -> str:
     return " ".join(fold(text or "").split())
 
 
+def text_words(texto: str) -> list[str]:
+    """The words of a free-text search, folded as the descriptions are (``description_folded``)."""
+    return fold(texto).split()
+
+
 def search(
     *,
     clasificacion: str = "",
@@ -75,7 +80,7 @@ def search(
         rows = rows.filter(classification_id=clasificacion.strip())
     if familia:
         rows = rows.filter(family=familia.strip()[:3])
-    for word in fold(texto).split():
+    for word in text_words(texto):
         rows = rows.filter(description_folded__contains=word)
     if unidad:
         rows = rows.filter(unit_key=fold_unit(unidad))

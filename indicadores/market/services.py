@@ -12,11 +12,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicadores.market import public, report, screening, selectors, summaries
+from indicadores.market import items, public, report, screening, selectors, summaries
 from indicadores.market.extraction import price_rows, state_of_buyer
 from indicadores.market.models import (
     MarketReport,
     MarketStudy,
+    PriceDescription,
     PriceObservation,
     ReferenceDataset,
     ReferenceRecord,
@@ -60,6 +61,7 @@ def refresh_local(record: Record) -> int:
     PriceObservation.objects.filter(source=Source.LOCAL, ocid=record.ocid).delete()
     rows = _local_rows(record, record.entity.state if record.entity_id else "")
     PriceObservation.objects.bulk_create(rows)
+    items.catalogue(rows)
     transaction.on_commit(public.bump_generation)
     return len(rows)
 
@@ -73,6 +75,7 @@ def refresh_reference(references: Iterable[ReferenceRecord]) -> int:
         PriceObservation.objects.filter(dataset_id=dataset_id, ocid__in=ocids).delete()
     rows = [row for ref in references for row in _reference_rows(ref)]
     PriceObservation.objects.bulk_create(rows, batch_size=CHUNK)
+    items.catalogue(rows)
     transaction.on_commit(public.bump_generation)
     return len(rows)
 
@@ -92,6 +95,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict:
     counts = {"records": 0, "references": 0, "prices": 0}
     with transaction.atomic():
         PriceObservation.objects.all().delete()
+        PriceDescription.objects.all().delete()  # the item search's catalogue, rebuilt with them
     records = Record.objects.select_related("entity").only(
         "pk", "ocid", "entity__state", "unit_id", "compiled_release"
     )
@@ -99,6 +103,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict:
         with transaction.atomic():
             rows = [row for record in batch for row in _local_rows(record, record.entity.state)]
             PriceObservation.objects.bulk_create(rows, batch_size=CHUNK)
+            items.catalogue(rows)
         counts["records"] += len(batch)
         counts["prices"] += len(rows)
         if progress:

@@ -30,6 +30,7 @@ urlpatterns = [
 
 # The market API (docs/api.md, «Mercado»).
 urlpatterns += [
+    path("api/mercado/partidas/", api.ItemsView.as_view(), name="api-items"),
     path("api/mercado/precios/", api.PricesView.as_view(), name="api-prices"),
     path("api/mercado/proveedores/", api.SuppliersView.as_view(), name="api-suppliers"),
 ]

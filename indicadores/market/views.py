@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cms.models import Entity
 from cms.tenancy import get_scoped_or_404, is_national_admin, scope_queryset
-from indicadores.market import screening, selectors, services, suppliers
+from indicadores.market import items, screening, selectors, services, suppliers
 from indicadores.market.forms import ExclusionForm, SearchForm, StudyForm
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import Exclusion, MarketReport, MarketStudy
@@ -53,12 +53,30 @@ def _context(result: selectors.Basket) -> dict:
     }
 
 
+def items_first(search: dict, params) -> bool:
+    """Words without a key: first the items they describe, to choose one; the basket of every
+    matching item together only when asked for (``canasta=1``), as it mixes different items."""
+    return (
+        bool(search.get("texto")) and not search.get("clasificacion") and not params.get("canasta")
+    )
+
+
+def _items_context(search: dict) -> dict:
+    try:
+        found = items.find_items(search["texto"], familia=search.get("familia", ""))
+    except items.ItemSearchError as error:
+        return {"items_error": str(error)}
+    return {"items": found, "basket_query": urlencode({**search, "canasta": "1"})}
+
+
 @login_required
 def search(request):
     entity_ids = _require_member(request.user)
     form = SearchForm(request.GET or None)
     context = {"form": form}
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and items_first(form.as_search(), request.GET):
+        context |= _items_context(form.as_search())
+    elif form.is_bound and form.is_valid():
         result = selectors.basket(form.as_search(), row_limit=MAX_SHOWN_ROWS)
         screenings = _screenings(result.candidates, entity_ids)
         for candidate in result.candidates:

@@ -1,5 +1,6 @@
-"""A capturista does a market research in a real browser: search by CUCoP, the candidate list
-with a supplier flagged in S3, and the report attached to the planning stage.
+"""A capturista does a market research in a real browser: words that lead to the item, its price
+references by CUCoP key, the candidate list with a supplier flagged in S3, and the report attached
+to the planning stage.
 
 The screenshots illustrate «Investigación de mercado» in docs/manual-usuario.md.
 """
@@ -30,6 +31,15 @@ def world(settings, tmp_path):
     for price in (18.1, 18.8, 45.0):
         publish_priced(world["entity"], price, quantity=800)
     publish_priced(world["entity"], 16.4, supplier=SUPPLIER_B, quantity=1000)
+    # Another item the same word describes: the text search lists both, to choose one.
+    publish_priced(
+        world["entity"],
+        38.0,
+        code="25300099",
+        unit="Ampolleta",
+        description="Paracetamol solución inyectable 1 g",
+        quantity=300,
+    )
     s3_sanction(name=SUPPLIER_B[2], rfc=SUPPLIER_B[1])
     world["process"] = process_services.process_create(
         user=world["capturista"],
@@ -47,8 +57,14 @@ def world(settings, tmp_path):
 def test_market_research_from_search_to_report(live_server, page, world):
     base = live_server.url
     log_in(page, base, world["capturista"].username, "/tramite/mercado/")
-    page.get_by_label("Clave CUCoP").fill(CUCOP)
+    page.get_by_label("Texto").fill("paracetamol")
     page.get_by_role("button", name="Buscar").click()
+    found = page.locator('[data-testid="partidas"]')
+    assert CUCOP in found.inner_text() and "Paracetamol 500 mg" in found.inner_text()
+    assert "Paracetamol solución inyectable 1 g" in found.inner_text()
+    screenshot(page, "mercado-partidas")
+    found.get_by_role("link", name="Ver precios de referencia").first.click()
+    assert page.get_by_label("Clave CUCoP").input_value() == CUCOP
     stats = page.locator('[data-testid="estadisticas"]')
     assert "Mediana" in stats.inner_text()
     screenshot(page, "mercado-busqueda")

@@ -32,6 +32,7 @@ TIMED = [
     "pagina_proceso",
     "pagina_busqueda",
     "mercado_texto",
+    "mercado_texto_canasta",
     "mercado_precios",
     "mercado_precios_recontados",
     "mercado_proveedores",
@@ -157,6 +158,7 @@ def check_the_market_alone_reads_baskets_and_writes_its_own_file(tmp_path):
     market = orjson.loads((tmp_path / "benchmarks" / "mercado-40.json").read_bytes())
     assert set(market["figures"]) == {
         "mercado_texto",
+        "mercado_texto_canasta",
         "mercado_precios",
         "mercado_precios_recontados",
         "mercado_proveedores",
