@@ -263,6 +263,9 @@ def market_urls(runs: int, rng: random.Random) -> dict[str, list[str]]:
         "mercado_proveedores": [
             f"/api/mercado/proveedores/?{urlencode({'clasificacion': c})}" for c in codes
         ],
+        "mercado_proveedores_recontados": [
+            f"/api/mercado/proveedores/?{urlencode({'clasificacion': c})}" for c in codes
+        ],
     }
 
 
@@ -285,8 +288,12 @@ def market_figures() -> list[Figure]:
         ),
         Figure(
             "mercado_proveedores",
-            _("Mercado: proveedores candidatos de una clave CUCoP"),
+            _("Mercado: proveedores candidatos de una clave CUCoP (totales guardados)"),
             dict(target),
+        ),
+        Figure(
+            "mercado_proveedores_recontados",
+            _("Mercado: proveedores candidatos de una clave CUCoP tras un cambio de sus filas"),
         ),
     ]
 
@@ -294,14 +301,14 @@ def market_figures() -> list[Figure]:
 def measure_market(client: Client, figure: Figure, urls: list[str]) -> Figure:
     """``measure_get``, plus how many price rows each basket had (what the time grows with).
 
-    The price references of a key are read from its stored statistics (summaries.py) once they
-    are stored: ``mercado_precios`` stores every key first and times the reads;
-    ``mercado_precios_recontados`` drops the key's statistics before each request, as a change
-    of its rows does, so each request counts the whole basket."""
-    if figure.key == "mercado_precios":
+    The price references and candidate suppliers of a key are read from what is stored with it
+    (summaries.py) once stored: ``mercado_precios`` and ``mercado_proveedores`` ask every key
+    first and time the reads; the ``_recontados`` figures drop the key's stored row before each
+    request, as a change of its rows does, so each request counts the whole basket."""
+    if figure.key in ("mercado_precios", "mercado_proveedores"):
         for url in dict.fromkeys(urls):
             client.get(url)
-    if figure.key == "mercado_precios_recontados":
+    if figure.key.endswith("_recontados"):
         measure_recounted(client, figure, urls)
     else:
         measure_get(client, figure, urls, cold=False)

@@ -41,6 +41,8 @@ class Statistics:
     summary: Summary
     groups: dict[str, list] = field(default_factory=dict)
     mixed_units: bool = False
+    # The basket's SupplierTotals when they were stored with its statistics (summaries.py).
+    suppliers: list | None = None
 
 
 def is_postgres(queryset: QuerySet) -> bool:

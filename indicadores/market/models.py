@@ -316,6 +316,18 @@ class PriceSummary(models.Model):
             "Resumen general y por unidad, año, entidad y rango de cantidad (decimales como texto)."
         ),
     )
+    # Text, not JSONField: a key's few thousand suppliers are read on every candidate list, and
+    # orjson reads them several times faster than the json module a JSONField goes through.
+    suppliers = models.TextField(
+        _("proveedores"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Lo que suman las filas de cada proveedor de la clave (procesos, compradores, monto, "
+            "fechas, mediana, fuentes), de la misma huella, como arreglo JSON de arreglos en el "
+            "orden de SupplierTotals; vacío hasta que se piden los proveedores candidatos."
+        ),
+    )
     computed_at = models.DateTimeField(
         _("calculado"), auto_now=True, help_text=_("Cuándo se contaron estas estadísticas.")
     )

@@ -143,6 +143,10 @@ class Reference:
     counted_rows: int | None = None  # rows_total when known without asking the database
     queryset: QuerySet | None = None  # the search, for the candidate suppliers
     adjuster: Adjuster | None = None
+    # The CUCoP key when ``queryset`` is its whole basket, unadjusted: its supplier totals are
+    # kept with its statistics (summaries.suppliers_of), and ``item_suppliers`` are those read.
+    item: str = ""
+    item_suppliers: list | None = None
 
     @property
     def excluded(self) -> list[PriceRow]:
@@ -228,6 +232,8 @@ def price_reference(
         counted_rows=counted_rows,
         queryset=rows,
         adjuster=adjuster,
+        item="" if adjust else item,
+        item_suppliers=counted.suppliers,
     )
 
 
@@ -315,6 +321,8 @@ def _supplier_totals(reference: Reference) -> list:
     if reference.queryset is None:  # a basket given row by row: all its rows are at hand
         rows = ({**row.values, "price": row.price} for row in reference.rows)
         return aggregates.totals_from_rows(rows)
+    if reference.item:  # a key's whole basket: its totals are kept (exclusions do not count)
+        return summaries.suppliers_of(reference.item, reference.queryset, reference.item_suppliers)
     return aggregates.supplier_totals(reference.queryset, reference.adjuster)
 
 

@@ -14,16 +14,24 @@ holds; otherwise it counts the rows as any other search does and stores what it 
 The fingerprint is taken *before* the rows are counted: statistics are then never older than the
 fingerprint they are stored with, and a row committed in between only makes the next read count
 again.
+
+The candidate suppliers of the same basket (what each supplier's rows add up to: processes,
+buyers, amount, dates, median price, sources) are kept in the same row under the same
+fingerprint. They count every row of the search whatever a study excludes, so a key's whole
+basket has one set of totals; they are stored the first time the candidates are asked for (a
+price lookup does not pay for them) and dropped whenever the statistics are stored again.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from decimal import Decimal
 
+import orjson
 from django.db.models import Count, Max, QuerySet
 
 from indicadores.market import aggregates
-from indicadores.market.aggregates import GROUPS, Statistics
+from indicadores.market.aggregates import GROUPS, Statistics, SupplierTotals
 from indicadores.market.forms import SEARCH_KEYS
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import PriceObservation, PriceSummary
@@ -59,7 +67,7 @@ def fingerprint(key: str) -> tuple[int, int]:
 # The key's statistics if its fingerprint still holds: one query (the fingerprint is a subquery).
 # Only our own table names are formatted in; the key travels as a parameter.
 FRESH = (
-    "SELECT s.id, s.statistics FROM {summaries} s, "
+    "SELECT s.id, s.statistics, s.suppliers FROM {summaries} s, "
     "(SELECT count(*) AS n, max(id) AS last FROM {prices} WHERE classification_id = %s) p "
     "WHERE s.classification_id = %s AND s.prices = p.n AND s.last_price = coalesce(p.last, 0)"
 )
@@ -71,7 +79,12 @@ def stored(key: str) -> Statistics | None:
         summaries=PriceSummary._meta.db_table, prices=PriceObservation._meta.db_table
     )
     found = list(PriceSummary.objects.raw(sql, [key, key]))
-    return decode(found[0].statistics) if found else None
+    if not found:
+        return None
+    kept = decode(found[0].statistics)
+    if found[0].suppliers is not None:
+        kept.suppliers = decode_suppliers(found[0].suppliers)
+    return kept
 
 
 def statistics_of(key: str, valid: QuerySet) -> Statistics:
@@ -85,18 +98,38 @@ def statistics_of(key: str, valid: QuerySet) -> Statistics:
     return counted
 
 
-def store(key: str, rows: int, last: int, counted: Statistics) -> None:
-    """Write (or overwrite) the key's statistics: one INSERT … ON CONFLICT, so two readers that
+def suppliers_of(key: str, rows: QuerySet, kept: list | None = None) -> list[SupplierTotals]:
+    """The supplier totals of ``rows`` — the search of ``key`` alone, unadjusted — as ``kept``
+    with its statistics, or counted and kept with them while their fingerprint still holds."""
+    if kept is not None:
+        return kept
+    prices, last = fingerprint(key)
+    counted = list(aggregates.supplier_totals(rows.order_by(), Adjuster({})))
+    # Only on the statistics of the same fingerprint: if the rows changed meanwhile, the next
+    # read counts both again.
+    PriceSummary.objects.filter(classification_id=key, prices=prices, last_price=last).update(
+        suppliers=encode_suppliers(counted)
+    )
+    return counted
+
+
+def store(key: str, rows: int, last: int, counted: Statistics, suppliers=None) -> None:
+    """Write (or overwrite) the key's statistics, and its supplier totals if given (the old
+    ones go: they belong to the old fingerprint). One INSERT … ON CONFLICT, so two readers that
     counted the same key at once do not collide."""
     PriceSummary.objects.bulk_create(
         [
             PriceSummary(
-                classification_id=key, prices=rows, last_price=last, statistics=encode(counted)
+                classification_id=key,
+                prices=rows,
+                last_price=last,
+                statistics=encode(counted),
+                suppliers=None if suppliers is None else encode_suppliers(suppliers),
             )
         ],
         update_conflicts=True,
         unique_fields=["classification_id"],
-        update_fields=["prices", "last_price", "statistics", "computed_at"],
+        update_fields=["prices", "last_price", "statistics", "suppliers", "computed_at"],
     )
 
 
@@ -113,7 +146,9 @@ def store_all(search: Callable[[str], QuerySet]) -> int:
     PriceSummary.objects.exclude(classification_id__in=keys).delete()
     for key in keys:
         rows, last = fingerprint(key)
-        store(key, rows, last, aggregates.statistics(search(key).order_by(), Adjuster({})))
+        basket = search(key).order_by()
+        counted = aggregates.statistics(basket, Adjuster({}))
+        store(key, rows, last, counted, list(aggregates.supplier_totals(basket, Adjuster({}))))
     return len(keys)
 
 
@@ -134,6 +169,36 @@ def _summary(data: dict) -> Summary:
             for name, value in data.items()
         }
     )
+
+
+# A supplier's totals as an array in this order (a key has thousands: no repeated field names).
+SUPPLIER_FIELDS = [f.name for f in fields(SupplierTotals)]
+_DECIMAL_AT = [SUPPLIER_FIELDS.index(name) for name in ("amount", "median_price")]
+_DATE_AT = [SUPPLIER_FIELDS.index(name) for name in ("first_date", "last_date")]
+
+
+def encode_suppliers(found: list[SupplierTotals]) -> str:
+    """Decimals as text (they come back exactly), dates in ISO form."""
+    rows = []
+    for totals in found:
+        row = [getattr(totals, name) for name in SUPPLIER_FIELDS]
+        for at in _DECIMAL_AT:
+            row[at] = str(row[at])
+        for at in _DATE_AT:
+            row[at] = row[at].isoformat() if row[at] else None
+        rows.append(row)
+    return orjson.dumps(rows).decode()
+
+
+def decode_suppliers(text: str) -> list[SupplierTotals]:
+    found = []
+    for row in orjson.loads(text):
+        for at in _DECIMAL_AT:
+            row[at] = Decimal(row[at])
+        for at in _DATE_AT:
+            row[at] = datetime.date.fromisoformat(row[at]) if row[at] else None
+        found.append(SupplierTotals(*row))
+    return found
 
 
 def encode(counted: Statistics) -> dict:

@@ -36,6 +36,7 @@ TIMED = [
     "mercado_precios",
     "mercado_precios_recontados",
     "mercado_proveedores",
+    "mercado_proveedores_recontados",
     "publicar_etapa",
     "evaluar_proceso",
     "tablero_riesgo_ente",
@@ -162,6 +163,7 @@ def check_the_market_alone_reads_baskets_and_writes_its_own_file(tmp_path):
         "mercado_precios",
         "mercado_precios_recontados",
         "mercado_proveedores",
+        "mercado_proveedores_recontados",
     }
     for entry in market["figures"].values():
         assert entry["n"] == RUNS and entry["status_codes"] == [200]

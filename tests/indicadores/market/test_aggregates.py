@@ -124,10 +124,10 @@ def test_a_full_page_with_exclusions_counts_the_rows_once(basket, django_assert_
 
 
 def test_suppliers_api_reads_no_row(client, basket, django_assert_num_queries):
-    # The stored statistics of the item (for the reference price; counted and stored the first
-    # time, test_prices_api_reads_a_page_in_a_fixed_number_of_queries) and the suppliers added up.
+    # The stored statistics of the item, and with them its supplier totals (counted and stored
+    # the first time, indicadores/market/summaries.py): one query.
     client.get(SUPPLIERS, {"clasificacion": CUCOP})
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         body = client.get(SUPPLIERS, {"clasificacion": CUCOP}).json()
     assert [r["supplier"]["rfc"] for r in body["results"]][0] == SUPPLIER_B[1]
     assert {r["supplier"]["rfc"]: r["contracts"] for r in body["results"]} == {

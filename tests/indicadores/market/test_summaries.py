@@ -10,7 +10,7 @@ from indicadores.market import aggregates, inflation, selectors, services, summa
 from indicadores.market.inflation import Adjuster
 from indicadores.market.models import PriceObservation, PriceSummary
 from ocds_pages.models import Record
-from tests.indicadores.market.helpers import CUCOP, SUPPLIER_B, publish_priced
+from tests.indicadores.market.helpers import CUCOP, SUPPLIER_A, SUPPLIER_B, publish_priced
 from tests.ocds_pages.factories import make_entity
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,74 @@ def test_rebuild_stores_every_key_and_drops_keys_without_rows(basket, entity):
     tamper()
     assert whole().summary.minimum == Decimal("0.0001")
     assert "estadísticas guardadas de 2 claves CUCoP" in services.rebuild_summary(counts)
+
+
+# --- candidate suppliers kept with the statistics ------------------------------------------------
+
+SUPPLIERS = "/api/mercado/proveedores/"
+
+
+def candidates_counted(key=CUCOP):
+    return sorted(
+        aggregates.supplier_totals(selectors.search(clasificacion=key).order_by(), Adjuster({})),
+        key=lambda totals: totals.key,
+    )
+
+
+def candidates_read(**options):
+    reference = whole(row_limit=0, **options)
+    return sorted(selectors._supplier_totals(reference), key=lambda totals: totals.key)
+
+
+def test_a_price_lookup_does_not_count_the_suppliers(basket):
+    whole()
+    assert PriceSummary.objects.get(classification_id=CUCOP).suppliers is None
+
+
+def test_stored_supplier_totals_are_the_counted_ones_and_come_back_exactly(basket):
+    first = candidates_read()  # counted, and kept with the statistics
+    row = PriceSummary.objects.get(classification_id=CUCOP)
+    stored = summaries.decode_suppliers(row.suppliers)
+    assert {totals.key for totals in stored} == {SUPPLIER_A[1], SUPPLIER_B[1]}
+    again = candidates_read()
+    assert first == again == candidates_counted()
+    # A: 10, 12, 13 (lots of 5) and 100 (a lot of 1): amount 175 + 100, median 12.5.
+    supplier_a = next(totals for totals in again if totals.rfc == SUPPLIER_A[1])
+    assert (supplier_a.contracts, supplier_a.amount, supplier_a.median_price) == (
+        4,
+        Decimal(275),
+        Decimal("12.5"),
+    )
+    assert supplier_a.first_date.isoformat() == "2025-01-10"
+
+
+def test_the_suppliers_api_answers_the_same_bytes_counted_and_stored(client, basket):
+    counted_once = client.get(SUPPLIERS, {"clasificacion": CUCOP}).content
+    assert PriceSummary.objects.get(classification_id=CUCOP).suppliers is not None
+    assert client.get(SUPPLIERS, {"clasificacion": CUCOP}).content == counted_once
+
+
+def test_stored_supplier_totals_are_dropped_with_a_change_of_the_rows(basket, entity):
+    candidates_read()
+    row = PriceSummary.objects.get(classification_id=CUCOP)
+    kept = summaries.decode_suppliers(row.suppliers)
+    kept[0].contracts = 999  # tampered, fingerprint kept: the read returns it
+    row.suppliers = summaries.encode_suppliers(kept)
+    row.save(update_fields=["suppliers"])
+    assert max(totals.contracts for totals in candidates_read()) == 999
+    publish_priced(entity, 9, date="2025-05-10", quantity=5)
+    fresh = candidates_read()
+    assert fresh == candidates_counted() and max(t.contracts for t in fresh) == 5
+
+
+def test_exclusions_do_not_change_the_kept_supplier_totals(basket):
+    candidates_read()
+    excluded = {SUPPLIER_B[1]: "Sancionado en S3"}
+    # Experience counts every row of the search, excluded or not (selectors.candidates).
+    assert candidates_read(excluded_suppliers=excluded) == candidates_counted()
+
+
+def test_rebuild_keeps_the_supplier_totals_of_every_key(basket):
+    services.rebuild()
+    assert PriceSummary.objects.get(classification_id=CUCOP).suppliers is not None
+    assert candidates_read() == candidates_counted()
