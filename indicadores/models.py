@@ -163,6 +163,9 @@ class Alert(models.Model):
             models.Index(fields=["entity", "unit"], name="alert_unit"),
             models.Index(fields=["entity", "-first_computed_at"], name="alert_first"),
             models.Index(fields=["supplier_key"], name="alert_supplier"),
+            # The market's screening counts a supplier's live alerts per indicator and status
+            # (indicadores/market/screening.py) from this index alone.
+            models.Index(fields=["subject", "status", "code", "id"], name="alert_subject"),
             models.Index(fields=["unit", "response_deadline"], name="alert_response"),
         ]
 

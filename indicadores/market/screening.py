@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,26 +165,58 @@ def _s1(found, entity_names: set[str] | None) -> Finding | None:
     return Finding("S1", Severity.HIGH, text, evidence)
 
 
-def _alert_finding(alert: Alert) -> Finding:
-    text = _("Alerta %(code)s %(status)s en %(ocid)s: %(explanation)s") % {
+@dataclass
+class AlertGroup:
+    """A supplier's live alerts of one indicator and status: how many, and the latest of them."""
+
+    count: int
+    latest: Alert
+
+
+def _alert_finding(group: AlertGroup) -> Finding:
+    alert = group.latest
+    values = {
+        "count": group.count,
         "code": alert.code,
         "status": alert.get_status_display().lower(),
         "ocid": alert.ocid,
         "explanation": alert.explanation,
     }
-    evidence = {"alert": alert.pk, "ocid": alert.ocid, "code": alert.code, "status": alert.status}
+    if group.count == 1:
+        text = _("Alerta %(code)s %(status)s en %(ocid)s: %(explanation)s") % values
+    else:
+        text = (
+            _("%(count)s alertas %(code)s en estado «%(status)s»; la más reciente en %(ocid)s: ")
+            % values
+            + alert.explanation
+        )
+    evidence = {
+        "alert": alert.pk,
+        "ocid": alert.ocid,
+        "code": alert.code,
+        "status": alert.status,
+        "alerts": group.count,
+    }
     link = reverse("indicadores:alert-detail", args=[alert.pk])
     return Finding("ALERTA", alert.severity, text, evidence, link)
 
 
-def _alerts(parties: list[Party], entity_ids: set[int] | None) -> dict[str, list[Alert]]:
+def _alerts(parties: list[Party], entity_ids: set[int] | None) -> dict[str, list[AlertGroup]]:
+    """Per subject, its live alerts grouped by indicator and status (a supplier may have
+    thousands: one finding per group, with its count and its latest alert). Two queries."""
     subjects = {p.party_id for p in parties} | {f"MX-RFC-{p.rfc}" for p in parties if p.rfc}
     alerts = Alert.objects.filter(subject__in=subjects - {""}, status__in=LIVE_ALERTS)
     if entity_ids is not None:
         alerts = alerts.filter(entity_id__in=entity_ids)
+    groups = list(
+        alerts.values("subject", "code", "status")
+        .annotate(count=Count("id"), latest=Max("id"))
+        .order_by("subject", "code", "status")
+    )
+    latest = Alert.objects.in_bulk([group["latest"] for group in groups])
     found = defaultdict(list)
-    for alert in alerts.order_by("pk"):
-        found[alert.subject].append(alert)
+    for group in groups:
+        found[group["subject"]].append(AlertGroup(group["count"], latest[group["latest"]]))
     return found
 
 
@@ -211,7 +244,7 @@ def screen(
         findings += filter(None, (_efos(found) for found in sat.find(party)))
         findings += filter(None, (_s1(found, names) for found in s1.find(party)))
         for subject in {party.party_id, f"MX-RFC-{party.rfc}" if party.rfc else ""}:
-            findings += [_alert_finding(alert) for alert in alerts.get(subject, [])]
+            findings += [_alert_finding(group) for group in alerts.get(subject, [])]
         result[key] = Screening(findings=findings, unavailable=unavailable)
     return result
 

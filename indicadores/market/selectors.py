@@ -368,10 +368,23 @@ class Basket:
     reference: Reference
     candidates: list[Candidate]
     method: str
+    candidates_total: int = 0  # before ``shorten``
+
+    def __post_init__(self):
+        self.candidates_total = len(self.candidates)
 
     @property
     def reference_price(self) -> Decimal | None:
         return self.reference.reference_price(self.method)
+
+    def shorten(self, limit: int) -> None:
+        """Keep the ``limit`` highest-scored candidates, and those excluded by a person further
+        down (a screen must show whom the study left out, and why)."""
+        self.candidates = [
+            candidate
+            for place, candidate in enumerate(self.candidates)
+            if place < limit or candidate.excluded
+        ]
 
 
 def _decimal(value) -> Decimal | None:

@@ -151,14 +151,19 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def study_basket(study: MarketStudy, row_limit: int | None = None):
-    """The basket of a study with its exclusions, and every candidate screened for its entity;
-    ``row_limit`` rows of it (the screen), or all (the report lists every row used and excluded,
-    as the law asks the study to document its sources)."""
+def study_basket(
+    study: MarketStudy, row_limit: int | None = None, candidate_limit: int | None = None
+):
+    """The basket of a study with its exclusions, and its candidates screened for its entity;
+    ``row_limit`` rows and ``candidate_limit`` candidates of it (the screen), or all (the report
+    lists every row used and excluded and every candidate, as the law asks the study to document
+    its sources)."""
     exclusions = list(study.exclusions.all())
     result = selectors.basket(
         study.search, method=study.method, exclusions=exclusions, row_limit=row_limit
     )
+    if candidate_limit is not None:
+        result.shorten(candidate_limit)
     parties = {c.key: screening.party_of(c.supplier_id, c.name, c.rfc) for c in result.candidates}
     screenings = screening.screen(parties, entity_ids={study.entity_id})
     for candidate in result.candidates:

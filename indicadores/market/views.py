@@ -30,6 +30,9 @@ from workflows.base.uploads import UploadRefused
 from workflows.processes.permissions import may_capture
 
 MAX_SHOWN_ROWS = 200
+# Candidates a screen lists (and screens), highest score first; a key sold by thousands of
+# suppliers listed them all in an 11 MB page. The report and the API list them all.
+MAX_SHOWN_CANDIDATES = 100
 
 
 def _require_member(user, permission: str = VIEW) -> set[int] | None:
@@ -49,6 +52,7 @@ def _context(result: selectors.Basket) -> dict:
         "rows": result.reference.rows,
         "max_rows": MAX_SHOWN_ROWS,
         "candidates": result.candidates,
+        "candidates_total": result.candidates_total,
         "inpc_loaded": Adjuster.current().available,
     }
 
@@ -78,6 +82,7 @@ def search(request):
         context |= _items_context(form.as_search())
     elif form.is_bound and form.is_valid():
         result = selectors.basket(form.as_search(), row_limit=MAX_SHOWN_ROWS)
+        result.shorten(MAX_SHOWN_CANDIDATES)
         screenings = _screenings(result.candidates, entity_ids)
         for candidate in result.candidates:
             candidate.screening = screenings.get(candidate.key)
@@ -135,7 +140,9 @@ def study_list(request):
 @login_required
 def study_detail(request, pk):
     study = _study_or_404(request, pk)
-    result = services.study_basket(study, row_limit=MAX_SHOWN_ROWS)
+    result = services.study_basket(
+        study, row_limit=MAX_SHOWN_ROWS, candidate_limit=MAX_SHOWN_CANDIDATES
+    )
     context = _context(result) | {
         "study": study,
         "exclusions": list(study.exclusions.all()),

@@ -164,3 +164,9 @@ def test_screen_lists_items_first_and_the_mixed_basket_only_when_asked(client, m
     assert 'data-testid="canasta"' not in page  # no mixed basket yet
     page = client.get("/tramite/mercado/", {"texto": "paracetamol", "canasta": "1"}).content
     assert b'data-testid="canasta"' in page and b"Partidas que coinciden" not in page
+
+
+def test_the_item_search_is_in_the_openapi_schema(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    names = {param["name"] for param in paths[ITEMS]["get"]["parameters"]}
+    assert {"texto", "familia", "limite"} <= names

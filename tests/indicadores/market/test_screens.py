@@ -136,3 +136,23 @@ def test_public_supplier_page_shows_unit_prices_but_no_screening(client, entity)
         "Inhabilitación vigente en S3"
         not in client.get(f"/proveedores/{SUPPLIER_B[1]}/").content.decode()
     )
+
+
+def test_a_long_candidate_list_shows_the_top_ones_and_the_excluded(
+    client, capturista, entity, monkeypatch
+):
+    from indicadores.market import views
+
+    monkeypatch.setattr(views, "MAX_SHOWN_CANDIDATES", 1)
+    page = client.get(SEARCH, {"clasificacion": CUCOP}).content.decode()
+    assert page.count('data-testid="candidato-') == 1
+    assert 'data-testid="candidato-MME920427EM3"' in page  # the highest score
+    assert "Se muestran los 1 proveedores de mayor puntaje (y los excluidos) de 2" in page
+    study = _study(client, entity)
+    url = f"/tramite/mercado/estudios/{study.pk}/"
+    excluded = {"kind": "supplier", "key": SUPPLIER_B[1], "label": "Farmacéutica"}
+    client.post(f"{url}excluir/", excluded | {"reason": "Sancionado en S3"})
+    page = client.get(url).content.decode()
+    # Below the top one, but excluded by a person: still listed, with the reason.
+    assert 'data-testid="candidato-FAR010101AB2"' in page
+    assert "Excluido de la canasta: Sancionado en S3" in page
