@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0007_jobs'),
-        ('indicadores', '0012_risk_supplier_flags'),
+        ("cms", "0007_jobs"),
+        ("indicadores", "0012_risk_supplier_flags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['subject', 'status', 'code', 'id'], name='alert_subject'),
+            model_name="alert",
+            index=models.Index(fields=["subject", "status", "code", "id"], name="alert_subject"),
         ),
     ]
