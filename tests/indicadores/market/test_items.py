@@ -170,3 +170,10 @@ def test_the_item_search_is_in_the_openapi_schema(client):
     paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     names = {param["name"] for param in paths[ITEMS]["get"]["parameters"]}
     assert {"texto", "familia", "limite"} <= names
+
+
+def test_screen_says_why_a_short_word_finds_nothing(client, market):
+    client.force_login(make_member(Role.CAPTURISTA, market))
+    page = client.get("/tramite/mercado/", {"texto": "de"}).content.decode()
+    assert "Escriba al menos una palabra de 3 letras o más." in page
+    assert "Partidas que coinciden" not in page
