@@ -379,7 +379,12 @@ class SuppliersView(MarketView):
             return self.bad(error)
         # The candidates are counted in the database; no row of the basket is read here.
         reference = selectors.price_reference(
-            rows, adjust=adjust, row_limit=0, groups=False, item=summaries.whole_item(request.GET)
+            rows,
+            adjust=adjust,
+            row_limit=0,
+            groups=False,
+            item=summaries.whole_item(request.GET),
+            suppliers=True,
         )
         found = selectors.candidates(reference)[:limit]
         staff = is_staff_token(request)

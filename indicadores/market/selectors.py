@@ -179,6 +179,7 @@ def price_reference(
     row_limit: int | None = None,
     groups: bool = True,
     item: str = "",
+    suppliers: bool = False,
 ) -> Reference:
     """The basket of ``rows`` (a ``search``), with the exclusions of a market study applied.
 
@@ -188,12 +189,13 @@ def price_reference(
     ``row_limit`` most recent rows are read (None: all of them, as the report lists them).
     ``groups`` False leaves out the statistics by unit, year, state and band. ``item`` says that
     ``rows`` is the whole basket of that CUCoP key (summaries.whole_item): without adjustment or
-    exclusions its statistics are the stored ones while its rows have not changed.
+    exclusions its statistics are the stored ones while its rows have not changed; with
+    ``suppliers`` (the candidate list follows) its stored supplier totals are read with them.
     """
     excluded_rows, excluded_suppliers = excluded_rows or {}, excluded_suppliers or {}
     adjuster = Adjuster.current() if adjust else Adjuster({})
     if item and not adjust and not excluded_rows and not excluded_suppliers:
-        counted = summaries.statistics_of(item, rows.order_by())
+        counted = summaries.statistics_of(item, rows.order_by(), suppliers=suppliers)
     else:
         counted = aggregates.statistics(
             _without(rows, excluded_rows, excluded_suppliers).order_by(), adjuster, groups=groups
@@ -419,6 +421,7 @@ def basket(
         excluded_suppliers=suppliers,
         row_limit=row_limit,
         item=summaries.whole_item(params),
+        suppliers=True,
     )
     return Basket(
         reference=reference,
