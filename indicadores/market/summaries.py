@@ -28,7 +28,7 @@ from dataclasses import asdict, fields
 from decimal import Decimal
 
 import orjson
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, Max, QuerySet
 
 from indicadores.market import aggregates
@@ -84,7 +84,8 @@ def stored(key: str, *, suppliers: bool = False) -> Statistics | None:
         summaries=PriceSummary._meta.db_table,
         prices=PriceObservation._meta.db_table,
     )
-    with connection.cursor() as cursor:
+    # The database a read of PriceSummary goes to (cms/db_replica.py may name a replica).
+    with connections[router.db_for_read(PriceSummary)].cursor() as cursor:
         cursor.execute(sql, [key, key])
         found = cursor.fetchone()
     if found is None:
