@@ -38,7 +38,20 @@ LIMIT = Decimal(10) ** 18
 DEFAULT_ROWS = 100
 
 
-class PriceFilters(django_filters.FilterSet):
+class ReadTogether(django_filters.FilterSet):
+    """Parameters declared for the OpenAPI schema and checked by ``ParamsForm``; the view reads
+    them together (they depend on each other), so filtering does nothing."""
+
+    class Meta:
+        model = PriceObservation
+        fields = []
+        form = ParamsForm
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+
+class PriceFilters(ReadTogether):
     """What identifies the item (one of clasificacion, familia, texto) and narrows its basket."""
 
     clasificacion = ParamFilter(method="noop", help_text="Clave CUCoP exacta, p. ej. 25300002.")
@@ -69,17 +82,8 @@ class PriceFilters(django_filters.FilterSet):
         method="noop", help_text=f"Filas a devolver (1 a {MAX_ROWS}; {DEFAULT_ROWS} por omisión)."
     )
 
-    class Meta:
-        model = PriceObservation
-        fields = []
-        form = ParamsForm
 
-    def noop(self, queryset, name, value):
-        # The parameters are read together by ``search_from`` (they depend on each other).
-        return queryset
-
-
-class ItemFilters(django_filters.FilterSet):
+class ItemFilters(ReadTogether):
     """The words of an item search, and the family that narrows it."""
 
     texto = ParamFilter(
@@ -97,13 +101,8 @@ class ItemFilters(django_filters.FilterSet):
         help_text=f"Partidas a devolver (1 a {items.MAX_ITEMS}, que es el valor por omisión).",
     )
 
-    class Meta:
+    class Meta(ReadTogether.Meta):
         model = PriceDescription
-        fields = []
-        form = ParamsForm
-
-    def noop(self, queryset, name, value):
-        return queryset
 
 
 def _number(params, name, kind=float):

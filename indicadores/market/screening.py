@@ -186,9 +186,11 @@ def _alert_finding(group: AlertGroup) -> Finding:
         text = _("Alerta %(code)s %(status)s en %(ocid)s: %(explanation)s") % values
     else:
         text = (
-            _("%(count)s alertas %(code)s en estado «%(status)s»; la más reciente en %(ocid)s: ")
+            _(
+                "%(count)s alertas %(code)s en estado «%(status)s»; la más reciente en "
+                "%(ocid)s: %(explanation)s"
+            )
             % values
-            + alert.explanation
         )
     evidence = {
         "alert": alert.pk,

@@ -370,7 +370,7 @@ class Basket:
     reference: Reference
     candidates: list[Candidate]
     method: str
-    candidates_total: int = 0  # before ``shorten``
+    candidates_total: int = field(init=False)  # how many there were before ``shorten``
 
     def __post_init__(self):
         self.candidates_total = len(self.candidates)

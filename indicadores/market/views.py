@@ -78,10 +78,11 @@ def search(request):
     entity_ids = _require_member(request.user)
     form = SearchForm(request.GET or None)
     context = {"form": form}
-    if form.is_bound and form.is_valid() and items_first(form.as_search(), request.GET):
-        context |= _items_context(form.as_search())
-    elif form.is_bound and form.is_valid():
-        result = selectors.basket(form.as_search(), row_limit=MAX_SHOWN_ROWS)
+    searched = form.as_search() if form.is_bound and form.is_valid() else None
+    if searched and items_first(searched, request.GET):
+        context |= _items_context(searched)
+    elif searched:
+        result = selectors.basket(searched, row_limit=MAX_SHOWN_ROWS)
         result.shorten(MAX_SHOWN_CANDIDATES)
         screenings = _screenings(result.candidates, entity_ids)
         for candidate in result.candidates:
@@ -90,7 +91,7 @@ def search(request):
         if may(request.user, CREATE):
             context["new_study"] = StudyForm()
             context["entities"] = _entities(request.user, CREATE)
-        context["search_query"] = urlencode(form.as_search())
+        context["search_query"] = urlencode(searched)
     return render(request, "market/search.html", context)
 
 

@@ -156,3 +156,19 @@ def test_a_long_candidate_list_shows_the_top_ones_and_the_excluded(
     # Below the top one, but excluded by a person: still listed, with the reason.
     assert 'data-testid="candidato-FAR010101AB2"' in page
     assert "Excluido de la canasta: Sancionado en S3" in page
+
+
+def test_a_candidates_many_alerts_show_as_one_line_per_indicator_and_status(
+    client, capturista, entity
+):
+    from tests.factories import make_unit
+    from tests.indicadores.alert_helpers import compute, new_ocid, sanction
+
+    unit = make_unit(entity)
+    for _n in range(3):
+        compute(new_ocid(entity), entity, unit, sanction())
+    page = client.get(SEARCH, {"clasificacion": CUCOP}).content.decode()
+    row = page.split('data-testid="candidato-MME920427EM3"')[1].split("</tr>")[0]
+    assert "3 alertas MX-SANC en estado «abierta»; la más reciente en" in row
+    assert row.count("/tramite/alertas/") == 1  # one link, to the latest
+    assert 'data-testid="marca-hallazgos"' in row
