@@ -119,10 +119,19 @@ def _number(params, name, kind=float):
     return value
 
 
+MAX_TEXT = 200  # as the screen's form: each word is one more LIKE on the descriptions
+
+
+def check_text(params) -> None:
+    if len(params.get("texto", "")) > MAX_TEXT:
+        raise BadParameter(_("texto admite hasta %(max)s caracteres.") % {"max": MAX_TEXT})
+
+
 def search_from(params):
     """(rows queryset, adjust?, row limit) of a request; BadParameter says what is wrong."""
     check_known(params, set(PriceFilters.base_filters))
     filtered(PriceFilters, params, PriceObservation.objects.all())
+    check_text(params)
     if not any(params.get(name, "").strip() for name in ("clasificacion", "familia", "texto")):
         raise BadParameter(_("Indique clasificacion, familia o texto."))
     source = params.get("fuente", "").strip()
@@ -285,6 +294,7 @@ class ItemsView(MarketView):
         params = request.GET
         try:
             check_known(params, set(ItemFilters.base_filters))
+            check_text(params)
             limit = _number(params, "limite", int)
             limit = items.MAX_ITEMS if limit is None else limit
             if not 1 <= limit <= items.MAX_ITEMS:

@@ -28,10 +28,11 @@ def fill(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(FILL_POSTGRESQL, params=None)
     else:
-        for row in prices.objects.only("pk", "description_folded").iterator(chunk_size=2000):
+        rows = list(prices.objects.only("pk", "description_folded"))
+        for row in rows:
             digest = hashlib.md5(row.description_folded.encode(), usedforsecurity=False)
             row.description_key = digest.hexdigest()[:16]
-            row.save(update_fields=["description_key"])
+        prices.objects.bulk_update(rows, ["description_key"], batch_size=500)
     groups = (
         prices.objects.values("classification_id", "unit_key", "description_key")
         .annotate(

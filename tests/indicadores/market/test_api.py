@@ -77,6 +77,7 @@ def test_prices_filters_year_state_and_quantity(client, basket):
         ({"clasificacion": CUCOP, "cantidad_min": "mucho"}, "cantidad_min"),
         ({"clasificacion": CUCOP, "anio": "99999"}, "anio"),
         ({"clasificacion": CUCOP, "fuente": "otra"}, "fuente"),
+        ({"texto": "papel " * 50}, "texto admite hasta 200 caracteres"),
     ],
 )
 def test_bad_parameters_are_json_errors(client, params, fragment):

@@ -147,6 +147,7 @@ def test_api_lists_the_items_with_a_link_to_their_price_references(client, marke
         ({"texto": "de"}, "al menos una palabra de 3 letras"),
         ({"texto": "paracetamol", "limite": "0"}, "limite debe ser un entero entre 1 y 50"),
         ({"texto": "paracetamol", "clasificacion": CUCOP}, "clasificacion"),
+        ({"texto": "paracetamol " * 20}, "texto admite hasta 200 caracteres"),
     ],
 )
 def test_api_errors_are_json_in_spanish(client, market, params, message):
