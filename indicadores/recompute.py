@@ -72,6 +72,9 @@ class Options:
     batch: int | None = None
     workers: int = 1
     part_size: int = PART_SIZE  # records per part a worker takes
+    # Rebuild every risk aggregate at the end, not only those of the entities whose process rows
+    # changed (risk.services.rebuild_touched).
+    rebuild_aggregates: bool = False
 
     def queryset(self):
         records = Record.objects.all()
@@ -82,10 +85,6 @@ class Options:
     @property
     def selected(self):
         return [indicator(code) for code in self.codes]
-
-    @property
-    def whole(self) -> bool:
-        return self.entity_ids is None
 
 
 @dataclass
@@ -130,7 +129,9 @@ def recompute(
     selected = options.selected
     with (
         # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
-        risk.during_run(selected=selected, send=options.send, whole=options.whole),
+        risk.during_run(
+            selected=selected, send=options.send, rebuild_all=options.rebuild_aggregates
+        ),
         # Alerts are written a batch at a time, one notice per entity (indicadores/alerts.py).
         alerts.collecting(send=options.send),
     ):
@@ -226,7 +227,7 @@ def _parallel_run(options: Options, workers: int, advance) -> Summary:
         pool.terminate()
     complete = set(options.codes) >= {item.code for item in indicators()}
     if options.send and complete:
-        risk.rebuild(None if options.whole else touched)
+        risk.rebuild_touched(touched, everything=options.rebuild_aggregates)
     if options.send:
         alerts.notify_recompute(dict(raised))
     summary.seconds = time.monotonic() - started

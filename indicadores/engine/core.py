@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 
 from indicadores.engine import conf
 from indicadores.engine.process import ProcessView
+from indicadores.engine.text import pinned_language
 from indicadores.outcomes import Outcome, OutcomeStatus, Severity
 
 REGISTRIES = "registries"
@@ -213,7 +214,8 @@ def evaluate_batch(
     """Outcomes of many processes, sharing one context (one set of registry queries)."""
     context = context or Context(views, run_cache)
     chosen = None if selected is None else list(selected)
-    return [(view, evaluate(view, context, chosen)) for view in views]
+    with pinned_language():
+        return [(view, evaluate(view, context, chosen)) for view in views]
 
 
 SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}

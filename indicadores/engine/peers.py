@@ -10,6 +10,7 @@ its date is that of its first active award, or of its first signature; its amoun
 its active awards, or of its contracts. Only amounts in Mexican pesos (or without currency) add up.
 """
 
+import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -88,6 +89,35 @@ def _peer_of(view: ProcessView) -> Peer:
     )
 
 
+class Timeline:
+    """The dated direct awards of one unit to one supplier, in (date, ocid) order, so that a
+    window of days is two binary searches: a run asks for a window for every direct award, and
+    the largest suppliers of a unit have thousands (a scan per award grew as their square)."""
+
+    __slots__ = ("peers", "dates", "ordered")
+
+    def __init__(self):
+        self.peers: list[Peer] = []
+        self.dates: list[datetime.date] = []
+        self.ordered = True
+
+    def add(self, peer: Peer) -> None:
+        if peer.date is None:
+            return  # an undated award is in no window
+        self.peers.append(peer)
+        self.ordered = False
+
+    def between(self, start: datetime.date, end: datetime.date) -> list[Peer]:
+        """The awards dated within [start, end], in (date, ocid) order."""
+        if not self.ordered:
+            self.peers.sort(key=lambda other: (other.date, other.ocid))
+            self.dates = [other.date for other in self.peers]
+            self.ordered = True
+        low = bisect.bisect_left(self.dates, start)
+        high = bisect.bisect_right(self.dates, end, lo=low)
+        return self.peers[low:high]
+
+
 def _date(moment) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
 
@@ -110,10 +140,10 @@ class PeerData:
         self.batch = [peer_of(view) for view in processes]
         dated = [peer for peer in self.batch if peer.date]
         direct = self._direct_awards(dated) + [p for p in dated if p.method == "direct"]
-        self.direct: dict[tuple, list[Peer]] = defaultdict(list)
+        self.direct: dict[tuple, Timeline] = defaultdict(Timeline)
         for peer in direct:
             for key in peer.suppliers:
-                self.direct[(peer.group, key)].append(peer)
+                self.direct[(peer.group, key)].add(peer)
         self.totals, self.supplier_totals = self._yearly_totals(dated)
 
     # -- direct awards (splitting, repetition) --------------------------------------------------
@@ -209,14 +239,8 @@ class PeerData:
 
     def direct_awards(self, peer: Peer, supplier: str, start, end) -> list[Peer]:
         """Direct awards of the peer's group to ``supplier`` dated within [start, end]."""
-        return sorted(
-            (
-                other
-                for other in self.direct.get((peer.group, supplier), [])
-                if other.date and start <= other.date <= end
-            ),
-            key=lambda other: (other.date, other.ocid),
-        )
+        found = self.direct.get((peer.group, supplier))
+        return found.between(start, end) if found else []
 
     # -- yearly totals (concentration) ----------------------------------------------------------
 
@@ -317,7 +341,8 @@ class RunPeers:
 
     def _load(self, groups) -> None:
         loaded = {
-            group: {"direct": defaultdict(list), "totals": {}, "suppliers": {}} for group in groups
+            group: {"direct": defaultdict(Timeline), "totals": {}, "suppliers": {}}
+            for group in groups
         }
         rows = (
             SupplierProjection.objects.filter(_groups_filter(groups, "process__"))
@@ -374,7 +399,7 @@ class RunPeers:
                 frozenset(e["suppliers"]),
             )
             for key in peer.suppliers:
-                loaded[peer.group]["direct"][key].append(peer)
+                loaded[peer.group]["direct"][key].add(peer)
         common = {
             "award_date__isnull": False,
             "awarded_amount__isnull": False,
@@ -407,11 +432,8 @@ class RunPeers:
         self.cache.update(loaded)
 
     def direct_awards(self, peer: Peer, supplier: str, start, end) -> list[Peer]:
-        unit = self.cache.get(peer.group, {}).get("direct", {})
-        return sorted(
-            (p for p in unit.get(supplier, []) if p.date and start <= p.date <= end),
-            key=lambda other: (other.date, other.ocid),
-        )
+        found = self.cache.get(peer.group, {}).get("direct", {}).get(supplier)
+        return found.between(start, end) if found else []
 
     def year_totals(self, peer: Peer, supplier: str) -> tuple[Decimal, int, Decimal, int]:
         unit = self.cache.get(peer.group, {})

@@ -169,7 +169,7 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
-def recomputed(workers: int) -> tuple[dict, dict]:
+def recomputed(workers: int, *extra: str) -> tuple[dict, dict]:
     """`calcular_indicadores` in a new process; parts of 25 records, so that 160 records make
     seven parts that two workers finish in any order."""
     env = {**os.environ, "DATABASE_URL": database_url()}
@@ -184,6 +184,7 @@ def recomputed(workers: int) -> tuple[dict, dict]:
             str(workers),
             "--tamano-parte",
             "25",
+            *extra,
         ],
         cwd=ROOT,
         env=env,
@@ -232,10 +233,46 @@ def test_workers_find_what_one_process_finds():
     MonitoredContract.objects.filter(pk=stale.pk).update(days_overdue=999, detail={})
     risky = ProcessRisk.objects.order_by("pk").first()
     ProcessRisk.objects.filter(pk=risky.pk).update(tally={"n": [7]}, flagged_codes=" X ")
+    untouched = RiskScore.objects.exclude(entity_id=risky.entity_id)
+    kept_scores = set(untouched.values_list("pk", flat=True))
     again, found_again = recomputed(2)
     assert again == alone
     assert found_again == found
+    # Only the entity whose process row changed had its aggregates rebuilt (new rows); the
+    # others' rows are the ones the first run wrote.
+    assert set(untouched.values_list("pk", flat=True)) == kept_scores
+    assert RiskScore.objects.filter(entity_id=risky.entity_id).exists()
     assert MonitoredContract.objects.filter(pk=kept.pk).exists()
     assert not MonitoredContract.objects.filter(pk=stale.pk).exists()
     days = set(MonitoredContract.objects.values_list("assessed_on", flat=True))
     assert days == {timezone.localdate()}
+
+
+def test_rebuild_of_every_aggregate_on_request():
+    """``--rehacer-agregados`` rewrites every aggregate from the process rows, even where no
+    process changed (an administrator who doubts a sum)."""
+    call_command("instalar_formularios", verbosity=0)
+    call_command(
+        "generar_datos",
+        "--entes",
+        "3",
+        "--procesos",
+        "60",
+        "--semilla",
+        "3",
+        "--trabajadores",
+        "1",
+        "--sin-progreso",
+        stdout=io.StringIO(),
+    )
+    recomputed(1)
+    found = findings()
+    score = RiskScore.objects.order_by("pk").first()
+    RiskScore.objects.filter(pk=score.pk).update(tally={"n": [999]}, processes=999)
+
+    recomputed(1)  # nothing changed: the doubtful sum stays as it is
+    assert RiskScore.objects.get(pk=score.pk).processes == 999
+
+    recomputed(1, "--rehacer-agregados")
+    assert not RiskScore.objects.filter(processes=999).exists()
+    assert findings() == found

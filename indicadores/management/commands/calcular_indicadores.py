@@ -79,6 +79,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--rehacer-agregados",
+            action="store_true",
+            dest="rebuild_aggregates",
+            help=_(
+                "Rehacer al final todos los agregados del índice de riesgo (tablero, cortes, "
+                "proveedores), no sólo los de los entes cuyos procesos cambiaron."
+            ),
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             dest="as_json",
@@ -119,6 +128,7 @@ class Command(BaseCommand):
             batch=batch,
             workers=workers,
             part_size=part_size,
+            rebuild_aggregates=options["rebuild_aggregates"],
         )
         labels = {"statistics": _("Estadísticas"), "indicators": _("Indicadores")}
         bars = []
