@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.models import Entity
 from indicadores.engine import bulk
 from indicadores.engine.process import ProcessView
 from indicadores.outcomes import Outcome
@@ -392,15 +393,14 @@ WHOLE_REBUILD_SHARE = 0.25
 def rebuild_touched(touched: set[int], *, everything: bool = False) -> int:
     """The end of a recompute: rebuild the aggregates of the entities whose processes' rows
     changed (``touched``), or all of them when ``everything`` is asked for (``calcular_indicadores
-    --rehacer-agregados``), when none exist yet, or when most entities changed anyway.
+    --rehacer-agregados``), when none exist yet, or when more than ``WHOLE_REBUILD_SHARE`` of
+    the entities changed anyway.
 
     A nightly run that finds every process as it was rewrites nothing here: rebuilding millions
     of supplier cuts that come out equal was a third of the run (docs/benchmarks.md, «Motor de
     indicadores»). The aggregates stay exact sums of ``ProcessRisk`` because every write of a
     process row moves them in the same transaction (``apply``), and a row found different is
     rebuilt with its entity."""
-    from cms.models import Entity
-
     whole = (
         everything
         or not RiskScore.objects.exists()
