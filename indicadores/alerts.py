@@ -93,6 +93,7 @@ class _Writes:
 
 SAVED_FIELDS = [
     "version",
+    "digest",
     "severity",
     "explanation",
     "evidence",
@@ -141,30 +142,74 @@ def record_batch(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]
 
 
 def _apply(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]]:
-    existing: dict[str, dict] = defaultdict(dict)
-    ocids = [evaluation.ocid for evaluation in evaluations]
-    # Locked in primary-key order, as every writer does, so that two never wait on each other.
-    for alert in Alert.objects.select_for_update().filter(ocid__in=ocids).order_by("pk"):
-        existing[alert.ocid][(alert.code, alert.subject)] = alert
+    """Plan and write the evaluations' changes. Each process's alerts are first read by their
+    digest alone: a finding the recompute repeats (the usual case at night) is only re-dated,
+    and only the alerts that change are read whole, locked."""
+    known = _known([evaluation.ocid for evaluation in evaluations])
     writes = _Writes()
+    rest = []  # (evaluation, outcome, pk of its alert or None): what changes
     for evaluation in evaluations:
-        _plan(evaluation, existing[evaluation.ocid], writes)
+        for outcome in evaluation.outcomes:
+            stored = known.get((evaluation.ocid, *outcome.key))
+            if stored is not None and _repeats(stored, outcome):
+                _keep(writes, stored[0], evaluation)
+            elif stored is not None or outcome.flagged:
+                rest.append((evaluation, outcome, stored and stored[0]))
+    wanted = [pk for _evaluation, _outcome, pk in rest if pk]
+    # Locked in primary-key order, as every writer does, so that two never wait on each other.
+    locked = Alert.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    alerts = {alert.pk: alert for alert in locked} if wanted else {}
+    for evaluation, outcome, pk in rest:
+        _plan(evaluation, outcome, alerts.get(pk), writes)
     return _write(writes)
 
 
-def _plan(evaluation: Evaluation, existing: dict, writes: _Writes) -> None:
-    for outcome in evaluation.outcomes:
-        alert = existing.get(outcome.key)
-        if alert is not None and _same_as_before(alert, outcome):
-            # The usual case of a nightly recompute: one UPDATE for all, not one per alert.
-            writes.unchanged.append(alert.pk)
-            writes.latest = max(filter(None, (writes.latest, evaluation.computed_at)))
-        elif outcome.flagged and alert is None:
-            writes.opened.append((evaluation, _new(evaluation, outcome), outcome))
-        elif outcome.flagged:
-            _plan_update(evaluation, alert, outcome, writes)
-        elif alert is not None:
-            _plan_not_flagged(evaluation, alert, outcome, writes)
+def _known(ocids: list[str]) -> dict[tuple, tuple]:
+    """(ocid, code, subject) → (pk, digest, still flagged) of the processes' stored alerts."""
+    columns = ("ocid", "code", "subject", "pk", "digest", "still_flagged")
+    rows = Alert.objects.filter(ocid__in=ocids).values_list(*columns)
+    return {(ocid, code, subject): rest for ocid, code, subject, *rest in rows}
+
+
+def digest(outcome: Outcome) -> str:
+    """What an alert stores of its last flagged result, to tell a repeat from a change: the
+    fields ``_same_as_before`` compares (engine/bulk.py, ``fingerprint``)."""
+    return bulk.fingerprint(
+        outcome.version, outcome.severity, outcome.explanation, outcome.evidence
+    )
+
+
+def _repeats(stored: tuple, outcome: Outcome) -> bool:
+    """``_same_as_before`` by the stored digest, without reading the alert."""
+    _pk, stored_digest, still_flagged = stored
+    if not bulk.trusting():
+        return False
+    if outcome.flagged:
+        return still_flagged and stored_digest == digest(outcome)
+    return not still_flagged
+
+
+def _keep(writes: _Writes, pk: int, evaluation: Evaluation) -> None:
+    # The usual case of a nightly recompute: one UPDATE for all, not one per alert.
+    writes.unchanged.append(pk)
+    writes.latest = max(filter(None, (writes.latest, evaluation.computed_at)))
+
+
+def _plan(evaluation: Evaluation, outcome: Outcome, alert: Alert | None, writes: _Writes) -> None:
+    if alert is not None and _same_as_before(alert, outcome):
+        if outcome.flagged and alert.digest != digest(outcome):
+            # Stored before alerts kept a digest: written once with it, then only re-dated.
+            alert.digest = digest(outcome)
+            alert.last_computed_at = evaluation.computed_at
+            writes.saved[alert.pk] = alert
+        else:
+            _keep(writes, alert.pk, evaluation)
+    elif outcome.flagged and alert is None:
+        writes.opened.append((evaluation, _new(evaluation, outcome), outcome))
+    elif outcome.flagged:
+        _plan_update(evaluation, alert, outcome, writes)
+    elif alert is not None:
+        _plan_not_flagged(evaluation, alert, outcome, writes)
 
 
 def _write(writes: _Writes) -> list[tuple[Evaluation, Alert]]:
@@ -226,6 +271,7 @@ def _new(evaluation: Evaluation, outcome: Outcome) -> Alert:
 def _computed_fields(evaluation, outcome) -> dict:
     return {
         "version": outcome.version,
+        "digest": digest(outcome),
         "severity": outcome.severity,
         "explanation": outcome.explanation,
         "evidence": outcome.evidence,

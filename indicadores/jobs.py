@@ -5,12 +5,25 @@ processes against the stored dataset statistics, which describe every entity and
 by the installation-wide run (no entity), as the command does without ``--sin-estadisticas``.
 """
 
+from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.jobs import ENTITY, JobKind, JobOutcome, register
 from indicadores.engine.core import indicators
 from indicadores.recompute import Options, default_workers, recompute
+
+
+class RecomputeForm(forms.Form):
+    rehacer_agregados = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Comparar todo y rehacer todos los agregados"),
+        help_text=gettext_lazy(
+            "Compara completa cada fila guardada en vez de por su huella y rehace todos los "
+            "agregados del índice de riesgo (calcular_indicadores --rehacer-agregados). Tarda "
+            "más; úselo si duda de una suma o tras corregir datos a mano."
+        ),
+    )
 
 
 def run_recompute(job, progress) -> JobOutcome:
@@ -20,6 +33,7 @@ def run_recompute(job, progress) -> JobOutcome:
         # Forked only where a process may (recompute.can_fork: not in a Celery worker's daemon
         # process nor in the thread of a job run without a queue).
         workers=default_workers(),
+        rebuild_aggregates=bool((job.parameters or {}).get("rehacer_agregados")),
     )
     notes = {"statistics": _("Estadísticas del conjunto"), "indicators": _("Indicadores")}
 
@@ -59,6 +73,7 @@ register(
             "ente, de toda la instalación y con sus estadísticas."
         ),
         run=run_recompute,
+        form_class=RecomputeForm,
         scope=ENTITY,
         command="calcular_indicadores",
     )

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
+from indicadores.engine.bulk import digest_field
 from indicadores.outcomes import Severity
 
 
@@ -73,6 +74,13 @@ class Alert(models.Model):
     )
     links = models.JSONField(
         _("enlaces"), default=list, help_text=_("Pares [etiqueta, URL] que acompañan la evidencia.")
+    )
+    digest = digest_field(
+        _("huella del resultado"),
+        _(
+            "Huella de la versión, severidad, explicación y evidencia del último resultado con "
+            "bandera: un recálculo que da la misma huella sólo renueva la fecha."
+        ),
     )
     still_flagged = models.BooleanField(
         _("sigue con bandera"),

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.db import connection, connections
 
 from indicadores import alerts
-from indicadores.engine import conf
+from indicadores.engine import bulk, conf
 from indicadores.engine.core import indicator, indicators
 from indicadores.engine.runner import (
     STATISTIC_CODES,
@@ -72,8 +72,9 @@ class Options:
     batch: int | None = None
     workers: int = 1
     part_size: int = PART_SIZE  # records per part a worker takes
-    # Rebuild every risk aggregate at the end, not only those of the entities whose process rows
-    # changed (risk.services.rebuild_touched).
+    # Compare every stored row whole instead of by its digest (engine/bulk.py, ``verifying``)
+    # and rebuild every risk aggregate at the end, not only those of the entities whose
+    # process rows changed (risk.services.rebuild_touched).
     rebuild_aggregates: bool = False
 
     def queryset(self):
@@ -109,6 +110,11 @@ def recompute(
     """Statistics (when ``statistics`` and a selected indicator uses them), then the
     evaluation. ``progress(stage, total)`` announces each stage («statistics», «indicators»)
     and its total; ``advance(n)`` counts the records done."""
+    with bulk.verifying(options.rebuild_aggregates):
+        return _recompute(options, statistics=statistics, progress=progress, advance=advance)
+
+
+def _recompute(options: Options, *, statistics: bool, progress, advance) -> Summary:
     workers = options.workers if options.workers > 1 and can_fork() else 1
     if workers > 1 and Record.objects.count() <= options.part_size:
         workers = 1  # one part: nothing to share
@@ -130,7 +136,10 @@ def recompute(
     with (
         # The risk index (indicadores/risk/) is rebuilt from the same evaluations.
         risk.during_run(
-            selected=selected, send=options.send, rebuild_all=options.rebuild_aggregates
+            selected=selected,
+            send=options.send,
+            rebuild_all=options.rebuild_aggregates,
+            entity_ids=options.entity_ids,
         ),
         # Alerts are written a batch at a time, one notice per entity (indicadores/alerts.py).
         alerts.collecting(send=options.send),
@@ -227,7 +236,9 @@ def _parallel_run(options: Options, workers: int, advance) -> Summary:
         pool.terminate()
     complete = set(options.codes) >= {item.code for item in indicators()}
     if options.send and complete:
-        risk.rebuild_touched(touched, everything=options.rebuild_aggregates)
+        risk.rebuild_touched(
+            touched, everything=options.rebuild_aggregates, entity_ids=options.entity_ids
+        )
     if options.send:
         alerts.notify_recompute(dict(raised))
     summary.seconds = time.monotonic() - started
@@ -241,6 +252,7 @@ def _evaluate_part(task) -> _Part:
     complete = set(options.codes) >= {item.code for item in indicators()}
     collect_risk = options.send and complete
     with (
+        bulk.verifying(options.rebuild_aggregates),
         risk.collecting(rebuild_here=False) if collect_risk else nullcontext() as touched,
         alerts.collecting(send=options.send, notify=False) as collector,
     ):

@@ -7,11 +7,15 @@ PostgreSQL the rows go as one ``VALUES`` list instead, each value prepared by it
 as ``save()`` would; other databases keep ``bulk_update``.
 """
 
+import hashlib
 import json
+from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import connections, router
+import orjson
+from django.db import connections, models, router
 from django.db.models import DecimalField, JSONField
+from django.utils.functional import Promise
 
 
 def bulk_update(model, objects: list, fields: list[str], batch_size: int = 1000) -> None:
@@ -121,3 +125,61 @@ def same_row(stored, new, fields: list[str]) -> bool:
         if ours != stored_value(field, getattr(new, field.attname)):
             return False
     return True
+
+
+def _plain(value):
+    """orjson's fallback for what JSON lacks: a decimal or a lazy text as its text."""
+    if isinstance(value, Decimal | Promise):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def fingerprint(*values) -> str:
+    """A digest of ``values`` (JSON-like data; tuples, dates and decimals too; dict keys in any
+    order), stored beside a row computed from them.
+
+    A recompute that computes the same values again compares 32 characters instead of reading
+    the stored row back and decoding its JSON: those reads were a third of the nightly
+    ``calcular_indicadores`` (docs/benchmarks.md, «Motor de indicadores»). The digest is always
+    taken of freshly computed values, never of values read back, so a decimal's text (``1.0``
+    vs ``1.00``) is the same both nights."""
+    text = orjson.dumps(
+        values, default=_plain, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+    )
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def digest_field(verbose_name, help_text) -> models.CharField:
+    """The column that keeps a row's ``fingerprint`` (empty until the first recompute)."""
+    return models.CharField(
+        verbose_name, max_length=32, blank=True, default="", help_text=help_text
+    )
+
+
+def row_fingerprint(obj, fields: list[str]) -> str:
+    """``fingerprint`` of these fields of a model instance about to be written."""
+    meta = type(obj)._meta
+    return fingerprint(*(getattr(obj, meta.get_field(name).attname) for name in fields))
+
+
+# Whether this process compares stored rows by their digest (see ``verifying``). A plain global,
+# not per thread: the workers of a parallel recompute are forked with it.
+_trusted = [True]
+
+
+def trusting() -> bool:
+    """Whether a stored digest may stand for its row (False inside ``verifying``)."""
+    return _trusted[0]
+
+
+@contextmanager
+def verifying(enabled: bool = True):
+    """Inside, no stored digest is trusted: every row is read back whole and compared, and a
+    row that differs from what would be written is rewritten though its digest matched (a row
+    edited by hand or by a data migration). ``calcular_indicadores --rehacer-agregados``."""
+    before = _trusted[0]
+    _trusted[0] = before and not enabled
+    try:
+        yield
+    finally:
+        _trusted[0] = before

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
+from indicadores.engine.bulk import digest_field
 from indicadores.monitoring.choices import ContractStatus, OverdueGrade
 
 
@@ -157,6 +158,13 @@ class MonitoredContract(models.Model):
         help_text=_("Entregas, pagos, penas, garantías, convenios y motivos de riesgo."),
     )
     assessed_on = models.DateField(_("calculado para"), help_text=_("Día de la evaluación."))
+    digest = digest_field(
+        _("huella"),
+        _(
+            "Huella de las demás columnas y de los pagos y entregas del contrato: un recálculo "
+            "que da la misma huella sólo renueva el día de la evaluación."
+        ),
+    )
 
     class Meta:
         verbose_name = _("contrato en seguimiento")

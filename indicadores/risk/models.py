@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Entity, PurchasingUnit
+from indicadores.engine.bulk import digest_field
 
 
 class ProcessRisk(models.Model):
@@ -69,6 +70,13 @@ class ProcessRisk(models.Model):
         help_text=_("Cuentas que el proceso suma al índice (docs/indicadores.md §7)."),
     )
     computed_at = models.DateTimeField(_("calculado"), help_text=_("Cuándo se calculó."))
+    digest = digest_field(
+        _("huella"),
+        _(
+            "Huella de las demás columnas: un recálculo que da la misma huella sólo renueva "
+            "la fecha, sin releer la fila."
+        ),
+    )
 
     class Meta:
         verbose_name = _("riesgo de un proceso")

@@ -75,7 +75,7 @@ def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
     view = item.view
     recorded = None if s2_files is None else bool(view.procedure_identifiers & s2_files)
     tally, flagged = tally_of(view, item.outcomes, s2_recorded=recorded)
-    return ProcessRisk(
+    row = ProcessRisk(
         ocid=view.ocid,
         entity_id=view.entity_id,
         unit_id=view.unit_id,
@@ -87,6 +87,28 @@ def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
         tally=tally,
         computed_at=now,
     )
+    row.digest = bulk.row_fingerprint(row, COMPARED)
+    return row
+
+
+def _known(rows: dict[str, ProcessRisk]) -> list[int]:
+    """Compare the new rows with the stored ones by digest, without reading them whole: the
+    keys of the rows the evaluation repeats (taken out of ``rows``: nothing to move, only the
+    date to renew). The rows left get the key of the row they replace, if any.
+
+    A repeated row is not «touched»: its entity's aggregates already count this very row (they
+    move in the same transaction as it)."""
+    stored = ProcessRisk.objects.filter(ocid__in=list(rows)).values_list("ocid", "pk", "digest")
+    unchanged = []
+    trusted = bulk.trusting()
+    for ocid, pk, digest in stored:
+        row = rows[ocid]
+        if trusted and digest == row.digest:
+            unchanged.append(pk)
+            del rows[ocid]
+        else:
+            row.pk = pk
+    return unchanged
 
 
 def _cells(row: ProcessRisk) -> list[tuple]:
@@ -108,8 +130,8 @@ def _cells(row: ProcessRisk) -> list[tuple]:
 
 
 FIELDS = ["entity", "unit", "year", "procurement_method", "category", "amount"]
-FIELDS += ["flagged_codes", "tally", "computed_at"]
-COMPARED = [name for name in FIELDS if name != "computed_at"]  # a row is new if one differs
+FIELDS += ["flagged_codes", "tally", "computed_at", "digest"]
+COMPARED = [name for name in FIELDS if name not in ("computed_at", "digest")]  # new if one differs
 SCORE_CELL = 3  # (entity, unit, year); a cut's cell adds (procedure type, category)
 
 
@@ -128,19 +150,21 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     s2_files = _s2_files([item.view for item in items])
     rows = {item.view.ocid: _row(item, s2_files, now) for item in items}
     evaluated = list(rows)
-    previous_rows = ProcessRisk.objects.select_for_update().filter(ocid__in=list(rows))
-    old = {row.ocid: row for row in previous_rows}
+    unchanged, rewritten = _known(rows), []
+    old = {}
+    if rows:
+        # Only the rows that change are read whole, and locked: their old tallies are moved out.
+        previous_rows = ProcessRisk.objects.select_for_update().filter(
+            ocid__in=[ocid for ocid, row in rows.items() if row.pk]
+        )
+        old = {row.ocid: row for row in previous_rows}
     deltas: dict[tuple, Tally] = defaultdict(dict)
-    unchanged = []
     for ocid, row in list(rows.items()):
         previous = old.get(ocid)
         if previous is not None:
-            row.pk = previous.pk
             if bulk.same_row(previous, row, COMPARED):
-                # The usual case of a nightly run: nothing to move and nothing to rewrite but
-                # the date. Its entity's aggregates already count this very row (they move in
-                # the same transaction as it), so it is not «touched» either.
-                unchanged.append(row.pk)
+                # Stored before rows kept a digest: written once with it, then only re-dated.
+                rewritten.append(row)
                 del rows[ocid]
                 continue
             if touched is not None:
@@ -157,6 +181,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     alerts_move = counts.ProcessMove(old) if touched is None else None
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
+    bulk.bulk_update(ProcessRisk, rewritten, ["digest", "computed_at"])
     ProcessRisk.objects.filter(pk__in=unchanged).update(computed_at=now)
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     if touched is None:  # otherwise rebuild() writes them with the aggregates
@@ -354,7 +379,7 @@ def receive(item: Evaluated) -> None:
         buffer.clear()
 
 
-def during_run(*, selected, send: bool, rebuild_all: bool = False):
+def during_run(*, selected, send: bool, rebuild_all: bool = False, entity_ids=None):
     """What ``calcular_indicadores`` (command and job) wraps its run in: collecting when the run
     evaluates every indicator and tells the receivers; nothing otherwise."""
     from contextlib import nullcontext
@@ -362,14 +387,16 @@ def during_run(*, selected, send: bool, rebuild_all: bool = False):
     from indicadores.engine.core import indicators
 
     complete = {i.code for i in selected} >= {i.code for i in indicators()}
-    return collecting(rebuild_all=rebuild_all) if send and complete else nullcontext()
+    if not (send and complete):
+        return nullcontext()
+    return collecting(rebuild_all=rebuild_all, entity_ids=entity_ids)
 
 
 @contextmanager
-def collecting(*, rebuild_all: bool = False, rebuild_here: bool = True):
+def collecting(*, rebuild_all: bool = False, rebuild_here: bool = True, entity_ids=None):
     """Buffer the processes evaluated inside the block and apply them in batches; on leaving,
     rebuild the aggregates of the entities whose rows changed (``rebuild_touched``; of every
-    entity with ``rebuild_all``).
+    entity of the run with ``rebuild_all``: those of ``entity_ids``, None for all).
 
     The batches only write the processes' rows: the aggregates are rebuilt at the end anyway,
     so moving them batch by batch would be work thrown away. ``rebuild_here=False`` (a worker
@@ -380,7 +407,7 @@ def collecting(*, rebuild_all: bool = False, rebuild_here: bool = True):
         yield _local.touched
         apply(_local.buffer, touched=_local.touched)
         if rebuild_here:
-            rebuild_touched(_local.touched, everything=rebuild_all)
+            rebuild_touched(_local.touched, everything=rebuild_all, entity_ids=entity_ids)
     finally:
         _local.buffer = None
 
@@ -390,19 +417,21 @@ def collecting(*, rebuild_all: bool = False, rebuild_here: bool = True):
 WHOLE_REBUILD_SHARE = 0.25
 
 
-def rebuild_touched(touched: set[int], *, everything: bool = False) -> int:
+def rebuild_touched(touched: set[int], *, everything: bool = False, entity_ids=None) -> int:
     """The end of a recompute: rebuild the aggregates of the entities whose processes' rows
-    changed (``touched``), or all of them when ``everything`` is asked for (``calcular_indicadores
-    --rehacer-agregados``), when none exist yet, or when more than ``WHOLE_REBUILD_SHARE`` of
-    the entities changed anyway.
+    changed (``touched``); also those of every entity of the run (``entity_ids``; None: all)
+    when ``everything`` is asked for (``calcular_indicadores --rehacer-agregados``); all of
+    them when none exist yet or when more than ``WHOLE_REBUILD_SHARE`` of the entities changed.
 
     A nightly run that finds every process as it was rewrites nothing here: rebuilding millions
     of supplier cuts that come out equal was a third of the run (docs/benchmarks.md, «Motor de
     indicadores»). The aggregates stay exact sums of ``ProcessRisk`` because every write of a
     process row moves them in the same transaction (``apply``), and a row found different is
     rebuilt with its entity."""
+    if everything and entity_ids is not None:
+        touched = set(touched) | set(entity_ids)
     whole = (
-        everything
+        (everything and entity_ids is None)
         or not RiskScore.objects.exists()
         or len(touched) > WHOLE_REBUILD_SHARE * max(Entity.objects.count(), 1)
     )

@@ -54,17 +54,41 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(entity, count, django_
     with django_assert_num_queries(4 + 2 + 2):  # + the savepoint of the transaction
         raised = record_batch(batch)
     assert len(raised) == 2 * count
-    # the same results again: one UPDATE of the dates for all
+    # the same results again: the alerts' digests, one UPDATE of the dates for all
     with django_assert_num_queries(2 + 2):
         assert record_batch(again(batch, sanction(), single_bid())) == []
-    # no longer flagged: one bulk UPDATE, one INSERT of the events, the others re-dated
-    with django_assert_num_queries(4 + 2):
+    # no longer flagged: the digests, the changing alerts (locked), one bulk UPDATE, one INSERT
+    # of the events, the others re-dated
+    with django_assert_num_queries(5 + 2):
         record_batch(again(batch, sanction(status=OutcomeStatus.NOT_FLAGGED), single_bid()))
     assert Alert.objects.filter(still_flagged=False).count() == count
     # nothing flagged and no alert: one query and no transaction
     clean = evaluations(entity, count, sanction(status=OutcomeStatus.NOT_FLAGGED))
     with django_assert_num_queries(1):
         record_batch(clean)
+
+
+def test_a_repeated_finding_is_recognised_by_its_digest(entity, django_assert_num_queries):
+    batch = evaluations(entity, 2, sanction())
+    record_batch(batch)
+    [first, second] = Alert.objects.order_by("pk")
+    assert first.digest == alerts.digest(sanction()) and len(first.digest) == 32
+    # An alert stored before alerts kept a digest is compared whole once, and given its digest
+    # without an event; the other is only re-dated.
+    Alert.objects.filter(pk=first.pk).update(digest="")
+    record_batch(again(batch, sanction()))
+    first.refresh_from_db()
+    assert first.digest == alerts.digest(sanction())
+    assert [a.events.count() for a in (first, second)] == [1, 1]
+    assert first.last_computed_at > first.first_computed_at
+    # A digest that differs (another version, explanation or evidence) is a change.
+    newer = sanction(evidence={**first.evidence, "amount": 1})
+    assert alerts.digest(newer) != first.digest
+    record_batch(again(batch, newer))
+    kinds = first.events.values_list("kind", flat=True)
+    assert sorted(kinds) == sorted([EventKind.OPENED, EventKind.RECOMPUTED])
+    with django_assert_num_queries(2 + 2):  # the digests, the dates
+        record_batch(again(batch, newer))
 
 
 def test_a_batch_keeps_the_lifecycle_of_one_process_at_a_time(entity, oic):

@@ -225,14 +225,16 @@ def test_workers_find_what_one_process_finds():
     assert found_shared == found
 
     # The nightly case: the alerts exist and the same run leaves them as they were. The rows a
-    # night finds as it would write them are kept (their day renewed); one that went stale is
-    # written again.
+    # night finds as it would write them are kept (their day renewed); one that went stale (its
+    # digest no longer that of what would be written) is written again.
+    assert "" not in set(ProcessRisk.objects.values_list("digest", flat=True))
+    assert "" not in set(MonitoredContract.objects.values_list("digest", flat=True))
     stale = MonitoredContract.objects.order_by("pk").first()
     kept = MonitoredContract.objects.exclude(ocid=stale.ocid).order_by("pk").first()
     MonitoredContract.objects.update(assessed_on=F("assessed_on") - datetime.timedelta(days=1))
-    MonitoredContract.objects.filter(pk=stale.pk).update(days_overdue=999, detail={})
+    MonitoredContract.objects.filter(pk=stale.pk).update(days_overdue=999, detail={}, digest="x")
     risky = ProcessRisk.objects.order_by("pk").first()
-    ProcessRisk.objects.filter(pk=risky.pk).update(tally={"n": [7]}, flagged_codes=" X ")
+    ProcessRisk.objects.filter(pk=risky.pk).update(tally={"n": [7]}, flagged_codes=" X ", digest="")
     untouched = RiskScore.objects.exclude(entity_id=risky.entity_id)
     kept_scores = set(untouched.values_list("pk", flat=True))
     again, found_again = recomputed(2)
@@ -249,8 +251,9 @@ def test_workers_find_what_one_process_finds():
 
 
 def test_rebuild_of_every_aggregate_on_request():
-    """``--rehacer-agregados`` rewrites every aggregate from the process rows, even where no
-    process changed (an administrator who doubts a sum)."""
+    """``--rehacer-agregados`` compares every stored row whole instead of trusting its digest,
+    and rewrites every aggregate from the process rows, even where no process changed (an
+    administrator who doubts a sum, or rows edited by hand)."""
     call_command("instalar_formularios", verbosity=0)
     call_command(
         "generar_datos",
@@ -269,10 +272,19 @@ def test_rebuild_of_every_aggregate_on_request():
     found = findings()
     score = RiskScore.objects.order_by("pk").first()
     RiskScore.objects.filter(pk=score.pk).update(tally={"n": [999]}, processes=999)
+    # Rows edited behind their digest's back: a night trusts the digest.
+    risky = ProcessRisk.objects.order_by("pk").first()
+    ProcessRisk.objects.filter(pk=risky.pk).update(flagged_codes=" X ")
+    contract = MonitoredContract.objects.order_by("pk").first()
+    MonitoredContract.objects.filter(pk=contract.pk).update(days_overdue=999)
 
-    recomputed(1)  # nothing changed: the doubtful sum stays as it is
+    recomputed(1)  # nothing changed: the doubtful sum and rows stay as they are
     assert RiskScore.objects.get(pk=score.pk).processes == 999
+    assert ProcessRisk.objects.get(pk=risky.pk).flagged_codes == " X "
+    assert MonitoredContract.objects.get(pk=contract.pk).days_overdue == 999
 
     recomputed(1, "--rehacer-agregados")
     assert not RiskScore.objects.filter(processes=999).exists()
+    assert not ProcessRisk.objects.filter(flagged_codes=" X ").exists()
+    assert not MonitoredContract.objects.filter(days_overdue=999).exists()
     assert findings() == found

@@ -83,8 +83,10 @@ class Command(BaseCommand):
             action="store_true",
             dest="rebuild_aggregates",
             help=_(
-                "Rehacer al final todos los agregados del índice de riesgo (tablero, cortes, "
-                "proveedores), no sólo los de los entes cuyos procesos cambiaron."
+                "Comparar completa cada fila guardada (alertas, riesgo y seguimiento de cada "
+                "proceso) en vez de por su huella, y rehacer al final todos los agregados del "
+                "índice de riesgo (tablero, cortes, proveedores), no sólo los de los entes cuyos "
+                "procesos cambiaron."
             ),
         )
         parser.add_argument(
