@@ -127,6 +127,25 @@ def test_an_entity_admin_recomputes_the_indicators_of_their_entity(client):
     assert job.result["processes"] == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_recompute_job_can_compare_everything_and_rebuild_every_aggregate(client):
+    """The job's checkbox is the command's ``--rehacer-agregados``: it reaches the run."""
+    mine = make_entity("MIO")
+    client.force_login(make_member(Role.ADMIN_ENTE, mine))
+    page = client.get("/admin/trabajos/nuevo/calcular_indicadores/").content.decode()
+    assert "Comparar todo y rehacer todos los agregados" in page
+
+    response = client.post(
+        "/admin/trabajos/nuevo/calcular_indicadores/",
+        {"entity": mine.pk, "rehacer_agregados": "on"},
+    )
+
+    assert response.status_code == 302
+    job = wait_for_thread(Job.objects.get().pk)
+    assert job.parameters["rehacer_agregados"] is True
+    assert job.status == Job.Status.DONE
+
+
 def test_people_without_an_admin_role_do_not_see_jobs(client):
     client.force_login(make_member(Role.CAPTURISTA, make_entity()))
 
