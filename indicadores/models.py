@@ -165,7 +165,9 @@ class Alert(models.Model):
         ]
         # The OIC queue filters by entity plus one of these (docs/manual-usuario.md, «OIC»).
         indexes = [
-            models.Index(fields=["entity", "status", "-last_computed_at"], name="alert_status"),
+            # Not on last_computed_at: a night renews it on every repeated finding, and an
+            # indexed column would make each renewal write every index (no HOT update).
+            models.Index(fields=["entity", "status"], name="alert_entity_status"),
             models.Index(fields=["entity", "severity"], name="alert_severity"),
             models.Index(fields=["entity", "code"], name="alert_code"),
             models.Index(fields=["entity", "unit"], name="alert_unit"),

@@ -39,8 +39,14 @@ from indicadores.engine.runner import (
     statistics_records,
     store_statistics,
 )
+from indicadores.models import Alert, AlertEvent
+from indicadores.monitoring.models import MonitoredContract, MonitoredEvent
 from indicadores.risk import services as risk
+from indicadores.risk.models import ProcessRisk
 from ocds_pages.models import Record
+
+# The tables whose rows a run writes, one row or more per process (``analyze_written``).
+WRITTEN = (Alert, AlertEvent, ProcessRisk, MonitoredContract, MonitoredEvent)
 
 # Records per part: small enough that the progress moves and the workers finish together, large
 # enough that a part's batches are full.
@@ -111,7 +117,25 @@ def recompute(
     evaluation. ``progress(stage, total)`` announces each stage («statistics», «indicators»)
     and its total; ``advance(n)`` counts the records done."""
     with bulk.verifying(options.rebuild_aggregates):
-        return _recompute(options, statistics=statistics, progress=progress, advance=advance)
+        summary = _recompute(options, statistics=statistics, progress=progress, advance=advance)
+    if options.send:
+        analyze_written()
+    return summary
+
+
+def analyze_written() -> None:
+    """Refresh PostgreSQL's planner statistics of the tables a run writes.
+
+    A first run fills them from nothing, and until autovacuum analyzes them (late, or never
+    where it is off) the planner still sees empty tables: the next night looked up each batch's
+    alerts by ocid with a scan of the whole table (154 ms instead of 5 ms per batch of 500 at
+    100,000 processes; docs/benchmarks.md, «Motor de indicadores»). ANALYZE reads a sample of
+    each table, about a second at that size."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in WRITTEN:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _recompute(options: Options, *, statistics: bool, progress, advance) -> Summary:
