@@ -41,6 +41,8 @@ FIGURE_ORDER = [
     "evaluar_proceso",
     "recalculo",
     "recalculo_1m",
+    "recalculo_nocturno",
+    "recalculo_nocturno_1m",
 ]
 
 

@@ -53,7 +53,8 @@ TIMED = [
 ONCE = ["riesgo_calculo", "riesgo_agregados", "riesgo_conteos_alertas"]
 ONCE += ["riesgo_proveedores_cortes", "riesgo_banderas_proveedores"]
 EXPORT = ["exportacion", "exportacion_rss"]
-RECOMPUTE = ["recalculo", "recalculo_1m"]  # one run of calcular_indicadores
+# Two runs of calcular_indicadores: the first (opens the alerts) and the nightly one.
+RECOMPUTE = ["recalculo", "recalculo_1m", "recalculo_nocturno", "recalculo_nocturno_1m"]
 POSTGRES_ONLY = ["copy_crudo", "exportacion_razon"]
 
 # Transactional (the export runs in a child process that must see the data), without
@@ -94,6 +95,10 @@ def check_every_figure_is_measured_the_given_number_of_times(result):
     for key in RECOMPUTE:
         assert figures[key]["n"] == 1 and figures[key]["processes"] == Record.objects.count()
     assert figures["recalculo_1m"]["median"] > figures["recalculo"]["median"]
+    assert figures["recalculo_nocturno_1m"]["median"] > figures["recalculo_nocturno"]["median"]
+    # The nightly run finds the alerts the first one opened.
+    nightly = figures["recalculo_nocturno"]
+    assert nightly["alerts_before"] == figures["recalculo"]["alerts_after"] > 0
     for key in expected_figures():
         assert figures[key]["n"] == (1 if key in ONCE else RUNS), key
         assert figures[key]["median"] >= 0 and figures[key]["p95"] >= figures[key]["median"] >= 0

@@ -199,7 +199,7 @@ class Command(BaseCommand):
         if self.no_progress:
             arguments.append("--sin-progreso")
         call_command("generar_datos", *arguments, stdout=self.stdout)
-        settle(connection)
+        bench.settle(connection)
         self.stdout.write(
             _("Datos generados en %(seconds).0f s.") % {"seconds": time.perf_counter() - started}
         )
@@ -278,19 +278,6 @@ def measuring_settings() -> dict:
         "OCDS_API_WATERMARK_SECONDS": 0,
         "REST_FRAMEWORK": {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates},
     }
-
-
-def settle(connection) -> None:
-    """VACUUM ANALYZE after a bulk load: the state autovacuum reaches on a live installation.
-
-    Without it the planner works from empty statistics, and counts cannot use index-only scans
-    (no visibility map yet); measuring that would describe the minutes after a load, not a
-    running system.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")
 
 
 WORKING_SET = (
