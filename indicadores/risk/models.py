@@ -69,12 +69,17 @@ class ProcessRisk(models.Model):
         default=dict,
         help_text=_("Cuentas que el proceso suma al índice (docs/indicadores.md §7)."),
     )
-    computed_at = models.DateTimeField(_("calculado"), help_text=_("Cuándo se calculó."))
+    computed_at = models.DateTimeField(
+        _("calculado"),
+        # Not renewed when a recompute repeats the row: a date on every row was 100,000 row
+        # writes a night at 100,000 processes for a value no screen shows.
+        help_text=_("Cuándo se calculó por última vez con un resultado distinto."),
+    )
     digest = digest_field(
         _("huella"),
         _(
-            "Huella de las demás columnas: un recálculo que da la misma huella sólo renueva "
-            "la fecha, sin releer la fila."
+            "Huella de las demás columnas: un recálculo que da la misma huella no escribe la "
+            "fila ni la relee."
         ),
     )
 

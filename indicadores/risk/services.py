@@ -91,24 +91,21 @@ def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
     return row
 
 
-def _known(rows: dict[str, ProcessRisk]) -> list[int]:
+def _known(rows: dict[str, ProcessRisk]) -> None:
     """Compare the new rows with the stored ones by digest, without reading them whole: the
-    keys of the rows the evaluation repeats (taken out of ``rows``: nothing to move, only the
-    date to renew). The rows left get the key of the row they replace, if any.
+    rows the evaluation repeats are taken out of ``rows`` (nothing to write, nothing to move);
+    the rows left get the key of the row they replace, if any.
 
     A repeated row is not «touched»: its entity's aggregates already count this very row (they
     move in the same transaction as it)."""
     stored = ProcessRisk.objects.filter(ocid__in=list(rows)).values_list("ocid", "pk", "digest")
-    unchanged = []
     trusted = bulk.trusting()
     for ocid, pk, digest in stored:
         row = rows[ocid]
         if trusted and digest == row.digest:
-            unchanged.append(pk)
             del rows[ocid]
         else:
             row.pk = pk
-    return unchanged
 
 
 def _cells(row: ProcessRisk) -> list[tuple]:
@@ -150,7 +147,8 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     s2_files = _s2_files([item.view for item in items])
     rows = {item.view.ocid: _row(item, s2_files, now) for item in items}
     evaluated = list(rows)
-    unchanged, rewritten = _known(rows), []
+    rewritten = []
+    _known(rows)
     old = {}
     if rows:
         # Only the rows that change are read whole, and locked: their old tallies are moved out.
@@ -163,7 +161,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
         previous = old.get(ocid)
         if previous is not None:
             if bulk.same_row(previous, row, COMPARED):
-                # Stored before rows kept a digest: written once with it, then only re-dated.
+                # Stored before rows kept a digest: given it once, then left alone.
                 rewritten.append(row)
                 del rows[ocid]
                 continue
@@ -181,8 +179,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     alerts_move = counts.ProcessMove(old) if touched is None else None
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
-    bulk.bulk_update(ProcessRisk, rewritten, ["digest", "computed_at"])
-    ProcessRisk.objects.filter(pk__in=unchanged).update(computed_at=now)
+    bulk.bulk_update(ProcessRisk, rewritten, ["digest"])
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     if touched is None:  # otherwise rebuild() writes them with the aggregates
         # Every evaluated process: its suppliers come from the projection, which a publication

@@ -237,7 +237,11 @@ def test_workers_find_what_one_process_finds():
     ProcessRisk.objects.filter(pk=risky.pk).update(tally={"n": [7]}, flagged_codes=" X ", digest="")
     untouched = RiskScore.objects.exclude(entity_id=risky.entity_id)
     kept_scores = set(untouched.values_list("pk", flat=True))
+    repeated = ProcessRisk.objects.exclude(pk=risky.pk).order_by("pk").first()
     again, found_again = recomputed(2)
+    # A repeated process row is not written, not even its date (it says when it last changed).
+    assert ProcessRisk.objects.get(pk=repeated.pk).computed_at == repeated.computed_at
+    assert ProcessRisk.objects.get(pk=risky.pk).computed_at > risky.computed_at
     assert again == alone
     assert found_again == found
     # Only the entity whose process row changed had its aggregates rebuilt (new rows); the
