@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -156,7 +156,8 @@ def _apply(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]]:
             elif stored is not None or outcome.flagged:
                 rest.append((evaluation, outcome, stored and stored[0]))
     wanted = [pk for _evaluation, _outcome, pk in rest if pk]
-    # Locked in primary-key order, as every writer does, so that two never wait on each other.
+    # Locked in primary-key order, as every writer does, so that two never wait on each other
+    # (the repeated alerts are re-dated without waiting: ``_redate``).
     locked = Alert.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
     alerts = {alert.pk: alert for alert in locked} if wanted else {}
     for evaluation, outcome, pk in rest:
@@ -238,9 +239,23 @@ def _write(writes: _Writes) -> list[tuple[Evaluation, Alert]]:
     if changes:
         alert_statuses_changed.send(sender=Alert, changes=changes)
     if writes.unchanged:
-        # One date for the batch (its evaluations are milliseconds apart), so one UPDATE.
-        Alert.objects.filter(pk__in=writes.unchanged).update(last_computed_at=writes.latest)
+        _redate(writes.unchanged, writes.latest)
     return writes.raised
+
+
+def _redate(pks: list[int], moment) -> None:
+    """Renew the date of the alerts a batch repeats: one date for the batch (its evaluations are
+    milliseconds apart), so one UPDATE.
+
+    These alerts were not locked in primary-key order with the ones that change (that would
+    mean locking every alert of the batch), so the UPDATE skips an alert another writer holds
+    instead of waiting for it: waiting could close a cycle with a publication that holds it and
+    waits for one of ours. The writer that holds it renews its date itself."""
+    repeated = Alert.objects.filter(pk__in=pks)
+    if connection.features.has_select_for_update_skip_locked:
+        free = repeated.select_for_update(skip_locked=True).values("pk")
+        repeated = Alert.objects.filter(pk__in=free)
+    repeated.update(last_computed_at=moment)
 
 
 def _same_as_before(alert, outcome) -> bool:

@@ -9,6 +9,7 @@ as ``save()`` would; other databases keep ``bulk_update``.
 
 import hashlib
 import json
+import threading
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -162,14 +163,15 @@ def row_fingerprint(obj, fields: list[str]) -> str:
     return fingerprint(*(getattr(obj, meta.get_field(name).attname) for name in fields))
 
 
-# Whether this process compares stored rows by their digest (see ``verifying``). A plain global,
-# not per thread: the workers of a parallel recompute are forked with it.
-_trusted = [True]
+# Whether this thread compares stored rows by their digest (see ``verifying``). Per thread: a
+# job without a queue runs in a thread of the web process, whose publications must keep
+# trusting. A forked worker of a parallel recompute sets it again (recompute._evaluate_part).
+_local = threading.local()
 
 
 def trusting() -> bool:
     """Whether a stored digest may stand for its row (False inside ``verifying``)."""
-    return _trusted[0]
+    return getattr(_local, "trusted", True)
 
 
 @contextmanager
@@ -177,9 +179,9 @@ def verifying(enabled: bool = True):
     """Inside, no stored digest is trusted: every row is read back whole and compared, and a
     row that differs from what would be written is rewritten though its digest matched (a row
     edited by hand or by a data migration). ``calcular_indicadores --rehacer-agregados``."""
-    before = _trusted[0]
-    _trusted[0] = before and not enabled
+    before = trusting()
+    _local.trusted = before and not enabled
     try:
         yield
     finally:
-        _trusted[0] = before
+        _local.trusted = before

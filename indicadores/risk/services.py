@@ -162,7 +162,8 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
         if previous is not None:
             if bulk.same_row(previous, row, COMPARED):
                 # Stored before rows kept a digest: given it once, then left alone.
-                rewritten.append(row)
+                if previous.digest != row.digest:
+                    rewritten.append(row)
                 del rows[ocid]
                 continue
             if touched is not None:

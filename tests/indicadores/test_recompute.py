@@ -287,7 +287,15 @@ def test_rebuild_of_every_aggregate_on_request():
     assert ProcessRisk.objects.get(pk=risky.pk).flagged_codes == " X "
     assert MonitoredContract.objects.get(pk=contract.pk).days_overdue == 999
 
+    # A contract row left for a process that has no contract: the whole comparison removes it.
+    bare = Record.objects.exclude(ocid__in=MonitoredContract.objects.values("ocid")).first()
+    stale = MonitoredContract.objects.get(pk=contract.pk)
+    stale.pk, stale.ocid, stale.record_id = None, bare.ocid, bare.pk
+    stale.entity_id, stale.unit_id = bare.entity_id, bare.unit_id
+    stale.save()
+
     recomputed(1, "--rehacer-agregados")
+    assert not MonitoredContract.objects.filter(ocid=bare.ocid).exists()
     assert not RiskScore.objects.filter(processes=999).exists()
     assert not ProcessRisk.objects.filter(flagged_codes=" X ").exists()
     assert not MonitoredContract.objects.filter(days_overdue=999).exists()
