@@ -1,5 +1,7 @@
 // «Trabajos» in the admin (cms/templates/cms/jobs/): a static file, not an inline script, so the
 // staff screens' Content-Security-Policy needs no exception for it (cms/security_headers.py).
+// Loaded with «defer»: Wagtail puts the page's scripts before its content, where this one found
+// no job on the page and never polled.
 (function () {
   "use strict";
 
