@@ -66,14 +66,19 @@ def start_form_class(kind: jobs.JobKind, user) -> type[forms.Form]:
     if kind.scope != jobs.ENTITY:
         return base
     national = is_national_admin(user)
+    entities = administered_entities(user)
+    # An entity's administrator usually administers one entity: it comes chosen.
+    choices = [] if national else list(entities[:2])
     entity_field = forms.ModelChoiceField(
         label=gettext_lazy("Ente"),
-        queryset=administered_entities(user),
+        queryset=entities,
         required=not national,
         empty_label=gettext_lazy("Toda la instalación") if national else "---------",
+        initial=choices[0] if len(choices) == 1 else None,
         help_text=gettext_lazy("Ente para el que se hace el trabajo."),
     )
-    return type("StartJobForm", (base,), {"entity": entity_field})
+    # The entity first: the kind's own parameters are about the work done for it.
+    return type("StartJobForm", (base,), {"entity": entity_field, "field_order": ["entity"]})
 
 
 def parameters_of(form) -> dict:

@@ -19,9 +19,9 @@ class RecomputeForm(forms.Form):
         required=False,
         label=gettext_lazy("Comparar todo y rehacer todos los agregados"),
         help_text=gettext_lazy(
-            "Compara completa cada fila guardada en vez de por su huella y rehace todos los "
-            "agregados del índice de riesgo (calcular_indicadores --rehacer-agregados). Tarda "
-            "más; úselo si duda de una suma o tras corregir datos a mano."
+            "Más lento: compara completo cada resultado guardado en lugar de darlo por igual y "
+            "rehace las sumas del tablero de riesgo (del ente elegido, o de todos). Úselo si "
+            "duda de una cifra del tablero o si se corrigieron resultados a mano."
         ),
     )
 
