@@ -198,9 +198,10 @@ def _keep(writes: _Writes, pk: int, evaluation: Evaluation) -> None:
 
 def _plan(evaluation: Evaluation, outcome: Outcome, alert: Alert | None, writes: _Writes) -> None:
     if alert is not None and _same_as_before(alert, outcome):
-        if outcome.flagged and alert.digest != digest(outcome):
+        fresh = digest(outcome) if outcome.flagged else alert.digest
+        if fresh != alert.digest:
             # Stored before alerts kept a digest: written once with it, then only re-dated.
-            alert.digest = digest(outcome)
+            alert.digest = fresh
             alert.last_computed_at = evaluation.computed_at
             writes.saved[alert.pk] = alert
         else:
