@@ -12,8 +12,10 @@ marked «revise los umbrales»: red-flag tools are criticised for false positive
 that flags most processes says little about any of them.
 """
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import orjson
@@ -203,11 +205,13 @@ def collect_statistics(queryset: QuerySet, *, batch: int | None = None, progress
     from indicadores.engine.statistics import Collector
 
     collector = Collector()
-    for views in _batches(queryset, batch or conf.batch_size()):
-        for view in views:
-            collector.add(view)
-        if progress:
-            progress(len(views))
+    with _collecting_per_batch():
+        for views in _batches(queryset, batch or conf.batch_size()):
+            for view in views:
+                collector.add(view)
+            gc.collect(1)
+            if progress:
+                progress(len(views))
     return collector
 
 
@@ -252,15 +256,38 @@ def run(
     started = time.monotonic()
     run_cache = {} if run_cache is None else run_cache
     complete = {item.code for item in chosen} >= {item.code for item in indicators()}
-    for views in _batches(queryset, batch or conf.batch_size()):
-        context = Context(views, run_cache)
-        for view, outcomes in evaluate_batch(views, chosen, context=context):
-            summary.add(outcomes)
-            if send:
-                send_outcomes(view, outcomes, complete=complete)
-        for listener in BATCH_LISTENERS:
-            listener(views, context)
-        if progress:
-            progress(len(views))
+    with _collecting_per_batch():
+        for views in _batches(queryset, batch or conf.batch_size()):
+            context = Context(views, run_cache)
+            for view, outcomes in evaluate_batch(views, chosen, context=context):
+                summary.add(outcomes)
+                if send:
+                    send_outcomes(view, outcomes, complete=complete)
+            for listener in BATCH_LISTENERS:
+                listener(views, context)
+            gc.collect(1)  # the batch's cycles, if any; what lives on is not looked at again
+            if progress:
+                progress(len(views))
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@contextmanager
+def _collecting_per_batch():
+    """Python's cycle collector paused while a run lasts: the young generations are collected
+    after each batch instead, and never the whole heap.
+
+    A batch parses 500 releases into some millions of dicts and lists, so the automatic
+    collector ran all the time, and its full collections walked the whole heap each time,
+    the peers a run keeps (engine/peers.py) included: ≈ 30 % of the nightly run, for no
+    garbage (the batches make almost no cycles: reference counting frees them).
+    docs/benchmarks.md, «Motor de indicadores». The collector is per process, so a run in a
+    thread of the web process pauses it for the other threads as well; their young objects are
+    collected with each batch and the rest when the run ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
