@@ -1,12 +1,19 @@
 """The engine: registry, both entry points, integrity findings, signals and the summary."""
 
+import gc
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from indicadores.engine.core import evaluate_batch, indicator, indicators
-from indicadores.engine.runner import Summary, evaluate_candidate, run, summarise
+from indicadores.engine.runner import (
+    BATCH_LISTENERS,
+    Summary,
+    evaluate_candidate,
+    run,
+    summarise,
+)
 from indicadores.outcomes import Outcome, OutcomeStatus, Severity
 from indicadores.signals import outcomes_computed
 from ocds_pages.publication import publish_releases
@@ -320,3 +327,31 @@ def test_malformed_records_never_break_the_engine(release):
     outcomes = evaluate_candidate(b.candidate(release, stage=Stage.IMPLEMENTATION_UPDATE))
     for outcome in outcomes:
         json.dumps({"evidence": outcome.evidence, "missing": outcome.missing})
+
+
+@pytest.mark.django_db
+def test_a_run_pauses_the_cycle_collector_and_restores_it():
+    """The collector is paused while batches are evaluated (its full collections walked the
+    whole heap, ≈ 30 % of a nightly run) and left as it was found."""
+    entity = make_entity()
+    for serial in (1, 2, 3):
+        publish(entity, serial)
+    seen = []
+
+    def listener(views, context):
+        seen.append(gc.isenabled())
+
+    BATCH_LISTENERS.append(listener)
+    try:
+        assert gc.isenabled()
+        run(batch=2)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            run(batch=2)
+            assert not gc.isenabled()  # a caller that had it off keeps it off
+        finally:
+            gc.enable()
+    finally:
+        BATCH_LISTENERS.remove(listener)
+    assert seen == [False, False, False, False]  # two batches per run, collector paused
