@@ -127,7 +127,7 @@ def record_batch(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]
     here: the caller decides how (one notice per process, or per entity for a recompute)."""
     latest = {evaluation.ocid: evaluation for evaluation in evaluations}
     if not any(outcome.flagged for e in latest.values() for outcome in e.outcomes) and not (
-        Alert.objects.filter(ocid__in=list(latest)).exists()
+        Alert.objects.filter(ocid__among=list(latest)).exists()
     ):
         # Most processes of a full recompute: nothing flagged and nothing to annotate. One
         # indexed query for the whole batch, no lock and no transaction.
@@ -168,7 +168,7 @@ def _apply(evaluations: list[Evaluation]) -> list[tuple[Evaluation, Alert]]:
 def _known(ocids: list[str]) -> dict[tuple, tuple]:
     """(ocid, code, subject) → (pk, digest, still flagged) of the processes' stored alerts."""
     columns = ("ocid", "code", "subject", "pk", "digest", "still_flagged")
-    rows = Alert.objects.filter(ocid__in=ocids).values_list(*columns)
+    rows = Alert.objects.filter(ocid__among=ocids).values_list(*columns)
     return {(ocid, code, subject): rest for ocid, code, subject, *rest in rows}
 
 
@@ -252,7 +252,7 @@ def _redate(pks: list[int], moment) -> None:
     mean locking every alert of the batch), so the UPDATE skips an alert another writer holds
     instead of waiting for it: waiting could close a cycle with a publication that holds it and
     waits for one of ours. The writer that holds it renews its date itself."""
-    repeated = Alert.objects.filter(pk__in=pks)
+    repeated = Alert.objects.filter(pk__among=pks)
     if connection.features.has_select_for_update_skip_locked:
         free = repeated.select_for_update(skip_locked=True).values("pk")
         repeated = Alert.objects.filter(pk__in=free)

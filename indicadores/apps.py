@@ -35,7 +35,7 @@ class IndicadoresConfig(AppConfig):
 
     def ready(self):
         from indicadores import jobs, receivers  # noqa: F401  (jobs: the recompute, cms.jobs)
-        from indicadores.engine import hooks
+        from indicadores.engine import hooks, lookups  # noqa: F401  (lookups: ``__among``)
         from indicadores.evidence import VALUE_LABELS
         from indicadores.signals import alert_statuses_changed, outcomes_computed
         from ocds_pages.signals import release_published

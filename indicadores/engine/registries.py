@@ -103,11 +103,11 @@ def key_filter(parties: Iterable[Party], *, rfc="rfc", curp="curp", name="name_n
     names = {p.name_normalised for p in parties if len(p.name_normalised) >= MIN_NAME_LENGTH}
     query = Q(pk__in=[])
     if rfc and rfcs:
-        query |= Q(**{f"{rfc}__in": rfcs})
+        query |= Q(**{f"{rfc}__among": rfcs})
     if curp and curps:
-        query |= Q(**{f"{curp}__in": curps})
+        query |= Q(**{f"{curp}__among": curps})
     if name and names:
-        query |= Q(**{f"{name}__in": names})
+        query |= Q(**{f"{name}__among": names})
     return query
 
 
@@ -200,7 +200,7 @@ class RegistryData:
         by_file: dict[str, list[S2PublicServant]] = defaultdict(list)
         if not identifiers:
             return by_file
-        procedures = S2Procedure.objects.filter(file_number__in=identifiers).select_related(
+        procedures = S2Procedure.objects.filter(file_number__among=identifiers).select_related(
             "servant__provider"
         )
         for procedure in procedures:

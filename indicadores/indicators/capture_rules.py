@@ -39,7 +39,7 @@ def _published_releases(processes: list[ProcessView]) -> dict[str, list[dict]]:
     if not ocids:
         return {}
     found: dict[str, list[dict]] = {}
-    rows = Release.objects.filter(ocid__in=ocids).order_by("ocid", "date", "pk")
+    rows = Release.objects.filter(ocid__among=ocids).order_by("ocid", "date", "pk")
     for ocid, data in rows.values_list("ocid", "data"):
         found.setdefault(ocid, []).append(orjson.loads(data))
     return found

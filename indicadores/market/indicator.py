@@ -30,7 +30,9 @@ def _references(processes: list[ProcessView]) -> dict[str, list[MarketReport]]:
     ocids = {view.ocid for view in processes}
     found: dict[str, list[MarketReport]] = {}
     reports = (
-        MarketReport.objects.filter(study__process__ocid__in=ocids, reference_price__isnull=False)
+        MarketReport.objects.filter(
+            study__process__ocid__among=ocids, reference_price__isnull=False
+        )
         .select_related("study__process")
         .defer("pdf", "xlsx")
         .order_by("-created_at", "-pk")

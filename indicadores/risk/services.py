@@ -98,7 +98,7 @@ def _known(rows: dict[str, ProcessRisk]) -> None:
 
     A repeated row is not «touched»: its entity's aggregates already count this very row (they
     move in the same transaction as it)."""
-    stored = ProcessRisk.objects.filter(ocid__in=list(rows)).values_list("ocid", "pk", "digest")
+    stored = ProcessRisk.objects.filter(ocid__among=list(rows)).values_list("ocid", "pk", "digest")
     trusted = bulk.trusting()
     for ocid, pk, digest in stored:
         row = rows[ocid]
@@ -153,7 +153,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     if rows:
         # Only the rows that change are read whole, and locked: their old tallies are moved out.
         previous_rows = ProcessRisk.objects.select_for_update().filter(
-            ocid__in=[ocid for ocid, row in rows.items() if row.pk]
+            ocid__among=[ocid for ocid, row in rows.items() if row.pk]
         )
         old = {row.ocid: row for row in previous_rows}
     deltas: dict[tuple, Tally] = defaultdict(dict)
