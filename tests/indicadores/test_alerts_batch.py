@@ -169,3 +169,15 @@ def test_a_dry_run_collects_nothing(entity):
     with alerts.collecting(send=False):
         compute(new_ocid(entity), entity, None, sanction())
     assert Alert.objects.count() == 1  # written at once, as outside a recompute
+
+
+@pytest.mark.django_db
+def test_alert_pages_keep_room_for_the_nightly_re_dating():
+    """Migration 0017: with room in its page, renewing an alert's date is a heap-only update
+    that touches none of its fourteen indexes (docs/benchmarks.md, «Motor de indicadores»)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("fillfactor is a PostgreSQL storage parameter")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Alert._meta.db_table])
+        (options,) = cursor.fetchone()
+    assert "fillfactor=70" in options
