@@ -7,6 +7,7 @@ statuses are reproducible; the stored rows are refreshed daily by ``calcular_ind
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from indicadores.engine.process import ProcessView, amount, as_dict, as_list, iso, to_date
 from indicadores.indicators.transparency import original_terms
@@ -118,10 +119,12 @@ class ContractState:
     reasons: list[str] = field(default_factory=list)
     status: str = ContractStatus.ON_TIME
 
-    @property
+    @cached_property
     def deliveries(self) -> list[Milestone]:
         """The milestones physical progress is measured on: the deliveries, or every milestone
-        when none is typed as a delivery."""
+        when none is typed as a delivery. Kept once computed (the milestones are set when the
+        state is built and never change): the assessment, the stored row and the indicators ask
+        for them about ten times per contract."""
         typed = [m for m in self.milestones if m.kind == "delivery"]
         return typed or self.milestones
 

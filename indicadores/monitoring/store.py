@@ -26,76 +26,74 @@ from ocds_pages.models import Record
 logger = logging.getLogger(__name__)
 
 
-def _row(view: ProcessView, record_id: int, state: ContractState) -> MonitoredContract:
+def _values(view: ProcessView, record_id: int, state: ContractState) -> dict:
+    """The columns of a contract's row (by attribute name), without building the row: most
+    rows of a night are compared by their digest and kept."""
     tender = view.tender
     flags = state.flags
-    return MonitoredContract(
-        record_id=record_id,
-        ocid=view.ocid,
-        contract_id=state.contract_id[:255],
-        entity_id=view.entity_id,
-        unit_id=view.unit_id,
-        title=state.title,
-        procurement_method=str(
+    return {
+        "record_id": record_id,
+        "ocid": view.ocid,
+        "contract_id": state.contract_id[:255],
+        "entity_id": view.entity_id,
+        "unit_id": view.unit_id,
+        "title": state.title,
+        "procurement_method": str(
             tender.get("procurementMethodDetails") or tender.get("procurementMethod") or ""
         )[:200],
-        category=str(tender.get("mainProcurementCategory") or "")[:20],
-        contract_status=state.contract_status[:20],
-        supplier_id=state.supplier_id[:255],
-        supplier_name=state.supplier_name[:500],
-        supplier_rfc=state.supplier_rfc[:13],
-        currency=state.currency[:3],
-        date_signed=state.date_signed,
-        start=state.start,
-        end=state.end,
-        original_amount=state.original_amount,
-        amount=state.amount,
-        paid=state.paid,
-        penalties_amount=state.penalties_amount,
-        value_increase=state.value_increase,
-        period_increase=state.period_increase,
-        amendments=len(state.amendments),
-        milestones=len(state.deliveries),
-        milestones_met=sum(1 for m in state.deliveries if m.is_met),
-        late_deliveries=state.late_deliveries,
-        physical=state.physical,
-        financial=state.financial,
-        days_to_end=state.days_to_end,
-        days_overdue=state.days_overdue,
-        overdue_grade=state.overdue_grade,
-        guarantee_expiry=state.guarantee_expiry,
-        guarantee_warning=state.guarantee_warning,
-        status=state.status,
-        overdue=flags.get(ContractStatus.OVERDUE, False),
-        at_risk=flags.get(ContractStatus.AT_RISK, False),
-        paid_ahead=flags.get(ContractStatus.PAID_AHEAD, False),
-        overpaid=flags.get(ContractStatus.OVERPAID, False),
-        over_amended=flags.get(ContractStatus.OVER_AMENDED, False),
-        detail=state.detail(),
-        assessed_on=state.assessed_on,
-    )
+        "category": str(tender.get("mainProcurementCategory") or "")[:20],
+        "contract_status": state.contract_status[:20],
+        "supplier_id": state.supplier_id[:255],
+        "supplier_name": state.supplier_name[:500],
+        "supplier_rfc": state.supplier_rfc[:13],
+        "currency": state.currency[:3],
+        "date_signed": state.date_signed,
+        "start": state.start,
+        "end": state.end,
+        "original_amount": state.original_amount,
+        "amount": state.amount,
+        "paid": state.paid,
+        "penalties_amount": state.penalties_amount,
+        "value_increase": state.value_increase,
+        "period_increase": state.period_increase,
+        "amendments": len(state.amendments),
+        "milestones": len(state.deliveries),
+        "milestones_met": sum(1 for m in state.deliveries if m.is_met),
+        "late_deliveries": state.late_deliveries,
+        "physical": state.physical,
+        "financial": state.financial,
+        "days_to_end": state.days_to_end,
+        "days_overdue": state.days_overdue,
+        "overdue_grade": state.overdue_grade,
+        "guarantee_expiry": state.guarantee_expiry,
+        "guarantee_warning": state.guarantee_warning,
+        "status": state.status,
+        "overdue": flags.get(ContractStatus.OVERDUE, False),
+        "at_risk": flags.get(ContractStatus.AT_RISK, False),
+        "paid_ahead": flags.get(ContractStatus.PAID_AHEAD, False),
+        "overpaid": flags.get(ContractStatus.OVERPAID, False),
+        "over_amended": flags.get(ContractStatus.OVER_AMENDED, False),
+        "detail": state.detail(),
+        "assessed_on": state.assessed_on,
+    }
 
 
-def _events(row: MonitoredContract, state: ContractState) -> list[MonitoredEvent]:
-    events = [
-        MonitoredEvent(
-            contract=row, entity_id=row.entity_id, kind="pago", date=p.date, amount=p.amount
-        )
-        for p in state.payments
-        if p.date
-    ]
+def _happenings(state: ContractState) -> list[tuple]:
+    """(kind, date, amount) of the contract's events, in the order they are written."""
+    found = [("pago", p.date, p.amount) for p in state.payments if p.date]
     deliveries = state.deliveries
     if deliveries and state.amount:
         # A delivery's value: the amended value shared equally (OCDS milestones carry no value).
         share = (state.amount / len(deliveries)).quantize(Decimal("0.0001"))
-        events += [
-            MonitoredEvent(
-                contract=row, entity_id=row.entity_id, kind="entrega", date=m.met, amount=share
-            )
-            for m in deliveries
-            if m.is_met and m.met
-        ]
-    return events
+        found += [("entrega", m.met, share) for m in deliveries if m.is_met and m.met]
+    return found
+
+
+def _events(row: MonitoredContract, happenings: list[tuple]) -> list[MonitoredEvent]:
+    return [
+        MonitoredEvent(contract=row, entity_id=row.entity_id, kind=kind, date=date, amount=amount)
+        for kind, date, amount in happenings
+    ]
 
 
 def refresh(views: list[ProcessView], context: Context | None = None) -> int:
@@ -112,33 +110,34 @@ def refresh(views: list[ProcessView], context: Context | None = None) -> int:
         return 0
     context = context or Context(views)
     records = dict(
-        Record.objects.filter(ocid__in=[v.ocid for v in views]).values_list("ocid", "pk")
+        Record.objects.filter(ocid__among=[v.ocid for v in views]).values_list("ocid", "pk")
     )
+    # (columns, events) of every contract; a model instance only for the rows written.
     pairs = [
-        (_row(view, records[view.ocid], state), state)
+        (_values(view, records[view.ocid], state), _happenings(state))
         for view in views
         if view.ocid in records
         for state in states_of(view, context)
     ]
     with transaction.atomic():
-        computed = _fingerprints([(row, _events(row, state)) for row, state in pairs])
+        computed = _fingerprints(pairs)
         stored = _stored_fingerprints(list(records))
         changed = [ocid for ocid in records if computed.get(ocid, []) != stored.get(ocid, [])]
         wanted = set(changed)
         kept = [ocid for ocid in records if ocid not in wanted]
         MonitoredEvent.objects.filter(contract__ocid__in=changed).delete()
         MonitoredContract.objects.filter(ocid__in=changed).delete()
-        fresh = [(row, state) for row, state in pairs if row.ocid in wanted]
-        # COPY, not bulk_create: its arrays of JSON were most of this write (engine/bulk.py).
-        rows = bulk.bulk_insert(MonitoredContract, [row for row, _state in fresh], with_keys=True)
-        events = [
-            event
-            for row, (_r, state) in zip(rows, fresh, strict=True)
-            for event in _events(row, state)
+        fresh = [
+            (MonitoredContract(**values), happenings)
+            for values, happenings in pairs
+            if values["ocid"] in wanted
         ]
+        # COPY, not bulk_create: its arrays of JSON were most of this write (engine/bulk.py).
+        bulk.bulk_insert(MonitoredContract, [row for row, _h in fresh], with_keys=True)
+        events = [event for row, happenings in fresh for event in _events(row, happenings)]
         bulk.bulk_insert(MonitoredEvent, events)
-        for day in {row.assessed_on for row, _state in pairs if row.ocid not in wanted}:
-            MonitoredContract.objects.filter(ocid__in=kept).exclude(assessed_on=day).update(
+        for day in {values["assessed_on"] for values, _h in pairs if values["ocid"] not in wanted}:
+            MonitoredContract.objects.filter(ocid__among=kept).exclude(assessed_on=day).update(
                 assessed_on=day
             )
         transaction.on_commit(PANELS.bump)  # the public sections show the new rows
@@ -146,27 +145,28 @@ def refresh(views: list[ProcessView], context: Context | None = None) -> int:
 
 
 # What a contract's row is compared by: every column but its key, its day of assessment and
-# its digest of the others.
+# its digest of the others (by attribute name, the keys of ``_values``).
 _COMPARED = [
-    f.name
+    f.attname
     for f in MonitoredContract._meta.concrete_fields
     if not f.primary_key and f.name not in ("assessed_on", "digest")
 ]
 
 
-def _fingerprint(row: MonitoredContract, events: list) -> str:
+def _fingerprint(values: dict, happenings: list[tuple]) -> str:
     """The row's digest (engine/bulk.py, ``fingerprint``) of its compared columns and its
-    events in order; set on the row, which stores it."""
-    happened = [(event.kind, event.date, event.amount) for event in events]
-    row.digest = bulk.fingerprint(bulk.row_fingerprint(row, _COMPARED), happened)
-    return row.digest
+    events in order (the same as ``bulk.row_fingerprint`` of the row would give); set in
+    ``values``, so the row written stores it."""
+    columns = bulk.fingerprint(*(values[name] for name in _COMPARED))
+    values["digest"] = bulk.fingerprint(columns, happenings)
+    return values["digest"]
 
 
-def _fingerprints(rows: list[tuple[MonitoredContract, list]]) -> dict[str, list[str]]:
+def _fingerprints(pairs: list[tuple[dict, list]]) -> dict[str, list[str]]:
     """Per ocid, the digests of its contracts in the order they are written."""
     found: dict[str, list[str]] = defaultdict(list)
-    for row, events in rows:
-        found[row.ocid].append(_fingerprint(row, events))
+    for values, happenings in pairs:
+        found[values["ocid"]].append(_fingerprint(values, happenings))
     return found
 
 
@@ -177,7 +177,7 @@ def _stored_fingerprints(ocids: list[str]) -> dict[str, list[str]]:
     # Not trusted (bulk.verifying): an empty digest, which matches no computed one, so every
     # process with stored rows is written again, or emptied if it has no contract any more.
     trusted = bulk.trusting()
-    rows = MonitoredContract.objects.filter(ocid__in=ocids).order_by("pk")
+    rows = MonitoredContract.objects.filter(ocid__among=ocids).order_by("pk")
     for ocid, digest in rows.values_list("ocid", "digest"):
         found[ocid].append(digest if trusted else "")
     return found

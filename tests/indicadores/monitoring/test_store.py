@@ -5,8 +5,14 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.utils import timezone
 
+from indicadores.engine import bulk
+from indicadores.engine.core import Context
+from indicadores.engine.runner import view_of_record
 from indicadores.models import Alert, MonitoredContract, MonitoredEvent
+from indicadores.monitoring import store
 from indicadores.monitoring.choices import ContractStatus as S
+from indicadores.monitoring.indicators import states_of
+from ocds_pages.models import Record
 from tests.indicadores.monitoring.contracts import day, milestone, payment, publish_contract
 from tests.ocds_pages.factories import make_entity, make_unit
 
@@ -57,3 +63,33 @@ def test_calcular_indicadores_recomputes_every_contract(db):
     assert list(deliveries) == [Decimal("1000000")]
     call_command("calcular_indicadores", "--sin-progreso", "--sin-alertas", stdout=None)
     assert MonitoredContract.objects.count() == 2  # replaced, not duplicated
+
+
+def test_a_contract_digest_is_the_digest_of_its_row(db, django_capture_on_commit_callbacks):
+    """The night compares digests computed from the columns alone, without building the row:
+    they must be what ``bulk.row_fingerprint`` of the row gives, the digest rows were stored
+    with before (otherwise every contract would be rewritten once after upgrading)."""
+    entity = make_entity()
+    today = timezone.localdate()
+    implementation = {
+        "milestones": [milestone(1, day(-30, today), day(-31, today))],
+        "transactions": [payment(1, day(-20, today), 1_000_000)],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        ocid = publish(entity, None, 1, implementation)
+    stored = MonitoredContract.objects.get(ocid=ocid)
+    view = view_of_record(Record.objects.get(ocid=ocid))
+    (state,) = states_of(view, Context([view]))
+    values, happenings = store._values(view, stored.record_id, state), store._happenings(state)
+    assert [(kind, amount) for kind, _date, amount in happenings] == [
+        ("pago", Decimal("1000000")),
+        ("entrega", Decimal("1000000")),
+    ]
+    names = [
+        f.name
+        for f in MonitoredContract._meta.concrete_fields
+        if not f.primary_key and f.name not in ("assessed_on", "digest")
+    ]
+    row = MonitoredContract(**values)
+    expected = bulk.fingerprint(bulk.row_fingerprint(row, names), happenings)
+    assert store._fingerprint(values, happenings) == expected == stored.digest
