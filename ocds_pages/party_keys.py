@@ -5,6 +5,7 @@ functions, so a supplier of a contract and a sanctioned company are always compa
 (docs/arquitectura.md, decision 10). They live here, in the lower layer, for both to import.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -80,11 +81,16 @@ def rfc_party_id(rfc: str) -> str:
     return f"{RFC_SCHEME}-{rfc}"
 
 
+@functools.lru_cache(maxsize=32768)
 def normalise_name(name: str | None) -> str:
     """Upper case, no accents or punctuation, single spaces, legal-form suffix removed.
 
     "Constructora del Valle, S.A. de C.V." and "CONSTRUCTORA DEL VALLE SA DE CV" both give
     "CONSTRUCTORA DEL VALLE". A name that is only a legal form keeps it (nothing else is left).
+
+    Remembered for the most recent names: the same suppliers and bidders come back in process
+    after process, and the indicator engine normalises every party of every process it reads
+    (four regular-expression passes each).
     """
     if not name:
         return ""

@@ -252,17 +252,24 @@ class Collector:
         return len(rows)
 
 
+def _bid_gaps() -> dict:
+    rows = IndicatorStatistic.objects.filter(measure=BID_GAP).values_list(
+        "key", "sample", "values", "computed_at"
+    )
+    return {key: (sample, values, computed_at) for key, sample, values, computed_at in rows}
+
+
 class StoredStatistics:
     """The statistics a batch needs: every bid-gap fence, its units' rows and its bidder sets
-    (three queries)."""
+    (three queries; the fences once per run when the batch belongs to one: a run stores the
+    statistics before it evaluates, and reading every fence again for each batch was ≈ 3 % of
+    the nightly run)."""
 
-    def __init__(self, processes: list[ProcessView]):
-        rows = IndicatorStatistic.objects.filter(measure=BID_GAP).values_list(
-            "key", "sample", "values", "computed_at"
-        )
-        self.gaps = {
-            key: (sample, values, computed_at) for key, sample, values, computed_at in rows
-        }
+    def __init__(self, processes: list[ProcessView], run_cache: dict | None = None):
+        if run_cache is None:
+            self.gaps = _bid_gaps()
+        else:
+            self.gaps = run_cache.get("bid_gaps") or run_cache.setdefault("bid_gaps", _bid_gaps())
         units = {
             f"{kind}:{pk}" for kind, pk in (group_of(v.unit_id, v.entity_id) for v in processes)
         }
@@ -285,7 +292,9 @@ class StoredStatistics:
 
 
 def stored(context) -> StoredStatistics:
-    return context.part("statistics", StoredStatistics)
+    return context.part(
+        "statistics", lambda processes: StoredStatistics(processes, context.run_cache)
+    )
 
 
 class BidderStatistics:

@@ -68,10 +68,17 @@ def _procedure_labels(language: str | None) -> dict[str, str]:
     return {fold(str(member.label)): member.value for member in ProcedureType}
 
 
+@functools.lru_cache(maxsize=1024)
+def _folded_details(details: str) -> str:
+    """``fold`` of a procurementMethodDetails: an installation writes a handful of them, and
+    folding one with accents costs ≈ 0.1 ms (docs/benchmarks.md, «Motor de indicadores»)."""
+    return fold(details)
+
+
 def procedure_type(view: ProcessView) -> str:
     """The ``ProcedureType`` of the process from tender/procurementMethodDetails; "open" for a
     public tender whose details do not say which one; "" otherwise."""
-    details = fold(str(view.tender.get("procurementMethodDetails") or ""))
+    details = _folded_details(str(view.tender.get("procurementMethodDetails") or ""))
     known = _procedure_labels(translation.get_language())
     if details in known:
         return known[details]

@@ -7,6 +7,7 @@ sees the increase it would cause before approving it.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 import orjson
@@ -133,7 +134,7 @@ register(
 
 def _first_publications(processes: list[ProcessView]) -> dict[str, datetime.date]:
     rows = (
-        Release.objects.filter(ocid__in=[view.ocid for view in processes])
+        Release.objects.filter(ocid__among=[view.ocid for view in processes])
         .values("ocid")
         .annotate(first=Min("date"))
         .values_list("ocid", "first")
@@ -191,7 +192,7 @@ def _versions(processes: list[ProcessView]) -> dict[str, dict]:
     ocids = [view.ocid for view in processes if any(c.amendments for c in view.contracts)]
     if not ocids:
         return {}
-    rows = Record.objects.filter(ocid__in=ocids).values_list("ocid", "versioned_release")
+    rows = Record.objects.filter(ocid__among=ocids).values_list("ocid", "versioned_release")
     return {ocid: orjson.loads(text) for ocid, text in rows}
 
 
@@ -581,7 +582,13 @@ def _nth_monday(year: int, month: int, nth: int) -> datetime.date:
 
 def official_holidays(year: int, extra=()) -> dict[datetime.date, str]:
     """Días de descanso obligatorio of the Ley Federal del Trabajo, art. 74, plus ``extra``
-    (ISO dates the installation adds: local holidays, election days)."""
+    (ISO dates the installation adds: local holidays, election days). A new dict each time
+    (callers may change it); the days themselves are worked out once per year and ``extra``."""
+    return dict(_official_holidays(year, tuple(extra)))
+
+
+@functools.lru_cache(maxsize=256)
+def _official_holidays(year: int, extra: tuple) -> dict[datetime.date, str]:
     days = {
         datetime.date(year, 1, 1): "1 de enero",
         _nth_monday(year, 2, 1): "primer lunes de febrero",
@@ -621,14 +628,14 @@ def holiday_dates(view: ProcessView, context: Context, indicator: Indicator):
     if not view.active_awards:
         return []
     checked, hits = [], []
-    extra = indicator.thresholds["extra_holidays"]
+    extra = tuple(indicator.thresholds["extra_holidays"])
     installation = context.part("holidays", _installation_days)
     for path, read in HOLIDAY_DATES:
         for date in read(view):
             if date is None:
                 continue
             checked.append({"path": path, "date": iso(date)})
-            reason = official_holidays(date.year, extra).get(date)
+            reason = _official_holidays(date.year, extra).get(date)  # read, never changed
             if date in installation:
                 non_working, name = installation[date]
                 reason = name if non_working else None

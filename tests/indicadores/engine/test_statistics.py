@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from indicadores.engine.statistics import ALL, BID_GAP, Collector, fences
+from indicadores.engine.statistics import ALL, BID_GAP, Collector, StoredStatistics, fences
 from indicadores.engine.stats_model import IndicatorStatistic
 from indicadores.outcomes import OutcomeStatus
 from ocds_pages.publication import publish_releases
@@ -247,3 +247,18 @@ def test_rota_one_winner_or_another_unit(outcomes_of):
 def test_rota_not_computable_before_statistics(outcomes_of):
     outcome = only(outcomes_of("MX-ROTA", ring_view(RINGS[0])))
     assert outcome.status == UNKNOWN and "calcular_indicadores" in outcome.missing[0]
+
+
+def test_the_bid_gap_fences_are_read_once_per_run(gap_statistics, django_assert_num_queries):
+    """A run stores the statistics before it evaluates: its batches share the fences (the
+    run cache), a candidate or a single record reads them itself."""
+    views = [gap_view(0.10)]
+    with django_assert_num_queries(3):
+        alone = StoredStatistics(views)
+    cache = {}
+    with django_assert_num_queries(3):
+        first = StoredStatistics(views, cache)
+    with django_assert_num_queries(2):
+        second = StoredStatistics(views, cache)
+    assert alone.gaps == first.gaps == second.gaps
+    assert set(second.gaps) == {ALL, "cucop:253"}

@@ -1,5 +1,6 @@
 """Transparency and execution indicators: positive, negative and not-computable cases for each."""
 
+import datetime
 import json
 
 from indicadores.engine.runner import evaluate_record
@@ -338,3 +339,12 @@ def test_holiday_rows_of_the_administrator(outcomes_of):
     )
     OfficialHoliday.objects.create(date=datetime.date(2025, 3, 5), name="x", non_working=False)
     assert only(outcomes_of("MX-HOLIDAY", b.view(signed_on_holiday))).status == CLEAR
+
+
+def test_official_holidays_are_a_fresh_dict_each_time():
+    """The days are worked out once per year (MX-HOLIDAY asks for every date of every
+    process), but a caller that changes its dict does not change the next caller's."""
+    days = official_holidays(2025, ["2025-06-01"])
+    assert days[datetime.date(2025, 6, 1)] == "día inhábil de la instalación"
+    days.clear()
+    assert len(official_holidays(2025, ["2025-06-01"])) == 8
