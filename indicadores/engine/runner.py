@@ -207,11 +207,13 @@ def collect_statistics(queryset: QuerySet, *, batch: int | None = None, progress
     collector = Collector()
     with _collecting_per_batch():
         for views in _batches(queryset, batch or conf.batch_size()):
+            count = len(views)
             for view in views:
                 collector.add(view)
+            view = views = None  # released before the collection, so that its cycles are found
             gc.collect(1)
             if progress:
-                progress(len(views))
+                progress(count)
     return collector
 
 
@@ -258,18 +260,25 @@ def run(
     complete = {item.code for item in chosen} >= {item.code for item in indicators()}
     with _collecting_per_batch():
         for views in _batches(queryset, batch or conf.batch_size()):
-            context = Context(views, run_cache)
-            for view, outcomes in evaluate_batch(views, chosen, context=context):
-                summary.add(outcomes)
-                if send:
-                    send_outcomes(view, outcomes, complete=complete)
-            for listener in BATCH_LISTENERS:
-                listener(views, context)
-            gc.collect(1)  # the batch's cycles, if any; what lives on is not looked at again
+            count = len(views)
+            _run_batch(views, chosen, run_cache, summary, send=send, complete=complete)
+            del views  # released before the collection, so that its cycles are found
+            gc.collect(1)  # the batch's cycles; what lives on is not looked at again
             if progress:
-                progress(len(views))
+                progress(count)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _run_batch(views, chosen, run_cache, summary: Summary, *, send: bool, complete: bool):
+    """Evaluate one batch, send its outcomes and tell the batch listeners."""
+    context = Context(views, run_cache)
+    for view, outcomes in evaluate_batch(views, chosen, context=context):
+        summary.add(outcomes)
+        if send:
+            send_outcomes(view, outcomes, complete=complete)
+    for listener in BATCH_LISTENERS:
+        listener(views, context)
 
 
 @contextmanager
@@ -280,10 +289,12 @@ def _collecting_per_batch():
     A batch parses 500 releases into some millions of dicts and lists, so the automatic
     collector ran all the time, and its full collections walked the whole heap each time,
     the peers a run keeps (engine/peers.py) included: ≈ 30 % of the nightly run, for no
-    garbage (the batches make almost no cycles: reference counting frees them).
-    docs/benchmarks.md, «Motor de indicadores». The collector is per process, so a run in a
-    thread of the web process pauses it for the other threads as well; their young objects are
-    collected with each batch and the rest when the run ends."""
+    garbage (reference counting frees nearly everything a batch makes; the few cycles, such as
+    the registry rows Django's ``prefetch_related`` links both ways, are young when their batch
+    ends and go with it). docs/benchmarks.md, «Motor de indicadores». The collector is per
+    process, so a run in a thread of the web process pauses it for the other threads as well:
+    their young objects are collected with each batch, and a cycle of theirs that outlives a
+    batch waits for the first full collection after the run."""
     enabled = gc.isenabled()
     gc.disable()
     try:

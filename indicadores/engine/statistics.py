@@ -269,7 +269,9 @@ class StoredStatistics:
         if run_cache is None:
             self.gaps = _bid_gaps()
         else:
-            self.gaps = run_cache.get("bid_gaps") or run_cache.setdefault("bid_gaps", _bid_gaps())
+            if "bid_gaps" not in run_cache:
+                run_cache["bid_gaps"] = _bid_gaps()
+            self.gaps = run_cache["bid_gaps"]
         units = {
             f"{kind}:{pk}" for kind, pk in (group_of(v.unit_id, v.entity_id) for v in processes)
         }
