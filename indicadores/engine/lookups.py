@@ -6,15 +6,25 @@ possible expression, and psycopg then splits the query text at every placeholder
 ``calcular_indicadores`` sends about twenty lists of 500 keys (the batch's ocids, its suppliers'
 RFCs, the alerts to re-date): in the profile of the nightly run that was ≈ 7 % of the time, all
 of it in Python (docs/benchmarks.md, «Motor de indicadores»). On PostgreSQL ``field = ANY(%s)``
-sends the list as one parameter, an array psycopg builds in its C code; the plan is the same
-(PostgreSQL turns ``IN (…)`` into ``= ANY('{…}')`` itself). Other databases keep ``IN``.
+sends the list as one array parameter; the plan is the same (PostgreSQL turns ``IN (…)`` into
+``= ANY('{…}')`` itself). Other databases keep ``IN``.
 
-The values must be plain values of the field (text, numbers), never expressions or querysets.
+The values must be plain, hashable values of the field (text, numbers, dates), never
+expressions or querysets; a lookup after a transform (``name__unaccent__among``) is sent as
+``IN``. The lookup is registered on ``Field``, which Django does not consult for relations: for
+a foreign key, name its target (``entity__pk__among``, or ``entity_id`` through a join).
 """
+
+import re
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field
 from django.db.models.lookups import In
+
+# "varchar(128)" → "varchar", "numeric(12, 2)" → "numeric": the array's element type without
+# its modifier, for an explicit cast to a sized type would cut or round a longer value, where
+# IN compares it whole.
+_MODIFIER = re.compile(r"\(.*\)")
 
 
 @Field.register_lookup
@@ -22,17 +32,28 @@ class Among(In):
     lookup_name = "among"
 
     def as_postgresql(self, compiler, connection):
-        if not self.rhs_is_direct_value():
+        values = self._array(connection)
+        if values is None:
             return super().as_sql(compiler, connection)
-        field = self.lhs.output_field
-        values = list(
-            dict.fromkeys(
-                field.get_db_prep_value(value, connection, prepared=True)
-                for value in self.rhs
-                if value is not None
-            )
-        )
         if not values:
             raise EmptyResultSet  # what IN does: nothing matches an empty list
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::{field.cast_db_type(connection)}[])", (*lhs_params, values)
+        element = _MODIFIER.sub("", self.lhs.output_field.cast_db_type(connection))
+        return f"{lhs} = ANY(%s::{element}[])", (*lhs_params, values)
+
+    def _array(self, connection) -> list | None:
+        """The distinct values without None, prepared by the field; None when the lookup must
+        stay an ``IN`` (a subquery or expression, a transform, unhashable values)."""
+        if not self.rhs_is_direct_value() or self.bilateral_transforms:
+            return None
+        field = self.lhs.output_field
+        try:
+            return list(
+                dict.fromkeys(
+                    field.get_db_prep_value(value, connection, prepared=True)
+                    for value in self.rhs
+                    if value is not None
+                )
+            )
+        except TypeError:
+            return None

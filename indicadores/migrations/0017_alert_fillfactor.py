@@ -14,12 +14,12 @@ from django.db import migrations
 FILLFACTOR = 70
 
 
-def _set(fillfactor):
+def _alter(setting: str):
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
         table = schema_editor.quote_name(apps.get_model("indicadores", "Alert")._meta.db_table)
-        schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {int(fillfactor)})")
+        schema_editor.execute(f"ALTER TABLE {table} {setting}")
 
     return apply
 
@@ -30,5 +30,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_set(FILLFACTOR), _set(100)),
+        migrations.RunPython(
+            _alter(f"SET (fillfactor = {FILLFACTOR})"), _alter("RESET (fillfactor)")
+        ),
     ]

@@ -3,7 +3,9 @@ PostgreSQL."""
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db.models import CharField
+from django.db.models.functions import Lower
+from django.test.utils import CaptureQueriesContext, register_lookup
 
 from cms.models import Entity, PurchasingUnit
 from tests.ocds_pages.factories import make_entity, make_unit
@@ -43,3 +45,15 @@ def test_among_sends_one_array_on_postgresql_and_in_elsewhere(entities):
         assert "= ANY(" in sql and " IN (" not in sql
     else:
         assert " IN (" in sql
+
+
+def test_among_compares_whole_values_not_cut_to_the_column(entities):
+    """A value longer than the column never matches its prefix (a cast to varchar(n)[] would
+    cut it), and a transform before the lookup applies to the column."""
+    first = entities[0]
+    first.name = "A" * 255
+    first.save()
+    assert not Entity.objects.filter(name__among=["A" * 260]).exists()
+    assert list(Entity.objects.filter(name__among=["A" * 255])) == [first]
+    with register_lookup(CharField, Lower):
+        assert list(Entity.objects.filter(name__lower__among=["a" * 255])) == [first]
