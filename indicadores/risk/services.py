@@ -65,7 +65,7 @@ def _s2_files(views: list[ProcessView]) -> set[str] | None:
         identifiers |= view.procedure_identifiers | view.raw_procedure_identifiers
     if not S2Procedure.objects.exists():
         return None
-    numbers = S2Procedure.objects.filter(file_number__in=identifiers).values_list(
+    numbers = S2Procedure.objects.filter(file_number__among=identifiers).values_list(
         "file_number", flat=True
     )
     return {"".join(number.split()).upper() for number in numbers}
