@@ -8,7 +8,9 @@ sees the increase it would cause before approving it.
 
 import datetime
 import functools
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 import orjson
 from django.db.models import Min
@@ -580,15 +582,12 @@ def _nth_monday(year: int, month: int, nth: int) -> datetime.date:
     return first + datetime.timedelta(days=(7 - first.weekday()) % 7 + 7 * (nth - 1))
 
 
-def official_holidays(year: int, extra=()) -> dict[datetime.date, str]:
-    """Días de descanso obligatorio of the Ley Federal del Trabajo, art. 74, plus ``extra``
-    (ISO dates the installation adds: local holidays, election days). A new dict each time
-    (callers may change it); the days themselves are worked out once per year and ``extra``."""
-    return dict(_official_holidays(year, tuple(extra)))
-
-
 @functools.lru_cache(maxsize=256)
-def _official_holidays(year: int, extra: tuple) -> dict[datetime.date, str]:
+def official_holidays(year: int, extra: tuple[str, ...] = ()) -> Mapping[datetime.date, str]:
+    """Días de descanso obligatorio of the Ley Federal del Trabajo, art. 74, plus ``extra``
+    (ISO dates the installation adds: local holidays, election days). Worked out once per year
+    and ``extra`` (MX-HOLIDAY asks for every date of every process), so read-only: no caller
+    can change what the next one reads."""
     days = {
         datetime.date(year, 1, 1): "1 de enero",
         _nth_monday(year, 2, 1): "primer lunes de febrero",
@@ -604,7 +603,7 @@ def _official_holidays(year: int, extra: tuple) -> dict[datetime.date, str]:
         date = datetime.date.fromisoformat(value)
         if date.year == year:
             days.setdefault(date, "día inhábil de la instalación")
-    return days
+    return MappingProxyType(days)
 
 
 HOLIDAY_DATES = (
@@ -635,7 +634,7 @@ def holiday_dates(view: ProcessView, context: Context, indicator: Indicator):
             if date is None:
                 continue
             checked.append({"path": path, "date": iso(date)})
-            reason = _official_holidays(date.year, extra).get(date)  # read, never changed
+            reason = official_holidays(date.year, extra).get(date)
             if date in installation:
                 non_working, name = installation[date]
                 reason = name if non_working else None

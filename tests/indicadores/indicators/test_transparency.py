@@ -3,6 +3,8 @@
 import datetime
 import json
 
+import pytest
+
 from indicadores.engine.runner import evaluate_record
 from indicadores.indicators.transparency import official_holidays
 from indicadores.outcomes import OutcomeStatus
@@ -341,10 +343,12 @@ def test_holiday_rows_of_the_administrator(outcomes_of):
     assert only(outcomes_of("MX-HOLIDAY", b.view(signed_on_holiday))).status == CLEAR
 
 
-def test_official_holidays_are_a_fresh_dict_each_time():
+def test_official_holidays_are_worked_out_once_and_read_only():
     """The days are worked out once per year (MX-HOLIDAY asks for every date of every
-    process), but a caller that changes its dict does not change the next caller's."""
-    days = official_holidays(2025, ["2025-06-01"])
+    process), so a caller cannot change what the next caller reads."""
+    days = official_holidays(2025, ("2025-06-01",))
     assert days[datetime.date(2025, 6, 1)] == "día inhábil de la instalación"
-    days.clear()
-    assert len(official_holidays(2025, ["2025-06-01"])) == 8
+    with pytest.raises(TypeError):
+        days[datetime.date(2025, 6, 2)] = "otro"
+    assert official_holidays(2025, ("2025-06-01",)) is days
+    assert len(days) == 8
