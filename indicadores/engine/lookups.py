@@ -9,6 +9,10 @@ of it in Python (docs/benchmarks.md, «Motor de indicadores»). On PostgreSQL ``
 sends the list as one array parameter; the plan is the same (PostgreSQL turns ``IN (…)`` into
 ``= ANY('{…}')`` itself). Other databases keep ``IN``.
 
+A list of texts or integers goes as the array's text, ``'{"a","b"}'``, written here: psycopg
+would otherwise quote every element on its own (0.54 ms for 500 ocids, against 0.08 ms for one
+string of them; ≈ 200 such lists in every 5 000 processes of a recompute).
+
 The values must be plain, hashable values of the field (text, numbers, dates), never
 expressions or querysets; a lookup after a transform (``name__unaccent__among``) is sent as
 ``IN``. The lookup is registered on ``Field``, which Django does not consult for relations: for
@@ -39,7 +43,7 @@ class Among(In):
             raise EmptyResultSet  # what IN does: nothing matches an empty list
         lhs, lhs_params = self.process_lhs(compiler, connection)
         element = _MODIFIER.sub("", self.lhs.output_field.cast_db_type(connection))
-        return f"{lhs} = ANY(%s::{element}[])", (*lhs_params, values)
+        return f"{lhs} = ANY(%s::{element}[])", (*lhs_params, array_text(values))
 
     def _array(self, connection) -> list | None:
         """The distinct values without None, prepared by the field; None when the lookup must
@@ -57,3 +61,18 @@ class Among(In):
             )
         except TypeError:
             return None
+
+
+def array_text(values: list) -> str | list:
+    """PostgreSQL's text form of an array of texts or integers (``{"a","b\\"c"}``: every
+    element quoted, its backslashes and double quotes escaped), or ``values`` as they are when
+    one is of another type (psycopg writes those)."""
+    if not all(type(value) in (str, int) for value in values):
+        return values
+    return "{" + ",".join(_element(value) for value in values) + "}"
+
+
+def _element(value: str | int) -> str:
+    if type(value) is int:
+        return str(value)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,6 +1,8 @@
 """``field__among`` (indicadores/engine/lookups.py): the rows of ``field__in``, one array on
 PostgreSQL."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import CharField
@@ -8,6 +10,7 @@ from django.db.models.functions import Lower
 from django.test.utils import CaptureQueriesContext, register_lookup
 
 from cms.models import Entity, PurchasingUnit
+from indicadores.engine.lookups import array_text
 from tests.ocds_pages.factories import make_entity, make_unit
 
 
@@ -57,3 +60,22 @@ def test_among_compares_whole_values_not_cut_to_the_column(entities):
     assert list(Entity.objects.filter(name__among=["A" * 255])) == [first]
     with register_lookup(CharField, Lower):
         assert list(Entity.objects.filter(name__lower__among=["a" * 255])) == [first]
+
+
+def test_among_matches_texts_with_the_array_syntax_in_them(entities):
+    """The array goes as its text on PostgreSQL: quotes, backslashes, commas, braces, spaces,
+    the word NULL and accents in a value are the value, not the syntax."""
+    names = ['Comercial "El Águila", S.A.', "C:\\ruta\\", "{llaves}", " NULL ", "NULL", "a,b"]
+    for entity, name in zip(entities, names[:3], strict=True):
+        entity.name = name
+        entity.save()
+    found = Entity.objects.filter(name__among=names).values_list("name", flat=True)
+    assert sorted(found) == sorted(names[:3])
+    assert not Entity.objects.filter(name__among=names[3:]).exists()
+
+
+def test_array_text_quotes_every_text_and_leaves_other_types_to_psycopg():
+    assert array_text(["a", 'b"c', "d\\e", 7]) == '{"a","b\\"c","d\\\\e",7}'
+    dates = [datetime.date(2026, 1, 1)]
+    assert array_text(dates) is dates
+    assert array_text([True]) == [True]  # a bool is not written as an integer
