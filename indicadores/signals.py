@@ -5,7 +5,8 @@
 ``outcomes`` (a list of ``indicadores.outcomes.Outcome``, every indicator that applies, flagged or
 not), plus ``release`` (the compiled release judged), ``complete`` (False when only some
 indicators were evaluated; the risk index, indicadores/risk/, ignores those) and, from the engine,
-``view`` (the ``ProcessView`` judged, already parsed).
+``view`` (the ``ProcessView`` judged, already parsed) and ``statuses`` (``indicator_statuses`` of
+the outcomes: per indicator, flagged, not flagged or not computable).
 
 The alert lifecycle listens to it: a flagged outcome opens or updates an alert; an outcome that is
 no longer flagged never closes one by itself (only a person does, through the lifecycle).

@@ -25,7 +25,7 @@ from django.utils import timezone
 from indicadores.engine import conf
 from indicadores.engine.core import Context, Indicator, evaluate_batch, indicators
 from indicadores.engine.process import ProcessView
-from indicadores.outcomes import Outcome, OutcomeStatus
+from indicadores.outcomes import Outcome, OutcomeStatus, indicator_statuses
 from indicadores.signals import outcomes_computed
 from ocds_pages.models import Record
 
@@ -56,8 +56,15 @@ def evaluate_record(record: Record) -> list[Outcome]:
     return evaluate_batch([view_of_record(record)])[0][1]
 
 
-def send_outcomes(view: ProcessView, outcomes: list[Outcome], *, complete: bool = True) -> None:
-    """``complete``: every indicator was evaluated (the risk index only counts such runs)."""
+def send_outcomes(
+    view: ProcessView,
+    outcomes: list[Outcome],
+    *,
+    complete: bool = True,
+    statuses: dict[str, str] | None = None,
+) -> None:
+    """``complete``: every indicator was evaluated (the risk index only counts such runs).
+    ``statuses``: ``indicator_statuses(outcomes)``, when the caller worked it out already."""
     outcomes_computed.send(
         sender=Record,
         ocid=view.ocid,
@@ -68,6 +75,7 @@ def send_outcomes(view: ProcessView, outcomes: list[Outcome], *, complete: bool 
         release=view.release,
         complete=complete,
         view=view,  # the parsed process, so a receiver need not parse it again
+        statuses=indicator_statuses(outcomes) if statuses is None else statuses,
     )
 
 
@@ -121,22 +129,21 @@ class Summary:
         rows = {i.code: IndicatorSummary(i.code, i.current_version, str(i.name)) for i in selected}
         return cls(by_code=rows)
 
-    def add(self, outcomes: Iterable[Outcome]) -> None:
+    def add(self, outcomes: Iterable[Outcome], statuses: dict[str, str] | None = None) -> None:
         """Count one process: per indicator, flagged if any outcome is, eligible if any could be
-        computed, not computable if all it said was «not computable»."""
+        computed, not computable if all it said was «not computable» (``indicator_statuses``,
+        given when the caller has it)."""
         self.processes += 1
-        statuses: dict[str, set[str]] = {}
-        for outcome in outcomes:
-            statuses.setdefault(outcome.code, set()).add(outcome.status)
-        for code, seen in statuses.items():
+        statuses = indicator_statuses(outcomes) if statuses is None else statuses
+        for code, status in statuses.items():
             row = self.by_code.get(code)
             if row is None:
                 continue
-            if seen == {OutcomeStatus.NOT_COMPUTABLE}:
+            if status == OutcomeStatus.NOT_COMPUTABLE:
                 row.not_computable += 1
                 continue
             row.eligible += 1
-            row.flagged += OutcomeStatus.FLAGGED in seen
+            row.flagged += status == OutcomeStatus.FLAGGED
 
     def merge(self, other: "Summary") -> None:
         """Add the counts of a run over other processes (a worker's part of a parallel run)."""
@@ -274,9 +281,10 @@ def _run_batch(views, chosen, run_cache, summary: Summary, *, send: bool, comple
     """Evaluate one batch, send its outcomes and tell the batch listeners."""
     context = Context(views, run_cache)
     for view, outcomes in evaluate_batch(views, chosen, context=context):
-        summary.add(outcomes)
+        statuses = indicator_statuses(outcomes)
+        summary.add(outcomes, statuses)
         if send:
-            send_outcomes(view, outcomes, complete=complete)
+            send_outcomes(view, outcomes, complete=complete, statuses=statuses)
     for listener in BATCH_LISTENERS:
         listener(views, context)
 

@@ -15,7 +15,8 @@ def outcomes_computed(sender, *, ocid, entity_id, unit_id, outcomes, release=Non
     view = kwargs.get("view")
     if view is None or view.release is not release:
         view = ProcessView(ocid=ocid, entity_id=entity_id, unit_id=unit_id, release=release)
-    services.receive(services.Evaluated(view=view, outcomes=list(outcomes)))
+    statuses = kwargs.get("statuses")
+    services.receive(services.Evaluated(view=view, outcomes=list(outcomes), statuses=statuses))
 
 
 def alert_statuses_changed(sender, *, changes, **kwargs):

@@ -55,6 +55,7 @@ class Evaluated:
 
     view: ProcessView
     outcomes: list[Outcome]
+    statuses: dict[str, str] | None = None  # indicator_statuses(outcomes), when the sender had it
 
 
 def _s2_files(views: list[ProcessView]) -> set[str] | None:
@@ -74,7 +75,7 @@ def _s2_files(views: list[ProcessView]) -> set[str] | None:
 def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
     view = item.view
     recorded = None if s2_files is None else bool(view.procedure_identifiers & s2_files)
-    tally, flagged = tally_of(view, item.outcomes, s2_recorded=recorded)
+    tally, flagged = tally_of(view, item.outcomes, s2_recorded=recorded, statuses=item.statuses)
     row = ProcessRisk(
         ocid=view.ocid,
         entity_id=view.entity_id,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from indicadores.engine.process import ProcessView, amount, as_dict, to_date
-from indicadores.outcomes import Outcome, OutcomeStatus
+from indicadores.outcomes import Outcome, OutcomeStatus, indicator_statuses
 from indicadores.risk.measures import MEASURES, NOT_COMPETITIVE
 
 Tally = dict[str, list[float]]
@@ -75,24 +75,6 @@ def _tidy(value: float) -> float:
 # --- one process ------------------------------------------------------------------------------
 
 
-def indicator_statuses(outcomes: Iterable[Outcome]) -> dict[str, str]:
-    """Per indicator code, what it said about the process as a whole: flagged if any outcome
-    is, computed if any could be, not computable if all it said was «not computable»
-    (the same rule as ``indicadores.engine.runner.Summary``)."""
-    seen: dict[str, set[str]] = {}
-    for outcome in outcomes:
-        seen.setdefault(outcome.code, set()).add(outcome.status)
-    statuses = {}
-    for code, found in seen.items():
-        if OutcomeStatus.FLAGGED in found:
-            statuses[code] = OutcomeStatus.FLAGGED
-        elif OutcomeStatus.NOT_FLAGGED in found:
-            statuses[code] = OutcomeStatus.NOT_FLAGGED
-        else:
-            statuses[code] = OutcomeStatus.NOT_COMPUTABLE
-    return statuses
-
-
 def process_amount(view: ProcessView) -> Decimal | None:
     """Awarded, else contracted, else estimated amount in pesos (the public pages' order)."""
     awarded = [a.get("value") for a in view.active_awards]
@@ -116,13 +98,18 @@ def reference_year(view: ProcessView, fallback: datetime.date) -> int:
 
 
 def tally_of(
-    view: ProcessView, outcomes: list[Outcome], *, s2_recorded: bool | None
+    view: ProcessView,
+    outcomes: list[Outcome],
+    *,
+    s2_recorded: bool | None,
+    statuses: dict[str, str] | None = None,
 ) -> tuple[Tally, list[str]]:
     """The process's tally and its flagged indicator codes.
 
     ``s2_recorded``: whether S2 registers a servant in this procedure (None: S2 not mirrored).
+    ``statuses``: ``indicator_statuses(outcomes)`` when the caller has it already.
     """
-    statuses = indicator_statuses(outcomes)
+    statuses = indicator_statuses(outcomes) if statuses is None else statuses
     method = str(view.tender.get("procurementMethod") or "")
     total = process_amount(view)
     tally: Tally = {"n": [1]}
