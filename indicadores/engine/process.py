@@ -115,12 +115,16 @@ class ProcessView:
         unit_id: int | None,
         release: dict,
         stage: str = "",
+        source_digest: str = "",
     ):
         self.ocid = ocid
         self.entity_id = entity_id
         self.unit_id = unit_id
         self.release = release if isinstance(release, dict) else {}
         self.stage = stage  # "" for a published record; the pending stage for a candidate
+        # A digest of the stored text the release was parsed from, when a recompute read it
+        # (engine/runner.py): what a derived row may key on instead of computing itself again.
+        self.source_digest = source_digest
         self.peer = None  # indicadores.engine.peers.peer_of caches the process's peer row here
         self._party_cache: dict[tuple[str, str], Party] = {}
         self._bids: tuple | None = None  # bids_of caches the parsed bids here

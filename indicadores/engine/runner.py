@@ -13,6 +13,7 @@ that flags most processes says little about any of them.
 """
 
 import gc
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -188,9 +189,20 @@ def _batches(queryset: QuerySet, size: int) -> Iterator[list[ProcessView]]:
             return
         last = rows[-1][0]
         yield [
-            ProcessView(ocid=ocid, entity_id=entity, unit_id=unit, release=orjson.loads(text))
+            ProcessView(
+                ocid=ocid,
+                entity_id=entity,
+                unit_id=unit,
+                release=orjson.loads(text),
+                source_digest=text_digest(text),
+            )
             for _pk, ocid, entity, unit, text in rows
         ]
+
+
+def text_digest(text: str) -> str:
+    """A digest of a record's stored text (≈ 5 µs for a release of 6 kB)."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 STATISTIC_CODES = frozenset({"R024", "R058", "R038", "R038-LIC", "MX-ROTA"})

@@ -82,6 +82,13 @@ class ProcessRisk(models.Model):
             "fila ni la relee."
         ),
     )
+    inputs = digest_field(
+        _("huella de las entradas"),
+        _(
+            "Huella de aquello de lo que se calcula la fila (el texto de la entrega compilada, "
+            "lo que dijo cada indicador, S2): un recálculo que da la misma no la vuelve a calcular."
+        ),
+    )
 
     class Meta:
         verbose_name = _("riesgo de un proceso")

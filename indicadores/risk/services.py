@@ -24,7 +24,7 @@ from django.utils import timezone
 from cms.models import Entity
 from indicadores.engine import bulk
 from indicadores.engine.process import ProcessView
-from indicadores.outcomes import Outcome
+from indicadores.outcomes import Outcome, indicator_statuses
 from indicadores.risk import counts
 from indicadores.risk.models import (
     ALL,
@@ -38,6 +38,7 @@ from indicadores.risk.public import bump_generation
 from indicadores.risk.tally import (
     Tally,
     add,
+    bidders_counted,
     first_release_date,
     process_amount,
     reference_year,
@@ -72,9 +73,41 @@ def _s2_files(views: list[ProcessView]) -> set[str] | None:
     return {"".join(number.split()).upper() for number in numbers}
 
 
-def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
+# The version of what a process's row is computed from its inputs (``_row``, ``tally.py`` and
+# ``measures.py``): part of the inputs' digest, so raising it after changing that computation has
+# the next recompute compute every row again instead of keeping those whose inputs it knows
+# (tests/indicadores/risk/test_rows.py fails until it is raised).
+ROW_VERSION = 1
+
+
+def _recorded(view: ProcessView, s2_files: set[str] | None) -> bool | None:
+    return None if s2_files is None else bool(view.procedure_identifiers & s2_files)
+
+
+def _inputs(item: Evaluated, recorded: bool | None) -> str:
+    """A digest of everything the process's row is computed from: the stored text of its
+    release, its entity and unit, what each indicator said of it, the tenderers R018 counted,
+    whether S2 lists its servants, the date that stands for a release without one, and
+    ``ROW_VERSION``. "" when the release's text is unknown (a publication, which computes its
+    row every time)."""
     view = item.view
-    recorded = None if s2_files is None else bool(view.procedure_identifiers & s2_files)
+    if not view.source_digest:
+        return ""
+    statuses = indicator_statuses(item.outcomes) if item.statuses is None else item.statuses
+    return bulk.fingerprint(
+        ROW_VERSION,
+        view.source_digest,
+        view.entity_id,
+        view.unit_id,
+        statuses,
+        bidders_counted(item.outcomes),
+        recorded,
+        first_release_date(view),
+    )
+
+
+def _row(item: Evaluated, recorded: bool | None, now, inputs: str) -> ProcessRisk:
+    view = item.view
     tally, flagged = tally_of(view, item.outcomes, s2_recorded=recorded, statuses=item.statuses)
     row = ProcessRisk(
         ocid=view.ocid,
@@ -87,26 +120,41 @@ def _row(item: Evaluated, s2_files: set[str] | None, now) -> ProcessRisk:
         flagged_codes=f" {' '.join(flagged)} " if flagged else "",
         tally=tally,
         computed_at=now,
+        inputs=inputs,
     )
     row.digest = bulk.row_fingerprint(row, COMPARED)
     return row
 
 
-def _known(rows: dict[str, ProcessRisk]) -> None:
-    """Compare the new rows with the stored ones by digest, without reading them whole: the
-    rows the evaluation repeats are taken out of ``rows`` (nothing to write, nothing to move);
-    the rows left get the key of the row they replace, if any.
+def _changed_rows(items: list[Evaluated], s2_files, now) -> tuple[dict, list]:
+    """The rows to write, by ocid (with the key of the row each replaces, if any), and the rows
+    whose columns are the same but whose digests are not stored yet (only those are written).
 
-    A repeated row is not «touched»: its entity's aggregates already count this very row (they
-    move in the same transaction as it)."""
-    stored = ProcessRisk.objects.filter(ocid__among=list(rows)).values_list("ocid", "pk", "digest")
+    A night repeats most processes: a stored row whose inputs' digest is the one computed now is
+    kept without computing the row (its tally was a tenth of the nightly run); one whose inputs
+    changed is computed and compared by its digest. Neither reads a row whole. A repeated row is
+    not «touched»: its entity's aggregates already count this very row (they move in the same
+    transaction as it)."""
     trusted = bulk.trusting()
-    for ocid, pk, digest in stored:
-        row = rows[ocid]
-        if trusted and digest == row.digest:
-            del rows[ocid]
-        else:
-            row.pk = pk
+    recorded = {item.view.ocid: _recorded(item.view, s2_files) for item in items}
+    inputs = {item.view.ocid: _inputs(item, recorded[item.view.ocid]) for item in items}
+    stored = ProcessRisk.objects.filter(ocid__among=list(inputs)).values_list(
+        "ocid", "pk", "digest", "inputs"
+    )
+    known = {ocid: rest for ocid, *rest in stored}
+    rows, rewritten = {}, []
+    for item in items:
+        ocid = item.view.ocid
+        pk, digest, stored_inputs = known.get(ocid, (None, "", ""))
+        if trusted and stored_inputs and stored_inputs == inputs[ocid]:
+            continue
+        row = _row(item, recorded[ocid], now, inputs[ocid])
+        row.pk = pk
+        if not (trusted and pk is not None and digest == row.digest):
+            rows[ocid] = row
+        elif inputs[ocid] and inputs[ocid] != stored_inputs:
+            rewritten.append(row)  # the same row, whose inputs' digest is new
+    return rows, rewritten
 
 
 def _cells(row: ProcessRisk) -> list[tuple]:
@@ -128,8 +176,9 @@ def _cells(row: ProcessRisk) -> list[tuple]:
 
 
 FIELDS = ["entity", "unit", "year", "procurement_method", "category", "amount"]
-FIELDS += ["flagged_codes", "tally", "computed_at", "digest"]
-COMPARED = [name for name in FIELDS if name not in ("computed_at", "digest")]  # new if one differs
+FIELDS += ["flagged_codes", "tally", "computed_at", "digest", "inputs"]
+# A row is new if one of these differs (the date and the digests are about the row).
+COMPARED = [name for name in FIELDS if name not in ("computed_at", "digest", "inputs")]
 SCORE_CELL = 3  # (entity, unit, year); a cut's cell adds (procedure type, category)
 
 
@@ -141,15 +190,14 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     would have moved (the process's, and its former one's) are added to it: the caller rebuilds
     them at the end (a worker of a parallel recompute, whose workers must not lock the same
     aggregate rows)."""
-    items = [item for item in items if item.view.entity_id]
+    # One item per process (a later evaluation replaces an earlier one).
+    items = list({item.view.ocid: item for item in items if item.view.entity_id}.values())
     if not items:
         return 0
     now = timezone.now()
     s2_files = _s2_files([item.view for item in items])
-    rows = {item.view.ocid: _row(item, s2_files, now) for item in items}
-    evaluated = list(rows)
-    rewritten = []
-    _known(rows)
+    evaluated = [item.view.ocid for item in items]
+    rows, rewritten = _changed_rows(items, s2_files, now)
     old = {}
     if rows:
         # Only the rows that change are read whole, and locked: their old tallies are moved out.
@@ -162,8 +210,8 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
         previous = old.get(ocid)
         if previous is not None:
             if bulk.same_row(previous, row, COMPARED):
-                # Stored before rows kept a digest: given it once, then left alone.
-                if previous.digest != row.digest:
+                # Stored before rows kept their digests: given them once, then left alone.
+                if (previous.digest, previous.inputs) != (row.digest, row.inputs):
                     rewritten.append(row)
                 del rows[ocid]
                 continue
@@ -181,7 +229,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     alerts_move = counts.ProcessMove(old) if touched is None else None
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
-    bulk.bulk_update(ProcessRisk, rewritten, ["digest"])
+    bulk.bulk_update(ProcessRisk, rewritten, ["digest", "inputs"])
     ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
     if touched is None:  # otherwise rebuild() writes them with the aggregates
         # Every evaluated process: its suppliers come from the projection, which a publication

@@ -142,7 +142,7 @@ def _measures(tally, view, method, total, statuses, outcomes) -> None:
         tally["m:direct_count"] = [int(direct), 1, 1]
         if total is not None and total > 0:
             tally["m:direct_amount"] = [float(total) if direct else 0, float(total), 1]
-    bidders = _bidders(outcomes)
+    bidders = bidders_counted(outcomes)
     if bidders:
         # 1 ÷ average bidders = processes ÷ bidders, summed over processes.
         tally["m:few_bidders"] = [1, bidders, 1]
@@ -152,7 +152,7 @@ def _measures(tally, view, method, total, statuses, outcomes) -> None:
         tally["m:missing_data"] = [missing, applicable, 1]
 
 
-def _bidders(outcomes: list[Outcome]) -> int:
+def bidders_counted(outcomes: list[Outcome]) -> int:
     """Tenderers of a competitive awarded process, as R018 counted them (0 if it could not)."""
     for outcome in outcomes:
         if outcome.code == "R018" and outcome.status != OutcomeStatus.NOT_COMPUTABLE:

@@ -226,7 +226,7 @@ def test_workers_find_what_one_process_finds():
 
     # The nightly case: the alerts exist and the same run leaves them as they were. The rows a
     # night finds as it would write them are kept (their day renewed); one that went stale (its
-    # digest no longer that of what would be written) is written again.
+    # digests no longer those of what would be written) is written again.
     assert "" not in set(ProcessRisk.objects.values_list("digest", flat=True))
     assert "" not in set(MonitoredContract.objects.values_list("digest", flat=True))
     stale = MonitoredContract.objects.order_by("pk").first()
@@ -234,7 +234,9 @@ def test_workers_find_what_one_process_finds():
     MonitoredContract.objects.update(assessed_on=F("assessed_on") - datetime.timedelta(days=1))
     MonitoredContract.objects.filter(pk=stale.pk).update(days_overdue=999, detail={}, digest="x")
     risky = ProcessRisk.objects.order_by("pk").first()
-    ProcessRisk.objects.filter(pk=risky.pk).update(tally={"n": [7]}, flagged_codes=" X ", digest="")
+    ProcessRisk.objects.filter(pk=risky.pk).update(
+        tally={"n": [7]}, flagged_codes=" X ", digest="", inputs=""
+    )
     untouched = RiskScore.objects.exclude(entity_id=risky.entity_id)
     kept_scores = set(untouched.values_list("pk", flat=True))
     repeated = ProcessRisk.objects.exclude(pk=risky.pk).order_by("pk").first()
