@@ -388,11 +388,12 @@ class _Collector:
         for pairs in self.raised.values():
             _notify_recompute(pairs)
 
-    def raised_keys(self) -> dict[int, list[tuple[str, int]]]:
-        """What the block opened or reopened, per entity, as (ocid, alert pk): what a worker
-        of a parallel recompute hands back so that the run sends the notices once."""
+    def raised_keys(self) -> dict[int, list[tuple[str, int, str]]]:
+        """What the block opened or reopened, per entity, as (ocid, alert pk, indicator code):
+        what a worker of a parallel recompute hands back so that the run sends the notices
+        once."""
         return {
-            entity_id: [(evaluation.ocid, alert.pk) for evaluation, alert in pairs]
+            entity_id: [(evaluation.ocid, alert.pk, alert.code) for evaluation, alert in pairs]
             for entity_id, pairs in self.raised.items()
         }
 
@@ -417,17 +418,19 @@ def collecting(*, send: bool = True, notify: bool = True):
         _local.collector = None
 
 
-def notify_recompute(raised: dict[int, list[tuple[str, int]]]) -> None:
+def notify_recompute(raised: dict[int, list[tuple[str, int, str]]]) -> None:
     """One notice per entity for what the workers of a recompute opened or reopened (entity →
-    [(ocid, alert pk)], merged from every worker's ``raised_keys``), as :func:`collecting`
-    sends them for a run in one process."""
-    alerts = Alert.objects.in_bulk([pk for pairs in raised.values() for _ocid, pk in pairs])
+    [(ocid, alert pk, code)], merged from every worker's ``raised_keys``), as :func:`collecting`
+    sends them for a run in one process.
+
+    A notice names the codes and links to the alert or the queue: the alerts stand in by their
+    key and code, not read back (the first run at 100,000 processes read 254,578 alerts whole
+    to send 1,500 notices: 16 of its 18 s)."""
     now = timezone.now()
-    for entity_id, pairs in raised.items():
+    for entity_id, keys in raised.items():
         found = [
-            (Evaluation(ocid, entity_id, None, [], now), alerts[pk])
-            for ocid, pk in pairs
-            if pk in alerts
+            (Evaluation(ocid, entity_id, None, [], now), Alert(pk=pk, code=code))
+            for ocid, pk, code in keys
         ]
         if found:
             _notify_recompute(found)

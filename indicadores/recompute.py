@@ -99,7 +99,7 @@ class _Part:
     """What a worker hands back for one range of records."""
 
     summary: Summary
-    raised: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    raised: dict[int, list[tuple[str, int, str]]] = field(default_factory=dict)
     touched: set[int] = field(default_factory=set)
 
 
@@ -259,7 +259,7 @@ def _statistics_part(task) -> tuple[int, tuple]:
 def _parallel_run(options: Options, workers: int, advance) -> Summary:
     started = time.monotonic()
     summary = Summary.for_indicators(options.selected)
-    raised: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    raised: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
     touched: set[int] = set()
     parts = _parts(options.queryset(), options.part_size)
     tasks = [(first, last, options) for first, last in parts]
