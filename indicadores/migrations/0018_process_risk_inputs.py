@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 default="",
-                help_text="Huella de aquello de lo que se calcula la fila (el texto de la entrega compilada, lo que dijo cada indicador, S2): un recálculo que da la misma no la vuelve a calcular.",
+                help_text="Huella de aquello de lo que se calcula la fila (el texto de la entrega compilada, el ente y la unidad, lo que dijo cada indicador, S2, la versión del cálculo): un recálculo que da la misma no la vuelve a calcular.",
                 max_length=32,
                 verbose_name="huella de las entradas",
             ),

@@ -85,8 +85,9 @@ class ProcessRisk(models.Model):
     inputs = digest_field(
         _("huella de las entradas"),
         _(
-            "Huella de aquello de lo que se calcula la fila (el texto de la entrega compilada, "
-            "lo que dijo cada indicador, S2): un recálculo que da la misma no la vuelve a calcular."
+            "Huella de aquello de lo que se calcula la fila (el texto de la entrega compilada, el "
+            "ente y la unidad, lo que dijo cada indicador, S2, la versión del cálculo): un "
+            "recálculo que da la misma no la vuelve a calcular."
         ),
     )
 

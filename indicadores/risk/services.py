@@ -73,10 +73,11 @@ def _s2_files(views: list[ProcessView]) -> set[str] | None:
     return {"".join(number.split()).upper() for number in numbers}
 
 
-# The version of what a process's row is computed from its inputs (``_row``, ``tally.py`` and
-# ``measures.py``): part of the inputs' digest, so raising it after changing that computation has
-# the next recompute compute every row again instead of keeping those whose inputs it knows
-# (tests/indicadores/risk/test_rows.py fails until it is raised).
+# The version of how a process's row is computed from its inputs (``_row``, ``tally.py``,
+# ``measures.py``, and what they read of engine/process.py and ``indicator_statuses``): part of
+# the inputs' digest, so raising it after changing that computation has the next recompute
+# compute every row again instead of keeping those whose inputs it knows.
+# tests/indicadores/risk/test_rows.py keeps the digest of sample rows and fails when they change.
 ROW_VERSION = 1
 
 

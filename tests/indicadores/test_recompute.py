@@ -225,8 +225,8 @@ def test_workers_find_what_one_process_finds():
     assert found_shared == found
 
     # The nightly case: the alerts exist and the same run leaves them as they were. The rows a
-    # night finds as it would write them are kept (their day renewed); one that went stale (its
-    # digests no longer those of what would be written) is written again.
+    # night finds as it would write them are kept (a contract's day renewed); one that went
+    # stale (its digests no longer those of what would be written) is written again.
     assert "" not in set(ProcessRisk.objects.values_list("digest", flat=True))
     assert "" not in set(MonitoredContract.objects.values_list("digest", flat=True))
     stale = MonitoredContract.objects.order_by("pk").first()
