@@ -224,15 +224,12 @@ def collect_statistics(queryset: QuerySet, *, batch: int | None = None, progress
     from indicadores.engine.statistics import Collector
 
     collector = Collector()
-    with _collecting_per_batch():
-        for views in _batches(queryset, batch or conf.batch_size()):
-            count = len(views)
-            for view in views:
-                collector.add(view)
-            view = views = None  # released before the collection, so that its cycles are found
-            gc.collect(1)
-            if progress:
-                progress(count)
+
+    def add(views: list[ProcessView]) -> None:
+        for view in views:
+            collector.add(view)
+
+    _each_batch(queryset, batch or conf.batch_size(), add, progress)
     return collector
 
 
@@ -277,14 +274,11 @@ def run(
     started = time.monotonic()
     run_cache = {} if run_cache is None else run_cache
     complete = {item.code for item in chosen} >= {item.code for item in indicators()}
-    with _collecting_per_batch():
-        for views in _batches(queryset, batch or conf.batch_size()):
-            count = len(views)
-            _run_batch(views, chosen, run_cache, summary, send=send, complete=complete)
-            del views  # released before the collection, so that its cycles are found
-            gc.collect(1)  # the batch's cycles; what lives on is not looked at again
-            if progress:
-                progress(count)
+
+    def evaluate(views: list[ProcessView]) -> None:
+        _run_batch(views, chosen, run_cache, summary, send=send, complete=complete)
+
+    _each_batch(queryset, batch or conf.batch_size(), evaluate, progress)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -299,6 +293,20 @@ def _run_batch(views, chosen, run_cache, summary: Summary, *, send: bool, comple
             send_outcomes(view, outcomes, complete=complete, statuses=statuses)
     for listener in BATCH_LISTENERS:
         listener(views, context)
+
+
+def _each_batch(queryset, size: int, handle, progress=None) -> None:
+    """``handle`` each batch of ``size`` records (``_batches``) with the cycle collector paused
+    (``_collecting_per_batch``): the batch is released before its young generations are
+    collected, so that its cycles are found; what lives on is not looked at again."""
+    with _collecting_per_batch():
+        for views in _batches(queryset, size):
+            count = len(views)
+            handle(views)
+            del views
+            gc.collect(1)
+            if progress:
+                progress(count)
 
 
 @contextmanager
