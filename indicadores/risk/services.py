@@ -231,7 +231,7 @@ def apply(items: list[Evaluated], *, touched: set | None = None) -> int:
     # One UPDATE … FROM VALUES: Django's bulk_update was half of calcular_indicadores.
     bulk.bulk_update(ProcessRisk, [r for r in rows.values() if r.pk], FIELDS)
     bulk.bulk_update(ProcessRisk, rewritten, ["digest", "inputs"])
-    ProcessRisk.objects.bulk_create([r for r in rows.values() if not r.pk])
+    bulk.bulk_insert(ProcessRisk, [r for r in rows.values() if not r.pk], with_keys=True)
     if touched is None:  # otherwise rebuild() writes them with the aggregates
         # Every evaluated process: its suppliers come from the projection, which a publication
         # may have changed though its risk row did not.
