@@ -176,6 +176,48 @@ def _cells(row: ProcessRisk) -> list[tuple]:
     return scores + cuts
 
 
+# Where each cut's sums come from: a cut with one more «all» is the sum of the cut it rolls up
+# (year, procedure type, category: positions 2–4 of a cell). Each sum is built from the smallest
+# finer cut instead of adding every finest cell into its 26 rows: at 100,000 processes 14,409
+# finest cells gave 375,000 additions of ≈ 50-key tallies, the rollups ≈ 150,000.
+_ROLLUPS = [
+    ((1, 1, 0), (1, 1, 1), 4, ALL),
+    ((1, 0, 1), (1, 1, 1), 3, ALL),
+    ((0, 1, 1), (1, 1, 1), 2, ALL_YEARS),
+    ((1, 0, 0), (1, 1, 0), 3, ALL),
+    ((0, 1, 0), (1, 1, 0), 2, ALL_YEARS),
+    ((0, 0, 1), (1, 0, 1), 2, ALL_YEARS),
+    ((0, 0, 0), (1, 0, 0), 2, ALL_YEARS),
+]
+
+
+def _rollup(cells: dict[tuple, Tally], position: int, value) -> dict[tuple, Tally]:
+    """The sums of ``cells`` with their key's ``position`` set to ``value``."""
+    rolled: dict[tuple, Tally] = defaultdict(dict)
+    for key, tally in cells.items():
+        add(rolled[(*key[:position], value, *key[position + 1 :])], tally)
+    return rolled
+
+
+def rolled_up(finest: dict[tuple, Tally]) -> dict[tuple, Tally]:
+    """Every aggregate cell (``_cells``: 24 cuts and 2 scores per process) with its sum, from
+    the sums of the finest cells (entity, unit or None, year, procedure type, category)."""
+    by_unit = {(1, 1, 1): finest}  # each kept (1) or rolled-up (0) year, type and category
+    for kept, source, position, value in _ROLLUPS:
+        by_unit[kept] = _rollup(by_unit[source], position, value)
+    cells: dict[tuple, Tally] = {}
+    for unit_cells in by_unit.values():
+        by_entity = _rollup(unit_cells, 1, None)  # an entity's cut: all its units, and none
+        cells.update(_rollup(by_entity, 0, None))  # every entity's cut
+        cells.update(by_entity)
+        cells.update((key, tally) for key, tally in unit_cells.items() if key[1] is not None)
+    # The scores: an entity's or a unit's year, i.e. its cut of every procedure and category.
+    for (entity_id, unit_id, year, method, category), tally in list(cells.items()):
+        if entity_id is not None and year != ALL_YEARS and (method, category) == (ALL, ALL):
+            cells[(entity_id, unit_id, year)] = {key: list(v) for key, v in tally.items()}
+    return cells
+
+
 FIELDS = ["entity", "unit", "year", "procurement_method", "category", "amount"]
 FIELDS += ["flagged_codes", "tally", "computed_at", "digest", "inputs"]
 # A row is new if one of these differs (the date and the digests are about the row).
@@ -368,17 +410,12 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> int:
     # In ocid order: the sums of floats are the same whatever order the rows were written in.
     for *cell, tally in processes.order_by("ocid").values_list(*columns).iterator(2000):
         add(finest[tuple(cell)], tally)
-    sums: dict[tuple, Tally] = defaultdict(dict)
-    for (entity_id, unit_id, year, method, category), tally in finest.items():
-        row = ProcessRisk(
-            entity_id=entity_id,
-            unit_id=unit_id,
-            year=year,
-            procurement_method=method,
-            category=category,
-        )
-        for key in _cells(row):
-            add(national[key] if key[0] is None else sums[key], tally)
+    sums: dict[tuple, Tally] = {}
+    for key, tally in rolled_up(finest).items():
+        if key[0] is None:
+            add(national[key], tally)
+        else:
+            sums[key] = tally
     scores.delete()
     cuts.delete()
     if entity_ids is None:
