@@ -388,8 +388,7 @@ class _Collector:
         self.buffer = []
 
     def notify(self) -> None:
-        for pairs in self.raised.values():
-            _notify_recompute(pairs)
+        notifications.notify_oics([_recompute_notice(pairs) for pairs in self.raised.values()])
 
     def raised_keys(self) -> dict[int, list[tuple[str, int, str]]]:
         """What the block opened or reopened, per entity, as (ocid, alert pk, indicator code):
@@ -430,13 +429,15 @@ def notify_recompute(raised: dict[int, list[tuple[str, int, str]]]) -> None:
     key and code, not read back (the first run at 100,000 processes read 254,578 alerts whole
     to send 1,500 notices: 16 of its 18 s)."""
     now = timezone.now()
+    notices = []
     for entity_id, keys in raised.items():
         found = [
             (Evaluation(ocid, entity_id, None, [], now), Alert(pk=pk, code=code))
             for ocid, pk, code in keys
         ]
         if found:
-            _notify_recompute(found)
+            notices.append(_recompute_notice(found))
+    notifications.notify_oics(notices)
 
 
 def _snapshot(outcome) -> dict:
@@ -484,6 +485,13 @@ def _named_party(evidence) -> dict | None:
 
 
 def _notify_raised(evaluation, alerts) -> None:
+    message, url = _raised_notice(evaluation, alerts)
+    recipients = notifications.oic_of(evaluation.entity_id)
+    notifications.notify(recipients, message, url=url, alert=alerts[0])
+
+
+def _raised_notice(evaluation, alerts) -> tuple[str, str]:
+    """The notice of the alerts one evaluation of a process opened or reopened: (text, url)."""
     codes = ", ".join(sorted({alert.code for alert in alerts}))
     if len(alerts) == 1:
         url = detail_url(alerts[0])
@@ -493,25 +501,24 @@ def _notify_raised(evaluation, alerts) -> None:
         "ocid": evaluation.ocid,
         "codes": codes,
     }
-    recipients = notifications.oic_of(evaluation.entity_id)
-    notifications.notify(recipients, message, url=url, alert=alerts[0])
+    return message, url
 
 
-def _notify_recompute(pairs: list[tuple[Evaluation, Alert]]) -> None:
-    """One notice to the entity's OIC for what a recompute opened or reopened in it."""
+def _recompute_notice(pairs: list[tuple[Evaluation, Alert]]) -> tuple:
+    """The one notice to an entity's OIC for what a recompute opened or reopened in it:
+    (entity id, text, url, alert or None), for ``notifications.notify_oics``."""
+    entity_id = pairs[0][0].entity_id
     processes = {evaluation.ocid for evaluation, _alert in pairs}
     if len(processes) == 1:
-        evaluation = pairs[0][0]
-        _notify_raised(evaluation, [alert for _evaluation, alert in pairs])
-        return
+        alerts = [alert for _evaluation, alert in pairs]
+        return (entity_id, *_raised_notice(pairs[0][0], alerts), alerts[0])
     codes = ", ".join(sorted({alert.code for _evaluation, alert in pairs}))
     message = _(
         "El cálculo de indicadores abrió o reabrió %(alerts)s alertas de integridad en "
         "%(processes)s procesos: %(codes)s."
     ) % {"alerts": len(pairs), "processes": len(processes), "codes": codes}
     url = f"{reverse('indicadores:alert-list')}?status={S.OPEN}"
-    entity_id = pairs[0][0].entity_id
-    notifications.notify(notifications.oic_of(entity_id), message[:500], url=url)
+    return entity_id, message[:500], url, None
 
 
 def _event(alert, kind, *, actor=None, from_status="", to_status="", text="", data=None):

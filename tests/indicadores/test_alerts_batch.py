@@ -8,8 +8,9 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cms.models import Membership
 from cms.roles import Role
-from indicadores import alerts
+from indicadores import alerts, notifications
 from indicadores.alerts import Evaluation, record_batch
 from indicadores.models import Alert, EventKind, Notification
 from indicadores.outcomes import OutcomeStatus
@@ -165,6 +166,32 @@ def test_a_recompute_notifies_each_entity_once(entity, oic, django_capture_on_co
     lone = Notification.objects.exclude(recipient=oic).get()
     assert lone.url.startswith("/tramite/alertas/") and "MX-SANC" in lone.message
     assert len(mail.outbox) == 1  # only the OIC with an address
+
+
+def test_the_notices_of_many_entities_go_out_together(
+    entity, oic, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """``notify_oics``: each entity's active OICs (on a unit too, once each), whatever the
+    number of entities: one query for the recipients and one INSERT."""
+    other = make_entity()
+    on_unit = make_member(Role.OIC, other, unit=make_unit(other))
+    Membership.objects.create(user=on_unit, entity=other, role=Role.OIC)  # twice in one entity
+    gone = make_member(Role.OIC, other)
+    gone.is_active = False
+    gone.save()
+    make_member(Role.OIC, make_entity())  # an entity without notices
+    notices = [
+        (entity.pk, "Tres alertas", "/tramite/alertas/", None),
+        (other.pk, "Una alerta", "/tramite/alertas/?ocid=x", None),
+    ]
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(2):
+        notifications.notify_oics(notices)
+    received = Notification.objects.order_by("recipient_id")
+    assert [(n.recipient, n.message) for n in received] == [
+        (oic, "Tres alertas"),
+        (on_unit, "Una alerta"),
+    ]
+    assert [message.to for message in mail.outbox] == [["oic@ente.gob.mx"]]
 
 
 def test_a_dry_run_collects_nothing(entity):
