@@ -371,11 +371,15 @@ _local = threading.local()
 
 
 class _Collector:
-    """Evaluations waiting to be written, and what they raised, per entity, for one notice."""
+    """Evaluations waiting to be written, and what they raised, per entity, for one notice.
+
+    What was raised is kept by key (ocid, alert pk, indicator code), not as the alerts: a first
+    run opens ≈ 13,000 alerts per 5,000 processes, and keeping each with its evidence until the
+    end only gave the garbage collector more to walk (≈ 0.6 s per part)."""
 
     def __init__(self):
         self.buffer: list[Evaluation] = []
-        self.raised: dict[int, list[tuple[Evaluation, Alert]]] = defaultdict(list)
+        self.raised: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
 
     def add(self, evaluation: Evaluation) -> None:
         self.buffer.append(evaluation)
@@ -384,20 +388,17 @@ class _Collector:
 
     def flush(self) -> None:
         for evaluation, alert in record_batch(self.buffer):
-            self.raised[evaluation.entity_id].append((evaluation, alert))
+            self.raised[evaluation.entity_id].append((evaluation.ocid, alert.pk, alert.code))
         self.buffer = []
 
     def notify(self) -> None:
-        notifications.notify_oics([_recompute_notice(pairs) for pairs in self.raised.values()])
+        notify_recompute(self.raised)
 
     def raised_keys(self) -> dict[int, list[tuple[str, int, str]]]:
         """What the block opened or reopened, per entity, as (ocid, alert pk, indicator code):
         what a worker of a parallel recompute hands back so that the run sends the notices
         once."""
-        return {
-            entity_id: [(evaluation.ocid, alert.pk, alert.code) for evaluation, alert in pairs]
-            for entity_id, pairs in self.raised.items()
-        }
+        return dict(self.raised)
 
 
 @contextmanager
@@ -421,22 +422,13 @@ def collecting(*, send: bool = True, notify: bool = True):
 
 
 def notify_recompute(raised: dict[int, list[tuple[str, int, str]]]) -> None:
-    """One notice per entity for what the workers of a recompute opened or reopened (entity →
-    [(ocid, alert pk, code)], merged from every worker's ``raised_keys``), as :func:`collecting`
-    sends them for a run in one process.
+    """One notice per entity for what a recompute opened or reopened (entity → [(ocid, alert
+    pk, code)]: a collector's, or merged from every worker's ``raised_keys``).
 
-    A notice names the codes and links to the alert or the queue: the alerts stand in by their
-    key and code, not read back (the first run at 100,000 processes read 254,578 alerts whole
-    to send 1,500 notices: 16 of its 18 s)."""
-    now = timezone.now()
-    notices = []
-    for entity_id, keys in raised.items():
-        found = [
-            (Evaluation(ocid, entity_id, None, [], now), Alert(pk=pk, code=code))
-            for ocid, pk, code in keys
-        ]
-        if found:
-            notices.append(_recompute_notice(found))
+    A notice names the codes and links to the alert or the queue: the alerts are named by key
+    and code, not read back (the first run at 100,000 processes read 254,578 alerts whole to
+    send 1,500 notices: 16 of its 18 s)."""
+    notices = [_recompute_notice(entity_id, keys) for entity_id, keys in raised.items() if keys]
     notifications.notify_oics(notices)
 
 
@@ -485,38 +477,39 @@ def _named_party(evidence) -> dict | None:
 
 
 def _notify_raised(evaluation, alerts) -> None:
-    message, url = _raised_notice(evaluation, alerts)
+    message, url = _raised_notice(evaluation.ocid, alerts)
     recipients = notifications.oic_of(evaluation.entity_id)
     notifications.notify(recipients, message, url=url, alert=alerts[0])
 
 
-def _raised_notice(evaluation, alerts) -> tuple[str, str]:
+def _raised_notice(ocid: str, alerts) -> tuple[str, str]:
     """The notice of the alerts one evaluation of a process opened or reopened: (text, url)."""
     codes = ", ".join(sorted({alert.code for alert in alerts}))
     if len(alerts) == 1:
         url = detail_url(alerts[0])
     else:
-        url = f"{reverse('indicadores:alert-list')}?ocid={evaluation.ocid}"
+        url = f"{reverse('indicadores:alert-list')}?ocid={ocid}"
     message = _("Alertas de integridad en el proceso %(ocid)s: %(codes)s.") % {
-        "ocid": evaluation.ocid,
+        "ocid": ocid,
         "codes": codes,
     }
     return message, url
 
 
-def _recompute_notice(pairs: list[tuple[Evaluation, Alert]]) -> tuple:
-    """The one notice to an entity's OIC for what a recompute opened or reopened in it:
-    (entity id, text, url, alert or None), for ``notifications.notify_oics``."""
-    entity_id = pairs[0][0].entity_id
-    processes = {evaluation.ocid for evaluation, _alert in pairs}
+def _recompute_notice(entity_id: int, keys: list[tuple[str, int, str]]) -> tuple:
+    """The one notice to an entity's OIC for what a recompute opened or reopened in it, given
+    as (ocid, alert pk, code): (entity id, text, url, alert or None) for
+    ``notifications.notify_oics``."""
+    processes = {ocid for ocid, _pk, _code in keys}
     if len(processes) == 1:
-        alerts = [alert for _evaluation, alert in pairs]
-        return (entity_id, *_raised_notice(pairs[0][0], alerts), alerts[0])
-    codes = ", ".join(sorted({alert.code for _evaluation, alert in pairs}))
+        # The process's alerts stand in by key and code: all a notice reads of them.
+        alerts = [Alert(pk=pk, code=code) for _ocid, pk, code in keys]
+        return (entity_id, *_raised_notice(keys[0][0], alerts), alerts[0])
+    codes = ", ".join(sorted({code for _ocid, _pk, code in keys}))
     message = _(
         "El cálculo de indicadores abrió o reabrió %(alerts)s alertas de integridad en "
         "%(processes)s procesos: %(codes)s."
-    ) % {"alerts": len(pairs), "processes": len(processes), "codes": codes}
+    ) % {"alerts": len(keys), "processes": len(processes), "codes": codes}
     url = f"{reverse('indicadores:alert-list')}?status={S.OPEN}"
     return entity_id, message[:500], url, None
 
