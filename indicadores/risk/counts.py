@@ -37,7 +37,7 @@ from indicadores.risk.models import (
 
 CELL = ["entity_ref", "unit_ref", "year", "procurement_method", "category", "status", "day"]
 
-# Which cuts an alert counts in: level (0 every entity, 1 its entity, 2 its unit) × its year or
+# Which cuts a row counts in: level (0 every entity, 1 its entity, 2 its unit) × its year or
 # all × its procedure type or all × its category or all (1: its own, 0: all).
 _FLAGS = " UNION ALL ".join(
     f"SELECT {level} AS lvl, {y} AS y, {m} AS m, {c} AS c"
@@ -46,22 +46,90 @@ _FLAGS = " UNION ALL ".join(
     for m in (0, 1)
     for c in (0, 1)
 )
+_ALL_SQL = ("0", "0", "0", "'*'", "'*'")  # a cut column's value for «all» (EVERY, ALL_YEARS, ALL)
+
+
+def _spread(
+    columns: tuple[str, ...],
+    keys: list[str],
+    entity_ids: list[int] | None,
+    *,
+    indexed: str = "",
+    grouping_sets: bool | None = None,
+) -> dict[str, str]:
+    """The parts of a rebuild query that put each row into every cut it counts in: ``{cut}``
+    (the five cut columns), ``{spread}`` (a join), ``{where}`` (a condition, «WHERE …» or
+    «AND …» after another), ``{group}`` and ``{having}``. ``columns``: the row's entity, unit,
+    year, procedure type and category; ``keys``: what else a cell is grouped by; ``indexed``:
+    a condition without which the row counts only in the cuts of all years, types and
+    categories (an alert whose process has no index row); ``entity_ids``: only these
+    entities' cuts (not those of every entity).
+
+    PostgreSQL groups the rows once per cut with ``GROUPING SETS`` (4.2 million supplier flag
+    rows at 100,000 processes: ≈ 6 s of grouping instead of ≈ 14 s); other databases join each
+    row to the 24 cuts (``_FLAGS``) and group the copies."""
+    if grouping_sets is None:
+        grouping_sets = connection.vendor == "postgresql"
+    entity, unit, *dimensions = columns
+    marks = ", ".join(["%s"] * len(entity_ids or []))
+    if not grouping_sets:
+        cut = [
+            f"CASE WHEN f.lvl > 0 THEN {entity} ELSE 0 END",
+            f"CASE WHEN f.lvl = 2 THEN {unit} ELSE 0 END",
+        ]
+        cut += [
+            f"CASE WHEN f.{flag} = 1 THEN {column} ELSE {every} END"
+            for flag, column, every in zip("ymc", dimensions, _ALL_SQL[2:], strict=True)
+        ]
+        spread = f"JOIN ({_FLAGS}) f ON (f.lvl < 2 OR {unit} IS NOT NULL)"
+        if indexed:
+            spread += f" AND ({indexed} OR f.y + f.m + f.c = 0)"
+        where = f"f.lvl > 0 AND {entity} IN ({marks})" if entity_ids is not None else ""
+        numbers = ", ".join(str(n) for n in range(1, 6 + len(keys)))
+        return {
+            "cut": ",\n    ".join(cut),
+            "spread": spread,
+            "where": where,
+            "group": f"GROUP BY {numbers}",
+            "having": "",
+        }
+    cut = [
+        f"CASE WHEN GROUPING({column}) = 0 THEN {column} ELSE {every} END"
+        for column, every in zip(columns, _ALL_SQL, strict=True)
+    ]
+    levels = ([] if entity_ids is not None else [()]) + [(entity,), (entity, unit)]
+    sets = [
+        level + year + method + category
+        for level in levels
+        for year in ((dimensions[0],), ())
+        for method in ((dimensions[1],), ())
+        for category in ((dimensions[2],), ())
+    ]
+    grouped = ", ".join(f"({', '.join(names)})" for names in sets)
+    # A unit's cut only of rows with a unit; the cuts of one year, type or category only of
+    # rows that have them (``indexed``: their columns come from an outer join).
+    kept = [unit, *(dimensions if indexed else [])]
+    having = " AND ".join(f"(GROUPING({column}) = 1 OR {column} IS NOT NULL)" for column in kept)
+    return {
+        "cut": ",\n    ".join(cut),
+        "spread": "",
+        "where": f"{entity} IN ({marks})" if entity_ids is not None else "",
+        "group": f"GROUP BY {', '.join(keys)}, GROUPING SETS ({grouped})",
+        "having": f"HAVING {having}",
+    }
+
 
 _REBUILD = """
 INSERT INTO indicadores_alertcount (entity_ref, unit_ref, year, procurement_method, category,
     status, day, alerts)
-SELECT CASE WHEN f.lvl > 0 THEN a.entity_id ELSE 0 END,
-    CASE WHEN f.lvl = 2 THEN a.unit_id ELSE 0 END,
-    CASE WHEN f.y = 1 THEN r.year ELSE 0 END,
-    CASE WHEN f.m = 1 THEN r.procurement_method ELSE '*' END,
-    CASE WHEN f.c = 1 THEN r.category ELSE '*' END,
+SELECT {cut},
     a.status, {day}, COUNT(*)
 FROM indicadores_alert a
 LEFT JOIN indicadores_processrisk r ON r.ocid = a.ocid
-JOIN ({flags}) f ON (f.lvl < 2 OR a.unit_id IS NOT NULL)
-    AND (r.id IS NOT NULL OR f.y + f.m + f.c = 0)
+{spread}
 {where}
-GROUP BY 1, 2, 3, 4, 5, 6, 7
+{group}
+{having}
 ORDER BY 1, 2, 3, 4, 5, 6, 7
 """
 
@@ -82,23 +150,34 @@ def rebuild(entity_ids: list[int] | None = None) -> int:
     entities, the counts of every entity move by the difference. The rows written."""
     if entity_ids == []:
         return 0
-    where, params = "", []
     if entity_ids is not None:
-        marks = ", ".join(["%s"] * len(entity_ids))
-        where, params = f"WHERE f.lvl > 0 AND a.entity_id IN ({marks})", list(entity_ids)
         national = Counter()
         national.subtract(_entity_totals(entity_ids))
         AlertCount.objects.filter(entity_ref__in=entity_ids).delete()
     else:
         AlertCount.objects.all().delete()
-    sql = _REBUILD.format(day=_day_sql(), flags=_FLAGS, where=where)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(alert_counts_sql(entity_ids), list(entity_ids or []))
         written = cursor.rowcount
     if entity_ids is not None:
         national.update(_entity_totals(entity_ids))
         bump(national)
     return written
+
+
+def alert_counts_sql(entity_ids: list[int] | None, *, grouping_sets: bool | None = None) -> str:
+    """The INSERT … SELECT of ``rebuild`` (its parameters: ``entity_ids``)."""
+    columns = ("a.entity_id", "a.unit_id", "r.year", "r.procurement_method", "r.category")
+    day = _day_sql()
+    parts = _spread(
+        columns,
+        ["a.status", day],
+        entity_ids,
+        indexed="r.id IS NOT NULL",
+        grouping_sets=grouping_sets,
+    )
+    parts["where"] = f"WHERE {parts['where']}" if parts["where"] else ""
+    return _REBUILD.format(day=day, **parts)
 
 
 def _entity_totals(entity_ids: list[int]) -> Counter:
@@ -209,19 +288,17 @@ SUPPLIER_CELL = CELL[:5] + ["party_id"]
 _SUPPLIERS = """
 INSERT INTO indicadores_suppliercut (entity_ref, unit_ref, year, procurement_method, category,
     party_id, name, identifier, processes, priced, amount)
-SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
-    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
-    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
-    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
-    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+SELECT {cut},
     s.party_id, MAX(s.name), MAX(s.identifier), COUNT(*), COUNT(s.amount),
     COALESCE(SUM(s.amount), 0)
 FROM indicadores_supplierrisk s
-JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{spread}
 {where}
-GROUP BY 1, 2, 3, 4, 5, 6
+{group}
+{having}
 ORDER BY 1, 2, 3, 4, 5, 6
 """
+_SUPPLIER_COLUMNS = ("s.entity_id", "s.unit_id", "s.year", "s.procurement_method", "s.category")
 
 
 def rebuild_suppliers(entity_ids: list[int] | None = None) -> int:
@@ -229,22 +306,26 @@ def rebuild_suppliers(entity_ids: list[int] | None = None) -> int:
     set-based; for some entities, every entity's cuts move by the difference."""
     if entity_ids == []:
         return 0
-    where, params = "", []
     if entity_ids is not None:
-        marks = ", ".join(["%s"] * len(entity_ids))
-        where, params = f"WHERE f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
         national = _supplier_totals(entity_ids, -1)
         SupplierCut.objects.filter(entity_ref__in=entity_ids).delete()
     else:
         SupplierCut.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute(_SUPPLIERS.format(flags=_FLAGS, where=where), params)
+        cursor.execute(supplier_cuts_sql(entity_ids), list(entity_ids or []))
         written = cursor.rowcount
     if entity_ids is not None:
         for cell, delta in _supplier_totals(entity_ids, 1).items():
             national.setdefault(cell, SupplierDelta()).add(delta)
         bump_suppliers(national)
     return written
+
+
+def supplier_cuts_sql(entity_ids: list[int] | None, *, grouping_sets: bool | None = None) -> str:
+    """The INSERT … SELECT of ``rebuild_suppliers`` (its parameters: ``entity_ids``)."""
+    parts = _spread(_SUPPLIER_COLUMNS, ["s.party_id"], entity_ids, grouping_sets=grouping_sets)
+    parts["where"] = f"WHERE {parts['where']}" if parts["where"] else ""
+    return _SUPPLIERS.format(**parts)
 
 
 class SupplierDelta:
@@ -336,17 +417,14 @@ FLAG_CELL = [*SUPPLIER_CELL, "code"]
 _FLAG_ROWS = """
 INSERT INTO indicadores_supplierflagcount (entity_ref, unit_ref, year, procurement_method,
     category, party_id, code, processes)
-SELECT CASE WHEN f.lvl > 0 THEN s.entity_id ELSE 0 END,
-    CASE WHEN f.lvl = 2 THEN s.unit_id ELSE 0 END,
-    CASE WHEN f.y = 1 THEN s.year ELSE 0 END,
-    CASE WHEN f.m = 1 THEN s.procurement_method ELSE '*' END,
-    CASE WHEN f.c = 1 THEN s.category ELSE '*' END,
+SELECT {cut},
     s.party_id, {code}, COUNT(*)
 FROM indicadores_supplierrisk s
-JOIN ({flags}) f ON (f.lvl < 2 OR s.unit_id IS NOT NULL)
+{spread}
 {codes}
 WHERE s.flagged_codes <> '' {where}
-GROUP BY 1, 2, 3, 4, 5, 6, 7
+{group}
+{having}
 ORDER BY 1, 2, 3, 4, 5, 6, 7
 """
 
@@ -369,24 +447,28 @@ def rebuild_flags(entity_ids: list[int] | None = None) -> int:
     entities, every entity's cuts move by the difference."""
     if entity_ids == []:
         return 0
-    where, params = "", []
     national = Counter()
     if entity_ids is not None:
-        marks = ", ".join(["%s"] * len(entity_ids))
-        where, params = f"AND f.lvl > 0 AND s.entity_id IN ({marks})", list(entity_ids)
         national.subtract(_flag_totals(entity_ids))
         SupplierFlagCount.objects.filter(entity_ref__in=entity_ids).delete()
     else:
         SupplierFlagCount.objects.all().delete()
-    code, codes = _codes_sql()
-    sql = _FLAG_ROWS.format(flags=_FLAGS, code=code, codes=codes, where=where)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(flag_counts_sql(entity_ids), list(entity_ids or []))
         written = cursor.rowcount
     if entity_ids is not None:
         national.update(_flag_totals(entity_ids))
         bump_flags(national)
     return written
+
+
+def flag_counts_sql(entity_ids: list[int] | None, *, grouping_sets: bool | None = None) -> str:
+    """The INSERT … SELECT of ``rebuild_flags`` (its parameters: ``entity_ids``)."""
+    code, codes = _codes_sql()
+    keys = ["s.party_id", code]
+    parts = _spread(_SUPPLIER_COLUMNS, keys, entity_ids, grouping_sets=grouping_sets)
+    parts["where"] = f"AND {parts['where']}" if parts["where"] else ""
+    return _FLAG_ROWS.format(code=code, codes=codes, **parts)
 
 
 def _flag_totals(entity_ids: list[int]) -> Counter:

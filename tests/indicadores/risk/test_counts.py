@@ -5,6 +5,7 @@ and after the set-based rebuild."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Sum
 from django.utils import timezone
 
@@ -244,3 +245,33 @@ def test_the_supplier_rebuild_writes_what_the_publications_kept(published):
     assert_same_suppliers(direct)
     assert dashboard._supplier_flags(direct, ["x"]) == {}
     assert dashboard._top_suppliers(direct)[0]["amount"] == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="GROUPING SETS is the PostgreSQL form"
+)
+def test_grouping_sets_write_what_the_joined_cuts_write(salud, sep, published):
+    """PostgreSQL's rebuild queries group each row once per cut; the portable ones join it to
+    the 24 cuts. Both write the same rows, for every entity and for some."""
+    # An alert whose process has no index row counts only in the cuts of every year, type and
+    # category.
+    orphan = Alert.objects.filter(entity=salud).values("ocid")[:1]
+    assert ProcessRisk.objects.filter(ocid__in=orphan).delete()[0]
+    queries = [
+        (counts.alert_counts_sql, AlertCount),
+        (counts.supplier_cuts_sql, SupplierCut),
+        (counts.flag_counts_sql, SupplierFlagCount),
+    ]
+    for entity_ids in (None, [salud.pk, published[0].pk]):
+        for build, model in queries:
+            columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+            written = []
+            for grouping_sets in (False, True):
+                model.objects.all().delete()
+                with connection.cursor() as cursor:
+                    sql = build(entity_ids, grouping_sets=grouping_sets)
+                    cursor.execute(sql, list(entity_ids or []))
+                written.append(sorted(model.objects.values_list(*columns)))
+            assert written[0] and written[0] == written[1], (model.__name__, entity_ids)
+            if entity_ids is not None:
+                assert not model.objects.filter(entity_ref=0).exists()  # not every entity's
