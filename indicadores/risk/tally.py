@@ -26,7 +26,14 @@ PESOS = frozenset({"", "MXN"})
 def add(total: Tally, other: Tally, sign: int = 1) -> Tally:
     """``total`` += ``other`` (× sign), in place; keys that fall to zero are dropped."""
     for key, values in other.items():
-        current = total.setdefault(key, [0] * len(values))
+        current = total.get(key)
+        if current is None:
+            # A new key is the other's values (× sign), as adding them to zeros would give: the
+            # usual case when a rebuild sums tallies into new cells, without the loop below.
+            current = [sign * v if type(v) is int else _tidy(sign * v) for v in values]
+            if any(current):
+                total[key] = current
+            continue
         for index, value in enumerate(values):
             before = current[index]
             if type(before) is int and type(value) is int:
