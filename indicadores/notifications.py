@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -90,18 +90,34 @@ def _send(addresses, message, url):
 
 
 def _send_all(mails: list[tuple[list[str], str, str]]) -> None:
-    """E-mail each (addresses, message, url) through one connection of the backend."""
-    datatuples = []
-    for addresses, message, url in mails:
-        link = absolute_url(url) if url else ""
-        body = "\n\n".join(part for part in (message, link) if part)
-        subject = _("Compra Íntegra: %(message)s") % {"message": message[:120]}
-        datatuples += [
-            (subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses
-        ]
+    """E-mail each (addresses, message, url) through one connection of the backend. A notice
+    that fails (a refused address, a server that drops the session) is logged and the rest are
+    still sent."""
+    connection = get_connection()
     try:
-        send_mass_mail(datatuples)
+        connection.open()
     except OSError:
-        # The action already committed and the in-app notice exists; a mail server that is down
-        # must not turn it into an error page.
-        logger.exception("No se pudo enviar el aviso por correo a %d personas", len(datatuples))
+        logger.exception("No se pudo conectar al servidor de correo para %d avisos", len(mails))
+        return
+    try:
+        for addresses, message, url in mails:
+            try:
+                connection.send_messages(_messages(addresses, message, url, connection))
+            except OSError:
+                # The action already committed and the in-app notice exists; a mail server that
+                # is down must not turn it into an error page.
+                logger.exception(
+                    "No se pudo enviar el aviso por correo a %d personas", len(addresses)
+                )
+    finally:
+        connection.close()
+
+
+def _messages(addresses, message, url, connection) -> list[EmailMessage]:
+    link = absolute_url(url) if url else ""
+    body = "\n\n".join(part for part in (message, link) if part)
+    subject = _("Compra Íntegra: %(message)s") % {"message": message[:120]}
+    return [
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection)
+        for address in addresses
+    ]

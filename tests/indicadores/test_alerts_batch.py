@@ -2,6 +2,8 @@
 lifecycle is the same as one process at a time, and each entity's OIC gets one notice."""
 
 import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -16,6 +18,7 @@ from indicadores.models import Alert, EventKind, Notification
 from indicadores.outcomes import OutcomeStatus
 from tests.factories import make_entity, make_member, make_unit
 from tests.indicadores.alert_helpers import compute, new_ocid, sanction, single_bid
+from tests.indicadores.fake_smtp import smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +100,31 @@ def test_a_repeated_finding_is_recognised_by_its_digest(entity, django_assert_nu
         record_batch(again(batch, newer))
 
 
+@contextmanager
+def publication(action):
+    """Run ``action`` in a transaction of another connection (a publication) and keep that
+    transaction open inside the block; it commits on leaving."""
+    done, ready = threading.Event(), threading.Event()
+
+    def work():
+        try:
+            with transaction.atomic():
+                action()
+                ready.set()
+                done.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    assert ready.wait(10)
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_repeated_alert_another_writer_holds_is_not_waited_for(entity):
     """Repeated alerts are re-dated without the primary-key-ordered lock of the changing ones;
@@ -107,26 +135,50 @@ def test_a_repeated_alert_another_writer_holds_is_not_waited_for(entity):
     batch = evaluations(entity, 2, sanction())
     record_batch(batch)
     held, free = Alert.objects.order_by("pk")
-    locked, release = threading.Event(), threading.Event()
-
-    def publication():
-        with transaction.atomic():
-            Alert.objects.select_for_update().get(pk=held.pk)
-            locked.set()
-            release.wait(30)
-        connection.close()
-
-    thread = threading.Thread(target=publication)
-    thread.start()
-    assert locked.wait(10)
-    try:
+    with publication(lambda: Alert.objects.select_for_update().get(pk=held.pk)):
         record_batch(again(batch, sanction()))  # returns at once: nothing waits for the lock
-        assert not release.is_set()
-    finally:
-        release.set()
-        thread.join()
     assert Alert.objects.get(pk=held.pk).last_computed_at == held.last_computed_at
     assert Alert.objects.get(pk=free.pk).last_computed_at > free.last_computed_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_a_publication_opens_meanwhile_is_seen_on_the_retry(entity):
+    """A publication opens the same alert while a recompute's batch writes it: the batch's
+    insert waits for the publication's transaction, fails on the unique finding (Django's
+    IntegrityError, also from PostgreSQL's COPY) and the batch is applied again seeing it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two cannot overlap")
+    [evaluation] = evaluations(entity, 1, sanction())
+    result = []
+
+    def recompute():
+        result.append(record_batch(again([evaluation], sanction())))
+        connection.close()
+
+    writer = threading.Thread(target=recompute)
+    with publication(lambda: record_batch([evaluation])):
+        writer.start()
+        # The recompute did not see the uncommitted alert, so its insert waits for it.
+        assert _waits_for_a_lock(), "the recompute's insert never waited for the publication"
+    writer.join(30)
+    assert result == [[]]  # nothing opened by the recompute: it found the alert and re-dated it
+    alert = Alert.objects.get()
+    assert list(alert.events.values_list("kind", flat=True)) == [EventKind.OPENED]
+
+
+def _waits_for_a_lock(seconds: float = 10) -> bool:
+    """Whether another connection to this database comes to wait for a lock."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
 
 
 def test_a_batch_keeps_the_lifecycle_of_one_process_at_a_time(entity, oic):
@@ -192,6 +244,28 @@ def test_the_notices_of_many_entities_go_out_together(
         (on_unit, "Una alerta"),
     ]
     assert [message.to for message in mail.outbox] == [["oic@ente.gob.mx"]]
+
+
+def test_a_refused_address_does_not_stop_the_other_entities_mail(
+    entity, oic, settings, django_capture_on_commit_callbacks
+):
+    """All the notices go through one connection, but each entity's mail on its own: a
+    mailbox the server refuses loses only its own message."""
+    other, third = make_entity(), make_entity()
+    for person, address in (
+        (make_member(Role.OIC, other), "baja@ente.gob.mx"),
+        (make_member(Role.OIC, third), "oic@otro.gob.mx"),
+    ):
+        person.email = address
+        person.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    notices = [(e.pk, "Alertas", "/tramite/alertas/", None) for e in (entity, other, third)]
+    with smtp_server(refused={"baja@ente.gob.mx"}) as (port, received):
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        with django_capture_on_commit_callbacks(execute=True):
+            notifications.notify_oics(notices)
+    assert received == [["oic@ente.gob.mx"], ["oic@otro.gob.mx"]]
+    assert Notification.objects.count() == 3  # the in-app notices, whatever the mail did
 
 
 def test_a_dry_run_collects_nothing(entity):
