@@ -176,10 +176,13 @@ def _cells(row: ProcessRisk) -> list[tuple]:
     return scores + cuts
 
 
-# Where each cut's sums come from: a cut with one more «all» is the sum of the cut it rolls up
-# (year, procedure type, category: positions 2–4 of a cell). Each sum is built from the smallest
-# finer cut instead of adding every finest cell into its 26 rows: at 100,000 processes 14,409
-# finest cells gave 375,000 additions of ≈ 50-key tallies, the rollups ≈ 150,000.
+# Where each cut's sums come from: a cut with one more «all» is the sum of the cut with one less
+# that it rolls up (year, procedure type, category: positions 2–4 of a cell). Each sum is built
+# from that finer cut instead of adding every finest cell into its 26 rows (17 without a unit):
+# at 100,000 processes 14,409 finest cells gave up to 375,000 additions of ≈ 50-key tallies, the
+# rollups ≈ 150,000. Amounts are floats added in another order than before: above ≈ 10^11 pesos
+# a sum may differ in its last places (as a rebuilt sum and one moved process by process always
+# could).
 _ROLLUPS = [
     ((1, 1, 0), (1, 1, 1), 4, ALL),
     ((1, 0, 1), (1, 1, 1), 3, ALL),
