@@ -8,7 +8,6 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -24,12 +23,21 @@ logger = logging.getLogger(__name__)
 
 def members(entity_id, role, unit_id=None):
     """Active people holding ``role`` in the entity (for a unit: its own and entity-wide ones)."""
-    # One filter() call, so every condition applies to the same membership.
-    condition = Q(memberships__entity_id=entity_id, memberships__role=role)
+    return members_by_entity({entity_id}, role, unit_id).get(entity_id, [])
+
+
+def members_by_entity(entity_ids, role, unit_id=None) -> dict[int, list]:
+    """``members`` of many entities in one query: entity id → its people, by primary key, each
+    once however many of their memberships match."""
+    memberships = Membership.objects.filter(
+        entity_id__in=entity_ids, role=role, user__is_active=True
+    )
     if unit_id is not None:
-        condition &= Q(memberships__unit_id=unit_id) | Q(memberships__unit__isnull=True)
-    people = get_user_model().objects.filter(condition, is_active=True).distinct()
-    return list(people.order_by("pk"))
+        memberships = memberships.filter(Q(unit_id=unit_id) | Q(unit__isnull=True))
+    people: dict[int, dict[int, object]] = defaultdict(dict)
+    for membership in memberships.select_related("user").order_by("user_id"):
+        people[membership.entity_id][membership.user_id] = membership.user
+    return {entity_id: list(users.values()) for entity_id, users in people.items()}
 
 
 def oic_of(entity_id):
@@ -43,14 +51,7 @@ def approvers_of(entity_id, unit_id):
 def notify(recipients, message: str, *, url: str = "", alert=None, exclude=None) -> list:
     """Create one notice per recipient (not ``exclude``, who caused it) and e-mail it."""
     recipients = [person for person in recipients if exclude is None or person.pk != exclude.pk]
-    notices = Notification.objects.bulk_create(
-        Notification(recipient=person, alert=alert, message=message[:500], url=url)
-        for person in recipients
-    )
-    addresses = [person.email for person in recipients if person.email]
-    if addresses:
-        transaction.on_commit(lambda: _send(addresses, message, url))
-    return notices
+    return _deliver([(recipients, message, url, alert)])
 
 
 def notify_oics(notices: list[tuple[int, str, str, object]]) -> None:
@@ -58,10 +59,15 @@ def notify_oics(notices: list[tuple[int, str, str, object]]) -> None:
     One query for everyone's recipients, one INSERT and one mail connection, instead of those
     three per entity (a first ``calcular_indicadores`` notifies every entity at once: 1,500
     entities took ≈ 9 s one by one; docs/benchmarks.md, «Motor de indicadores»)."""
-    recipients = _oics({entity_id for entity_id, *_rest in notices})
+    recipients = members_by_entity({entity_id for entity_id, *_rest in notices}, Role.OIC)
+    _deliver([(recipients.get(entity_id, []), *notice) for entity_id, *notice in notices])
+
+
+def _deliver(notices: list[tuple[list, str, str, object]]) -> list[Notification]:
+    """(people, message, url, alert or None) → one in-app notice per person, written in one
+    INSERT, and the e-mails sent once the transaction commits."""
     rows, mails = [], []
-    for entity_id, message, url, alert in notices:
-        people = recipients.get(entity_id, [])
+    for people, message, url, alert in notices:
         rows += [
             Notification(recipient=person, alert=alert, message=message[:500], url=url)
             for person in people
@@ -69,24 +75,10 @@ def notify_oics(notices: list[tuple[int, str, str, object]]) -> None:
         addresses = [person.email for person in people if person.email]
         if addresses:
             mails.append((addresses, message, url))
-    Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
     if mails:
         transaction.on_commit(lambda: _send_all(mails))
-
-
-def _oics(entity_ids: set[int]) -> dict[int, list]:
-    """The active people holding the OIC role in each entity (``oic_of`` for many)."""
-    memberships = Membership.objects.filter(
-        entity_id__in=entity_ids, role=Role.OIC, user__is_active=True
-    ).select_related("user")
-    people: dict[int, dict[int, object]] = defaultdict(dict)
-    for membership in memberships.order_by("user_id"):
-        people[membership.entity_id][membership.user_id] = membership.user
-    return {entity_id: list(users.values()) for entity_id, users in people.items()}
-
-
-def _send(addresses, message, url):
-    _send_all([(addresses, message, url)])
+    return created
 
 
 def _send_all(mails: list[tuple[list[str], str, str]]) -> None:
