@@ -55,14 +55,15 @@ def _spread(
     entity_ids: list[int] | None,
     *,
     indexed: str = "",
+    after: str = "WHERE",
     grouping_sets: bool | None = None,
 ) -> dict[str, str]:
     """The parts of a rebuild query that put each row into every cut it counts in: ``{cut}``
-    (the five cut columns), ``{spread}`` (a join), ``{where}`` (a condition, «WHERE …» or
-    «AND …» after another), ``{group}`` and ``{having}``. ``columns``: the row's entity, unit,
-    year, procedure type and category; ``keys``: what else a cell is grouped by; ``indexed``:
-    a condition without which the row counts only in the cuts of all years, types and
-    categories (an alert whose process has no index row); ``entity_ids``: only these
+    (the five cut columns), ``{spread}`` (a join), ``{where}`` (a condition, after ``after``:
+    «WHERE», or «AND» after another), ``{group}`` and ``{having}``. ``columns``: the row's
+    entity, unit, year, procedure type and category; ``keys``: what else a cell is grouped by;
+    ``indexed``: a condition without which the row counts only in the cuts of all years, types
+    and categories (an alert whose process has no index row); ``entity_ids``: only these
     entities' cuts (not those of every entity).
 
     PostgreSQL groups the rows once per cut with ``GROUPING SETS`` (4.2 million supplier flag
@@ -70,50 +71,63 @@ def _spread(
     row to the 24 cuts (``_FLAGS``) and group the copies."""
     if grouping_sets is None:
         grouping_sets = connection.vendor == "postgresql"
+    build = _grouping_sets if grouping_sets else _joined
+    parts = build(columns, keys, entity_ids is not None, indexed)
+    if entity_ids is not None:
+        marks = ", ".join(["%s"] * len(entity_ids))
+        condition = " AND ".join(filter(None, [parts["where"], f"{columns[0]} IN ({marks})"]))
+        parts["where"] = f"{after} {condition}"
+    return parts
+
+
+def _joined(columns, keys, some_entities: bool, indexed: str) -> dict[str, str]:
+    """``_spread`` as a join of each row to the 24 cuts."""
     entity, unit, *dimensions = columns
-    marks = ", ".join(["%s"] * len(entity_ids or []))
-    if not grouping_sets:
-        cut = [
-            f"CASE WHEN f.lvl > 0 THEN {entity} ELSE 0 END",
-            f"CASE WHEN f.lvl = 2 THEN {unit} ELSE 0 END",
-        ]
-        cut += [
-            f"CASE WHEN f.{flag} = 1 THEN {column} ELSE {every} END"
-            for flag, column, every in zip("ymc", dimensions, _ALL_SQL[2:], strict=True)
-        ]
-        spread = f"JOIN ({_FLAGS}) f ON (f.lvl < 2 OR {unit} IS NOT NULL)"
-        if indexed:
-            spread += f" AND ({indexed} OR f.y + f.m + f.c = 0)"
-        where = f"f.lvl > 0 AND {entity} IN ({marks})" if entity_ids is not None else ""
-        numbers = ", ".join(str(n) for n in range(1, 6 + len(keys)))
-        return {
-            "cut": ",\n    ".join(cut),
-            "spread": spread,
-            "where": where,
-            "group": f"GROUP BY {numbers}",
-            "having": "",
-        }
+    cut = [
+        f"CASE WHEN f.lvl > 0 THEN {entity} ELSE 0 END",
+        f"CASE WHEN f.lvl = 2 THEN {unit} ELSE 0 END",
+    ]
+    cut += [
+        f"CASE WHEN f.{flag} = 1 THEN {column} ELSE {every} END"
+        for flag, column, every in zip("ymc", dimensions, _ALL_SQL[2:], strict=True)
+    ]
+    spread = f"JOIN ({_FLAGS}) f ON (f.lvl < 2 OR {unit} IS NOT NULL)"
+    if indexed:
+        spread += f" AND ({indexed} OR f.y + f.m + f.c = 0)"
+    numbers = ", ".join(str(n) for n in range(1, 6 + len(keys)))
+    return {
+        "cut": ",\n    ".join(cut),
+        "spread": spread,
+        "where": "f.lvl > 0" if some_entities else "",  # not every entity's cuts
+        "group": f"GROUP BY {numbers}",
+        "having": "",
+    }
+
+
+def _grouping_sets(columns, keys, some_entities: bool, indexed: str) -> dict[str, str]:
+    """``_spread`` as one grouping set per cut (PostgreSQL)."""
+    entity, unit, year, method, category = columns
     cut = [
         f"CASE WHEN GROUPING({column}) = 0 THEN {column} ELSE {every} END"
         for column, every in zip(columns, _ALL_SQL, strict=True)
     ]
-    levels = ([] if entity_ids is not None else [()]) + [(entity,), (entity, unit)]
+    levels = ([] if some_entities else [()]) + [(entity,), (entity, unit)]
     sets = [
-        level + year + method + category
+        level + kept_year + kept_method + kept_category
         for level in levels
-        for year in ((dimensions[0],), ())
-        for method in ((dimensions[1],), ())
-        for category in ((dimensions[2],), ())
+        for kept_year in ((year,), ())
+        for kept_method in ((method,), ())
+        for kept_category in ((category,), ())
     ]
     grouped = ", ".join(f"({', '.join(names)})" for names in sets)
     # A unit's cut only of rows with a unit; the cuts of one year, type or category only of
     # rows that have them (``indexed``: their columns come from an outer join).
-    kept = [unit, *(dimensions if indexed else [])]
+    kept = [unit, *((year, method, category) if indexed else ())]
     having = " AND ".join(f"(GROUPING({column}) = 1 OR {column} IS NOT NULL)" for column in kept)
     return {
         "cut": ",\n    ".join(cut),
         "spread": "",
-        "where": f"{entity} IN ({marks})" if entity_ids is not None else "",
+        "where": "",
         "group": f"GROUP BY {', '.join(keys)}, GROUPING SETS ({grouped})",
         "having": f"HAVING {having}",
     }
@@ -176,7 +190,6 @@ def alert_counts_sql(entity_ids: list[int] | None, *, grouping_sets: bool | None
         indexed="r.id IS NOT NULL",
         grouping_sets=grouping_sets,
     )
-    parts["where"] = f"WHERE {parts['where']}" if parts["where"] else ""
     return _REBUILD.format(day=day, **parts)
 
 
@@ -324,7 +337,6 @@ def rebuild_suppliers(entity_ids: list[int] | None = None) -> int:
 def supplier_cuts_sql(entity_ids: list[int] | None, *, grouping_sets: bool | None = None) -> str:
     """The INSERT … SELECT of ``rebuild_suppliers`` (its parameters: ``entity_ids``)."""
     parts = _spread(_SUPPLIER_COLUMNS, ["s.party_id"], entity_ids, grouping_sets=grouping_sets)
-    parts["where"] = f"WHERE {parts['where']}" if parts["where"] else ""
     return _SUPPLIERS.format(**parts)
 
 
@@ -466,8 +478,7 @@ def flag_counts_sql(entity_ids: list[int] | None, *, grouping_sets: bool | None 
     """The INSERT … SELECT of ``rebuild_flags`` (its parameters: ``entity_ids``)."""
     code, codes = _codes_sql()
     keys = ["s.party_id", code]
-    parts = _spread(_SUPPLIER_COLUMNS, keys, entity_ids, grouping_sets=grouping_sets)
-    parts["where"] = f"AND {parts['where']}" if parts["where"] else ""
+    parts = _spread(_SUPPLIER_COLUMNS, keys, entity_ids, after="AND", grouping_sets=grouping_sets)
     return _FLAG_ROWS.format(code=code, codes=codes, **parts)
 
 
